@@ -1,0 +1,3 @@
+//! The Kafka model: everything Kafka-specific lives under here.
+pub mod partitioner;
+pub mod assignor;

@@ -1,0 +1,14 @@
+//! Highwater: a deterministic, in-memory Kafka-style cluster you can step through.
+//!
+//! Layers, from the bottom up:
+//! - [`kernel`]: clock, event queue, seeded PRNG, network, faults, trace and time travel.
+//!   It knows nothing about Kafka, so the RocketMQ flavour can reuse it.
+//! - [`kafka`]: brokers, the KRaft-style controller, partition logs, clients.
+//! - [`checker`]: follows every record end to end and names anomalies.
+//! - [`scenario`]: the JSON scenario format.
+//! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out).
+pub mod kernel;
+pub mod kafka;
+pub mod cli;
+pub mod session;
+pub mod view;

@@ -1,0 +1,70 @@
+//! View models: plain data the UI renders. Built from engine state by [`crate::session`];
+//! the UI never touches engine internals.
+use serde::Serialize;
+
+/// Everything the picture needs at one step.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ClusterView {
+    pub step: u64,
+    pub time_ms: u64,
+    pub brokers: Vec<BrokerView>,
+    pub partitions: Vec<PartitionView>,
+    pub in_flight: Vec<MessageView>,
+    pub clients: Vec<ClientView>,
+    pub controller: Option<u32>,
+    pub narration: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BrokerView {
+    pub id: u32,
+    /// "up", "crashed", "fenced"
+    pub status: String,
+    pub is_controller: bool,
+    pub replicas: Vec<ReplicaView>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplicaView {
+    pub topic: String,
+    pub partition: u32,
+    pub is_leader: bool,
+    pub in_isr: bool,
+    pub leader_epoch: u32,
+    pub log_start_offset: u64,
+    pub log_end_offset: u64,
+    pub high_watermark: u64,
+    /// Per offset from `log_start_offset`: the leader epoch of the record there.
+    pub record_epochs: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PartitionView {
+    pub topic: String,
+    pub partition: u32,
+    pub leader: Option<u32>,
+    pub leader_epoch: u32,
+    pub replicas: Vec<u32>,
+    pub isr: Vec<u32>,
+    pub high_watermark: u64,
+    pub log_end_offset: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub summary: String,
+    pub sent_at_ms: u64,
+    pub deliver_at_ms: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ClientView {
+    pub name: String,
+    /// "producer" or "reader"
+    pub kind: String,
+    pub summary: String,
+}
