@@ -1,0 +1,89 @@
+//! What a protocol implements to run on the kernel, and the context it runs in.
+//!
+//! A model is a value (`Clone`): the whole state of every node. Handlers never do I/O or
+//! read a clock; they read `ctx.now`, draw from `ctx.prng`, and record what they want done:
+//! messages to send, timers to set, notes for the trace, nodes that went down or came up.
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use super::{NetFault, NodeId, Prng, StepRecord, Time};
+
+/// How the trace and the UI name a message.
+pub trait MessageInfo {
+    /// Short kind, e.g. "Produce", "FetchResponse".
+    fn kind(&self) -> &'static str;
+    /// One line of payload, for the event log and the message inspector.
+    fn summary(&self) -> String;
+}
+
+pub trait Model: Clone {
+    type Msg: Clone + Debug + Hash + MessageInfo;
+    type Timer: Clone + Debug + Hash;
+    type Action: Clone + Debug + Hash;
+    type Note: Clone + Debug + Hash;
+
+    /// Number of network nodes; node ids are `0..node_count`.
+    fn node_count(&self) -> u32;
+    /// Called once at time 0, before any event.
+    fn start(&mut self, ctx: &mut Ctx<Self>);
+    fn on_message(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: Self::Msg);
+    fn on_timer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, timer: Self::Timer);
+    fn on_action(&mut self, ctx: &mut Ctx<Self>, action: &Self::Action);
+    /// Short name of a timer for the trace.
+    fn timer_name(timer: &Self::Timer) -> &'static str;
+    /// One-line description of an action for the trace.
+    fn action_label(action: &Self::Action) -> String;
+}
+
+/// Observes every step: the plumbing for checkers. A checker is part of the simulation
+/// value, so time travel restores it with everything else.
+pub trait Checker<M: Model>: Clone {
+    fn observe(&mut self, model: &M, step: &StepRecord, notes: &[M::Note]);
+}
+
+/// A checker that checks nothing.
+#[derive(Clone, Debug, Default)]
+pub struct NoChecker;
+impl<M: Model> Checker<M> for NoChecker {
+    fn observe(&mut self, _: &M, _: &StepRecord, _: &[M::Note]) {}
+}
+
+/// What a handler may do. Everything here is applied by the kernel after the handler returns.
+pub struct Ctx<'a, M: Model> {
+    pub now: Time,
+    pub prng: &'a mut Prng,
+    pub(crate) outbox: Vec<(NodeId, NodeId, M::Msg)>,
+    pub(crate) timers: Vec<(NodeId, Time, M::Timer)>,
+    pub(crate) notes: &'a mut Vec<M::Note>,
+    pub(crate) node_changes: Vec<(NodeId, bool)>,
+    pub(crate) net_faults: Vec<NetFault>,
+    pub(crate) up: &'a [bool],
+}
+
+impl<'a, M: Model> Ctx<'a, M> {
+    /// Send a message over the simulated network.
+    pub fn send(&mut self, from: NodeId, to: NodeId, msg: M::Msg) {
+        self.outbox.push((from, to, msg));
+    }
+    /// Fire `timer` on `node` after `delay` ms (unless the node goes down first).
+    pub fn set_timer(&mut self, node: NodeId, delay: Time, timer: M::Timer) {
+        self.timers.push((node, delay, timer));
+    }
+    /// Record a state change in the trace.
+    pub fn note(&mut self, note: M::Note) {
+        self.notes.push(note);
+    }
+    /// Take a node down: its pending timers are cancelled and messages to it are lost.
+    pub fn node_down(&mut self, node: NodeId) {
+        self.node_changes.push((node, false));
+    }
+    pub fn node_up(&mut self, node: NodeId) {
+        self.node_changes.push((node, true));
+    }
+    pub fn is_up(&self, node: NodeId) -> bool {
+        self.up[node.0 as usize]
+    }
+    pub fn net_fault(&mut self, fault: NetFault) {
+        self.net_faults.push(fault);
+    }
+}

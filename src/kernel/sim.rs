@@ -1,0 +1,252 @@
+//! The simulation: a model plus the kernel state around it. One call to [`Simulation::step`]
+//! takes the earliest event off the queue and handles it: that is one step of the trace.
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::digest::Digest;
+use super::model::{Checker, Ctx, MessageInfo, Model};
+use super::network::{Fate, NetFault, Network, NetworkConfig};
+use super::queue::EventQueue;
+use super::trace::{DropReason, StepKind, StepRecord};
+use super::{MsgId, NodeId, Prng, Time};
+
+/// An action a run can perform at a scripted time or when the user asks: a network fault
+/// the kernel applies itself, or a protocol action the model applies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action<A> {
+    Net(NetFault),
+    Model(A),
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug)]
+pub struct InFlight<T> {
+    pub id: MsgId,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent_at: Time,
+    pub deliver_at: Time,
+    pub lost: bool,
+    pub msg: T,
+}
+
+#[derive(Clone, Debug)]
+enum Event<T> {
+    Deliver(MsgId),
+    Timer { node: NodeId, incarnation: u32, timer: T },
+    Scripted(u32),
+}
+
+/// The whole state of a run at one step. `Clone` is the checkpoint.
+#[derive(Clone)]
+pub struct Simulation<M: Model, C: Checker<M>> {
+    pub model: M,
+    pub checker: C,
+    prng: Prng,
+    queue: EventQueue<Event<M::Timer>>,
+    network: Network,
+    in_flight: BTreeMap<MsgId, InFlight<M::Msg>>,
+    next_msg: u64,
+    up: Vec<bool>,
+    incarnation: Vec<u32>,
+    now: Time,
+    steps: u64,
+    digest: Digest,
+    script: Rc<[(Time, Action<M::Action>)]>,
+}
+
+impl<M: Model, C: Checker<M>> Simulation<M, C> {
+    /// A run of `model` from time 0 with `seed`; `script` lists timed actions.
+    pub fn new(
+        model: M,
+        checker: C,
+        seed: u64,
+        network: NetworkConfig,
+        script: Vec<(Time, Action<M::Action>)>,
+    ) -> Self {
+        let nodes = model.node_count();
+        let mut sim = Simulation {
+            model,
+            checker,
+            prng: Prng::new(seed),
+            queue: EventQueue::default(),
+            network: Network::new(network, nodes),
+            in_flight: BTreeMap::new(),
+            next_msg: 0,
+            up: vec![true; nodes as usize],
+            incarnation: vec![0; nodes as usize],
+            now: 0,
+            steps: 0,
+            digest: Digest::default(),
+            script: script.into(),
+        };
+        sim.digest.add(&seed);
+        for (i, (time, _)) in sim.script.iter().enumerate() {
+            sim.queue.push(*time, Event::Scripted(i as u32));
+        }
+        let mut notes = Vec::new();
+        sim.with_ctx(&mut notes, |model, ctx| model.start(ctx));
+        sim.digest.add(&notes);
+        sim
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// Events handled so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+    /// Running digest of every step so far (and the seed).
+    pub fn digest(&self) -> u64 {
+        self.digest.value()
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn is_up(&self, node: NodeId) -> bool {
+        self.up[node.0 as usize]
+    }
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight<M::Msg>> {
+        self.in_flight.values()
+    }
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.queue.peek_time()
+    }
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Handle the next event. Returns `None` when nothing is left to happen.
+    /// Notes (state changes) the step produced are appended to `notes`.
+    pub fn step(&mut self, notes: &mut Vec<M::Note>) -> Option<StepRecord> {
+        loop {
+            let (time, event) = self.queue.pop()?;
+            debug_assert!(time >= self.now, "time went backwards");
+            self.now = time;
+            let start = notes.len();
+            let kind = match event {
+                Event::Deliver(id) => self.deliver(id, notes),
+                Event::Timer { node, incarnation, timer } => {
+                    // A timer set before a crash belongs to a process that no longer exists.
+                    if incarnation != self.incarnation[node.0 as usize] || !self.up[node.0 as usize] {
+                        continue;
+                    }
+                    let name = M::timer_name(&timer);
+                    self.with_ctx(notes, |model, ctx| model.on_timer(ctx, node, timer));
+                    StepKind::Timer { node, name }
+                }
+                Event::Scripted(i) => {
+                    let action = self.script[i as usize].1.clone();
+                    self.apply_inner(&action, notes)
+                }
+            };
+            return Some(self.finish_step(kind, &notes[start..]));
+        }
+    }
+
+    /// Apply an action now, as a step of its own (a user's click, or a branch point).
+    pub fn apply(&mut self, action: &Action<M::Action>, notes: &mut Vec<M::Note>) -> StepRecord {
+        let start = notes.len();
+        let kind = self.apply_inner(action, notes);
+        self.finish_step(kind, &notes[start..])
+    }
+
+    /// Run until the next event would be after `until`, or `max_steps` more steps ran.
+    pub fn run_until(&mut self, until: Time, max_steps: u64, notes: &mut Vec<M::Note>) -> u64 {
+        let mut n = 0;
+        while n < max_steps && self.queue.peek_time().is_some_and(|t| t <= until) {
+            notes.clear();
+            if self.step(notes).is_none() {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+
+    fn apply_inner(&mut self, action: &Action<M::Action>, notes: &mut Vec<M::Note>) -> StepKind {
+        match action {
+            Action::Net(fault) => {
+                self.network.apply(fault);
+                StepKind::Action { label: format!("{fault:?}") }
+            }
+            Action::Model(a) => {
+                self.with_ctx(notes, |model, ctx| model.on_action(ctx, a));
+                StepKind::Action { label: M::action_label(a) }
+            }
+        }
+    }
+
+    fn deliver(&mut self, id: MsgId, notes: &mut Vec<M::Note>) -> StepKind {
+        let m = self.in_flight.remove(&id).expect("delivered message is in flight");
+        let kind = m.msg.kind();
+        let reason = if m.lost {
+            Some(DropReason::Lost)
+        } else if self.network.is_cut(m.from, m.to) {
+            Some(DropReason::LinkCut)
+        } else if !self.up[m.to.0 as usize] {
+            Some(DropReason::ReceiverDown)
+        } else {
+            None
+        };
+        self.digest.add(&m.msg);
+        match reason {
+            Some(reason) => StepKind::Drop { msg: id, from: m.from, to: m.to, kind, reason },
+            None => {
+                let (from, to) = (m.from, m.to);
+                self.with_ctx(notes, |model, ctx| model.on_message(ctx, from, to, m.msg));
+                StepKind::Deliver { msg: id, from, to, kind }
+            }
+        }
+    }
+
+    fn finish_step(&mut self, kind: StepKind, notes: &[M::Note]) -> StepRecord {
+        self.steps += 1;
+        let record = StepRecord { index: self.steps, time: self.now, kind };
+        self.digest.add(&record);
+        self.digest.add(notes);
+        self.checker.observe(&self.model, &record, notes);
+        record
+    }
+
+    /// Run a handler with a context, then carry out what it asked for.
+    fn with_ctx(&mut self, notes: &mut Vec<M::Note>, f: impl FnOnce(&mut M, &mut Ctx<M>)) {
+        let mut ctx = Ctx {
+            now: self.now,
+            prng: &mut self.prng,
+            outbox: Vec::new(),
+            timers: Vec::new(),
+            notes,
+            node_changes: Vec::new(),
+            net_faults: Vec::new(),
+            up: &self.up,
+        };
+        f(&mut self.model, &mut ctx);
+        let Ctx { outbox, timers, node_changes, net_faults, .. } = ctx;
+        for (node, up) in node_changes {
+            let i = node.0 as usize;
+            self.up[i] = up;
+            // Every restart is a new process: timers of the old one never fire.
+            self.incarnation[i] += 1;
+        }
+        for fault in net_faults {
+            self.network.apply(&fault);
+        }
+        for (from, to, msg) in outbox {
+            if !self.up[from.0 as usize] {
+                continue;
+            }
+            let (deliver_at, fate) = self.network.route(from, to, self.now, &mut self.prng);
+            let id = MsgId(self.next_msg);
+            self.next_msg += 1;
+            self.queue.push(deliver_at, Event::Deliver(id));
+            let lost = fate == Fate::Lost;
+            self.in_flight.insert(id, InFlight { id, from, to, sent_at: self.now, deliver_at, lost, msg });
+        }
+        for (node, delay, timer) in timers {
+            let incarnation = self.incarnation[node.0 as usize];
+            self.queue.push(self.now + delay, Event::Timer { node, incarnation, timer });
+        }
+    }
+}

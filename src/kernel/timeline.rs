@@ -1,0 +1,172 @@
+//! Time travel: a run as a value you can seek, step back through, and branch.
+//!
+//! A timeline is the initial simulation plus the user's interventions (actions applied at
+//! a given step). Any step is reproduced by replay, which is exact because the simulation
+//! is deterministic. To make seeks fast, a full clone of the simulation is kept every
+//! [`CHECKPOINT_EVERY`] steps (cheap: logs are persistent vectors), so a seek replays at
+//! most that many steps. Acting at a past step truncates the future and starts a new
+//! branch from there; the old branch is not kept (clone the timeline first to keep it).
+use std::collections::BTreeMap;
+
+use super::model::{Checker, Model};
+use super::sim::{Action, Simulation};
+use super::trace::StepRecord;
+
+pub const CHECKPOINT_EVERY: u64 = 1024;
+
+#[derive(Clone)]
+pub struct Timeline<M: Model, C: Checker<M>> {
+    /// `checkpoints[i]` is the state after `i * CHECKPOINT_EVERY` steps.
+    checkpoints: Vec<Simulation<M, C>>,
+    /// The furthest state computed so far.
+    frontier: Simulation<M, C>,
+    /// The state at the cursor.
+    current: Simulation<M, C>,
+    records: Vec<StepRecord>,
+    notes: Vec<M::Note>,
+    /// `note_ends[i]` is the end of step `i + 1`'s notes in `notes`.
+    note_ends: Vec<u32>,
+    /// Actions applied by hand: the key is the step the action became.
+    interventions: BTreeMap<u64, Action<M::Action>>,
+    /// No event is left to handle at the frontier.
+    finished: bool,
+}
+
+impl<M: Model, C: Checker<M>> Timeline<M, C> {
+    pub fn new(start: Simulation<M, C>) -> Self {
+        assert_eq!(start.steps(), 0, "a timeline starts at step 0");
+        Timeline {
+            checkpoints: vec![start.clone()],
+            frontier: start.clone(),
+            current: start,
+            records: Vec::new(),
+            notes: Vec::new(),
+            note_ends: Vec::new(),
+            interventions: BTreeMap::new(),
+            finished: false,
+        }
+    }
+
+    /// The state at the cursor.
+    pub fn current(&self) -> &Simulation<M, C> {
+        &self.current
+    }
+    pub fn cursor(&self) -> u64 {
+        self.current.steps()
+    }
+    /// Steps computed so far (the cursor can go anywhere in `0..=horizon`).
+    pub fn horizon(&self) -> u64 {
+        self.frontier.steps()
+    }
+    /// True once the run has nothing left to do at the frontier.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+    pub fn records(&self) -> &[StepRecord] {
+        &self.records
+    }
+    /// The record of step `index` (1-based) and the notes it produced.
+    pub fn record(&self, index: u64) -> Option<(&StepRecord, &[M::Note])> {
+        if index == 0 || index > self.horizon() {
+            return None;
+        }
+        let i = (index - 1) as usize;
+        let start = if i == 0 { 0 } else { self.note_ends[i - 1] as usize };
+        Some((&self.records[i], &self.notes[start..self.note_ends[i] as usize]))
+    }
+    pub fn interventions(&self) -> &BTreeMap<u64, Action<M::Action>> {
+        &self.interventions
+    }
+
+    /// Compute up to `steps` more steps at the frontier. Returns how many ran.
+    pub fn extend(&mut self, steps: u64) -> u64 {
+        let mut n = 0;
+        while n < steps && !self.finished {
+            let start = self.notes.len();
+            let next = self.frontier.steps() + 1;
+            let record = match self.interventions.get(&next) {
+                Some(action) => Some(self.frontier.apply(&action.clone(), &mut self.notes)),
+                None => self.frontier.step(&mut self.notes),
+            };
+            match record {
+                Some(r) => {
+                    debug_assert!(self.notes.len() >= start);
+                    self.records.push(r);
+                    self.note_ends.push(self.notes.len() as u32);
+                    if self.frontier.steps() % CHECKPOINT_EVERY == 0 {
+                        self.checkpoints.push(self.frontier.clone());
+                    }
+                    n += 1;
+                }
+                None => self.finished = true,
+            }
+        }
+        n
+    }
+
+    /// Move the cursor to `step`, computing the future if needed. Returns the step reached
+    /// (less than asked when the run ends first).
+    pub fn seek(&mut self, step: u64) -> u64 {
+        if step > self.horizon() {
+            self.extend(step - self.horizon());
+        }
+        let target = step.min(self.horizon());
+        if target == self.current.steps() {
+            return target;
+        }
+        if target < self.current.steps() || target - self.current.steps() > CHECKPOINT_EVERY {
+            let k = (target / CHECKPOINT_EVERY) as usize;
+            self.current = self.checkpoints[k].clone();
+        }
+        let mut scratch = Vec::new();
+        while self.current.steps() < target {
+            scratch.clear();
+            let next = self.current.steps() + 1;
+            match self.interventions.get(&next) {
+                Some(action) => {
+                    self.current.apply(&action.clone(), &mut scratch);
+                }
+                None => {
+                    self.current.step(&mut scratch).expect("replay reproduces computed steps");
+                }
+            }
+        }
+        target
+    }
+
+    pub fn step_forward(&mut self) -> bool {
+        let c = self.cursor();
+        self.seek(c + 1) > c
+    }
+
+    pub fn step_back(&mut self) -> bool {
+        let c = self.cursor();
+        if c == 0 {
+            return false;
+        }
+        self.seek(c - 1);
+        true
+    }
+
+    /// Apply `action` at the cursor. The future after the cursor is discarded and the
+    /// action becomes the next step of a new branch. Returns its record.
+    pub fn act(&mut self, action: Action<M::Action>) -> StepRecord {
+        let c = self.cursor();
+        self.truncate(c);
+        self.interventions.insert(c + 1, action);
+        self.finished = false;
+        self.extend(1);
+        self.seek(c + 1);
+        self.records.last().expect("the action made a step").clone()
+    }
+
+    fn truncate(&mut self, step: u64) {
+        self.records.truncate(step as usize);
+        self.note_ends.truncate(step as usize);
+        self.notes.truncate(self.note_ends.last().copied().unwrap_or(0) as usize);
+        self.checkpoints.truncate((step / CHECKPOINT_EVERY) as usize + 1);
+        self.interventions.retain(|k, _| *k <= step);
+        self.frontier = self.current.clone();
+        debug_assert_eq!(self.frontier.steps(), step);
+    }
+}
