@@ -12,3 +12,4 @@ pub mod kafka;
 pub mod cli;
 pub mod session;
 pub mod view;
+#[cfg(feature = "web")] pub mod ui;

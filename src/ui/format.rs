@@ -1,0 +1,30 @@
+//! Small text helpers for the UI.
+
+/// Simulated time for humans: "0 ms", "850 ms", "1.250 s", "2 min 03.000 s".
+pub fn sim_time(ms: u64) -> String {
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{}.{:03} s", ms / 1_000, ms % 1_000)
+    } else {
+        let (min, rest) = (ms / 60_000, ms % 60_000);
+        format!("{min} min {:02}.{:03} s", rest / 1_000, rest % 1_000)
+    }
+}
+
+/// A list of broker ids: "1, 2, 3", or "—" when empty.
+pub fn ids(ids: &[u32]) -> String {
+    if ids.is_empty() {
+        "—".to_string()
+    } else {
+        ids.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A CSS-safe class suffix for a status word from the engine.
+pub fn css_word(word: &str) -> String {
+    word.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}

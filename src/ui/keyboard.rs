@@ -1,0 +1,52 @@
+//! Global keyboard shortcuts: Space play/pause, Right step forward, Left step back.
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
+use yew::Callback;
+
+use super::state::Action;
+
+/// Which action a key press means, if any.
+pub fn action_for_key(key: &str) -> Option<Action> {
+    match key {
+        " " | "Spacebar" => Some(Action::TogglePlay),
+        "ArrowRight" => Some(Action::StepForward),
+        "ArrowLeft" => Some(Action::StepBack),
+        _ => None,
+    }
+}
+
+/// Listens on `window` for shortcut keys until the returned listener is dropped.
+pub fn listen(on_action: Callback<Action>) -> EventListener {
+    let window = gloo::utils::window();
+    EventListener::new_with_options(
+        &window,
+        "keydown",
+        EventListenerOptions::enable_prevent_default(),
+        move |event| {
+            let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
+            if event.ctrl_key() || event.meta_key() || event.alt_key() || typing_into_field(event) {
+                return;
+            }
+            let Some(action) = action_for_key(&event.key()) else {
+                return;
+            };
+            // Space would also scroll the page or click the focused button.
+            event.prevent_default();
+            if action == Action::TogglePlay && event.repeat() {
+                return;
+            }
+            on_action.emit(action);
+        },
+    )
+}
+
+fn typing_into_field(event: &KeyboardEvent) -> bool {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return false;
+    };
+    matches!(target.tag_name().to_ascii_lowercase().as_str(), "input" | "textarea" | "select")
+        || target.has_attribute("contenteditable")
+}
