@@ -75,6 +75,8 @@ test('loads: title, step 0, controls, no page errors', async () => {
   }
   assert.equal(await page.getByTestId('back').isDisabled(), true, 'Back is disabled at step 0');
   await shot('01-loaded');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot('01-loaded-dark');
   assert.deepEqual(pageErrors, []);
 });
 
