@@ -9,6 +9,8 @@
 //! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out).
 pub mod kernel;
 pub mod kafka;
+pub mod checker;
+pub mod scenario;
 pub mod cli;
 pub mod session;
 pub mod view;

@@ -2,3 +2,4 @@
 //! writers so it can be tested without spawning a process.
 pub mod partition;
 pub mod assign;
+pub mod run;

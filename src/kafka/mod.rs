@@ -1,3 +1,13 @@
 //! The Kafka model: everything Kafka-specific lives under here.
 pub mod partitioner;
 pub mod assignor;
+pub mod config;
+pub mod log;
+pub mod message;
+pub mod types;
+pub mod broker;
+pub mod controller;
+pub mod notes;
+pub mod producer;
+pub mod reader;
+pub mod world;

@@ -6,6 +6,7 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
+use super::network::Network;
 use super::{NetFault, NodeId, Prng, StepRecord, Time};
 
 /// How the trace and the UI name a message.
@@ -29,6 +30,9 @@ pub trait Model: Clone {
     fn on_message(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: Self::Msg);
     fn on_timer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, timer: Self::Timer);
     fn on_action(&mut self, ctx: &mut Ctx<Self>, action: &Self::Action);
+    /// A message was dropped because its receiver was down. A process that crashed leaves
+    /// its host up, which refuses connections: a model may tell the sender at once.
+    fn on_undeliverable(&mut self, _ctx: &mut Ctx<Self>, _from: NodeId, _to: NodeId, _msg: Self::Msg) {}
     /// Short name of a timer for the trace.
     fn timer_name(timer: &Self::Timer) -> &'static str;
     /// One-line description of an action for the trace.
@@ -58,6 +62,7 @@ pub struct Ctx<'a, M: Model> {
     pub(crate) node_changes: Vec<(NodeId, bool)>,
     pub(crate) net_faults: Vec<NetFault>,
     pub(crate) up: &'a [bool],
+    pub(crate) network: &'a Network,
 }
 
 impl<'a, M: Model> Ctx<'a, M> {
@@ -82,6 +87,11 @@ impl<'a, M: Model> Ctx<'a, M> {
     }
     pub fn is_up(&self, node: NodeId) -> bool {
         self.up[node.0 as usize]
+    }
+    /// Whether `from` can currently reach `to` (no cut). Meant for models that abstract a
+    /// protocol whose own traffic they do not simulate.
+    pub fn link_up(&self, from: NodeId, to: NodeId) -> bool {
+        !self.network.is_cut(from, to)
     }
     pub fn net_fault(&mut self, fault: NetFault) {
         self.net_faults.push(fault);

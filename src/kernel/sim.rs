@@ -53,6 +53,8 @@ pub struct Simulation<M: Model, C: Checker<M>> {
     steps: u64,
     digest: Digest,
     script: Rc<[(Time, Action<M::Action>)]>,
+    /// No event after this time is handled: the run is over.
+    end_time: Time,
 }
 
 impl<M: Model, C: Checker<M>> Simulation<M, C> {
@@ -79,6 +81,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             steps: 0,
             digest: Digest::default(),
             script: script.into(),
+            end_time: Time::MAX,
         };
         sim.digest.add(&seed);
         for (i, (time, _)) in sim.script.iter().enumerate() {
@@ -90,6 +93,13 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         sim
     }
 
+    /// Stop the run at `end` (events after it are never handled).
+    pub fn set_end_time(&mut self, end: Time) {
+        self.end_time = end;
+    }
+    pub fn end_time(&self) -> Time {
+        self.end_time
+    }
     pub fn now(&self) -> Time {
         self.now
     }
@@ -110,6 +120,17 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight<M::Msg>> {
         self.in_flight.values()
     }
+    /// Messages sent so far.
+    pub fn messages_sent(&self) -> u64 {
+        self.next_msg
+    }
+    /// The message the next step will deliver or drop, if the next event is one.
+    pub fn next_message(&self) -> Option<&InFlight<M::Msg>> {
+        match self.queue.peek()? {
+            Event::Deliver(id) => self.in_flight.get(id),
+            _ => None,
+        }
+    }
     pub fn next_event_time(&self) -> Option<Time> {
         self.queue.peek_time()
     }
@@ -121,6 +142,9 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     /// Notes (state changes) the step produced are appended to `notes`.
     pub fn step(&mut self, notes: &mut Vec<M::Note>) -> Option<StepRecord> {
         loop {
+            if self.queue.peek_time()? > self.end_time {
+                return None;
+            }
             let (time, event) = self.queue.pop()?;
             debug_assert!(time >= self.now, "time went backwards");
             self.now = time;
@@ -192,7 +216,13 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         };
         self.digest.add(&m.msg);
         match reason {
-            Some(reason) => StepKind::Drop { msg: id, from: m.from, to: m.to, kind, reason },
+            Some(reason) => {
+                if reason == DropReason::ReceiverDown && self.up[m.from.0 as usize] {
+                    let (from, to) = (m.from, m.to);
+                    self.with_ctx(notes, |model, ctx| model.on_undeliverable(ctx, from, to, m.msg));
+                }
+                StepKind::Drop { msg: id, from: m.from, to: m.to, kind, reason }
+            }
             None => {
                 let (from, to) = (m.from, m.to);
                 self.with_ctx(notes, |model, ctx| model.on_message(ctx, from, to, m.msg));
@@ -221,6 +251,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             node_changes: Vec::new(),
             net_faults: Vec::new(),
             up: &self.up,
+            network: &self.network,
         };
         f(&mut self.model, &mut ctx);
         let Ctx { outbox, timers, node_changes, net_faults, .. } = ctx;

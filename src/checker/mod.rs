@@ -1,0 +1,305 @@
+//! The checker: follows every record end to end and names what goes wrong, in Jepsen's
+//! vocabulary, at the step where it became visible.
+//!
+//! It observes the trace's notes (and reads the cluster's logs through the model, never
+//! changing them). It is part of the simulation value, so time travel restores it too.
+//!
+//! What it reports:
+//! - `lost-write`: an acknowledged record is gone: a leader wrote another record at its
+//!   offset, or the last replica holding it truncated it.
+//! - `duplicate`: the same record twice in a leader's log (a retry appended it again).
+//! - `nonmonotonic-send`: one producer's records appear in a partition out of send order.
+//! - `divergence`: two replicas hold different records at an offset below both their HWs.
+//! - `nonmonotonic-hw`: a reader saw a partition's high watermark go backwards.
+//! - `read-above-hw`: a reader got a record at or above the high watermark it was told.
+//! - `nonmonotonic-poll`: a reader got an offset lower than one it had already read.
+use serde::Serialize;
+
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, RecordId, Tp};
+use crate::kafka::world::World;
+use crate::kernel::{Checker, StepRecord};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnomalyKind {
+    LostWrite,
+    Duplicate,
+    NonmonotonicSend,
+    Divergence,
+    NonmonotonicHw,
+    ReadAboveHw,
+    NonmonotonicPoll,
+}
+
+impl AnomalyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AnomalyKind::LostWrite => "lost-write",
+            AnomalyKind::Duplicate => "duplicate",
+            AnomalyKind::NonmonotonicSend => "nonmonotonic-send",
+            AnomalyKind::Divergence => "divergence",
+            AnomalyKind::NonmonotonicHw => "nonmonotonic-hw",
+            AnomalyKind::ReadAboveHw => "read-above-hw",
+            AnomalyKind::NonmonotonicPoll => "nonmonotonic-poll",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AnomalyKind> {
+        ALL_KINDS.iter().copied().find(|k| k.name() == s)
+    }
+}
+
+pub const ALL_KINDS: [AnomalyKind; 7] = [
+    AnomalyKind::LostWrite,
+    AnomalyKind::Duplicate,
+    AnomalyKind::NonmonotonicSend,
+    AnomalyKind::Divergence,
+    AnomalyKind::NonmonotonicHw,
+    AnomalyKind::ReadAboveHw,
+    AnomalyKind::NonmonotonicPoll,
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Anomaly {
+    pub kind: AnomalyKind,
+    /// The step at which it became visible.
+    pub step: u64,
+    pub time_ms: u64,
+    pub tp: Tp,
+    pub records: Vec<RecordId>,
+    pub detail: String,
+}
+
+/// What the checker knows of one record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordTrack {
+    pub tp: Option<Tp>,
+    pub acked_offset: Option<u64>,
+    pub failed: bool,
+    pub sent_without_ack: bool,
+    /// Where the leader last appended it.
+    pub leader_offset: Option<u64>,
+    pub reads: u32,
+    pub lost: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct KafkaChecker {
+    pub records: imbl::Vector<RecordTrack>,
+    /// Which acknowledged record holds each (partition, offset).
+    acked_at: imbl::OrdMap<(Tp, u64), RecordId>,
+    pub anomalies: imbl::Vector<Anomaly>,
+    /// Per (partition, producer): the latest record (in send order) a leader appended,
+    /// where, and which broker's log it is in.
+    last_appended: imbl::OrdMap<(Tp, u32), (RecordId, u64, BrokerId)>,
+    /// Per (broker, partition): the HW up to which replicas were compared.
+    hw_compared: imbl::OrdMap<(BrokerId, Tp), u64>,
+    reader_hw: imbl::OrdMap<(u32, Tp), u64>,
+    reader_last_offset: imbl::OrdMap<(u32, Tp), u64>,
+    diverged: imbl::OrdSet<Tp>,
+}
+
+struct At {
+    step: u64,
+    time: u64,
+}
+
+impl KafkaChecker {
+    pub fn anomalies(&self) -> impl Iterator<Item = &Anomaly> {
+        self.anomalies.iter()
+    }
+
+    pub fn track(&self, r: RecordId) -> Option<&RecordTrack> {
+        self.records.get(r.0 as usize)
+    }
+
+    fn report(&mut self, at: &At, kind: AnomalyKind, tp: Tp, records: Vec<RecordId>, detail: String) {
+        self.anomalies.push_back(Anomaly { kind, step: at.step, time_ms: at.time, tp, records, detail });
+    }
+
+    fn mark_lost(&mut self, at: &At, world: &World, r: RecordId, tp: Tp, offset: u64, why: &str) {
+        let Some(t) = self.records.get_mut(r.0 as usize) else { return };
+        if t.lost {
+            return;
+        }
+        t.lost = true;
+        let detail = format!("record #{} acknowledged at {} offset {offset} is gone: {why}", r.0, world.spec.tp_name(tp));
+        self.report(at, AnomalyKind::LostWrite, tp, vec![r], detail);
+    }
+
+    fn on_leader_append(&mut self, at: &At, world: &World, broker: BrokerId, tp: Tp, first: u64, count: u32) {
+        let Some(replica) = world.broker(broker).replicas.get(&tp) else { return };
+        for o in first..first + u64::from(count) {
+            let Some(rec) = replica.log.get(o) else { continue };
+            let id = rec.id;
+            // Someone else's acknowledged record was at this offset: it is overwritten.
+            if let Some(acked) = self.acked_at.get(&(tp, o)).copied() {
+                if acked != id {
+                    let why = format!("broker {} wrote record #{} at that offset", broker.0, id.0);
+                    self.mark_lost(at, world, acked, tp, o, &why);
+                }
+            }
+            let Some(track) = self.records.get_mut(id.0 as usize) else { continue };
+            let previous = track.leader_offset.replace(o);
+            if let Some(p) = previous {
+                if p != o && replica.log.get(p).is_some_and(|x| x.id == id) {
+                    let detail = format!("record #{} is at offsets {p} and {o} of {}", id.0, world.spec.tp_name(tp));
+                    self.report(at, AnomalyKind::Duplicate, tp, vec![id], detail);
+                }
+            }
+            let producer = world.records.get(id.0 as usize).map(|i| i.producer).unwrap_or(0);
+            // Only compare within one leader's log: a new leader's log is checked afresh.
+            let last = self.last_appended.get(&(tp, producer)).copied().filter(|l| l.2 == broker);
+            match last {
+                Some((last, last_offset, _))
+                    if last > id && last_offset < o && replica.log.get(last_offset).is_some_and(|x| x.id == last) =>
+                {
+                    let detail = format!(
+                        "record #{} (sent earlier) landed at offset {o}, after record #{} at offset {last_offset}",
+                        id.0, last.0
+                    );
+                    self.report(at, AnomalyKind::NonmonotonicSend, tp, vec![id, last], detail);
+                }
+                Some((last, last_offset, _)) if last > id && last_offset < o => {}
+                _ => {
+                    self.last_appended.insert((tp, producer), (id, o, broker));
+                }
+            }
+        }
+    }
+
+    fn on_truncated(&mut self, at: &At, world: &World, tp: Tp, offset: u64, removed: &[RecordId]) {
+        for (i, r) in removed.iter().enumerate() {
+            let o = offset + i as u64;
+            if self.acked_at.get(&(tp, o)) != Some(r) {
+                continue;
+            }
+            let held = world.brokers.iter().any(|b| b.replicas.get(&tp).and_then(|x| x.log.get(o)).is_some_and(|x| x.id == *r));
+            if !held {
+                self.mark_lost(at, world, *r, tp, o, "the last replica that had it truncated it");
+            }
+        }
+    }
+
+    fn on_high_watermark(&mut self, at: &At, world: &World, broker: BrokerId, tp: Tp, hw: u64) {
+        let from = self.hw_compared.get(&(broker, tp)).copied().unwrap_or(0).min(hw);
+        self.hw_compared.insert((broker, tp), hw);
+        if self.diverged.contains(&tp) {
+            return;
+        }
+        let Some(mine) = world.broker(broker).replicas.get(&tp) else { return };
+        for o in from..hw {
+            let Some(a) = mine.log.get(o) else { break };
+            for other in &world.brokers {
+                if other.id == broker {
+                    continue;
+                }
+                let Some(theirs) = other.replicas.get(&tp) else { continue };
+                if theirs.log.high_watermark() <= o {
+                    continue;
+                }
+                if let Some(b) = theirs.log.get(o) {
+                    if b.id != a.id {
+                        let detail = format!(
+                            "{} offset {o}: broker {} has record #{}, broker {} has record #{}, both below their high watermarks",
+                            world.spec.tp_name(tp),
+                            broker.0,
+                            a.id.0,
+                            other.id.0,
+                            b.id.0
+                        );
+                        self.report(at, AnomalyKind::Divergence, tp, vec![a.id, b.id], detail);
+                        self.diverged.insert(tp);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn observe_note(&mut self, at: &At, world: &World, note: &Note) {
+        match note {
+            Note::RecordSent { record, tp, .. } => {
+                let i = record.0 as usize;
+                while self.records.len() <= i {
+                    self.records.push_back(RecordTrack::default());
+                }
+                self.records[i].tp = Some(*tp);
+            }
+            Note::RecordAcked { record, tp, offset } => {
+                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                    if t.acked_offset.is_none() {
+                        t.acked_offset = Some(*offset);
+                        self.acked_at.insert((*tp, *offset), *record);
+                        // Acknowledged, but already overwritten by the time the answer came?
+                        let leader_has = world
+                            .brokers
+                            .iter()
+                            .filter(|b| b.replicas.get(tp).is_some_and(|r| r.is_leader))
+                            .all(|b| b.replicas[tp].log.get(*offset).is_none_or(|x| x.id == *record));
+                        if !leader_has {
+                            self.mark_lost(at, world, *record, *tp, *offset, "the current leader has another record there");
+                        }
+                    }
+                }
+            }
+            Note::RecordFailed { record, .. } => {
+                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                    t.failed = true;
+                }
+            }
+            Note::RecordSentNoAck { record, .. } => {
+                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                    t.sent_without_ack = true;
+                }
+            }
+            Note::Appended { broker, tp, first_offset, count, as_leader: true } => {
+                self.on_leader_append(at, world, *broker, *tp, *first_offset, *count)
+            }
+            Note::Truncated { tp, offset, removed, .. } => self.on_truncated(at, world, *tp, *offset, removed),
+            Note::HighWatermark { broker, tp, high_watermark } => {
+                self.on_high_watermark(at, world, *broker, *tp, *high_watermark)
+            }
+            Note::Read { reader, tp, offset, record, high_watermark } => {
+                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                    t.reads += 1;
+                }
+                if offset >= high_watermark {
+                    let detail = format!("{} read offset {offset} of {} at high watermark {high_watermark}", world.readers[*reader as usize].name, world.spec.tp_name(*tp));
+                    self.report(at, AnomalyKind::ReadAboveHw, *tp, vec![*record], detail);
+                }
+                if let Some(last) = self.reader_last_offset.get(&(*reader, *tp)).copied() {
+                    if *offset <= last {
+                        let detail = format!("{} read offset {offset} of {} after offset {last}", world.readers[*reader as usize].name, world.spec.tp_name(*tp));
+                        self.report(at, AnomalyKind::NonmonotonicPoll, *tp, vec![*record], detail);
+                    }
+                }
+                self.reader_last_offset.insert((*reader, *tp), *offset);
+            }
+            Note::ReaderHighWatermark { reader, tp, high_watermark } => {
+                if let Some(last) = self.reader_hw.get(&(*reader, *tp)).copied() {
+                    if *high_watermark < last {
+                        let detail = format!(
+                            "{} saw the high watermark of {} go from {last} back to {high_watermark}",
+                            world.readers[*reader as usize].name,
+                            world.spec.tp_name(*tp)
+                        );
+                        self.report(at, AnomalyKind::NonmonotonicHw, *tp, vec![], detail);
+                    }
+                }
+                self.reader_hw.insert((*reader, *tp), *high_watermark);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Checker<World> for KafkaChecker {
+    fn observe(&mut self, world: &World, step: &StepRecord, notes: &[Note]) {
+        let at = At { step: step.index, time: step.time };
+        for note in notes {
+            self.observe_note(&at, world, note);
+        }
+    }
+}

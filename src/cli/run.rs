@@ -1,0 +1,257 @@
+//! `highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]` and
+//! `highwater digest FILE [--seed N]`.
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::checker::Anomaly;
+use crate::kernel::MessageInfo;
+use crate::scenario::Scenario;
+use crate::session::{build_simulation, KafkaSimulation};
+
+/// Most steps one CLI run may take: a bound, so a runaway scenario still ends.
+pub const MAX_STEPS: u64 = 50_000_000;
+
+struct Options {
+    file: String,
+    seed: Option<u64>,
+    until: Option<u64>,
+    trace: Option<String>,
+    json: bool,
+}
+
+fn parse(args: &[String], allow: &[&str]) -> Result<Options, String> {
+    let mut o = Options { file: String::new(), seed: None, until: None, trace: None, json: false };
+    let mut i = 0;
+    let value = |i: &mut usize, name: &str| -> Result<String, String> {
+        *i += 1;
+        args.get(*i).cloned().ok_or_else(|| format!("{name} needs a value"))
+    };
+    while i < args.len() {
+        let a = args[i].as_str();
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a, None),
+        };
+        if flag.starts_with("--") && !allow.contains(&flag) {
+            return Err(format!("unknown option {flag}"));
+        }
+        let mut take = |name: &str| -> Result<String, String> {
+            match &inline {
+                Some(v) => Ok(v.clone()),
+                None => value(&mut i, name),
+            }
+        };
+        match flag {
+            "--seed" => o.seed = Some(take("--seed")?.parse().map_err(|_| "--seed needs a whole number".to_string())?),
+            "--until" => o.until = Some(take("--until")?.parse().map_err(|_| "--until needs milliseconds (a whole number)".to_string())?),
+            "--trace" => o.trace = Some(take("--trace")?),
+            "--json" => o.json = true,
+            _ if o.file.is_empty() => o.file = a.to_string(),
+            _ => return Err(format!("unexpected argument {a}")),
+        }
+        i += 1;
+    }
+    if o.file.is_empty() {
+        return Err("missing scenario FILE".into());
+    }
+    Ok(o)
+}
+
+fn load(file: &str) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    Scenario::from_json(&text).map_err(|e| format!("{file}: {e}"))
+}
+
+#[derive(Serialize)]
+struct PartitionSummary {
+    partition: String,
+    leader: Option<u32>,
+    leader_epoch: u32,
+    isr: Vec<u32>,
+    high_watermark: u64,
+    log_end_offset: u64,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    scenario: &'a str,
+    seed: u64,
+    simulated_ms: u64,
+    events: u64,
+    messages: u64,
+    digest: String,
+    partitions: Vec<PartitionSummary>,
+    records_sent: u64,
+    records_acked: u64,
+    anomalies: Vec<Anomaly>,
+    expected: Option<Vec<String>>,
+    verdict: &'a str,
+}
+
+/// Run a scenario to its end, writing each step to `trace` if given.
+pub fn run_to_end(scenario: &Scenario, seed: u64, until: Option<u64>, mut trace: Option<&mut dyn Write>) -> std::io::Result<KafkaSimulation> {
+    let (mut sim, _) = build_simulation(scenario, seed);
+    if let Some(u) = until {
+        sim.set_end_time(u.min(scenario.duration_ms));
+    }
+    let mut notes = Vec::new();
+    while sim.steps() < MAX_STEPS {
+        notes.clear();
+        let summary = match trace {
+            Some(_) => sim.next_message().map(|m| m.msg.summary()),
+            None => None,
+        };
+        let Some(rec) = sim.step(&mut notes) else { break };
+        if let Some(w) = trace.as_deref_mut() {
+            let line = serde_json::json!({ "step": rec.index, "time_ms": rec.time, "event": rec.kind, "summary": summary, "notes": notes });
+            writeln!(w, "{line}")?;
+        }
+    }
+    Ok(sim)
+}
+
+pub fn partitions(sim: &KafkaSimulation) -> Vec<(String, Option<u32>, u32, Vec<u32>, u64, u64)> {
+    let world = &sim.model;
+    world
+        .controller
+        .partitions
+        .values()
+        .map(|st| {
+            let log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
+            (
+                world.spec.tp_name(st.tp),
+                st.leader.map(|b| b.0),
+                st.leader_epoch,
+                st.isr.iter().map(|b| b.0).collect(),
+                log.map(|l| l.high_watermark()).unwrap_or(0),
+                log.map(|l| l.log_end_offset()).unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let o = match parse(args, &["--seed", "--until", "--trace", "--json"]) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(err, "highwater run: {e}\nusage: highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]");
+            return 2;
+        }
+    };
+    let scenario = match load(&o.file) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "highwater run: {e}");
+            return 2;
+        }
+    };
+    let seed = o.seed.unwrap_or(scenario.seed);
+    let mut trace_file = match &o.trace {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(std::io::BufWriter::new(f)),
+            Err(e) => {
+                let _ = writeln!(err, "highwater run: cannot write {path}: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let sim = match run_to_end(&scenario, seed, o.until, trace_file.as_mut().map(|w| w as &mut dyn Write)) {
+        Ok(sim) => sim,
+        Err(e) => {
+            let _ = writeln!(err, "highwater run: writing the trace failed: {e}");
+            return 2;
+        }
+    };
+    if let Some(mut w) = trace_file {
+        if let Err(e) = w.flush() {
+            let _ = writeln!(err, "highwater run: writing the trace failed: {e}");
+            return 2;
+        }
+    }
+    let anomalies: Vec<Anomaly> = sim.checker.anomalies().cloned().collect();
+    let verdict = if anomalies.is_empty() { "ok" } else { "anomalies" };
+    let world = &sim.model;
+    let summary = Summary {
+        scenario: &scenario.id,
+        seed,
+        simulated_ms: sim.now(),
+        events: sim.steps(),
+        messages: sim.messages_sent(),
+        digest: format!("{:016x}", sim.digest()),
+        partitions: partitions(&sim)
+            .into_iter()
+            .map(|(partition, leader, leader_epoch, isr, high_watermark, log_end_offset)| PartitionSummary {
+                partition,
+                leader,
+                leader_epoch,
+                isr,
+                high_watermark,
+                log_end_offset,
+            })
+            .collect(),
+        records_sent: world.records.len() as u64,
+        records_acked: sim.checker.records.iter().filter(|r| r.acked_offset.is_some()).count() as u64,
+        anomalies,
+        expected: scenario.expect.as_ref().map(|e| e.anomalies.clone()),
+        verdict,
+    };
+    let _ = if o.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary).expect("summary serialises"))
+    } else {
+        print_text(out, &summary)
+    };
+    if summary.anomalies.is_empty() {
+        0
+    } else {
+        1
+    }
+}
+
+fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
+    writeln!(out, "scenario {}  seed {}", s.scenario, s.seed)?;
+    writeln!(out, "simulated {} ms, {} events, {} messages, trace digest {}", s.simulated_ms, s.events, s.messages, s.digest)?;
+    writeln!(out, "records: {} sent, {} acknowledged", s.records_sent, s.records_acked)?;
+    writeln!(out, "{:<16} {:>6} {:>6} {:<12} {:>8} {:>8}", "PARTITION", "LEADER", "EPOCH", "ISR", "HW", "LEO")?;
+    for p in &s.partitions {
+        let leader = p.leader.map(|l| l.to_string()).unwrap_or_else(|| "none".into());
+        let isr = p.isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
+        writeln!(out, "{:<16} {:>6} {:>6} {:<12} {:>8} {:>8}", p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset)?;
+    }
+    if s.anomalies.is_empty() {
+        writeln!(out, "verdict: ok (no anomaly)")?;
+    } else {
+        writeln!(out, "verdict: {} anomal{}", s.anomalies.len(), if s.anomalies.len() == 1 { "y" } else { "ies" })?;
+        for a in &s.anomalies {
+            writeln!(out, "  {} at step {} ({} ms): {}", a.kind.name(), a.step, a.time_ms, a.detail)?;
+        }
+    }
+    if let Some(e) = &s.expected {
+        writeln!(out, "scenario expects: {}", if e.is_empty() { "no anomaly".to_string() } else { e.join(", ") })?;
+    }
+    Ok(())
+}
+
+/// `highwater digest FILE [--seed N]`: the trace digest after the whole run, in hex.
+pub fn digest(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let o = match parse(args, &["--seed"]) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(err, "highwater digest: {e}\nusage: highwater digest FILE [--seed N]");
+            return 2;
+        }
+    };
+    match load(&o.file) {
+        Ok(s) => {
+            let seed = o.seed.unwrap_or(s.seed);
+            let sim = run_to_end(&s, seed, None, None).expect("no trace writer, no I/O error");
+            let _ = writeln!(out, "{:016x}", sim.digest());
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "highwater digest: {e}");
+            2
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Configuration, under Kafka's own names and with current Kafka's (4.x, KRaft) defaults.
+//!
+//! Keys not from Kafka start with `sim.` and say what they simulate. Version-dependent
+//! behaviour follows current Kafka; older behaviour is an explicit `legacy.` option.
+use serde::{Deserialize, Serialize};
+
+/// Broker-side settings, the same on every broker (topic-level ones can be overridden per topic).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrokerConfig {
+    #[serde(rename = "replica.lag.time.max.ms")]
+    pub replica_lag_time_max_ms: u64,
+    #[serde(rename = "replica.fetch.wait.max.ms")]
+    pub replica_fetch_wait_max_ms: u64,
+    #[serde(rename = "replica.fetch.backoff.ms")]
+    pub replica_fetch_backoff_ms: u64,
+    #[serde(rename = "replica.socket.timeout.ms")]
+    pub replica_socket_timeout_ms: u64,
+    #[serde(rename = "replica.high.watermark.checkpoint.interval.ms")]
+    pub replica_high_watermark_checkpoint_interval_ms: u64,
+    #[serde(rename = "broker.heartbeat.interval.ms")]
+    pub broker_heartbeat_interval_ms: u64,
+    #[serde(rename = "broker.session.timeout.ms")]
+    pub broker_session_timeout_ms: u64,
+    #[serde(rename = "controller.quorum.fetch.timeout.ms")]
+    pub controller_quorum_fetch_timeout_ms: u64,
+    #[serde(rename = "min.insync.replicas")]
+    pub min_insync_replicas: u32,
+    #[serde(rename = "unclean.leader.election.enable")]
+    pub unclean_leader_election_enable: bool,
+    /// Kafka flushes (fsyncs) a log after this many messages; default: never (the OS does it).
+    #[serde(rename = "log.flush.interval.messages")]
+    pub log_flush_interval_messages: u64,
+    /// Kafka flushes a log when its oldest unflushed message is this old; default: never.
+    #[serde(rename = "log.flush.interval.ms")]
+    pub log_flush_interval_ms: u64,
+    /// Simulated OS page-cache writeback: dirty data older than this reaches disk
+    /// (Linux `vm.dirty_expire_centisecs` = 30 s), checked every 5 s.
+    #[serde(rename = "sim.os.dirty.expire.ms")]
+    pub os_dirty_expire_ms: u64,
+    /// Most records one partition returns in one fetch (Kafka limits bytes, not records;
+    /// records here have no size).
+    #[serde(rename = "sim.fetch.max.records")]
+    pub fetch_max_records: u32,
+    /// Before Kafka 3.7 (KAFKA-15583) the high watermark still advanced while the ISR was
+    /// smaller than min.insync.replicas. Off: current Kafka.
+    #[serde(rename = "legacy.hw.advances.under.min.isr")]
+    pub legacy_hw_advances_under_min_isr: bool,
+}
+
+pub const NEVER: u64 = i64::MAX as u64;
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        BrokerConfig {
+            replica_lag_time_max_ms: 30_000,
+            replica_fetch_wait_max_ms: 500,
+            replica_fetch_backoff_ms: 1_000,
+            replica_socket_timeout_ms: 30_000,
+            replica_high_watermark_checkpoint_interval_ms: 5_000,
+            broker_heartbeat_interval_ms: 2_000,
+            broker_session_timeout_ms: 9_000,
+            controller_quorum_fetch_timeout_ms: 2_000,
+            min_insync_replicas: 1,
+            unclean_leader_election_enable: false,
+            log_flush_interval_messages: NEVER,
+            log_flush_interval_ms: NEVER,
+            os_dirty_expire_ms: 30_000,
+            fetch_max_records: 500,
+            legacy_hw_advances_under_min_isr: false,
+        }
+    }
+}
+
+/// Per-topic overrides of broker defaults (Kafka's topic-level configs).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TopicOverrides {
+    #[serde(rename = "min.insync.replicas", skip_serializing_if = "Option::is_none")]
+    pub min_insync_replicas: Option<u32>,
+    #[serde(rename = "unclean.leader.election.enable", skip_serializing_if = "Option::is_none")]
+    pub unclean_leader_election_enable: Option<bool>,
+}
+
+/// The `acks` producer setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Acks {
+    /// acks=0: fire and forget, no response.
+    #[serde(rename = "0")]
+    Zero,
+    /// acks=1: the leader's local append.
+    #[serde(rename = "1")]
+    Leader,
+    /// acks=all (-1): every ISR member, at least min.insync.replicas.
+    #[serde(rename = "all", alias = "-1")]
+    All,
+}
+
+impl Acks {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acks::Zero => "0",
+            Acks::Leader => "1",
+            Acks::All => "all",
+        }
+    }
+}
+
+/// Producer settings (Kafka's `ProducerConfig` names and defaults).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProducerConfig {
+    pub acks: Acks,
+    pub retries: u32,
+    #[serde(rename = "retry.backoff.ms")]
+    pub retry_backoff_ms: u64,
+    #[serde(rename = "request.timeout.ms")]
+    pub request_timeout_ms: u64,
+    #[serde(rename = "delivery.timeout.ms")]
+    pub delivery_timeout_ms: u64,
+    /// How long a batch waits for more records before it is sent (5 ms since Kafka 4.0, KIP-1030).
+    #[serde(rename = "linger.ms")]
+    pub linger_ms: u64,
+    #[serde(rename = "max.in.flight.requests.per.connection")]
+    pub max_in_flight_requests_per_connection: u32,
+    /// Unset means Kafka's default: on, unless acks/retries/in-flight conflict with it, in
+    /// which case Kafka quietly turns it off. Set explicitly, a conflict is an error.
+    #[serde(rename = "enable.idempotence", skip_serializing_if = "Option::is_none")]
+    pub enable_idempotence: Option<bool>,
+    /// Most records in one batch (Kafka's `batch.size` counts bytes; records here have no size).
+    #[serde(rename = "sim.batch.max.records")]
+    pub batch_max_records: u32,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            acks: Acks::All,
+            retries: i32::MAX as u32,
+            retry_backoff_ms: 100,
+            request_timeout_ms: 30_000,
+            delivery_timeout_ms: 120_000,
+            linger_ms: 5,
+            max_in_flight_requests_per_connection: 5,
+            enable_idempotence: None,
+            batch_max_records: 100,
+        }
+    }
+}
+
+impl ProducerConfig {
+    /// Whether the producer is idempotent, applying Kafka's default rule.
+    pub fn idempotent(&self) -> bool {
+        match self.enable_idempotence {
+            Some(explicit) => explicit,
+            None => {
+                self.acks == Acks::All && self.retries > 0 && self.max_in_flight_requests_per_connection <= 5
+            }
+        }
+    }
+
+    /// Kafka's rule: idempotence needs acks=all, retries > 0 and at most 5 in flight.
+    /// Returns a message naming the conflict, as Kafka's ConfigException would.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.enable_idempotence == Some(true) {
+            if self.acks != Acks::All {
+                return Err("enable.idempotence=true requires acks=all (set enable.idempotence=false to use acks=0 or 1)".into());
+            }
+            if self.retries == 0 {
+                return Err("enable.idempotence=true requires retries > 0".into());
+            }
+            if self.max_in_flight_requests_per_connection > 5 {
+                return Err("enable.idempotence=true requires max.in.flight.requests.per.connection <= 5".into());
+            }
+        }
+        if self.max_in_flight_requests_per_connection == 0 {
+            return Err("max.in.flight.requests.per.connection must be at least 1".into());
+        }
+        if self.batch_max_records == 0 {
+            return Err("sim.batch.max.records must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// Consumer-side settings of the plain reader.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderConfig {
+    #[serde(rename = "fetch.max.wait.ms")]
+    pub fetch_max_wait_ms: u64,
+    #[serde(rename = "request.timeout.ms")]
+    pub request_timeout_ms: u64,
+    #[serde(rename = "retry.backoff.ms")]
+    pub retry_backoff_ms: u64,
+    #[serde(rename = "max.poll.records")]
+    pub max_poll_records: u32,
+}
+
+impl Default for ReaderConfig {
+    fn default() -> Self {
+        ReaderConfig { fetch_max_wait_ms: 500, request_timeout_ms: 30_000, retry_backoff_ms: 100, max_poll_records: 500 }
+    }
+}

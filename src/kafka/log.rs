@@ -1,0 +1,376 @@
+//! One replica's partition log: records, leader-epoch cache, high watermark, what is
+//! flushed to disk, and the idempotent-producer state derived from the records.
+//!
+//! Records live in an `imbl::Vector` so cloning a whole cluster for a time-travel
+//! checkpoint shares them instead of copying. The log start offset is always 0 here:
+//! retention and compaction are not modelled.
+use std::collections::{BTreeMap, VecDeque};
+
+use super::message::LogRecord;
+use super::types::ErrorCode;
+
+/// Kafka keeps the metadata of the last 5 batches per producer (`NUM_BATCHES_TO_RETAIN`).
+pub const PRODUCER_BATCHES_RETAINED: usize = 5;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BatchMeta {
+    pub first_seq: i32,
+    pub last_seq: i32,
+    pub first_offset: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProducerEntry {
+    pub epoch: u16,
+    pub batches: VecDeque<BatchMeta>,
+}
+
+/// What the idempotence check decided for a batch about to be appended on a leader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SequenceCheck {
+    Append,
+    /// Already in the log: acknowledge with the original offset, append nothing.
+    Duplicate { first_offset: u64 },
+    Reject(ErrorCode),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PartitionLog {
+    records: imbl::Vector<LogRecord>,
+    /// HW: offsets below it are committed (replicated to the ISR).
+    high_watermark: u64,
+    /// Offsets below this are on disk; the rest is in the page cache.
+    flushed_offset: u64,
+    /// The high watermark as last written to `replication-offset-checkpoint`.
+    checkpointed_high_watermark: u64,
+    /// Leader-epoch cache: (epoch, start offset), strictly increasing in both.
+    epochs: Vec<(u32, u64)>,
+    producers: BTreeMap<i64, ProducerEntry>,
+}
+
+impl PartitionLog {
+    /// LEO: the offset the next record will get.
+    pub fn log_end_offset(&self) -> u64 {
+        self.records.len() as u64
+    }
+    pub fn log_start_offset(&self) -> u64 {
+        0
+    }
+    pub fn high_watermark(&self) -> u64 {
+        self.high_watermark
+    }
+    pub fn flushed_offset(&self) -> u64 {
+        self.flushed_offset
+    }
+    pub fn checkpointed_high_watermark(&self) -> u64 {
+        self.checkpointed_high_watermark
+    }
+    pub fn epochs(&self) -> &[(u32, u64)] {
+        &self.epochs
+    }
+    pub fn latest_epoch(&self) -> Option<u32> {
+        self.epochs.last().map(|e| e.0)
+    }
+    pub fn get(&self, offset: u64) -> Option<&LogRecord> {
+        self.records.get(offset as usize)
+    }
+    pub fn records(&self) -> impl Iterator<Item = &LogRecord> {
+        self.records.iter()
+    }
+    pub fn producer(&self, producer_id: i64) -> Option<&ProducerEntry> {
+        self.producers.get(&producer_id)
+    }
+
+    /// Up to `max` records from `offset`, stopping before `limit`.
+    pub fn read(&self, offset: u64, limit: u64, max: u32) -> Vec<LogRecord> {
+        let end = limit.min(self.log_end_offset()).min(offset.saturating_add(u64::from(max)));
+        if offset >= end {
+            return Vec::new();
+        }
+        self.records.skip(offset as usize).iter().take((end - offset) as usize).copied().collect()
+    }
+
+    /// Append records (as leader or follower). Epochs never go backwards in a log.
+    pub fn append(&mut self, records: &[LogRecord]) {
+        for r in records {
+            let offset = self.log_end_offset();
+            match self.latest_epoch() {
+                Some(e) if r.leader_epoch < e => panic!("record epoch {} below log epoch {e}", r.leader_epoch),
+                Some(e) if r.leader_epoch == e => {}
+                _ => self.epochs.push((r.leader_epoch, offset)),
+            }
+            self.records.push_back(*r);
+            self.track_producer(r, offset);
+        }
+        self.assert_invariants();
+    }
+
+    /// A new leader records the start of its epoch at its LEO (`maybeAssignEpochStartOffset`).
+    pub fn assign_epoch(&mut self, epoch: u32) {
+        let leo = self.log_end_offset();
+        // Kafka's cache drops entries that conflict with the new one.
+        self.epochs.retain(|(e, start)| *e < epoch && *start < leo);
+        match self.epochs.last() {
+            Some((e, _)) if *e == epoch => {}
+            _ => self.epochs.push((epoch, leo)),
+        }
+        self.assert_invariants();
+    }
+
+    /// Remove every record at or above `offset`. Returns the removed records.
+    pub fn truncate_to(&mut self, offset: u64) -> Vec<LogRecord> {
+        if offset >= self.log_end_offset() {
+            return Vec::new();
+        }
+        let removed: Vec<LogRecord> = self.records.split_off(offset as usize).iter().copied().collect();
+        self.epochs.retain(|(_, start)| *start < offset);
+        self.high_watermark = self.high_watermark.min(offset);
+        self.flushed_offset = self.flushed_offset.min(offset);
+        self.checkpointed_high_watermark = self.checkpointed_high_watermark.min(offset);
+        self.rebuild_producers();
+        self.assert_invariants();
+        removed
+    }
+
+    /// Raise the HW (never lowers it; capped at the LEO). Returns true if it moved.
+    pub fn advance_high_watermark(&mut self, hw: u64) -> bool {
+        let hw = hw.min(self.log_end_offset());
+        if hw > self.high_watermark {
+            self.high_watermark = hw;
+            self.assert_invariants();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A follower takes `min(leader HW, own LEO)`; after truncation it may be lower than before.
+    /// Kafka sets it even when lower: a new leader's HW can lag the old one's.
+    pub fn set_follower_high_watermark(&mut self, leader_hw: u64) -> bool {
+        let hw = leader_hw.min(self.log_end_offset());
+        let moved = hw != self.high_watermark;
+        self.high_watermark = hw;
+        self.assert_invariants();
+        moved
+    }
+
+    /// Write the HW checkpoint file (done periodically by every broker).
+    pub fn checkpoint_high_watermark(&mut self) {
+        self.checkpointed_high_watermark = self.high_watermark;
+    }
+
+    /// fsync: everything appended so far is on disk.
+    pub fn flush(&mut self) {
+        self.flushed_offset = self.log_end_offset();
+    }
+
+    /// The OS writes back dirty pages older than `expire_ms`.
+    pub fn writeback(&mut self, now: u64, expire_ms: u64) {
+        while let Some(r) = self.records.get(self.flushed_offset as usize) {
+            if r.append_time.saturating_add(expire_ms) > now {
+                break;
+            }
+            self.flushed_offset += 1;
+        }
+    }
+
+    /// Unflushed records since the last flush.
+    pub fn unflushed(&self) -> u64 {
+        self.log_end_offset() - self.flushed_offset
+    }
+
+    /// Restart after a crash or power loss: the in-memory HW is gone and comes back from
+    /// the checkpoint file; after power loss the page cache is gone too. Returns the
+    /// records lost with the page cache.
+    pub fn recover(&mut self, power_loss: bool) -> Vec<LogRecord> {
+        let lost = if power_loss { self.truncate_to(self.flushed_offset) } else { Vec::new() };
+        if !power_loss {
+            // A process crash leaves the page cache to the OS, which writes it out.
+            self.flush();
+        }
+        self.high_watermark = self.checkpointed_high_watermark.min(self.log_end_offset());
+        self.assert_invariants();
+        lost
+    }
+
+    /// `endOffsetForEpoch` of Kafka's `LeaderEpochFileCache` for this log.
+    /// Returns (epoch, end offset); `None` stands for (UNDEFINED, UNDEFINED).
+    pub fn end_offset_for_epoch(&self, requested: u32) -> Option<(u32, u64)> {
+        let latest = self.latest_epoch()?;
+        if latest == requested {
+            return Some((requested, self.log_end_offset()));
+        }
+        let higher = self.epochs.iter().find(|(e, _)| *e > requested)?;
+        match self.epochs.iter().rev().find(|(e, _)| *e <= requested) {
+            None => Some((requested, higher.1)),
+            Some(floor) => Some((floor.0, higher.1)),
+        }
+    }
+
+    /// The idempotent producer's sequence check (Kafka's `ProducerAppendInfo`).
+    pub fn check_sequence(&self, producer_id: i64, epoch: u16, first_seq: i32, last_seq: i32) -> SequenceCheck {
+        if producer_id < 0 {
+            return SequenceCheck::Append;
+        }
+        let Some(entry) = self.producers.get(&producer_id) else {
+            return SequenceCheck::Append;
+        };
+        if epoch < entry.epoch {
+            return SequenceCheck::Reject(ErrorCode::InvalidProducerEpoch);
+        }
+        if epoch == entry.epoch {
+            if let Some(b) = entry.batches.iter().find(|b| b.first_seq == first_seq && b.last_seq == last_seq) {
+                return SequenceCheck::Duplicate { first_offset: b.first_offset };
+            }
+            let next = entry.batches.back().map(|b| b.last_seq.wrapping_add(1).max(0)).unwrap_or(0);
+            if first_seq != next {
+                return SequenceCheck::Reject(ErrorCode::OutOfOrderSequenceNumber);
+            }
+        } else if first_seq != 0 {
+            return SequenceCheck::Reject(ErrorCode::OutOfOrderSequenceNumber);
+        }
+        SequenceCheck::Append
+    }
+
+    fn track_producer(&mut self, r: &LogRecord, offset: u64) {
+        if r.producer_id < 0 {
+            return;
+        }
+        let entry = self
+            .producers
+            .entry(r.producer_id)
+            .or_insert_with(|| ProducerEntry { epoch: r.producer_epoch, batches: VecDeque::new() });
+        if r.producer_epoch != entry.epoch {
+            entry.epoch = r.producer_epoch;
+            entry.batches.clear();
+        }
+        match entry.batches.back() {
+            Some(b) if b.first_seq == r.batch_first_seq && b.last_seq == r.batch_last_seq => {}
+            _ => {
+                entry.batches.push_back(BatchMeta {
+                    first_seq: r.batch_first_seq,
+                    last_seq: r.batch_last_seq,
+                    first_offset: offset,
+                });
+                if entry.batches.len() > PRODUCER_BATCHES_RETAINED {
+                    entry.batches.pop_front();
+                }
+            }
+        }
+    }
+
+    fn rebuild_producers(&mut self) {
+        self.producers.clear();
+        let records: Vec<LogRecord> = self.records.iter().copied().collect();
+        for (offset, r) in records.iter().enumerate() {
+            self.track_producer(r, offset as u64);
+        }
+    }
+
+    fn assert_invariants(&self) {
+        assert!(self.high_watermark <= self.log_end_offset(), "HW <= LEO");
+        assert!(self.flushed_offset <= self.log_end_offset(), "flushed <= LEO");
+        debug_assert!(self.epochs.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1), "epoch cache ordered");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kafka::types::RecordId;
+
+    fn rec(id: u64, epoch: u32) -> LogRecord {
+        LogRecord {
+            id: RecordId(id),
+            leader_epoch: epoch,
+            producer_id: -1,
+            producer_epoch: 0,
+            batch_first_seq: -1,
+            batch_last_seq: -1,
+            append_time: id,
+        }
+    }
+
+    fn log_with_epochs(epochs: &[u32]) -> PartitionLog {
+        let mut log = PartitionLog::default();
+        for (i, e) in epochs.iter().enumerate() {
+            if log.latest_epoch() != Some(*e) {
+                log.assign_epoch(*e);
+            }
+            log.append(&[rec(i as u64, *e)]);
+        }
+        log
+    }
+
+    #[test]
+    fn end_offset_for_epoch_follows_kafka_cache_rules() {
+        // epochs: 0 at offset 0, 2 at offset 3, 5 at offset 5; LEO 7
+        let log = log_with_epochs(&[0, 0, 0, 2, 2, 5, 5]);
+        assert_eq!(log.epochs(), &[(0, 0), (2, 3), (5, 5)]);
+        assert_eq!(log.end_offset_for_epoch(5), Some((5, 7)), "latest epoch ends at LEO");
+        assert_eq!(log.end_offset_for_epoch(2), Some((2, 5)));
+        assert_eq!(log.end_offset_for_epoch(3), Some((2, 5)), "unknown epoch: floor epoch, next start");
+        assert_eq!(log.end_offset_for_epoch(6), None, "newer than anything known");
+        let log = log_with_epochs(&[3, 3]);
+        assert_eq!(log.end_offset_for_epoch(1), Some((1, 0)), "older than anything known");
+    }
+
+    #[test]
+    fn truncation_drops_epochs_and_caps_hw() {
+        let mut log = log_with_epochs(&[0, 0, 1, 1, 1]);
+        log.advance_high_watermark(4);
+        let removed = log.truncate_to(2);
+        assert_eq!(removed.len(), 3);
+        assert_eq!(log.log_end_offset(), 2);
+        assert_eq!(log.high_watermark(), 2);
+        assert_eq!(log.epochs(), &[(0, 0)]);
+    }
+
+    #[test]
+    fn high_watermark_never_passes_leo_or_goes_back() {
+        let mut log = log_with_epochs(&[0, 0, 0]);
+        assert!(log.advance_high_watermark(10));
+        assert_eq!(log.high_watermark(), 3);
+        assert!(!log.advance_high_watermark(1));
+        assert_eq!(log.high_watermark(), 3);
+    }
+
+    #[test]
+    fn power_loss_keeps_only_flushed_records_and_checkpointed_hw() {
+        let mut log = log_with_epochs(&[0, 0, 0, 0]);
+        log.advance_high_watermark(3);
+        log.checkpoint_high_watermark();
+        log.writeback(2 + 30_000, 30_000); // records appended at t=0,1,2 are old enough
+        assert_eq!(log.flushed_offset(), 3);
+        let lost = log.recover(true);
+        assert_eq!(lost.len(), 1);
+        assert_eq!(log.log_end_offset(), 3);
+        assert_eq!(log.high_watermark(), 3);
+    }
+
+    #[test]
+    fn idempotence_detects_duplicates_gaps_and_old_epochs() {
+        let mut log = PartitionLog::default();
+        log.assign_epoch(0);
+        let batch = |seq: i32, n: i32| -> Vec<LogRecord> {
+            (0..n)
+                .map(|i| LogRecord {
+                    producer_id: 7,
+                    producer_epoch: 1,
+                    batch_first_seq: seq,
+                    batch_last_seq: seq + n - 1,
+                    ..rec((seq + i) as u64, 0)
+                })
+                .collect()
+        };
+        assert_eq!(log.check_sequence(7, 1, 0, 2), SequenceCheck::Append);
+        log.append(&batch(0, 3));
+        assert_eq!(log.check_sequence(7, 1, 0, 2), SequenceCheck::Duplicate { first_offset: 0 });
+        assert_eq!(log.check_sequence(7, 1, 5, 6), SequenceCheck::Reject(ErrorCode::OutOfOrderSequenceNumber));
+        assert_eq!(log.check_sequence(7, 0, 3, 3), SequenceCheck::Reject(ErrorCode::InvalidProducerEpoch));
+        assert_eq!(log.check_sequence(7, 1, 3, 3), SequenceCheck::Append);
+        log.append(&batch(3, 1));
+        log.truncate_to(3);
+        assert_eq!(log.check_sequence(7, 1, 3, 3), SequenceCheck::Append, "state rebuilt after truncation");
+    }
+}

@@ -1,0 +1,183 @@
+//! Every wire message of the Kafka model, one enum. Protocol failures are data
+//! (`ErrorCode`s in responses), never Rust errors.
+use std::rc::Rc;
+
+use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kernel::MessageInfo;
+
+/// One record as stored in a log and carried by Produce and Fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LogRecord {
+    pub id: RecordId,
+    /// The leader epoch of the leader that appended it (`partitionLeaderEpoch`).
+    pub leader_epoch: u32,
+    /// Idempotent producer id, -1 for none.
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    /// Sequence of the batch this record came in: first and last (inclusive).
+    pub batch_first_seq: i32,
+    pub batch_last_seq: i32,
+    /// When the leader appended it (simulated ms).
+    pub append_time: u64,
+}
+
+/// A batch as the producer sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProduceBatch {
+    pub tp: Tp,
+    pub records: Vec<RecordId>,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    pub base_sequence: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProducePartitionResponse {
+    pub tp: Tp,
+    pub error: ErrorCode,
+    /// Offset of the batch's first record, -1 on error.
+    pub base_offset: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FetchPartition {
+    pub tp: Tp,
+    pub fetch_offset: u64,
+    /// The latest epoch in the follower's leader-epoch cache (KIP-320/KIP-595), if any.
+    pub last_fetched_epoch: Option<u32>,
+    pub current_leader_epoch: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FetchPartitionResponse {
+    pub tp: Tp,
+    pub error: ErrorCode,
+    pub high_watermark: u64,
+    pub log_start_offset: u64,
+    /// Set when the follower's log diverged: (epoch, end offset) to truncate to;
+    /// -1 stands for Kafka's UNDEFINED.
+    pub diverging_epoch: Option<(i64, i64)>,
+    pub log_end_offset: u64,
+    pub fetch_offset: u64,
+    pub records: Rc<[LogRecord]>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PartitionState {
+    pub tp: Tp,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: u32,
+    pub partition_epoch: u32,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    Produce { correlation: u64, acks: i8, timeout_ms: u64, batches: Vec<ProduceBatch> },
+    ProduceResponse { correlation: u64, partitions: Vec<ProducePartitionResponse> },
+    /// `replica` is the fetching broker for follower fetches, None for consumers.
+    Fetch { correlation: u64, replica: Option<BrokerId>, max_wait_ms: u64, partitions: Vec<FetchPartition> },
+    FetchResponse { correlation: u64, partitions: Vec<FetchPartitionResponse> },
+    Metadata { correlation: u64 },
+    MetadataResponse { correlation: u64, controller: Option<BrokerId>, partitions: Vec<PartitionState> },
+    InitProducerId { correlation: u64 },
+    InitProducerIdResponse { correlation: u64, error: ErrorCode, producer_id: i64, producer_epoch: u16 },
+    BrokerRegistration { broker: BrokerId, incarnation: u32 },
+    BrokerRegistrationResponse { error: ErrorCode, broker_epoch: u64 },
+    BrokerHeartbeat { broker: BrokerId, broker_epoch: u64 },
+    BrokerHeartbeatResponse { error: ErrorCode, fenced: bool },
+    /// A leader asks the controller to change a partition's ISR.
+    AlterPartition { broker: BrokerId, broker_epoch: u64, state: PartitionState },
+    AlterPartitionResponse { tp: Tp, error: ErrorCode, state: Option<PartitionState> },
+    /// Metadata from the controller: the partitions whose leader or ISR changed.
+    /// (KRaft brokers fetch the metadata log; this pushes the same records.)
+    /// `fenced` lists the brokers fenced at that moment: not eligible for the ISR.
+    LeaderAndIsr { controller_epoch: u32, partitions: Vec<PartitionState>, fenced: Vec<BrokerId> },
+}
+
+fn tp_str(tp: &Tp) -> String {
+    format!("t{}-{}", tp.topic, tp.partition)
+}
+
+impl MessageInfo for Msg {
+    fn kind(&self) -> &'static str {
+        match self {
+            Msg::Produce { .. } => "Produce",
+            Msg::ProduceResponse { .. } => "ProduceResponse",
+            Msg::Fetch { replica: Some(_), .. } => "Fetch",
+            Msg::Fetch { replica: None, .. } => "Fetch",
+            Msg::FetchResponse { .. } => "FetchResponse",
+            Msg::Metadata { .. } => "Metadata",
+            Msg::MetadataResponse { .. } => "MetadataResponse",
+            Msg::InitProducerId { .. } => "InitProducerId",
+            Msg::InitProducerIdResponse { .. } => "InitProducerIdResponse",
+            Msg::BrokerRegistration { .. } => "BrokerRegistration",
+            Msg::BrokerRegistrationResponse { .. } => "BrokerRegistrationResponse",
+            Msg::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            Msg::BrokerHeartbeatResponse { .. } => "BrokerHeartbeatResponse",
+            Msg::AlterPartition { .. } => "AlterPartition",
+            Msg::AlterPartitionResponse { .. } => "AlterPartitionResponse",
+            Msg::LeaderAndIsr { .. } => "LeaderAndIsr",
+        }
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            Msg::Produce { acks, batches, .. } => {
+                let parts: Vec<String> =
+                    batches.iter().map(|b| format!("{} ×{}", tp_str(&b.tp), b.records.len())).collect();
+                format!("acks={} {}", if *acks == -1 { "all".to_string() } else { acks.to_string() }, parts.join(", "))
+            }
+            Msg::ProduceResponse { partitions, .. } => partitions
+                .iter()
+                .map(|p| format!("{} {} base_offset={}", tp_str(&p.tp), p.error.name(), p.base_offset))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Msg::Fetch { replica, partitions, .. } => {
+                let who = replica.map(|b| format!("replica={} ", b.0)).unwrap_or_default();
+                let parts: Vec<String> =
+                    partitions.iter().map(|p| format!("{}@{}", tp_str(&p.tp), p.fetch_offset)).collect();
+                format!("{who}{}", parts.join(", "))
+            }
+            Msg::FetchResponse { partitions, .. } => partitions
+                .iter()
+                .map(|p| {
+                    let mut s = format!("{} {} records={} hw={}", tp_str(&p.tp), p.error.name(), p.records.len(), p.high_watermark);
+                    if let Some((e, o)) = p.diverging_epoch {
+                        s.push_str(&format!(" diverging_epoch=({e},{o})"));
+                    }
+                    s
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Msg::Metadata { .. } => "all topics".into(),
+            Msg::MetadataResponse { partitions, .. } => format!("{} partitions", partitions.len()),
+            Msg::InitProducerId { .. } => String::new(),
+            Msg::InitProducerIdResponse { error, producer_id, producer_epoch, .. } => {
+                format!("{} producer_id={producer_id} epoch={producer_epoch}", error.name())
+            }
+            Msg::BrokerRegistration { broker, .. } => format!("broker {}", broker.0),
+            Msg::BrokerRegistrationResponse { error, broker_epoch } => format!("{} broker_epoch={broker_epoch}", error.name()),
+            Msg::BrokerHeartbeat { broker, broker_epoch } => format!("broker {} epoch {broker_epoch}", broker.0),
+            Msg::BrokerHeartbeatResponse { error, fenced } => format!("{} fenced={fenced}", error.name()),
+            Msg::AlterPartition { state, .. } => {
+                format!("{} isr={:?}", tp_str(&state.tp), state.isr.iter().map(|b| b.0).collect::<Vec<_>>())
+            }
+            Msg::AlterPartitionResponse { tp, error, .. } => format!("{} {}", tp_str(tp), error.name()),
+            Msg::LeaderAndIsr { partitions, .. } => partitions
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} leader={} epoch={} isr={:?}",
+                        tp_str(&p.tp),
+                        p.leader.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into()),
+                        p.leader_epoch,
+                        p.isr.iter().map(|b| b.0).collect::<Vec<_>>()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}

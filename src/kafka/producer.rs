@@ -1,0 +1,420 @@
+//! A minimal Kafka producer: metadata, InitProducerId (idempotence), per-partition
+//! queues drained into one Produce request per broker, `acks`, `retries`,
+//! `retry.backoff.ms`, `request.timeout.ms`, `delivery.timeout.ms` and
+//! `max.in.flight.requests.per.connection`. Shaped like Kafka's `Sender` and
+//! `RecordAccumulator` so batching and `linger.ms` can grow here later.
+use std::collections::{BTreeMap, VecDeque};
+
+use super::config::{Acks, ProducerConfig};
+use super::message::{Msg, PartitionState, ProduceBatch, ProducePartitionResponse};
+use super::notes::Note;
+use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use super::world::{broker_node, Timer, World};
+use crate::kernel::{Ctx, NodeId};
+
+/// Kafka's `reconnect.backoff.ms` and `reconnect.backoff.max.ms` defaults.
+pub const RECONNECT_BACKOFF_MS: u64 = 50;
+pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
+
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub tp: Tp,
+    pub records: Vec<RecordId>,
+    /// First sequence number, -1 without idempotence.
+    pub base_sequence: i32,
+    /// When the first record was handed to the producer (for delivery.timeout.ms).
+    pub created_at: u64,
+    pub attempts: u32,
+    /// A retried batch waits until then (`retry.backoff.ms`).
+    pub ready_at: u64,
+}
+
+#[derive(Clone, Debug)]
+struct InFlightRequest {
+    broker: BrokerId,
+    batches: Vec<Batch>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Producer {
+    pub index: u32,
+    pub node: NodeId,
+    pub name: String,
+    pub config: ProducerConfig,
+    pub bootstrap: Vec<BrokerId>,
+    bootstrap_next: usize,
+    pub metadata: BTreeMap<Tp, PartitionState>,
+    metadata_in_flight: Option<(u64, BrokerId)>,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    init_in_flight: Option<u64>,
+    /// Records waiting to be batched, per partition.
+    queued: BTreeMap<Tp, VecDeque<(RecordId, u64)>>,
+    /// Batches to send again, per partition, in sequence order.
+    retries: BTreeMap<Tp, VecDeque<Batch>>,
+    next_sequence: BTreeMap<Tp, i32>,
+    in_flight: BTreeMap<u64, InFlightRequest>,
+    next_correlation: u64,
+    /// When the pending retry/reconnect wake-up fires, if one is set.
+    retry_timer_at: Option<u64>,
+    linger_armed: bool,
+    /// Per broker: no new connection attempt before this time, and the current backoff.
+    reconnect_at: BTreeMap<BrokerId, u64>,
+    reconnect_backoff: BTreeMap<BrokerId, u64>,
+    pub acked: u64,
+    pub failed: u64,
+}
+
+impl Producer {
+    pub fn new(index: u32, node: NodeId, name: String, config: ProducerConfig, bootstrap: Vec<BrokerId>) -> Self {
+        Producer {
+            index,
+            node,
+            name,
+            config,
+            bootstrap,
+            bootstrap_next: 0,
+            metadata: BTreeMap::new(),
+            metadata_in_flight: None,
+            producer_id: -1,
+            producer_epoch: 0,
+            init_in_flight: None,
+            queued: BTreeMap::new(),
+            retries: BTreeMap::new(),
+            next_sequence: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            next_correlation: 0,
+            retry_timer_at: None,
+            linger_armed: false,
+            reconnect_at: BTreeMap::new(),
+            reconnect_backoff: BTreeMap::new(),
+            acked: 0,
+            failed: 0,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.next_correlation += 1;
+        self.next_correlation
+    }
+
+    /// Records accepted but not yet acknowledged or failed.
+    pub fn pending(&self) -> usize {
+        self.queued.values().map(|q| q.len()).sum::<usize>()
+            + self.retries.values().flatten().map(|b| b.records.len()).sum::<usize>()
+            + self.in_flight.values().flat_map(|r| &r.batches).map(|b| b.records.len()).sum::<usize>()
+    }
+
+    pub fn in_flight_requests(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// The application calls `send()`: the record joins its partition's queue. It leaves
+    /// when the batch is full or `linger.ms` has passed since the batch started.
+    pub fn send(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp) {
+        let q = self.queued.entry(tp).or_default();
+        q.push_back((record, ctx.now));
+        let full = q.len() >= self.config.batch_max_records as usize;
+        ctx.note(Note::RecordSent { record, producer: self.index, tp });
+        if full || self.config.linger_ms == 0 {
+            self.pump(ctx);
+        } else if !self.linger_armed {
+            self.linger_armed = true;
+            ctx.set_timer(self.node, self.config.linger_ms, Timer::ProducerLinger);
+        }
+    }
+
+    pub fn on_linger_timer(&mut self, ctx: &mut Ctx<World>) {
+        self.linger_armed = false;
+        self.pump(ctx);
+    }
+
+    fn next_bootstrap(&mut self) -> BrokerId {
+        let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
+        self.bootstrap_next += 1;
+        b
+    }
+
+    fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
+        if self.metadata_in_flight.is_some() {
+            return;
+        }
+        let broker = self.next_bootstrap();
+        let correlation = self.next();
+        self.metadata_in_flight = Some((correlation, broker));
+        ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
+        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+    }
+
+    /// Send whatever can be sent now (Kafka's `Sender.sendProducerData`).
+    pub fn pump(&mut self, ctx: &mut Ctx<World>) {
+        let has_work = self.queued.values().any(|q| !q.is_empty()) || self.retries.values().any(|q| !q.is_empty());
+        if !has_work {
+            return;
+        }
+        if self.metadata.is_empty() {
+            self.request_metadata(ctx);
+            return;
+        }
+        if self.config.idempotent() && self.producer_id < 0 {
+            if self.init_in_flight.is_none() {
+                let correlation = self.next();
+                let broker = self.next_bootstrap();
+                self.init_in_flight = Some(correlation);
+                ctx.send(self.node, broker_node(broker), Msg::InitProducerId { correlation });
+                ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+            }
+            return;
+        }
+        let mut per_broker: BTreeMap<BrokerId, Vec<Batch>> = BTreeMap::new();
+        // One batch per partition per drain, retries first (Kafka's `RecordAccumulator.drain`).
+        let tps: std::collections::BTreeSet<Tp> = self.queued.keys().chain(self.retries.keys()).copied().collect();
+        let mut missing_leader = false;
+        let mut wake_at: Option<u64> = None;
+        let mut wake = |t: u64| wake_at = Some(wake_at.map_or(t, |w: u64| w.min(t)));
+        for tp in tps {
+            let Some(leader) = self.metadata.get(&tp).and_then(|s| s.leader) else {
+                missing_leader = true;
+                continue;
+            };
+            if let Some(t) = self.reconnect_at.get(&leader).copied().filter(|t| *t > ctx.now) {
+                wake(t);
+                continue; // reconnect.backoff.ms after a refused connection
+            }
+            let in_flight_to_leader = self.in_flight.values().filter(|r| r.broker == leader).count() as u32;
+            if in_flight_to_leader >= self.config.max_in_flight_requests_per_connection {
+                continue;
+            }
+            // With one request in flight the producer guarantees order: a partition with a
+            // batch in flight is muted until it completes (Kafka's `guaranteeMessageOrder`).
+            let muted = self.config.max_in_flight_requests_per_connection == 1
+                && self.in_flight.values().any(|r| r.batches.iter().any(|b| b.tp == tp));
+            if muted {
+                continue;
+            }
+            if let Some(q) = self.retries.get_mut(&tp).filter(|q| !q.is_empty()) {
+                // A partition with a retry in backoff sends nothing: order is kept.
+                if q[0].ready_at <= ctx.now {
+                    let batch = q.pop_front().expect("non-empty");
+                    per_broker.entry(leader).or_default().push(batch);
+                } else {
+                    wake(q[0].ready_at);
+                }
+                continue;
+            }
+            // Idempotent producers send retries before anything new of the partition.
+            let Some(q) = self.queued.get_mut(&tp) else { continue };
+            if q.is_empty() {
+                continue;
+            }
+            let n = q.len().min(self.config.batch_max_records as usize);
+            let drained: Vec<(RecordId, u64)> = q.drain(..n).collect();
+            let base_sequence = if self.config.idempotent() {
+                let seq = self.next_sequence.entry(tp).or_insert(0);
+                let base = *seq;
+                *seq = seq.wrapping_add(n as i32);
+                base
+            } else {
+                -1
+            };
+            per_broker.entry(leader).or_default().push(Batch {
+                tp,
+                records: drained.iter().map(|(r, _)| *r).collect(),
+                base_sequence,
+                created_at: drained[0].1,
+                attempts: 0,
+                ready_at: 0,
+            });
+        }
+        self.queued.retain(|_, q| !q.is_empty());
+        self.retries.retain(|_, q| !q.is_empty());
+        for (broker, batches) in per_broker {
+            self.send_produce(ctx, broker, batches);
+        }
+        if missing_leader {
+            self.request_metadata(ctx);
+        }
+        if let Some(t) = wake_at {
+            self.wake_at(ctx, t);
+        }
+    }
+
+    /// Make sure the producer looks again at `t` (a retry or reconnect backoff ends).
+    fn wake_at(&mut self, ctx: &mut Ctx<World>, t: u64) {
+        if self.retry_timer_at.is_none_or(|at| at > t) {
+            self.retry_timer_at = Some(t);
+            ctx.set_timer(self.node, t.saturating_sub(ctx.now), Timer::ProducerRetry);
+        }
+    }
+
+    fn send_produce(&mut self, ctx: &mut Ctx<World>, broker: BrokerId, mut batches: Vec<Batch>) {
+        let correlation = self.next();
+        for b in batches.iter_mut() {
+            b.attempts += 1;
+        }
+        let acks = match self.config.acks {
+            Acks::Zero => 0,
+            Acks::Leader => 1,
+            Acks::All => -1,
+        };
+        let wire = batches
+            .iter()
+            .map(|b| ProduceBatch {
+                tp: b.tp,
+                records: b.records.clone(),
+                producer_id: if self.config.idempotent() { self.producer_id } else { -1 },
+                producer_epoch: self.producer_epoch,
+                base_sequence: b.base_sequence,
+            })
+            .collect();
+        ctx.send(self.node, broker_node(broker), Msg::Produce { correlation, acks, timeout_ms: self.config.request_timeout_ms, batches: wire });
+        if self.config.acks == Acks::Zero {
+            // Written to the socket: as far as the producer knows, done.
+            for b in &batches {
+                for r in &b.records {
+                    ctx.note(Note::RecordSentNoAck { record: *r, tp: b.tp });
+                }
+            }
+            return;
+        }
+        self.in_flight.insert(correlation, InFlightRequest { broker, batches });
+        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+    }
+
+    pub fn on_metadata_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<PartitionState>) {
+        if self.metadata_in_flight.map(|(c, _)| c) != Some(correlation) {
+            return;
+        }
+        self.metadata_in_flight = None;
+        for st in partitions {
+            let newer = self.metadata.get(&st.tp).is_none_or(|old| st.leader_epoch >= old.leader_epoch);
+            if newer {
+                self.metadata.insert(st.tp, st);
+            }
+        }
+        self.pump(ctx);
+    }
+
+    pub fn on_init_producer_id_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, error: ErrorCode, producer_id: i64, epoch: u16) {
+        if self.init_in_flight != Some(correlation) {
+            return;
+        }
+        self.init_in_flight = None;
+        if error == ErrorCode::None {
+            self.producer_id = producer_id;
+            self.producer_epoch = epoch;
+        }
+        self.pump(ctx);
+    }
+
+    pub fn on_produce_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<ProducePartitionResponse>) {
+        let Some(req) = self.in_flight.remove(&correlation) else { return };
+        self.reconnect_backoff.remove(&req.broker);
+        let mut refresh = false;
+        for batch in req.batches {
+            let resp = partitions.iter().find(|p| p.tp == batch.tp);
+            let error = resp.map(|p| p.error).unwrap_or(ErrorCode::NetworkException);
+            if error == ErrorCode::None {
+                let base = resp.map(|p| p.base_offset).unwrap_or(-1).max(0) as u64;
+                for (i, r) in batch.records.iter().enumerate() {
+                    ctx.note(Note::RecordAcked { record: *r, tp: batch.tp, offset: base + i as u64 });
+                }
+                self.acked += batch.records.len() as u64;
+                continue;
+            }
+            refresh |= matches!(error, ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::UnknownTopicOrPartition);
+            self.fail_or_retry(ctx, batch, error);
+        }
+        if refresh {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+        }
+        self.pump(ctx);
+    }
+
+    fn fail_or_retry(&mut self, ctx: &mut Ctx<World>, batch: Batch, error: ErrorCode) {
+        let expired = ctx.now.saturating_sub(batch.created_at) >= self.config.delivery_timeout_ms;
+        let retry = error.is_retriable() && batch.attempts <= self.config.retries && !expired;
+        ctx.note(Note::ProduceError { producer: self.index, tp: batch.tp, error, retrying: retry });
+        if retry {
+            // Retries go back in sequence order, ahead of anything new.
+            let mut batch = batch;
+            batch.ready_at = ctx.now + self.config.retry_backoff_ms;
+            let q = self.retries.entry(batch.tp).or_default();
+            let pos = q.iter().position(|b| b.base_sequence > batch.base_sequence).unwrap_or(q.len());
+            q.insert(pos, batch);
+            self.wake_at(ctx, ctx.now + self.config.retry_backoff_ms);
+        } else {
+            let error = if expired { ErrorCode::RequestTimedOut } else { error };
+            for r in &batch.records {
+                ctx.note(Note::RecordFailed { record: *r, tp: batch.tp, error });
+            }
+            self.failed += batch.records.len() as u64;
+        }
+    }
+
+    pub fn on_retry_timer(&mut self, ctx: &mut Ctx<World>) {
+        if self.retry_timer_at.is_some_and(|t| t > ctx.now) {
+            return; // an earlier timer than the one we now wait for
+        }
+        self.retry_timer_at = None;
+        self.pump(ctx);
+    }
+
+    /// A request got no answer within request.timeout.ms (or the connection was refused).
+    pub fn on_request_failed(&mut self, ctx: &mut Ctx<World>, correlation: u64) {
+        if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation) {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+            return;
+        }
+        if self.init_in_flight == Some(correlation) {
+            self.init_in_flight = None;
+            self.pump(ctx);
+            return;
+        }
+        let Some(req) = self.in_flight.remove(&correlation) else { return };
+        for batch in req.batches {
+            self.fail_or_retry(ctx, batch, ErrorCode::RequestTimedOut);
+        }
+        self.metadata_in_flight = None;
+        self.request_metadata(ctx);
+    }
+
+    /// The connection to a broker closed: requests in flight to it fail (if any).
+    pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        let affected = self.in_flight.values().any(|r| r.broker == broker)
+            || self.metadata_in_flight.is_some_and(|(_, b)| b == broker);
+        if affected {
+            self.on_connection_refused(ctx, broker);
+        }
+    }
+
+    /// The broker's host refused the connection: every request to it fails now, and the
+    /// producer waits `reconnect.backoff.ms` (doubling up to `reconnect.backoff.max.ms`).
+    pub fn on_connection_refused(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        let backoff = self.reconnect_backoff.get(&broker).map(|b| (b * 2).min(RECONNECT_BACKOFF_MAX_MS)).unwrap_or(RECONNECT_BACKOFF_MS);
+        self.reconnect_backoff.insert(broker, backoff);
+        self.reconnect_at.insert(broker, ctx.now + backoff);
+        self.wake_at(ctx, ctx.now + backoff);
+        let refused: Vec<u64> = self.in_flight.iter().filter(|(_, r)| r.broker == broker).map(|(c, _)| *c).collect();
+        for c in refused {
+            let req = self.in_flight.remove(&c).expect("in flight");
+            for batch in req.batches {
+                self.fail_or_retry(ctx, batch, ErrorCode::NetworkException);
+            }
+        }
+        if self.metadata_in_flight.is_some_and(|(_, b)| b == broker) {
+            self.metadata_in_flight = None;
+        }
+        if self.init_in_flight.is_some() {
+            self.init_in_flight = None;
+        }
+        self.request_metadata(ctx);
+        self.pump(ctx);
+    }
+
+    pub fn set_acks(&mut self, acks: Acks) {
+        self.config.acks = acks;
+    }
+}

@@ -1,0 +1,198 @@
+//! A plain reader: a consumer without a group. It fetches every partition of one topic
+//! from the leader, from offset 0, reading only below the high watermark
+//! (`isolation.level=read_uncommitted`), long-polling with `fetch.max.wait.ms`.
+//! Consumer groups and offset commits grow from here (issue 4).
+use std::collections::BTreeMap;
+
+use super::config::ReaderConfig;
+use super::message::{FetchPartition, FetchPartitionResponse, Msg, PartitionState};
+use super::notes::Note;
+use super::types::{BrokerId, ErrorCode, Tp};
+use super::world::{broker_node, Timer, World};
+use crate::kernel::{Ctx, NodeId};
+
+#[derive(Clone, Debug)]
+pub struct Reader {
+    pub index: u32,
+    pub node: NodeId,
+    pub name: String,
+    pub topic: u32,
+    pub config: ReaderConfig,
+    pub bootstrap: Vec<BrokerId>,
+    bootstrap_next: usize,
+    pub metadata: BTreeMap<Tp, PartitionState>,
+    metadata_in_flight: Option<u64>,
+    /// Next offset to read, per partition.
+    pub positions: BTreeMap<Tp, u64>,
+    /// The latest high watermark each partition's leader reported.
+    pub high_watermarks: BTreeMap<Tp, u64>,
+    /// Fetches in flight: correlation -> broker.
+    in_flight: BTreeMap<u64, BrokerId>,
+    next_correlation: u64,
+    pub records_read: u64,
+    backing_off: bool,
+}
+
+impl Reader {
+    pub fn new(index: u32, node: NodeId, name: String, topic: u32, partitions: u32, config: ReaderConfig, bootstrap: Vec<BrokerId>) -> Self {
+        Reader {
+            index,
+            node,
+            name,
+            topic,
+            config,
+            bootstrap,
+            bootstrap_next: 0,
+            metadata: BTreeMap::new(),
+            metadata_in_flight: None,
+            positions: (0..partitions).map(|p| (Tp { topic, partition: p }, 0)).collect(),
+            high_watermarks: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            next_correlation: 0,
+            records_read: 0,
+            backing_off: false,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.next_correlation += 1;
+        self.next_correlation
+    }
+
+    pub fn start(&mut self, ctx: &mut Ctx<World>) {
+        self.request_metadata(ctx);
+    }
+
+    fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
+        if self.metadata_in_flight.is_some() {
+            return;
+        }
+        let broker = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
+        self.bootstrap_next += 1;
+        let correlation = self.next();
+        self.metadata_in_flight = Some(correlation);
+        ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
+        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+    }
+
+    /// Send one fetch per leader for the partitions it leads that have no fetch in flight.
+    pub fn poll(&mut self, ctx: &mut Ctx<World>) {
+        if self.backing_off {
+            return; // the backoff timer polls when it fires
+        }
+        let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut missing = false;
+        for (tp, pos) in &self.positions {
+            match self.metadata.get(tp).and_then(|s| s.leader.map(|l| (l, s.leader_epoch))) {
+                Some((leader, epoch)) => {
+                    if self.in_flight.values().any(|b| *b == leader) {
+                        continue;
+                    }
+                    per_leader.entry(leader).or_default().push(FetchPartition {
+                        tp: *tp,
+                        fetch_offset: *pos,
+                        last_fetched_epoch: None,
+                        current_leader_epoch: epoch,
+                    });
+                }
+                None => missing = true,
+            }
+        }
+        for (leader, partitions) in per_leader {
+            let correlation = self.next();
+            self.in_flight.insert(correlation, leader);
+            let max_wait_ms = self.config.fetch_max_wait_ms;
+            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, partitions });
+            ctx.set_timer(self.node, self.config.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
+        }
+        if missing {
+            self.request_metadata(ctx);
+        }
+    }
+
+    pub fn on_metadata_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<PartitionState>) {
+        if self.metadata_in_flight != Some(correlation) {
+            return;
+        }
+        self.metadata_in_flight = None;
+        for st in partitions {
+            if st.tp.topic == self.topic && self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
+                self.metadata.insert(st.tp, st);
+            }
+        }
+        self.poll(ctx);
+    }
+
+    pub fn on_fetch_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<FetchPartitionResponse>) {
+        if self.in_flight.remove(&correlation).is_none() {
+            return;
+        }
+        let mut errors = false;
+        for p in partitions {
+            if p.error != ErrorCode::None {
+                errors = true;
+                continue;
+            }
+            ctx.note(Note::ReaderHighWatermark { reader: self.index, tp: p.tp, high_watermark: p.high_watermark });
+            self.high_watermarks.insert(p.tp, p.high_watermark);
+            let pos = self.positions.get_mut(&p.tp).expect("assigned partition");
+            if p.fetch_offset != *pos {
+                continue;
+            }
+            for (i, r) in p.records.iter().enumerate() {
+                let offset = p.fetch_offset + i as u64;
+                ctx.note(Note::Read { reader: self.index, tp: p.tp, offset, record: r.id, high_watermark: p.high_watermark });
+            }
+            *pos += p.records.len() as u64;
+            self.records_read += p.records.len() as u64;
+        }
+        if errors {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+            self.back_off(ctx);
+        } else {
+            self.poll(ctx);
+        }
+    }
+
+    pub fn on_backoff_timer(&mut self, ctx: &mut Ctx<World>) {
+        self.backing_off = false;
+        self.poll(ctx);
+    }
+
+    fn back_off(&mut self, ctx: &mut Ctx<World>) {
+        if !self.backing_off {
+            self.backing_off = true;
+            ctx.set_timer(self.node, self.config.retry_backoff_ms, Timer::ReaderPoll);
+        }
+    }
+
+    pub fn on_request_failed(&mut self, ctx: &mut Ctx<World>, correlation: u64) {
+        if self.metadata_in_flight == Some(correlation) {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+            return;
+        }
+        if self.in_flight.remove(&correlation).is_some() {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+            self.back_off(ctx);
+        }
+    }
+
+    pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        let affected = self.in_flight.values().any(|b| *b == broker);
+        if affected {
+            self.on_connection_refused(ctx, broker);
+        }
+    }
+
+    pub fn on_connection_refused(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        self.in_flight.retain(|_, b| *b != broker);
+        if self.metadata_in_flight.is_some() {
+            self.metadata_in_flight = None;
+        }
+        self.request_metadata(ctx);
+        self.back_off(ctx);
+    }
+}

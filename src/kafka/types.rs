@@ -1,0 +1,124 @@
+//! Identifiers and Kafka error codes.
+use serde::{Deserialize, Serialize};
+
+/// Kafka's `broker.id` (1-based here, as most tutorials number them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BrokerId(pub u32);
+
+/// A topic-partition; `topic` indexes the world's topic list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Tp {
+    pub topic: u32,
+    pub partition: u32,
+}
+
+/// Every record produced in a run has a unique id, in creation order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RecordId(pub u64);
+
+/// Kafka protocol error codes (the numbers are Kafka's, from `Errors.java`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorCode {
+    None,
+    OffsetOutOfRange,
+    CorruptMessage,
+    UnknownTopicOrPartition,
+    LeaderNotAvailable,
+    NotLeaderOrFollower,
+    RequestTimedOut,
+    NetworkException,
+    NotEnoughReplicas,
+    NotEnoughReplicasAfterAppend,
+    InvalidRequiredAcks,
+    OutOfOrderSequenceNumber,
+    InvalidProducerEpoch,
+    FencedLeaderEpoch,
+    UnknownLeaderEpoch,
+    StaleBrokerEpoch,
+    InvalidUpdateVersion,
+    IneligibleReplica,
+    NotController,
+}
+
+impl ErrorCode {
+    /// Kafka's numeric code.
+    pub fn code(self) -> i16 {
+        match self {
+            ErrorCode::None => 0,
+            ErrorCode::OffsetOutOfRange => 1,
+            ErrorCode::CorruptMessage => 2,
+            ErrorCode::UnknownTopicOrPartition => 3,
+            ErrorCode::LeaderNotAvailable => 5,
+            ErrorCode::NotLeaderOrFollower => 6,
+            ErrorCode::RequestTimedOut => 7,
+            ErrorCode::NetworkException => 13,
+            ErrorCode::NotEnoughReplicas => 19,
+            ErrorCode::NotEnoughReplicasAfterAppend => 20,
+            ErrorCode::InvalidRequiredAcks => 21,
+            ErrorCode::OutOfOrderSequenceNumber => 45,
+            ErrorCode::InvalidProducerEpoch => 47,
+            ErrorCode::NotController => 41,
+            ErrorCode::StaleBrokerEpoch => 77,
+            ErrorCode::FencedLeaderEpoch => 74,
+            ErrorCode::UnknownLeaderEpoch => 75,
+            ErrorCode::InvalidUpdateVersion => 95,
+            ErrorCode::IneligibleReplica => 107,
+        }
+    }
+
+    /// Kafka's name, as clients log it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::None => "NONE",
+            ErrorCode::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            ErrorCode::CorruptMessage => "CORRUPT_MESSAGE",
+            ErrorCode::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
+            ErrorCode::LeaderNotAvailable => "LEADER_NOT_AVAILABLE",
+            ErrorCode::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            ErrorCode::RequestTimedOut => "REQUEST_TIMED_OUT",
+            ErrorCode::NetworkException => "NETWORK_EXCEPTION",
+            ErrorCode::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+            ErrorCode::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+            ErrorCode::InvalidRequiredAcks => "INVALID_REQUIRED_ACKS",
+            ErrorCode::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            ErrorCode::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
+            ErrorCode::NotController => "NOT_CONTROLLER",
+            ErrorCode::StaleBrokerEpoch => "STALE_BROKER_EPOCH",
+            ErrorCode::FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
+            ErrorCode::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
+            ErrorCode::IneligibleReplica => "INELIGIBLE_REPLICA",
+        }
+    }
+
+    /// Whether Kafka's producer retries on this error (`RetriableException` subclasses).
+    pub fn is_retriable(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::CorruptMessage
+                | ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::NotLeaderOrFollower
+                | ErrorCode::RequestTimedOut
+                | ErrorCode::NetworkException
+                | ErrorCode::NotEnoughReplicas
+                | ErrorCode::NotEnoughReplicasAfterAppend
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::UnknownLeaderEpoch
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_kafkas() {
+        assert_eq!(ErrorCode::NotLeaderOrFollower.code(), 6);
+        assert_eq!(ErrorCode::NotEnoughReplicas.code(), 19);
+        assert_eq!(ErrorCode::NotEnoughReplicasAfterAppend.code(), 20);
+        assert!(ErrorCode::NotEnoughReplicasAfterAppend.is_retriable());
+        assert!(!ErrorCode::InvalidRequiredAcks.is_retriable());
+    }
+}

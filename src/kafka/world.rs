@@ -1,0 +1,578 @@
+//! The Kafka model as a kernel [`Model`]: brokers, the controller, producers and readers,
+//! how network nodes map to them, their timers, and the actions a scenario or a user can take.
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use super::broker::{Broker, BrokerStatus, Replica};
+use super::config::{Acks, BrokerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use super::controller::{Controller, QUORUM_TICK_MS};
+use super::log::PartitionLog;
+use super::message::{Msg, PartitionState};
+use super::notes::Note;
+use super::producer::Producer;
+use super::reader::Reader;
+use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kernel::{Ctx, Model, NodeId};
+
+/// Broker `b` is network node `b - 1`; clients come after the brokers.
+pub fn broker_node(b: BrokerId) -> NodeId {
+    NodeId(b.0 - 1)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: u32,
+    pub replication_factor: u32,
+    pub overrides: TopicOverrides,
+    /// Replica list per partition, in assignment order (the first is the preferred leader).
+    pub assignment: Vec<Vec<BrokerId>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProducerSpec {
+    pub name: String,
+    pub config: ProducerConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ReaderSpec {
+    pub name: String,
+    pub topic: u32,
+    pub config: ReaderConfig,
+    pub start_ms: u64,
+}
+
+/// What does not change during a run: the cluster's shape and configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Spec {
+    pub broker_count: u32,
+    pub broker: BrokerConfig,
+    pub topics: Vec<TopicSpec>,
+    pub producers: Vec<ProducerSpec>,
+    pub readers: Vec<ReaderSpec>,
+    pub voters: Vec<BrokerId>,
+}
+
+impl Spec {
+    pub fn min_insync_replicas(&self, topic: u32) -> u32 {
+        self.topics[topic as usize].overrides.min_insync_replicas.unwrap_or(self.broker.min_insync_replicas)
+    }
+    pub fn unclean_leader_election(&self, topic: u32) -> bool {
+        self.topics[topic as usize]
+            .overrides
+            .unclean_leader_election_enable
+            .unwrap_or(self.broker.unclean_leader_election_enable)
+    }
+    pub fn producer_node(&self, i: u32) -> NodeId {
+        NodeId(self.broker_count + i)
+    }
+    pub fn reader_node(&self, i: u32) -> NodeId {
+        NodeId(self.broker_count + self.producers.len() as u32 + i)
+    }
+    pub fn brokers(&self) -> impl Iterator<Item = BrokerId> {
+        (1..=self.broker_count).map(BrokerId)
+    }
+    pub fn tp_name(&self, tp: Tp) -> String {
+        format!("{}-{}", self.topics[tp.topic as usize].name, tp.partition)
+    }
+    /// Display name of a network node.
+    pub fn node_name(&self, node: NodeId) -> String {
+        let n = node.0;
+        if n < self.broker_count {
+            format!("broker {}", n + 1)
+        } else if n < self.broker_count + self.producers.len() as u32 {
+            self.producers[(n - self.broker_count) as usize].name.clone()
+        } else {
+            let i = (n - self.broker_count - self.producers.len() as u32) as usize;
+            self.readers.get(i).map(|r| r.name.clone()).unwrap_or_else(|| format!("node {n}"))
+        }
+    }
+}
+
+/// Kafka's rack-unaware replica placement (`AdminUtils.assignReplicasToBrokers`) with a
+/// fixed start index and replica shift, so the same topic is placed the same way every run.
+pub fn place_replicas(brokers: u32, partitions: u32, replication_factor: u32, start_index: u32) -> Vec<Vec<BrokerId>> {
+    assert!(replication_factor >= 1 && replication_factor <= brokers);
+    let n = brokers;
+    let mut shift = start_index;
+    (0..partitions)
+        .map(|p| {
+            if p > 0 && p % n == 0 {
+                shift += 1;
+            }
+            let first = (p + start_index) % n;
+            let mut replicas = vec![BrokerId(first + 1)];
+            for j in 0..replication_factor - 1 {
+                let s = 1 + (shift + j) % (n - 1);
+                replicas.push(BrokerId((first + s) % n + 1));
+            }
+            replicas
+        })
+        .collect()
+}
+
+/// What handlers need besides their own state.
+pub struct Env<'a> {
+    pub spec: &'a Spec,
+    pub broker: &'a BrokerConfig,
+    pub controller: Option<BrokerId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    Register,
+    Heartbeat,
+    IsrExpiration,
+    HwCheckpoint,
+    Writeback,
+    QuorumTick,
+    FetchExpire(u64),
+    ProduceExpire(u64),
+    FetcherRetry(BrokerId),
+    FetcherTimeout(BrokerId, u64),
+    AlterPartitionTimeout(Tp, u32),
+    ClientStart,
+    ClientRequestTimeout(u64),
+    ProducerRetry,
+    ProducerLinger,
+    ReaderPoll,
+}
+
+/// Things a scenario or a user can do to the cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum KafkaAction {
+    Produce { producer: u32, topic: u32, key: Option<String>, count: u32, partition: Option<u32> },
+    /// The broker process dies; its host stays up and its disk keeps everything.
+    Crash(BrokerId),
+    /// The broker's host loses power: unflushed data is gone.
+    PowerLoss(BrokerId),
+    Restart(BrokerId),
+    SetAcks { producer: u32, acks: Acks },
+    /// Show narration `index` of the scenario.
+    Narrate(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RecordInfo {
+    pub producer: u32,
+    pub key: Option<Rc<str>>,
+    pub tp: Tp,
+}
+
+#[derive(Clone)]
+pub struct World {
+    pub spec: Rc<Spec>,
+    pub brokers: Vec<Broker>,
+    pub controller: Controller,
+    pub producers: Vec<Producer>,
+    pub readers: Vec<Reader>,
+    /// Every record ever produced, by id.
+    pub records: imbl::Vector<RecordInfo>,
+    /// Per producer: the next partition for records without a key.
+    round_robin: Vec<u32>,
+}
+
+impl World {
+    pub fn new(spec: Spec) -> World {
+        let mut replicas: Vec<BTreeMap<Tp, Replica>> = vec![BTreeMap::new(); spec.broker_count as usize];
+        let mut states = BTreeMap::new();
+        for (t, topic) in spec.topics.iter().enumerate() {
+            for (p, assignment) in topic.assignment.iter().enumerate() {
+                let tp = Tp { topic: t as u32, partition: p as u32 };
+                let state = PartitionState {
+                    tp,
+                    leader: assignment.first().copied(),
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                    replicas: assignment.clone(),
+                    isr: assignment.clone(),
+                };
+                for b in assignment {
+                    let mut initial = state.clone();
+                    // Until the controller's first LeaderAndIsr arrives, the broker knows nothing.
+                    initial.leader = None;
+                    replicas[(b.0 - 1) as usize].insert(
+                        tp,
+                        Replica {
+                            log: PartitionLog::default(),
+                            state: initial,
+                            is_leader: false,
+                            followers: BTreeMap::new(),
+                            epoch_start_offset: 0,
+                            pending_isr: None,
+                        },
+                    );
+                }
+                states.insert(tp, state);
+            }
+        }
+        let broker_ids: Vec<BrokerId> = spec.brokers().collect();
+        let mut brokers: Vec<Broker> =
+            replicas.into_iter().enumerate().map(|(i, r)| Broker::new(BrokerId(i as u32 + 1), r)).collect();
+        for (i, b) in brokers.iter_mut().enumerate() {
+            b.on_registered(i as u64 + 1);
+        }
+        let controller = Controller::bootstrap(spec.voters.clone(), &broker_ids, states);
+        let producers = spec
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Producer::new(i as u32, spec.producer_node(i as u32), p.name.clone(), p.config.clone(), broker_ids.clone()))
+            .collect();
+        let readers = spec
+            .readers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let partitions = spec.topics[r.topic as usize].partitions;
+                Reader::new(i as u32, spec.reader_node(i as u32), r.name.clone(), r.topic, partitions, r.config.clone(), broker_ids.clone())
+            })
+            .collect();
+        let round_robin = vec![0; spec.producers.len()];
+        World { spec: Rc::new(spec), brokers, controller, producers, readers, records: imbl::Vector::new(), round_robin }
+    }
+
+    pub fn broker(&self, b: BrokerId) -> &Broker {
+        &self.brokers[(b.0 - 1) as usize]
+    }
+
+    fn env_parts(&self) -> (Rc<Spec>, Option<BrokerId>) {
+        (self.spec.clone(), self.controller.active)
+    }
+
+    fn start_broker_tasks(&mut self, ctx: &mut Ctx<World>, b: BrokerId) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        self.brokers[(b.0 - 1) as usize].start(ctx, &env);
+        if spec.voters.contains(&b) {
+            ctx.set_timer(broker_node(b), QUORUM_TICK_MS, Timer::QuorumTick);
+        }
+    }
+
+    fn produce(&mut self, ctx: &mut Ctx<World>, producer: u32, topic: u32, key: Option<String>, count: u32, partition: Option<u32>) {
+        let partitions = self.spec.topics[topic as usize].partitions;
+        let key: Option<Rc<str>> = key.map(Rc::from);
+        for _ in 0..count {
+            let p = match (partition, &key) {
+                (Some(p), _) => p,
+                (None, Some(k)) => super::partitioner::partition_for_key(k.as_bytes(), partitions),
+                (None, None) => {
+                    let rr = &mut self.round_robin[producer as usize];
+                    let p = *rr % partitions;
+                    *rr += 1;
+                    p
+                }
+            };
+            let tp = Tp { topic, partition: p };
+            let id = RecordId(self.records.len() as u64);
+            self.records.push_back(RecordInfo { producer, key: key.clone(), tp });
+            self.producers[producer as usize].send(ctx, id, tp);
+        }
+    }
+
+    /// A crashed process's host closes its sockets: everyone with a request in flight to
+    /// it learns at once. (A host that lost power says nothing: those wait for timeouts.)
+    fn connections_closed(&mut self, ctx: &mut Ctx<World>, dead: BrokerId) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
+            b.on_fetch_refused(ctx, &env, dead);
+        }
+        for p in &mut self.producers {
+            p.on_connection_closed(ctx, dead);
+        }
+        for r in &mut self.readers {
+            r.on_connection_closed(ctx, dead);
+        }
+    }
+
+    fn broker_index(&self, node: NodeId) -> Option<usize> {
+        (node.0 < self.spec.broker_count).then_some(node.0 as usize)
+    }
+
+    fn client(&self, node: NodeId) -> Client {
+        let n = node.0 - self.spec.broker_count;
+        let producers = self.producers.len() as u32;
+        if n < producers {
+            Client::Producer(n as usize)
+        } else {
+            Client::Reader((n - producers) as usize)
+        }
+    }
+
+    fn on_broker_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, i: usize, msg: Msg) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let me = self.brokers[i].id;
+        let from_broker = self.broker_index(from).map(|j| BrokerId(j as u32 + 1));
+        match msg {
+            Msg::Produce { correlation, acks, timeout_ms, batches } => {
+                self.brokers[i].on_produce(ctx, &env, from, correlation, acks, timeout_ms, batches)
+            }
+            Msg::Fetch { correlation, replica, max_wait_ms, partitions } => {
+                self.brokers[i].on_fetch(ctx, &env, from, correlation, replica, max_wait_ms, partitions)
+            }
+            Msg::FetchResponse { correlation, partitions } => {
+                if let Some(leader) = from_broker {
+                    self.brokers[i].on_fetch_response_as_follower(ctx, &env, leader, correlation, partitions);
+                }
+            }
+            Msg::Metadata { correlation } => self.brokers[i].on_metadata(ctx, &env, from, correlation),
+            Msg::InitProducerId { correlation } => self.brokers[i].on_init_producer_id(ctx, from, correlation),
+            Msg::BrokerRegistration { broker, incarnation } => {
+                self.controller.on_registration(ctx, &env, me, broker, incarnation)
+            }
+            Msg::BrokerHeartbeat { broker, broker_epoch } => {
+                self.controller.on_heartbeat(ctx, &env, me, broker, broker_epoch)
+            }
+            Msg::AlterPartition { broker, broker_epoch, state } => {
+                self.controller.on_alter_partition(ctx, &env, me, broker, broker_epoch, state)
+            }
+            Msg::BrokerRegistrationResponse { error, broker_epoch } => {
+                if error == ErrorCode::None {
+                    self.brokers[i].on_registered(broker_epoch);
+                    ctx.set_timer(broker_node(me), 0, Timer::Heartbeat);
+                } else {
+                    ctx.set_timer(broker_node(me), 1_000, Timer::Register);
+                }
+            }
+            Msg::BrokerHeartbeatResponse { error, .. } => {
+                if error == ErrorCode::StaleBrokerEpoch {
+                    self.brokers[i].broker_epoch = None;
+                    ctx.set_timer(broker_node(me), 0, Timer::Register);
+                }
+            }
+            Msg::AlterPartitionResponse { tp, error, state } => {
+                self.brokers[i].on_alter_partition_response(ctx, &env, tp, error, state)
+            }
+            Msg::LeaderAndIsr { partitions, fenced, .. } => {
+                self.brokers[i].on_leader_and_isr(ctx, &env, &partitions, fenced)
+            }
+            Msg::ProduceResponse { .. } | Msg::MetadataResponse { .. } | Msg::InitProducerIdResponse { .. } => {}
+        }
+    }
+
+    fn on_client_message(&mut self, ctx: &mut Ctx<World>, to: NodeId, msg: Msg) {
+        match (self.client(to), msg) {
+            (Client::Producer(p), Msg::MetadataResponse { correlation, partitions, .. }) => {
+                self.producers[p].on_metadata_response(ctx, correlation, partitions)
+            }
+            (Client::Producer(p), Msg::InitProducerIdResponse { correlation, error, producer_id, producer_epoch }) => {
+                self.producers[p].on_init_producer_id_response(ctx, correlation, error, producer_id, producer_epoch)
+            }
+            (Client::Producer(p), Msg::ProduceResponse { correlation, partitions }) => {
+                self.producers[p].on_produce_response(ctx, correlation, partitions)
+            }
+            (Client::Reader(r), Msg::MetadataResponse { correlation, partitions, .. }) => {
+                self.readers[r].on_metadata_response(ctx, correlation, partitions)
+            }
+            (Client::Reader(r), Msg::FetchResponse { correlation, partitions }) => {
+                self.readers[r].on_fetch_response(ctx, correlation, partitions)
+            }
+            _ => {}
+        }
+    }
+
+    fn on_broker_timer(&mut self, ctx: &mut Ctx<World>, i: usize, timer: Timer) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let me = self.brokers[i].id;
+        let node = broker_node(me);
+        let b = &mut self.brokers[i];
+        match timer {
+            Timer::Register => match controller {
+                Some(c) => ctx.send(node, broker_node(c), Msg::BrokerRegistration { broker: me, incarnation: b.incarnation }),
+                None => ctx.set_timer(node, 1_000, Timer::Register),
+            },
+            Timer::Heartbeat => {
+                ctx.set_timer(node, spec.broker.broker_heartbeat_interval_ms, Timer::Heartbeat);
+                if let (Some(c), Some(epoch)) = (controller, b.broker_epoch) {
+                    ctx.send(node, broker_node(c), Msg::BrokerHeartbeat { broker: me, broker_epoch: epoch });
+                }
+            }
+            Timer::IsrExpiration => b.on_isr_expiration(ctx, &env),
+            Timer::HwCheckpoint => b.on_hw_checkpoint(ctx, &env),
+            Timer::Writeback => b.on_writeback(ctx, &env),
+            Timer::QuorumTick => self.controller.on_quorum_tick(ctx, &env, me),
+            Timer::FetchExpire(id) => b.on_fetch_expire(ctx, &env, id),
+            Timer::ProduceExpire(id) => b.on_produce_expire(ctx, id),
+            Timer::FetcherRetry(leader) => b.on_fetcher_retry(ctx, &env, leader),
+            Timer::FetcherTimeout(leader, c) => b.on_fetcher_timeout(ctx, &env, leader, c),
+            Timer::AlterPartitionTimeout(tp, epoch) => b.on_alter_partition_timeout(tp, epoch),
+            Timer::ClientStart
+            | Timer::ClientRequestTimeout(_)
+            | Timer::ProducerRetry
+            | Timer::ProducerLinger
+            | Timer::ReaderPoll => {}
+        }
+    }
+
+    fn on_client_timer(&mut self, ctx: &mut Ctx<World>, node: NodeId, timer: Timer) {
+        match (self.client(node), timer) {
+            (Client::Producer(p), Timer::ClientRequestTimeout(c)) => self.producers[p].on_request_failed(ctx, c),
+            (Client::Producer(p), Timer::ProducerRetry) => self.producers[p].on_retry_timer(ctx),
+            (Client::Producer(p), Timer::ProducerLinger) => self.producers[p].on_linger_timer(ctx),
+            (Client::Reader(r), Timer::ClientStart) => self.readers[r].start(ctx),
+            (Client::Reader(r), Timer::ClientRequestTimeout(c)) => self.readers[r].on_request_failed(ctx, c),
+            (Client::Reader(r), Timer::ReaderPoll) => self.readers[r].on_backoff_timer(ctx),
+            _ => {}
+        }
+    }
+}
+
+enum Client {
+    Producer(usize),
+    Reader(usize),
+}
+
+impl Model for World {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Action = KafkaAction;
+    type Note = Note;
+
+    fn node_count(&self) -> u32 {
+        self.spec.broker_count + self.producers.len() as u32 + self.readers.len() as u32
+    }
+
+    fn start(&mut self, ctx: &mut Ctx<Self>) {
+        let ids: Vec<BrokerId> = self.spec.brokers().collect();
+        for b in &ids {
+            self.start_broker_tasks(ctx, *b);
+            // Already registered at bootstrap: heartbeat from the first interval on.
+            ctx.set_timer(broker_node(*b), self.spec.broker.broker_heartbeat_interval_ms, Timer::Heartbeat);
+        }
+        if let Some(c) = self.controller.active {
+            let all: Vec<PartitionState> = self.controller.partitions.values().cloned().collect();
+            for b in &ids {
+                ctx.send(
+                    broker_node(c),
+                    broker_node(*b),
+                    Msg::LeaderAndIsr { controller_epoch: self.controller.epoch, partitions: all.clone(), fenced: Vec::new() },
+                );
+            }
+        }
+        for (i, r) in self.spec.readers.iter().enumerate() {
+            ctx.set_timer(self.spec.reader_node(i as u32), r.start_ms, Timer::ClientStart);
+        }
+    }
+
+    fn on_message(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: Msg) {
+        match self.broker_index(to) {
+            Some(i) => self.on_broker_message(ctx, from, i, msg),
+            None => self.on_client_message(ctx, to, msg),
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, timer: Timer) {
+        match self.broker_index(node) {
+            Some(i) => self.on_broker_timer(ctx, i, timer),
+            None => self.on_client_timer(ctx, node, timer),
+        }
+    }
+
+    fn on_undeliverable(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: Msg) {
+        // Only a crashed process refuses connections; a powered-off host is just silent.
+        let Some(j) = self.broker_index(to) else { return };
+        if self.brokers[j].status != BrokerStatus::Crashed {
+            return;
+        }
+        let target = BrokerId(j as u32 + 1);
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        match (self.broker_index(from), msg) {
+            (Some(i), Msg::Fetch { .. }) => self.brokers[i].on_fetch_refused(ctx, &env, target),
+            (Some(_), _) => {}
+            (None, _) => match self.client(from) {
+                Client::Producer(p) => self.producers[p].on_connection_refused(ctx, target),
+                Client::Reader(r) => self.readers[r].on_connection_refused(ctx, target),
+            },
+        }
+    }
+
+    fn on_action(&mut self, ctx: &mut Ctx<Self>, action: &KafkaAction) {
+        match action {
+            KafkaAction::Produce { producer, topic, key, count, partition } => {
+                self.produce(ctx, *producer, *topic, key.clone(), *count, *partition)
+            }
+            KafkaAction::Crash(b) | KafkaAction::PowerLoss(b) => {
+                let power_loss = matches!(action, KafkaAction::PowerLoss(_));
+                let broker = &mut self.brokers[(b.0 - 1) as usize];
+                if broker.is_running() {
+                    broker.crash(power_loss);
+                    ctx.node_down(broker_node(*b));
+                    ctx.note(Note::BrokerCrashed { broker: *b, power_loss });
+                    if !power_loss {
+                        self.connections_closed(ctx, *b);
+                    }
+                }
+            }
+            KafkaAction::Restart(b) => {
+                let broker = &mut self.brokers[(b.0 - 1) as usize];
+                if !broker.is_running() {
+                    let lost = broker.recover(ctx);
+                    ctx.node_up(broker_node(*b));
+                    ctx.note(Note::BrokerRestarted { broker: *b, lost_unflushed: lost });
+                    self.start_broker_tasks(ctx, *b);
+                    ctx.set_timer(broker_node(*b), 0, Timer::Register);
+                }
+            }
+            KafkaAction::SetAcks { producer, acks } => self.producers[*producer as usize].set_acks(*acks),
+            KafkaAction::Narrate(i) => ctx.note(Note::Narration { index: *i }),
+        }
+    }
+
+    fn timer_name(timer: &Timer) -> &'static str {
+        match timer {
+            Timer::Register => "Register",
+            Timer::Heartbeat => "Heartbeat",
+            Timer::IsrExpiration => "IsrExpiration",
+            Timer::HwCheckpoint => "HighWatermarkCheckpoint",
+            Timer::Writeback => "PageCacheWriteback",
+            Timer::QuorumTick => "QuorumTick",
+            Timer::FetchExpire(_) => "DelayedFetchExpired",
+            Timer::ProduceExpire(_) => "DelayedProduceExpired",
+            Timer::FetcherRetry(_) => "FetcherBackoff",
+            Timer::FetcherTimeout(_, _) => "FetchTimeout",
+            Timer::AlterPartitionTimeout(_, _) => "AlterPartitionTimeout",
+            Timer::ClientStart => "ClientStart",
+            Timer::ClientRequestTimeout(_) => "RequestTimeout",
+            Timer::ProducerRetry => "RetryBackoff",
+            Timer::ProducerLinger => "Linger",
+            Timer::ReaderPoll => "Poll",
+        }
+    }
+
+    fn action_label(action: &KafkaAction) -> String {
+        match action {
+            KafkaAction::Produce { producer, key, count, .. } => {
+                format!("producer {producer} sends {count} record(s){}", key.as_ref().map(|k| format!(" key={k}")).unwrap_or_default())
+            }
+            KafkaAction::Crash(b) => format!("crash broker {}", b.0),
+            KafkaAction::PowerLoss(b) => format!("power loss on broker {}", b.0),
+            KafkaAction::Restart(b) => format!("restart broker {}", b.0),
+            KafkaAction::SetAcks { producer, acks } => format!("producer {producer} acks={}", acks.as_str()),
+            KafkaAction::Narrate(i) => format!("narration {i}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(v: &[Vec<BrokerId>]) -> Vec<Vec<u32>> {
+        v.iter().map(|r| r.iter().map(|b| b.0).collect()).collect()
+    }
+
+    #[test]
+    fn placement_matches_kafkas_admin_utils_with_fixed_start() {
+        assert_eq!(ids(&place_replicas(3, 3, 3, 0)), vec![vec![1, 2, 3], vec![2, 3, 1], vec![3, 1, 2]]);
+        // After a full round, the second replica shifts by one more.
+        assert_eq!(ids(&place_replicas(3, 4, 2, 0))[3], vec![1, 3]);
+        assert_eq!(ids(&place_replicas(5, 2, 3, 0)), vec![vec![1, 2, 3], vec![2, 3, 4]]);
+    }
+}
