@@ -185,6 +185,19 @@ impl Broker {
         lost_total
     }
 
+    pub fn has_delayed_produce(&self, id: u64) -> bool {
+        self.delayed_produces.contains_key(&id)
+    }
+    pub fn has_parked_fetch(&self, id: u64) -> bool {
+        self.parked_fetches.contains_key(&id)
+    }
+    pub fn fetch_in_flight(&self, leader: BrokerId, correlation: u64) -> bool {
+        self.fetchers.get(&leader).is_some_and(|f| f.in_flight == Some(correlation))
+    }
+    pub fn alter_partition_pending(&self, tp: Tp, partition_epoch: u32) -> bool {
+        self.replicas.get(&tp).is_some_and(|r| r.pending_isr.is_some() && r.state.partition_epoch == partition_epoch)
+    }
+
     // ----- periodic tasks -------------------------------------------------------------
 
     /// `maybeShrinkIsr`: drop followers that have not caught up within replica.lag.time.max.ms.

@@ -114,6 +114,9 @@ pub struct ProducerConfig {
     pub retries: u32,
     #[serde(rename = "retry.backoff.ms")]
     pub retry_backoff_ms: u64,
+    /// Retry backoff grows exponentially up to this (KIP-580, Kafka 3.7+), with ±20% jitter.
+    #[serde(rename = "retry.backoff.max.ms")]
+    pub retry_backoff_max_ms: u64,
     #[serde(rename = "request.timeout.ms")]
     pub request_timeout_ms: u64,
     #[serde(rename = "delivery.timeout.ms")]
@@ -138,6 +141,7 @@ impl Default for ProducerConfig {
             acks: Acks::All,
             retries: i32::MAX as u32,
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
             request_timeout_ms: 30_000,
             delivery_timeout_ms: 120_000,
             linger_ms: 5,

@@ -16,6 +16,14 @@ use crate::kernel::{Ctx, NodeId};
 pub const RECONNECT_BACKOFF_MS: u64 = 50;
 pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
 
+/// Kafka's exponential retry backoff (KIP-580): `retry.backoff.ms * 2^(attempts-1)`, capped
+/// at `retry.backoff.max.ms`, times a jitter factor in [0.8, 1.2] (`jitter_percent` is 0..=40).
+pub fn retry_backoff(config: &ProducerConfig, attempts: u32, jitter_percent: u64) -> u64 {
+    let exp = attempts.saturating_sub(1).min(20);
+    let base = config.retry_backoff_ms.saturating_mul(1 << exp).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms));
+    base * (80 + jitter_percent) / 100
+}
+
 #[derive(Clone, Debug)]
 pub struct Batch {
     pub tp: Tp,
@@ -103,6 +111,13 @@ impl Producer {
         self.queued.values().map(|q| q.len()).sum::<usize>()
             + self.retries.values().flatten().map(|b| b.records.len()).sum::<usize>()
             + self.in_flight.values().flat_map(|r| &r.batches).map(|b| b.records.len()).sum::<usize>()
+    }
+
+    /// Whether request `correlation` still waits for an answer.
+    pub fn has_in_flight(&self, correlation: u64) -> bool {
+        self.in_flight.contains_key(&correlation)
+            || self.metadata_in_flight.is_some_and(|(c, _)| c == correlation)
+            || self.init_in_flight == Some(correlation)
     }
 
     pub fn in_flight_requests(&self) -> usize {
@@ -339,11 +354,12 @@ impl Producer {
         if retry {
             // Retries go back in sequence order, ahead of anything new.
             let mut batch = batch;
-            batch.ready_at = ctx.now + self.config.retry_backoff_ms;
+            let backoff = retry_backoff(&self.config, batch.attempts, ctx.prng.between(0, 40));
+            batch.ready_at = ctx.now + backoff;
             let q = self.retries.entry(batch.tp).or_default();
             let pos = q.iter().position(|b| b.base_sequence > batch.base_sequence).unwrap_or(q.len());
             q.insert(pos, batch);
-            self.wake_at(ctx, ctx.now + self.config.retry_backoff_ms);
+            self.wake_at(ctx, ctx.now + backoff);
         } else {
             let error = if expired { ErrorCode::RequestTimedOut } else { error };
             for r in &batch.records {
@@ -416,5 +432,22 @@ impl Producer {
 
     pub fn set_acks(&mut self, acks: Acks) {
         self.config.acks = acks;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_backoff_doubles_up_to_the_max_with_jitter() {
+        let c = ProducerConfig::default();
+        assert_eq!(retry_backoff(&c, 1, 20), 100);
+        assert_eq!(retry_backoff(&c, 2, 20), 200);
+        assert_eq!(retry_backoff(&c, 4, 20), 800);
+        assert_eq!(retry_backoff(&c, 5, 20), 1_000);
+        assert_eq!(retry_backoff(&c, 30, 20), 1_000);
+        assert_eq!(retry_backoff(&c, 1, 0), 80);
+        assert_eq!(retry_backoff(&c, 1, 40), 120);
     }
 }

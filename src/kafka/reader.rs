@@ -59,6 +59,10 @@ impl Reader {
         self.next_correlation
     }
 
+    pub fn has_in_flight(&self, correlation: u64) -> bool {
+        self.in_flight.contains_key(&correlation) || self.metadata_in_flight == Some(correlation)
+    }
+
     pub fn start(&mut self, ctx: &mut Ctx<World>) {
         self.request_metadata(ctx);
     }

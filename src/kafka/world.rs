@@ -525,6 +525,20 @@ impl Model for World {
         }
     }
 
+    fn timer_is_live(&self, node: NodeId, timer: &Timer) -> bool {
+        match (self.broker_index(node), timer) {
+            (Some(i), Timer::ProduceExpire(id)) => self.brokers[i].has_delayed_produce(*id),
+            (Some(i), Timer::FetchExpire(id)) => self.brokers[i].has_parked_fetch(*id),
+            (Some(i), Timer::FetcherTimeout(leader, c)) => self.brokers[i].fetch_in_flight(*leader, *c),
+            (Some(i), Timer::AlterPartitionTimeout(tp, epoch)) => self.brokers[i].alter_partition_pending(*tp, *epoch),
+            (None, Timer::ClientRequestTimeout(c)) => match self.client(node) {
+                Client::Producer(p) => self.producers[p].has_in_flight(*c),
+                Client::Reader(r) => self.readers[r].has_in_flight(*c),
+            },
+            _ => true,
+        }
+    }
+
     fn timer_name(timer: &Timer) -> &'static str {
         match timer {
             Timer::Register => "Register",

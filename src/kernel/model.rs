@@ -33,6 +33,11 @@ pub trait Model: Clone {
     /// A message was dropped because its receiver was down. A process that crashed leaves
     /// its host up, which refuses connections: a model may tell the sender at once.
     fn on_undeliverable(&mut self, _ctx: &mut Ctx<Self>, _from: NodeId, _to: NodeId, _msg: Self::Msg) {}
+    /// Whether a timer still matters when it comes due. A timeout whose request was
+    /// answered long ago is skipped without a step, like a timer of a crashed process.
+    fn timer_is_live(&self, _node: NodeId, _timer: &Self::Timer) -> bool {
+        true
+    }
     /// Short name of a timer for the trace.
     fn timer_name(timer: &Self::Timer) -> &'static str;
     /// One-line description of an action for the trace.

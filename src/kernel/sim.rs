@@ -153,7 +153,10 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
                 Event::Deliver(id) => self.deliver(id, notes),
                 Event::Timer { node, incarnation, timer } => {
                     // A timer set before a crash belongs to a process that no longer exists.
-                    if incarnation != self.incarnation[node.0 as usize] || !self.up[node.0 as usize] {
+                    if incarnation != self.incarnation[node.0 as usize]
+                        || !self.up[node.0 as usize]
+                        || !self.model.timer_is_live(node, &timer)
+                    {
                         continue;
                     }
                     let name = M::timer_name(&timer);
