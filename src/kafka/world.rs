@@ -16,6 +16,9 @@ use super::reader::Reader;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::{Ctx, Model, NodeId};
 
+/// How long a starting broker waits for a registration answer before it asks again.
+pub const REGISTRATION_RETRY_MS: u64 = 3_000;
+
 /// Broker `b` is network node `b - 1`; clients come after the brokers.
 pub fn broker_node(b: BrokerId) -> NodeId {
     NodeId(b.0 - 1)
@@ -335,8 +338,6 @@ impl World {
                 if error == ErrorCode::None {
                     self.brokers[i].on_registered(broker_epoch);
                     ctx.set_timer(broker_node(me), 0, Timer::Heartbeat);
-                } else {
-                    ctx.set_timer(broker_node(me), 1_000, Timer::Register);
                 }
             }
             Msg::BrokerHeartbeatResponse { error, .. } => {
@@ -383,10 +384,16 @@ impl World {
         let node = broker_node(me);
         let b = &mut self.brokers[i];
         match timer {
-            Timer::Register => match controller {
-                Some(c) => ctx.send(node, broker_node(c), Msg::BrokerRegistration { broker: me, incarnation: b.incarnation }),
-                None => ctx.set_timer(node, 1_000, Timer::Register),
-            },
+            Timer::Register => {
+                if b.broker_epoch.is_some() {
+                    return; // registered meanwhile
+                }
+                if let Some(c) = controller {
+                    ctx.send(node, broker_node(c), Msg::BrokerRegistration { broker: me, incarnation: b.incarnation });
+                }
+                // No answer (the controller may be gone): try again.
+                ctx.set_timer(node, REGISTRATION_RETRY_MS, Timer::Register);
+            }
             Timer::Heartbeat => {
                 ctx.set_timer(node, spec.broker.broker_heartbeat_interval_ms, Timer::Heartbeat);
                 if let (Some(c), Some(epoch)) = (controller, b.broker_epoch) {

@@ -1,0 +1,79 @@
+//! Time travel: stepping forward to N and back to M equals a fresh run to M; acting at a
+//! past step starts a new branch equal to a fresh run that acts at that step.
+use highwater::kernel::Prng;
+use highwater::scenario::Scenario;
+use highwater::session::{Command, Session};
+
+fn load(name: &str) -> Scenario {
+    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn forward_to_n_then_back_to_m_equals_a_fresh_run_to_m() {
+    let s = load("acks1-leader-failure");
+    let mut prng = Prng::new(7);
+    let mut session = Session::new(s.clone());
+    let total = session.seek(u64::MAX);
+    assert!(total > 1_000);
+    for _ in 0..40 {
+        let n = prng.between(0, total);
+        let m = prng.between(0, total);
+        assert_eq!(session.seek(n), n);
+        assert_eq!(session.seek(m), m);
+        let mut fresh = Session::new(s.clone());
+        fresh.seek(m);
+        assert_eq!(session.digest(), fresh.digest(), "digest at step {m} (came from {n})");
+        assert_eq!(session.view(), fresh.view(), "view at step {m}");
+        assert_eq!(session.anomalies(), fresh.anomalies());
+    }
+}
+
+#[test]
+fn step_back_one_at_a_time_retraces_the_run() {
+    let s = load("acks-all-leader-failure");
+    let mut session = Session::new(s.clone());
+    let mut digests = vec![session.digest()];
+    for _ in 0..300 {
+        assert!(session.step_forward());
+        digests.push(session.digest());
+    }
+    for i in (0..300).rev() {
+        assert!(session.step_back());
+        assert_eq!(session.cursor(), i as u64);
+        assert_eq!(session.digest(), digests[i]);
+    }
+    assert!(!session.step_back(), "no step before step 0");
+}
+
+#[test]
+fn acting_at_a_past_step_branches_like_a_fresh_run() {
+    let s = load("acks-all-leader-failure");
+    let mut session = Session::new(s.clone());
+    session.seek(1_200);
+    let old_future = session.view();
+    session.seek(400);
+    let step = session.act(&Command::Crash(2)).unwrap();
+    assert_eq!(step, 401);
+    assert_eq!(session.horizon(), 401, "the old future is gone");
+    let mut fresh = Session::new(s);
+    fresh.seek(400);
+    fresh.act(&Command::Crash(2)).unwrap();
+    session.seek(1_200);
+    fresh.seek(1_200);
+    assert_eq!(session.digest(), fresh.digest());
+    assert_ne!(session.view(), old_future, "crashing broker 2 changed what happens next");
+    let b2 = session.view().brokers.into_iter().find(|b| b.id == 2).unwrap();
+    assert_eq!(b2.status, "crashed");
+}
+
+#[test]
+fn a_bad_command_changes_nothing() {
+    let s = load("acks1-leader-failure");
+    let mut session = Session::new(s);
+    session.seek(500);
+    let before = (session.digest(), session.horizon());
+    assert!(session.act(&Command::Crash(9)).unwrap_err().contains("no broker 9"));
+    assert!(session.act(&Command::Isolate("nobody".into())).is_err());
+    assert_eq!((session.digest(), session.horizon()), before);
+}
