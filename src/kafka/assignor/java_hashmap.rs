@@ -204,7 +204,8 @@ impl<K: JavaHash + PartialEq + Clone> JavaHashMap<K> {
         }
         let before = self.table[i].len();
         self.table[i].push((hash, key));
-        if before >= 1 && before - 1 >= TREEIFY_THRESHOLD - 1 {
+        // Java: binCount (= nodes before the append - 1) >= TREEIFY_THRESHOLD - 1.
+        if before >= TREEIFY_THRESHOLD {
             self.treeify_bin();
         }
         self.size += 1;

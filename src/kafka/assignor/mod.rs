@@ -278,7 +278,7 @@ impl Group {
         }
     }
 
-    fn into_assignment(&self, lists: Vec<Vec<TopicPartition>>) -> Assignment {
+    fn assignment_from(&self, lists: Vec<Vec<TopicPartition>>) -> Assignment {
         self.members
             .iter()
             .map(|m| m.id.clone())
@@ -330,7 +330,7 @@ impl Assignor {
                 cooperative_sticky::assign(&group, &mut self.max_generation)?
             }
         };
-        Ok(group.into_assignment(lists))
+        Ok(group.assignment_from(lists))
     }
 }
 

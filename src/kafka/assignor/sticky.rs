@@ -419,7 +419,7 @@ impl Movements {
             .entry(tp.0.clone())
             .or_default()
             .entry(pair)
-            .or_insert_with(JavaHashMap::new)
+            .or_default()
             .put(tp.clone());
     }
 
