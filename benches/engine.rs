@@ -1,1 +1,93 @@
-fn main() {}
+//! Engine benchmarks (run with `cargo bench --bench engine`): simulated events per second
+//! with the checker on, for a small and a large cluster, and the cost of seeking to a
+//! random step of a long run. Timing lives here, never in tests.
+use std::time::Instant;
+
+use highwater::kernel::Prng;
+use highwater::scenario::Scenario;
+use highwater::session::{build_simulation, Session};
+use serde_json::json;
+
+/// Steady traffic: `per_entry` records every `every_ms`, spread round-robin over the
+/// partitions (no key), until `records` have been sent; then 5 s to settle.
+fn cluster(brokers: u32, partitions: u32, records: u64, per_entry: u64, every_ms: u64) -> Scenario {
+    let mut timeline = Vec::new();
+    let entries = records.div_ceil(per_entry);
+    for i in 0..entries {
+        let count = per_entry.min(records - i * per_entry);
+        timeline.push(json!({"at_ms": 100 + i * every_ms, "action": "produce", "producer": "app", "topic": "t", "count": count}));
+    }
+    let text = json!({
+        "id": "bench", "title": {"en": "bench"}, "seed": 42, "duration_ms": 100 + entries * every_ms + 5_000,
+        "cluster": {"brokers": brokers},
+        "topics": [{"name": "t", "partitions": partitions, "replication_factor": 3}],
+        "producers": [{"name": "app", "config": {"sim.batch.max.records": 100}}],
+        "readers": [{"name": "reader", "topic": "t"}],
+        "timeline": timeline
+    });
+    Scenario::from_json(&text.to_string()).expect("bench scenario")
+}
+
+fn events_per_second(name: &str, s: &Scenario) -> (u64, f64) {
+    let (mut sim, _) = build_simulation(s, s.seed);
+    let mut notes = Vec::new();
+    let start = Instant::now();
+    loop {
+        notes.clear();
+        if sim.step(&mut notes).is_none() {
+            break;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let events = sim.steps();
+    let acked = sim.checker.records.iter().filter(|r| r.acked_offset.is_some()).count();
+    let rate = events as f64 / secs;
+    println!(
+        "{name}: {events} events in {secs:.3} s = {:.2} M events/s ({} records acked, {} anomalies, digest {:016x})",
+        rate / 1e6,
+        acked,
+        sim.checker.anomalies().count(),
+        sim.digest()
+    );
+    (events, rate)
+}
+
+fn seek(s: &Scenario, steps_wanted: u64) {
+    let mut session = Session::new(s.clone());
+    let start = Instant::now();
+    let horizon = session.seek(steps_wanted);
+    let build = start.elapsed().as_secs_f64();
+    let mut prng = Prng::new(9);
+    let mut worst: f64 = 0.0;
+    let mut total = 0.0;
+    let seeks = 200;
+    for _ in 0..seeks {
+        let target = prng.between(0, horizon);
+        let t = Instant::now();
+        session.seek(target);
+        let _view = session.view();
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        worst = worst.max(ms);
+        total += ms;
+    }
+    println!(
+        "seek: run of {horizon} steps computed and recorded in {build:.2} s; {seeks} random seeks (+ view): mean {:.2} ms, worst {:.2} ms",
+        total / seeks as f64,
+        worst
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument picks one benchmark.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let want = |n: &str| filter.as_deref().is_none_or(|f| n.contains(f));
+    if want("small") {
+        events_per_second("small (3 brokers, 6 partitions, 10k records, 10 every 5 ms)", &cluster(3, 6, 10_000, 10, 5));
+    }
+    if want("large") {
+        events_per_second("large (9 brokers, 100 partitions, RF 3, 1M records, 1000 every 5 ms)", &cluster(9, 100, 1_000_000, 1_000, 5));
+    }
+    if want("seek") {
+        seek(&cluster(3, 6, 420_000, 10, 5), 1_000_000);
+    }
+}

@@ -11,7 +11,7 @@ use crate::kafka::world::{KafkaAction, World};
 use crate::kernel::sim::Action;
 use crate::kernel::{MessageInfo, NetFault, NodeId, Simulation, StepKind, Timeline};
 use crate::scenario::{Scenario, Text};
-use crate::view::{BrokerView, ClientView, ClusterView, MessageView, PartitionView, ReplicaView};
+use crate::view::{BrokerView, ClientView, ClusterView, Marker, MessageView, PartitionView, ReplicaView};
 
 pub type KafkaSimulation = Simulation<World, KafkaChecker>;
 
@@ -44,6 +44,10 @@ pub struct Session {
     scenario: Rc<Scenario>,
     narrations: Rc<Vec<Text>>,
     timeline: Timeline<World, KafkaChecker>,
+    /// Markers of the computed steps, in step order (rebuilt past a branch point).
+    markers: Vec<Marker>,
+    /// Steps scanned for markers so far.
+    indexed: u64,
 }
 
 impl Session {
@@ -58,7 +62,7 @@ impl Session {
 
     pub fn with_seed(seed: u64, scenario: Scenario) -> Session {
         let (sim, narrations) = build_simulation(&scenario, seed);
-        Session { scenario: Rc::new(scenario), narrations: Rc::new(narrations), timeline: Timeline::new(sim) }
+        Session { scenario: Rc::new(scenario), narrations: Rc::new(narrations), timeline: Timeline::new(sim), markers: Vec::new(), indexed: 0 }
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -76,17 +80,56 @@ impl Session {
         self.timeline.finished() && self.cursor() == self.horizon()
     }
     pub fn step_forward(&mut self) -> bool {
-        self.timeline.step_forward()
+        let moved = self.timeline.step_forward();
+        self.index();
+        moved
     }
     pub fn step_back(&mut self) -> bool {
         self.timeline.step_back()
     }
     pub fn seek(&mut self, step: u64) -> u64 {
-        self.timeline.seek(step)
+        let at = self.timeline.seek(step);
+        self.index();
+        at
     }
     /// Compute the whole run (up to `max_steps` more steps) without moving the cursor.
     pub fn compute_ahead(&mut self, max_steps: u64) -> u64 {
-        self.timeline.extend(max_steps)
+        let n = self.timeline.extend(max_steps);
+        self.index();
+        n
+    }
+
+    /// Timeline markers of every computed step.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+
+    /// Scan newly computed steps for markers.
+    fn index(&mut self) {
+        let horizon = self.timeline.horizon();
+        let spec = self.timeline.current().model.spec.clone();
+        for step in self.indexed + 1..=horizon {
+            let (rec, notes) = self.timeline.record(step).expect("computed step");
+            for n in notes {
+                let kind = match n {
+                    Note::LeaderElected { .. } => "election",
+                    Note::IsrChanged { .. } => "isr",
+                    Note::BrokerFenced { .. } => "fenced",
+                    Note::BrokerCrashed { .. } => "crash",
+                    Note::BrokerRestarted { .. } => "restart",
+                    Note::ControllerElected { .. } => "controller",
+                    Note::Narration { .. } => "narration",
+                    Note::Truncated { .. } => "truncation",
+                    _ => continue,
+                };
+                let label = match n {
+                    Note::Narration { index } => self.narrations.get(*index as usize).map(|t| t.en.clone()).unwrap_or_default(),
+                    other => describe_note(&spec, other).unwrap_or_default(),
+                };
+                self.markers.push(Marker { step, time_ms: rec.time, kind, label });
+            }
+        }
+        self.indexed = horizon;
     }
     /// Trace digest at the cursor.
     pub fn digest(&self) -> u64 {
@@ -133,23 +176,26 @@ impl Session {
                 Action::Model(KafkaAction::Produce { producer: p as u32, topic: t as u32, key: key.clone(), count: *count, partition: None })
             }
         };
-        Ok(self.timeline.act(action).index)
+        let cursor = self.cursor();
+        let step = self.timeline.act(action).index;
+        // The old future is gone: so are its markers.
+        let keep = self.markers.partition_point(|m| m.step <= cursor);
+        self.markers.truncate(keep);
+        self.indexed = cursor;
+        self.index();
+        Ok(step)
     }
 
     /// The latest narration at or before the cursor.
     pub fn narration(&self, lang: &str) -> Option<String> {
-        let mut step = self.cursor();
-        while step > 0 {
-            if let Some((_, notes)) = self.timeline.record(step) {
-                for n in notes.iter().rev() {
-                    if let Note::Narration { index } = n {
-                        return self.narrations.get(*index as usize).map(|t| t.get(lang).to_string());
-                    }
-                }
-            }
-            step -= 1;
-        }
-        None
+        let cursor = self.cursor();
+        let upto = self.markers.partition_point(|m| m.step <= cursor);
+        let m = self.markers[..upto].iter().rev().find(|m| m.kind == "narration")?;
+        let (_, notes) = self.timeline.record(m.step)?;
+        notes.iter().rev().find_map(|n| match n {
+            Note::Narration { index } => self.narrations.get(*index as usize).map(|t| t.get(lang).to_string()),
+            _ => None,
+        })
     }
 
     /// Everything the picture needs at the cursor.
@@ -183,7 +229,8 @@ impl Session {
                         log_start_offset: r.log.log_start_offset(),
                         log_end_offset: r.log.log_end_offset(),
                         high_watermark: r.log.high_watermark(),
-                        record_epochs: r.log.records().map(|x| x.leader_epoch).collect(),
+                        epoch_runs: r.log.epochs().to_vec(),
+                        flushed_offset: r.log.flushed_offset(),
                     })
                     .collect(),
             })

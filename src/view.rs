@@ -34,8 +34,11 @@ pub struct ReplicaView {
     pub log_start_offset: u64,
     pub log_end_offset: u64,
     pub high_watermark: u64,
-    /// Per offset from `log_start_offset`: the leader epoch of the record there.
-    pub record_epochs: Vec<u32>,
+    /// The leader-epoch runs of the log: (epoch, first offset), ascending. Records from
+    /// one run's offset up to the next run's carry that epoch.
+    pub epoch_runs: Vec<(u32, u64)>,
+    /// Records below this offset are flushed to disk; the rest is in the page cache.
+    pub flushed_offset: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -59,6 +62,16 @@ pub struct MessageView {
     pub summary: String,
     pub sent_at_ms: u64,
     pub deliver_at_ms: u64,
+}
+
+/// A moment worth jumping to on the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Marker {
+    pub step: u64,
+    pub time_ms: u64,
+    /// "election", "isr", "fenced", "crash", "restart", "controller", "narration", "anomaly"
+    pub kind: &'static str,
+    pub label: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

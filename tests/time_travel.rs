@@ -77,3 +77,23 @@ fn a_bad_command_changes_nothing() {
     assert!(session.act(&Command::Isolate("nobody".into())).is_err());
     assert_eq!((session.digest(), session.horizon()), before);
 }
+
+#[test]
+fn markers_follow_the_branch() {
+    let s = load("acks1-leader-failure");
+    let mut session = Session::new(s.clone());
+    session.seek(u64::MAX);
+    let elections = session.markers().iter().filter(|m| m.kind == "election").count();
+    assert!(elections >= 1, "the failover is marked");
+    // Branch before the crash: restart nothing, but crash broker 3 instead; the old
+    // election marker must not survive unless the new branch has one too.
+    session.seek(5);
+    session.act(&Command::Crash(3)).unwrap();
+    let mut fresh = Session::new(s);
+    fresh.seek(5);
+    fresh.act(&Command::Crash(3)).unwrap();
+    session.seek(u64::MAX);
+    fresh.seek(u64::MAX);
+    assert_eq!(session.markers(), fresh.markers());
+    assert!(session.markers().iter().any(|m| m.kind == "crash" && m.step == 6));
+}

@@ -13,12 +13,14 @@
 //! - `nonmonotonic-hw`: a reader saw a partition's high watermark go backwards.
 //! - `read-above-hw`: a reader got a record at or above the high watermark it was told.
 //! - `nonmonotonic-poll`: a reader got an offset lower than one it had already read.
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, RecordId, Tp};
 use crate::kafka::world::World;
-use crate::kernel::{Checker, StepRecord};
+use crate::kernel::{Checker, ChunkedVec, StepRecord};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -86,19 +88,21 @@ pub struct RecordTrack {
 
 #[derive(Clone, Debug, Default)]
 pub struct KafkaChecker {
-    pub records: imbl::Vector<RecordTrack>,
-    /// Which acknowledged record holds each (partition, offset).
-    acked_at: imbl::OrdMap<(Tp, u64), RecordId>,
-    pub anomalies: imbl::Vector<Anomaly>,
+    pub records: ChunkedVec<RecordTrack>,
+    /// Per partition, by offset: the acknowledged record there (`NONE` if none).
+    acked_at: BTreeMap<Tp, ChunkedVec<u64>>,
+    pub anomalies: ChunkedVec<Anomaly>,
     /// Per (partition, producer): the latest record (in send order) a leader appended,
     /// where, and which broker's log it is in.
-    last_appended: imbl::OrdMap<(Tp, u32), (RecordId, u64, BrokerId)>,
+    last_appended: BTreeMap<(Tp, u32), (RecordId, u64, BrokerId)>,
     /// Per (broker, partition): the HW up to which replicas were compared.
-    hw_compared: imbl::OrdMap<(BrokerId, Tp), u64>,
-    reader_hw: imbl::OrdMap<(u32, Tp), u64>,
-    reader_last_offset: imbl::OrdMap<(u32, Tp), u64>,
-    diverged: imbl::OrdSet<Tp>,
+    hw_compared: BTreeMap<(BrokerId, Tp), u64>,
+    reader_hw: BTreeMap<(u32, Tp), u64>,
+    reader_last_offset: BTreeMap<(u32, Tp), u64>,
+    diverged: BTreeSet<Tp>,
 }
+
+const NONE: u64 = u64::MAX;
 
 struct At {
     step: u64,
@@ -106,6 +110,19 @@ struct At {
 }
 
 impl KafkaChecker {
+    fn acked_record_at(&self, tp: Tp, offset: u64) -> Option<RecordId> {
+        let v = self.acked_at.get(&tp)?.get(offset as usize).copied()?;
+        (v != NONE).then_some(RecordId(v))
+    }
+
+    fn set_acked_at(&mut self, tp: Tp, offset: u64, r: RecordId) {
+        let v = self.acked_at.entry(tp).or_default();
+        while v.len() <= offset as usize {
+            v.push(NONE);
+        }
+        *v.get_mut(offset as usize).expect("grown above") = r.0;
+    }
+
     pub fn anomalies(&self) -> impl Iterator<Item = &Anomaly> {
         self.anomalies.iter()
     }
@@ -115,7 +132,7 @@ impl KafkaChecker {
     }
 
     fn report(&mut self, at: &At, kind: AnomalyKind, tp: Tp, records: Vec<RecordId>, detail: String) {
-        self.anomalies.push_back(Anomaly { kind, step: at.step, time_ms: at.time, tp, records, detail });
+        self.anomalies.push(Anomaly { kind, step: at.step, time_ms: at.time, tp, records, detail });
     }
 
     fn mark_lost(&mut self, at: &At, world: &World, r: RecordId, tp: Tp, offset: u64, why: &str) {
@@ -134,7 +151,7 @@ impl KafkaChecker {
             let Some(rec) = replica.log.get(o) else { continue };
             let id = rec.id;
             // Someone else's acknowledged record was at this offset: it is overwritten.
-            if let Some(acked) = self.acked_at.get(&(tp, o)).copied() {
+            if let Some(acked) = self.acked_record_at(tp, o) {
                 if acked != id {
                     let why = format!("broker {} wrote record #{} at that offset", broker.0, id.0);
                     self.mark_lost(at, world, acked, tp, o, &why);
@@ -172,10 +189,10 @@ impl KafkaChecker {
     fn on_truncated(&mut self, at: &At, world: &World, tp: Tp, offset: u64, removed: &[RecordId]) {
         for (i, r) in removed.iter().enumerate() {
             let o = offset + i as u64;
-            if self.acked_at.get(&(tp, o)) != Some(r) {
+            if self.records.get(r.0 as usize).and_then(|t| t.acked_offset) != Some(o) {
                 continue;
             }
-            let held = world.brokers.iter().any(|b| b.replicas.get(&tp).and_then(|x| x.log.get(o)).is_some_and(|x| x.id == *r));
+            let held = replicas_of(world, tp).any(|b| world.broker(b).replicas.get(&tp).and_then(|x| x.log.get(o)).is_some_and(|x| x.id == *r));
             if !held {
                 self.mark_lost(at, world, *r, tp, o, "the last replica that had it truncated it");
             }
@@ -189,24 +206,27 @@ impl KafkaChecker {
             return;
         }
         let Some(mine) = world.broker(broker).replicas.get(&tp) else { return };
-        for o in from..hw {
-            let Some(a) = mine.log.get(o) else { break };
-            for other in &world.brokers {
-                if other.id == broker {
+        let others: Vec<(BrokerId, &crate::kafka::log::PartitionLog)> = replicas_of(world, tp)
+            .filter(|b| *b != broker)
+            .filter_map(|b| world.broker(b).replicas.get(&tp).map(|r| (b, &r.log)))
+            .filter(|(_, log)| log.high_watermark() > from)
+            .collect();
+        if others.is_empty() {
+            return;
+        }
+        for (o, a) in (from..hw).zip(mine.log.records_from(from)) {
+            for (other, theirs) in &others {
+                if theirs.high_watermark() <= o {
                     continue;
                 }
-                let Some(theirs) = other.replicas.get(&tp) else { continue };
-                if theirs.log.high_watermark() <= o {
-                    continue;
-                }
-                if let Some(b) = theirs.log.get(o) {
+                if let Some(b) = theirs.get(o) {
                     if b.id != a.id {
                         let detail = format!(
                             "{} offset {o}: broker {} has record #{}, broker {} has record #{}, both below their high watermarks",
                             world.spec.tp_name(tp),
                             broker.0,
                             a.id.0,
-                            other.id.0,
+                            other.0,
                             b.id.0
                         );
                         self.report(at, AnomalyKind::Divergence, tp, vec![a.id, b.id], detail);
@@ -223,21 +243,20 @@ impl KafkaChecker {
             Note::RecordSent { record, tp, .. } => {
                 let i = record.0 as usize;
                 while self.records.len() <= i {
-                    self.records.push_back(RecordTrack::default());
+                    self.records.push(RecordTrack::default());
                 }
-                self.records[i].tp = Some(*tp);
+                self.records.get_mut(i).expect("grown above").tp = Some(*tp);
             }
             Note::RecordAcked { record, tp, offset } => {
                 if let Some(t) = self.records.get_mut(record.0 as usize) {
                     if t.acked_offset.is_none() {
                         t.acked_offset = Some(*offset);
-                        self.acked_at.insert((*tp, *offset), *record);
+                        self.set_acked_at(*tp, *offset, *record);
                         // Acknowledged, but already overwritten by the time the answer came?
-                        let leader_has = world
-                            .brokers
-                            .iter()
-                            .filter(|b| b.replicas.get(tp).is_some_and(|r| r.is_leader))
-                            .all(|b| b.replicas[tp].log.get(*offset).is_none_or(|x| x.id == *record));
+                        let leader_has = replicas_of(world, *tp)
+                            .filter_map(|b| world.broker(b).replicas.get(tp))
+                            .filter(|r| r.is_leader)
+                            .all(|r| r.log.get(*offset).is_none_or(|x| x.id == *record));
                         if !leader_has {
                             self.mark_lost(at, world, *record, *tp, *offset, "the current leader has another record there");
                         }
@@ -293,6 +312,11 @@ impl KafkaChecker {
             _ => {}
         }
     }
+}
+
+/// The brokers that host a partition (its assignment).
+fn replicas_of(world: &World, tp: Tp) -> impl Iterator<Item = BrokerId> + '_ {
+    world.spec.topics[tp.topic as usize].assignment[tp.partition as usize].iter().copied()
 }
 
 impl Checker<World> for KafkaChecker {

@@ -1,13 +1,14 @@
 //! One replica's partition log: records, leader-epoch cache, high watermark, what is
 //! flushed to disk, and the idempotent-producer state derived from the records.
 //!
-//! Records live in an `imbl::Vector` so cloning a whole cluster for a time-travel
+//! Records live in a copy-on-write [`ChunkedVec`] so cloning a whole cluster for a time-travel
 //! checkpoint shares them instead of copying. The log start offset is always 0 here:
 //! retention and compaction are not modelled.
 use std::collections::{BTreeMap, VecDeque};
 
 use super::message::LogRecord;
 use super::types::ErrorCode;
+use crate::kernel::ChunkedVec;
 
 /// Kafka keeps the metadata of the last 5 batches per producer (`NUM_BATCHES_TO_RETAIN`).
 pub const PRODUCER_BATCHES_RETAINED: usize = 5;
@@ -36,7 +37,7 @@ pub enum SequenceCheck {
 
 #[derive(Clone, Debug, Default)]
 pub struct PartitionLog {
-    records: imbl::Vector<LogRecord>,
+    records: ChunkedVec<LogRecord>,
     /// HW: offsets below it are committed (replicated to the ISR).
     high_watermark: u64,
     /// Offsets below this are on disk; the rest is in the page cache.
@@ -77,6 +78,11 @@ impl PartitionLog {
     pub fn records(&self) -> impl Iterator<Item = &LogRecord> {
         self.records.iter()
     }
+    /// Records from `offset` on, in order.
+    pub fn records_from(&self, offset: u64) -> impl Iterator<Item = &LogRecord> {
+        let start = offset as usize;
+        self.records.iter_from(start)
+    }
     pub fn producer(&self, producer_id: i64) -> Option<&ProducerEntry> {
         self.producers.get(&producer_id)
     }
@@ -87,7 +93,7 @@ impl PartitionLog {
         if offset >= end {
             return Vec::new();
         }
-        self.records.skip(offset as usize).iter().take((end - offset) as usize).copied().collect()
+        self.records.iter_from(offset as usize).take((end - offset) as usize).copied().collect()
     }
 
     /// Append records (as leader or follower). Epochs never go backwards in a log.
@@ -99,8 +105,15 @@ impl PartitionLog {
                 Some(e) if r.leader_epoch == e => {}
                 _ => self.epochs.push((r.leader_epoch, offset)),
             }
-            self.records.push_back(*r);
-            self.track_producer(r, offset);
+            self.records.push(*r);
+            // Producer state changes once per batch, not per record.
+            let new_batch = match self.records.get(offset.wrapping_sub(1) as usize) {
+                Some(prev) if offset > 0 => (prev.producer_id, prev.batch_first_seq, prev.producer_epoch) != (r.producer_id, r.batch_first_seq, r.producer_epoch),
+                _ => true,
+            };
+            if new_batch {
+                self.track_producer(r, offset);
+            }
         }
         self.assert_invariants();
     }
@@ -122,7 +135,7 @@ impl PartitionLog {
         if offset >= self.log_end_offset() {
             return Vec::new();
         }
-        let removed: Vec<LogRecord> = self.records.split_off(offset as usize).iter().copied().collect();
+        let removed: Vec<LogRecord> = self.records.split_off(offset as usize);
         self.epochs.retain(|(_, start)| *start < offset);
         self.high_watermark = self.high_watermark.min(offset);
         self.flushed_offset = self.flushed_offset.min(offset);

@@ -14,7 +14,7 @@ use super::notes::Note;
 use super::producer::Producer;
 use super::reader::Reader;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
-use crate::kernel::{Ctx, Model, NodeId};
+use crate::kernel::{ChunkedVec, Ctx, Model, NodeId};
 
 /// How long a starting broker waits for a registration answer before it asks again.
 pub const REGISTRATION_RETRY_MS: u64 = 3_000;
@@ -173,7 +173,7 @@ pub struct World {
     pub producers: Vec<Producer>,
     pub readers: Vec<Reader>,
     /// Every record ever produced, by id.
-    pub records: imbl::Vector<RecordInfo>,
+    pub records: ChunkedVec<RecordInfo>,
     /// Per producer: the next partition for records without a key.
     round_robin: Vec<u32>,
 }
@@ -235,7 +235,7 @@ impl World {
             })
             .collect();
         let round_robin = vec![0; spec.producers.len()];
-        World { spec: Rc::new(spec), brokers, controller, producers, readers, records: imbl::Vector::new(), round_robin }
+        World { spec: Rc::new(spec), brokers, controller, producers, readers, records: ChunkedVec::new(), round_robin }
     }
 
     pub fn broker(&self, b: BrokerId) -> &Broker {
@@ -271,7 +271,7 @@ impl World {
             };
             let tp = Tp { topic, partition: p };
             let id = RecordId(self.records.len() as u64);
-            self.records.push_back(RecordInfo { producer, key: key.clone(), tp });
+            self.records.push(RecordInfo { producer, key: key.clone(), tp });
             self.producers[producer as usize].send(ctx, id, tp);
         }
     }

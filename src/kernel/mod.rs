@@ -4,6 +4,7 @@
 //! Nothing in here knows about Kafka. A protocol plugs in by implementing [`Model`]; the
 //! kernel delivers its messages, fires its timers and applies its actions, one event per
 //! step, in `(time, sequence)` order. Same model + same seed + same actions = same trace.
+pub mod chunked;
 pub mod digest;
 pub mod model;
 pub mod network;
@@ -13,6 +14,7 @@ pub mod sim;
 pub mod timeline;
 pub mod trace;
 
+pub use chunked::ChunkedVec;
 pub use digest::Digest;
 pub use model::{Checker, Ctx, MessageInfo, Model, NoChecker};
 pub use network::{NetFault, NetworkConfig, Ratio};

@@ -536,7 +536,7 @@ mod tests {
         let bad = MINIMAL.replace(r#""partitions": 2"#, r#""partitions": 2, "replicas": 3"#);
         let e = Scenario::from_json(&bad).unwrap_err();
         assert!(e.message.contains("replicas"), "{e}");
-        assert_eq!(e.path, "topics[0]");
+        assert_eq!(e.path, "topics[0].replicas");
     }
 
     #[test]

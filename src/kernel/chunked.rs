@@ -1,0 +1,143 @@
+//! A copy-on-write vector for state that time travel clones often and changes at the end:
+//! partition logs and the checker's per-record tables.
+//!
+//! Elements live in fixed-size chunks behind `Rc`. Cloning copies one pointer per chunk;
+//! writing to a chunk that a checkpoint shares copies that chunk only. Reads and appends
+//! cost an index computation, unlike a general persistent vector (we tried `imbl`'s RRB
+//! tree: its per-access overhead dominated the checker's profile).
+use std::rc::Rc;
+
+const CHUNK: usize = 512;
+
+#[derive(Debug)]
+pub struct ChunkedVec<T> {
+    chunks: Vec<Rc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Clone for ChunkedVec<T> {
+    fn clone(&self) -> Self {
+        ChunkedVec { chunks: self.chunks.clone(), len: self.len }
+    }
+}
+
+impl<T> Default for ChunkedVec<T> {
+    fn default() -> Self {
+        ChunkedVec { chunks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T: Clone> ChunkedVec<T> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&T> {
+        if i >= self.len {
+            return None;
+        }
+        Some(&self.chunks[i / CHUNK][i % CHUNK])
+    }
+
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        if i >= self.len {
+            return None;
+        }
+        Some(&mut Rc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK])
+    }
+
+    pub fn last(&self) -> Option<&T> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    pub fn push(&mut self, value: T) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
+        }
+        let last = self.chunks.last_mut().expect("a chunk with room");
+        Rc::make_mut(last).push(value);
+        self.len += 1;
+    }
+
+    /// Keep the first `len` elements.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        self.chunks.truncate(len.div_ceil(CHUNK));
+        if len % CHUNK != 0 {
+            let last = self.chunks.last_mut().expect("partial chunk");
+            Rc::make_mut(last).truncate(len % CHUNK);
+        }
+        self.len = len;
+    }
+
+    /// Remove and return the elements from `at` on.
+    pub fn split_off(&mut self, at: usize) -> Vec<T> {
+        let removed: Vec<T> = self.iter_from(at).cloned().collect();
+        self.truncate(at);
+        removed
+    }
+
+    /// Elements from index `start` on, in order.
+    pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> + '_ {
+        let start = start.min(self.len);
+        let first = start / CHUNK;
+        let skip = start % CHUNK;
+        self.chunks[first.min(self.chunks.len())..].iter().flat_map(|c| c.iter()).skip(skip)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
+        self.iter_from(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaves_like_a_vec_across_chunk_boundaries() {
+        let mut v = ChunkedVec::new();
+        let mut model = Vec::new();
+        for i in 0..(3 * CHUNK + 7) {
+            v.push(i);
+            model.push(i);
+        }
+        assert_eq!(v.len(), model.len());
+        assert_eq!(v.get(CHUNK), Some(&CHUNK));
+        assert_eq!(v.iter_from(CHUNK - 1).take(3).copied().collect::<Vec<_>>(), vec![CHUNK - 1, CHUNK, CHUNK + 1]);
+        let tail = v.split_off(2 * CHUNK);
+        assert_eq!(tail, model.split_off(2 * CHUNK));
+        assert_eq!(v.iter().copied().collect::<Vec<_>>(), model);
+        v.truncate(CHUNK + 1);
+        model.truncate(CHUNK + 1);
+        assert_eq!(v.iter().copied().collect::<Vec<_>>(), model);
+        v.push(99);
+        assert_eq!(v.last(), Some(&99));
+    }
+
+    #[test]
+    fn a_clone_is_unaffected_by_writes_to_the_original() {
+        let mut a = ChunkedVec::new();
+        for i in 0..1000 {
+            a.push(i);
+        }
+        let b = a.clone();
+        *a.get_mut(3).unwrap() = 42;
+        a.truncate(10);
+        a.push(7);
+        assert_eq!(b.get(3), Some(&3));
+        assert_eq!(b.len(), 1000);
+        assert_eq!(a.get(3), Some(&42));
+        assert_eq!(a.get(10), Some(&7));
+    }
+}
