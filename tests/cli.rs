@@ -1,0 +1,82 @@
+//! The native CLI as a user runs it: exit codes, summary, verdict, trace file, bad input.
+use std::process::Command;
+
+fn highwater(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_highwater")).args(args).output().expect("run highwater");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn scenario(name: &str) -> String {
+    format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn run_reports_the_lost_write_and_exits_1() {
+    let (code, out, _) = highwater(&["run", &scenario("acks1-leader-failure")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("lost-write at step"), "{out}");
+    assert!(out.contains("orders-0"), "the partition table is printed: {out}");
+    assert!(out.contains("simulated 40000 ms"), "{out}");
+}
+
+#[test]
+fn run_exits_0_when_nothing_is_wrong_and_json_is_parseable() {
+    let (code, out, _) = highwater(&["run", &scenario("acks-all-leader-failure"), "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
+    assert_eq!(v["verdict"], "ok");
+    assert_eq!(v["partitions"][0]["leader"], 2);
+    assert!(v["events"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn seed_and_until_change_the_run_and_trace_is_written() {
+    let dir = std::env::temp_dir().join(format!("highwater-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace = dir.join("t.jsonl");
+    let (code, out, err) = highwater(&["run", &scenario("acks1-leader-failure"), "--until", "1300", "--seed=5", "--trace", trace.to_str().unwrap()]);
+    // Stopped before the crash: nothing is lost yet.
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("seed 5"));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.len() > 20);
+    assert_eq!(lines[0]["step"], 1);
+    assert!(lines.iter().all(|l| l["time_ms"].as_u64().unwrap() <= 1300));
+    let digest_a = highwater(&["digest", &scenario("acks1-leader-failure"), "--seed", "5"]).1;
+    let digest_b = highwater(&["digest", &scenario("acks1-leader-failure"), "--seed", "5"]).1;
+    assert_eq!(digest_a, digest_b);
+    assert_eq!(digest_a.trim().len(), 16);
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message_that_says_where() {
+    let dir = std::env::temp_dir().join(format!("highwater-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\n  \"id\": \"x\",\n  \"title\": {\"en\": \"x\"},\n  \"duration_ms\": \"soon\"\n}").unwrap();
+    let (code, out, err) = highwater(&["run", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("duration_ms") && err.contains("line 4"), "{err}");
+    let (code, _, err) = highwater(&["run", "/no/such/file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+    let (code, _, err) = highwater(&["run", &scenario("acks1-leader-failure"), "--seed", "many"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--seed"), "{err}");
+    let (code, _, err) = highwater(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown command"));
+}
+
+#[test]
+fn partition_prints_kafkas_partition_for_each_key() {
+    let (code, out, _) = highwater(&["partition", "--partitions", "6", "--", "abc", "", "-x"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], "abc\t3", "murmur2(\"abc\") = 479470107, 479470107 % 6 = 3");
+    assert!(lines[1].starts_with('\t'));
+    assert!(lines[2].starts_with("-x\t"));
+}
