@@ -13,7 +13,14 @@
 //! - `nonmonotonic-hw`: a reader saw a partition's high watermark go backwards.
 //! - `read-above-hw`: a reader got a record at or above the high watermark it was told.
 //! - `nonmonotonic-poll`: a reader got an offset lower than one it had already read.
+//! - `duplicate-processing`: a consumer group processed a record more than once, with the
+//!   cause (a rebalance, a crash before the commit, the record twice in the log).
+//! - `poll-skip`: a consumer started a partition from a committed offset past records the
+//!   group never processed (at-most-once loss).
+//! - `nonmonotonic-commit`: a group's committed offset for a partition went backwards.
+//! - `idle-member` (a notice, not a failure): a member got no partition in a generation.
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -32,6 +39,10 @@ pub enum AnomalyKind {
     NonmonotonicHw,
     ReadAboveHw,
     NonmonotonicPoll,
+    DuplicateProcessing,
+    PollSkip,
+    NonmonotonicCommit,
+    IdleMember,
 }
 
 impl AnomalyKind {
@@ -44,7 +55,17 @@ impl AnomalyKind {
             AnomalyKind::NonmonotonicHw => "nonmonotonic-hw",
             AnomalyKind::ReadAboveHw => "read-above-hw",
             AnomalyKind::NonmonotonicPoll => "nonmonotonic-poll",
+            AnomalyKind::DuplicateProcessing => "duplicate-processing",
+            AnomalyKind::PollSkip => "poll-skip",
+            AnomalyKind::NonmonotonicCommit => "nonmonotonic-commit",
+            AnomalyKind::IdleMember => "idle-member",
         }
+    }
+
+    /// Notices describe a situation worth seeing (an idle consumer), not a broken guarantee:
+    /// they do not make a run fail.
+    pub fn is_notice(self) -> bool {
+        self == AnomalyKind::IdleMember
     }
 
     pub fn parse(s: &str) -> Option<AnomalyKind> {
@@ -52,7 +73,7 @@ impl AnomalyKind {
     }
 }
 
-pub const ALL_KINDS: [AnomalyKind; 7] = [
+pub const ALL_KINDS: [AnomalyKind; 11] = [
     AnomalyKind::LostWrite,
     AnomalyKind::Duplicate,
     AnomalyKind::NonmonotonicSend,
@@ -60,6 +81,10 @@ pub const ALL_KINDS: [AnomalyKind; 7] = [
     AnomalyKind::NonmonotonicHw,
     AnomalyKind::ReadAboveHw,
     AnomalyKind::NonmonotonicPoll,
+    AnomalyKind::DuplicateProcessing,
+    AnomalyKind::PollSkip,
+    AnomalyKind::NonmonotonicCommit,
+    AnomalyKind::IdleMember,
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,6 +125,21 @@ pub struct KafkaChecker {
     reader_hw: BTreeMap<(u32, Tp), u64>,
     reader_last_offset: BTreeMap<(u32, Tp), u64>,
     diverged: BTreeSet<Tp>,
+    /// Per (group, record): how the group last processed it.
+    processing: BTreeMap<(Rc<str>, RecordId), Processing>,
+    /// Per (group, partition): the committed offset.
+    committed: BTreeMap<(Rc<str>, Tp), u64>,
+    /// Per (group, partition): offsets below this were checked for skips.
+    skip_checked: BTreeMap<(Rc<str>, Tp), u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Processing {
+    count: u32,
+    consumer: u32,
+    incarnation: u32,
+    generation: i32,
+    offset: u64,
 }
 
 const NONE: u64 = u64::MAX;
@@ -309,7 +349,89 @@ impl KafkaChecker {
                 }
                 self.reader_hw.insert((*reader, *tp), *high_watermark);
             }
+            Note::RecordProcessed { consumer, tp, offset, record, generation, incarnation } => {
+                self.on_processed(at, world, *consumer, *tp, *offset, *record, *generation, *incarnation)
+            }
+            Note::OffsetCommitted { group, tp, offset, member, .. } => {
+                let key = (group.clone(), *tp);
+                if let Some(prev) = self.committed.get(&key).copied() {
+                    if *offset < prev {
+                        let detail = format!("group {group} committed {} offset {offset} after {prev} (by {member})", world.spec.tp_name(*tp));
+                        self.report(at, AnomalyKind::NonmonotonicCommit, *tp, vec![], detail);
+                    }
+                }
+                self.committed.insert(key, *offset);
+            }
+            Note::ConsumerPosition { consumer, tp, offset, from: "committed" } => self.check_skips(at, world, *consumer, *tp, *offset),
+            Note::ConsumerPosition { consumer, tp, offset, .. } => {
+                // Reset to earliest/latest: records below were never meant for this group.
+                let key = (world.consumers[*consumer as usize].group.clone(), *tp);
+                self.skip_checked.entry(key).or_insert(*offset);
+            }
+            Note::Assignment { group, generation, assignment, .. } => {
+                for (member, tps) in assignment {
+                    if tps.is_empty() {
+                        let detail = format!("group {group} generation {generation}: member {member} got no partition (more consumers than partitions)");
+                        let tp = Tp { topic: 0, partition: 0 };
+                        self.report(at, AnomalyKind::IdleMember, tp, vec![], detail);
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_processed(&mut self, at: &At, world: &World, consumer: u32, tp: Tp, offset: u64, record: RecordId, generation: i32, incarnation: u32) {
+        let c = &world.consumers[consumer as usize];
+        let key = (c.group.clone(), record);
+        let now = Processing { count: 1, consumer, incarnation, generation, offset };
+        match self.processing.get(&key).copied() {
+            None => {
+                self.processing.insert(key, now);
+            }
+            Some(prev) => {
+                let cause = if prev.offset != offset {
+                    "the record is in the log twice (a producer retry without idempotence)".to_string()
+                } else if prev.consumer != consumer {
+                    format!(
+                        "rebalance: {} processed it in generation {}, then the partition moved to {} which restarted from the committed offset",
+                        world.consumers[prev.consumer as usize].name, prev.generation, c.name
+                    )
+                } else if prev.incarnation != incarnation {
+                    format!("crash before commit: {} processed it, crashed before committing, and restarted from the committed offset", c.name)
+                } else {
+                    format!("rebalance: {} lost the partition in generation {} and got it back from the committed offset", c.name, prev.generation)
+                };
+                let detail = format!("group {} processed record #{} ({} offset {offset}) {} times: {cause}", c.group, record.0, world.spec.tp_name(tp), prev.count + 1);
+                self.report(at, AnomalyKind::DuplicateProcessing, tp, vec![record], detail);
+                self.processing.insert(key, Processing { count: prev.count + 1, ..now });
+            }
+        }
+    }
+
+    /// A member starts `tp` at its group's committed offset: were records below it skipped?
+    fn check_skips(&mut self, at: &At, world: &World, consumer: u32, tp: Tp, committed: u64) {
+        let group = world.consumers[consumer as usize].group.clone();
+        let key = (group.clone(), tp);
+        let from = self.skip_checked.get(&key).copied().unwrap_or(0);
+        if committed <= from {
+            return;
+        }
+        self.skip_checked.insert(key, committed);
+        let Some(leader) = world.controller.partitions.get(&tp).and_then(|s| s.leader) else { return };
+        let Some(log) = world.broker(leader).replicas.get(&tp).map(|r| &r.log) else { return };
+        let skipped: Vec<RecordId> = (from..committed)
+            .filter_map(|o| log.get(o).map(|r| r.id))
+            .filter(|id| !self.processing.contains_key(&(group.clone(), *id)))
+            .collect();
+        if !skipped.is_empty() {
+            let detail = format!(
+                "group {group} resumes {} at committed offset {committed}, past {} record(s) it never processed (committed before processing, then a failure)",
+                world.spec.tp_name(tp),
+                skipped.len()
+            );
+            self.report(at, AnomalyKind::PollSkip, tp, skipped, detail);
         }
     }
 }

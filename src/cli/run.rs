@@ -171,7 +171,8 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         }
     }
     let anomalies: Vec<Anomaly> = sim.checker.anomalies().cloned().collect();
-    let verdict = if anomalies.is_empty() { "ok" } else { "anomalies" };
+    let failures = anomalies.iter().filter(|a| !a.kind.is_notice()).count();
+    let verdict = if failures == 0 { "ok" } else { "anomalies" };
     let world = &sim.model;
     let summary = Summary {
         scenario: &scenario.id,
@@ -202,7 +203,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     } else {
         print_text(out, &summary)
     };
-    if summary.anomalies.is_empty() {
+    if failures == 0 {
         0
     } else {
         1
@@ -219,11 +220,15 @@ fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         let isr = p.isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
         writeln!(out, "{:<16} {:>6} {:>6} {:<12} {:>8} {:>8}", p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset)?;
     }
-    if s.anomalies.is_empty() {
+    let (notices, failures): (Vec<&Anomaly>, Vec<&Anomaly>) = s.anomalies.iter().partition(|a| a.kind.is_notice());
+    for a in &notices {
+        writeln!(out, "notice: {} at step {} ({} ms): {}", a.kind.name(), a.step, a.time_ms, a.detail)?;
+    }
+    if failures.is_empty() {
         writeln!(out, "verdict: ok (no anomaly)")?;
     } else {
-        writeln!(out, "verdict: {} anomal{}", s.anomalies.len(), if s.anomalies.len() == 1 { "y" } else { "ies" })?;
-        for a in &s.anomalies {
+        writeln!(out, "verdict: {} anomal{}", failures.len(), if failures.len() == 1 { "y" } else { "ies" })?;
+        for a in &failures {
             writeln!(out, "  {} at step {} ({} ms): {}", a.kind.name(), a.step, a.time_ms, a.detail)?;
         }
     }

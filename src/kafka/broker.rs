@@ -73,11 +73,21 @@ struct ParkedFetch {
 }
 
 #[derive(Clone, Debug)]
-struct DelayedProduce {
-    from: NodeId,
-    correlation: u64,
+pub(crate) struct DelayedProduce {
+    pub(crate) from: NodeId,
+    pub(crate) correlation: u64,
     /// (response so far, required offset: last appended + 1; None = already decided)
-    partitions: Vec<(ProducePartitionResponse, Option<u64>)>,
+    pub(crate) partitions: Vec<(ProducePartitionResponse, Option<u64>)>,
+    /// Who waits for it: a producer, or the group coordinator's own writes.
+    pub(crate) reply: Reply,
+}
+
+/// What to do when a delayed append completes.
+#[derive(Clone, Debug)]
+pub(crate) enum Reply {
+    Produce,
+    OffsetCommit(super::group::PendingCommit),
+    GroupStored { group: Rc<str>, generation: i32 },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -106,6 +116,11 @@ pub struct Broker {
     delayed_produces: BTreeMap<u64, DelayedProduce>,
     next_id: u64,
     next_producer_id: i64,
+    next_internal_id: u64,
+    /// The group coordinator's state for the groups whose offsets partition this broker leads.
+    pub coordinator: super::group::Coordinator,
+    /// When the group timer is armed to fire.
+    pub(crate) group_tick_at: Option<u64>,
 }
 
 impl Broker {
@@ -123,6 +138,9 @@ impl Broker {
             delayed_produces: BTreeMap::new(),
             next_id: 0,
             next_producer_id: 0,
+            next_internal_id: 0,
+            coordinator: Default::default(),
+            group_tick_at: None,
         }
     }
 
@@ -134,7 +152,7 @@ impl Broker {
         self.status == BrokerStatus::Running
     }
 
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }
@@ -155,6 +173,8 @@ impl Broker {
         self.parked_fetches.clear();
         self.delayed_produces.clear();
         self.metadata.clear();
+        self.coordinator = Default::default();
+        self.group_tick_at = None;
         for r in self.replicas.values_mut() {
             r.is_leader = false;
             r.followers.clear();
@@ -275,6 +295,7 @@ impl Broker {
         let tp = st.tp;
         let r = self.replicas.get_mut(&tp).expect("hosted replica");
         let new_epoch = st.leader_epoch > r.state.leader_epoch || r.state.leader.is_none();
+        let mut became_leader = false;
         if st.leader == Some(me) {
             if !r.is_leader || new_epoch {
                 // Partition.makeLeader: start the epoch at our LEO; reset follower state.
@@ -292,9 +313,14 @@ impl Broker {
                 r.is_leader = true;
                 r.pending_isr = None;
                 ctx.note(Note::BecameLeader { broker: me, tp, leader_epoch: st.leader_epoch });
+                became_leader = true;
             }
             r.state = st;
             r.pending_isr = None;
+            if became_leader && env.spec.offsets_topic == Some(tp.topic) {
+                self.load_groups(ctx, tp);
+                self.arm_group_tick(ctx);
+            }
             for f in self.fetchers.values_mut() {
                 f.partitions.remove(&tp);
             }
@@ -317,6 +343,9 @@ impl Broker {
             }
             if was_leader {
                 self.fail_delayed_produces(ctx, env, tp);
+                if env.spec.offsets_topic == Some(tp.topic) {
+                    self.unload_groups(ctx, tp);
+                }
             }
         }
     }
@@ -380,7 +409,7 @@ impl Broker {
     // ----- high watermark ---------------------------------------------------------------
 
     /// `Partition.maybeIncrementLeaderHW`.
-    fn maybe_increment_high_watermark(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
+    pub(crate) fn maybe_increment_high_watermark(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
         let now = ctx.now;
         let min_isr = env.spec.min_insync_replicas(tp.topic);
         let r = self.replicas.get_mut(&tp).expect("replica");
@@ -442,7 +471,7 @@ impl Broker {
             }
             _ => {
                 let id = self.next();
-                self.delayed_produces.insert(id, DelayedProduce { from, correlation, partitions });
+                self.delayed_produces.insert(id, DelayedProduce { from, correlation, partitions, reply: Reply::Produce });
                 ctx.set_timer(self.node(), timeout_ms, Timer::ProduceExpire(id));
                 self.try_complete_delayed(ctx, env, id);
             }
@@ -495,6 +524,7 @@ impl Broker {
                 batch_first_seq: if batch.producer_id >= 0 { batch.base_sequence } else { -1 },
                 batch_last_seq: last_seq,
                 append_time: ctx.now,
+                payload: None,
             })
             .collect();
         r.log.append(&records);
@@ -510,7 +540,7 @@ impl Broker {
     }
 
     /// `DelayedProduce` / `Partition.checkEnoughReplicasReachOffset`.
-    fn try_complete_delayed(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
+    pub(crate) fn try_complete_delayed(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
         let Some(mut d) = self.delayed_produces.remove(&id) else { return };
         for (resp, required) in d.partitions.iter_mut() {
             let Some(req) = *required else { continue };
@@ -532,8 +562,7 @@ impl Broker {
             }
         }
         if d.partitions.iter().all(|(_, r)| r.is_none()) {
-            let partitions = d.partitions.into_iter().map(|(r, _)| r).collect();
-            ctx.send(self.node(), d.from, Msg::ProduceResponse { correlation: d.correlation, partitions });
+            self.complete_delayed(ctx, env, d);
         } else {
             self.delayed_produces.insert(id, d);
         }
@@ -555,19 +584,79 @@ impl Broker {
         self.try_complete_delayed_produces(ctx, env, tp);
     }
 
-    pub fn on_produce_expire(&mut self, ctx: &mut Ctx<World>, id: u64) {
-        let Some(d) = self.delayed_produces.remove(&id) else { return };
-        let partitions = d
-            .partitions
+    pub fn on_produce_expire(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
+        let Some(mut d) = self.delayed_produces.remove(&id) else { return };
+        for (r, req) in d.partitions.iter_mut() {
+            if req.take().is_some() {
+                r.error = ErrorCode::RequestTimedOut;
+            }
+        }
+        self.complete_delayed(ctx, env, d);
+    }
+
+    /// Answer whoever waited for a delayed append.
+    fn complete_delayed(&mut self, ctx: &mut Ctx<World>, env: &Env, d: DelayedProduce) {
+        let partitions: Vec<ProducePartitionResponse> = d.partitions.into_iter().map(|(r, _)| r).collect();
+        match d.reply {
+            Reply::Produce => ctx.send(self.node(), d.from, Msg::ProduceResponse { correlation: d.correlation, partitions }),
+            Reply::OffsetCommit(pending) => {
+                let error = partitions.first().map(|p| p.error).unwrap_or(ErrorCode::None);
+                self.on_commit_stored(ctx, env, pending, error);
+            }
+            Reply::GroupStored { group, generation } => {
+                let error = partitions.first().map(|p| p.error).unwrap_or(ErrorCode::None);
+                self.on_group_stored(ctx, env, group, generation, error);
+            }
+        }
+    }
+
+    /// The group coordinator writes to its `__consumer_offsets` partition like a producer
+    /// with acks=all (`offsets.commit.required.acks`), and hears back through `reply`.
+    pub(crate) fn append_internal(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        tp: Tp,
+        payloads: Vec<super::message::InternalRecord>,
+        reply: Reply,
+    ) -> Result<(), ErrorCode> {
+        let r = self.replicas.get_mut(&tp).ok_or(ErrorCode::NotCoordinator)?;
+        if !r.is_leader {
+            return Err(ErrorCode::NotCoordinator);
+        }
+        let effective_min_isr = env.spec.min_insync_replicas(tp.topic).min(r.state.replicas.len() as u32);
+        if (r.state.isr.len() as u32) < effective_min_isr {
+            return Err(ErrorCode::CoordinatorNotAvailable);
+        }
+        let base = r.log.log_end_offset();
+        let epoch = r.state.leader_epoch;
+        let records: Vec<LogRecord> = payloads
             .into_iter()
-            .map(|(mut r, req)| {
-                if req.is_some() {
-                    r.error = ErrorCode::RequestTimedOut;
+            .map(|p| {
+                self.next_internal_id += 1;
+                LogRecord {
+                    id: super::types::RecordId(super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id),
+                    leader_epoch: epoch,
+                    producer_id: -1,
+                    producer_epoch: 0,
+                    batch_first_seq: -1,
+                    batch_last_seq: -1,
+                    append_time: ctx.now,
+                    payload: Some(Rc::new(p)),
                 }
-                r
             })
             .collect();
-        ctx.send(self.node(), d.from, Msg::ProduceResponse { correlation: d.correlation, partitions });
+        let count = records.len() as u64;
+        r.log.append(&records);
+        ctx.note(Note::Appended { broker: self.id, tp, first_offset: base, count: count as u32, as_leader: true });
+        let id = self.next();
+        let resp = ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: base as i64 };
+        self.delayed_produces.insert(id, DelayedProduce { from: self.node(), correlation: 0, partitions: vec![(resp, Some(base + count))], reply });
+        ctx.set_timer(self.node(), env.broker.offsets_commit_timeout_ms, Timer::ProduceExpire(id));
+        self.maybe_increment_high_watermark(ctx, env, tp);
+        self.try_complete_parked_fetches(ctx, env, tp);
+        self.try_complete_delayed(ctx, env, id);
+        Ok(())
     }
 
     // ----- fetch (leader side) ----------------------------------------------------------
@@ -694,7 +783,7 @@ impl Broker {
         self.maybe_increment_high_watermark(ctx, env, tp);
     }
 
-    fn try_complete_parked_fetches(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
+    pub(crate) fn try_complete_parked_fetches(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
         let ids: Vec<u64> = self
             .parked_fetches
             .iter()

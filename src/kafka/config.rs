@@ -42,6 +42,20 @@ pub struct BrokerConfig {
     /// records here have no size).
     #[serde(rename = "sim.fetch.max.records")]
     pub fetch_max_records: u32,
+    /// Partitions of `__consumer_offsets`. Kafka's default is 50; Highwater's is 3 so the
+    /// picture stays readable (set it to 50 for Kafka's).
+    #[serde(rename = "offsets.topic.num.partitions")]
+    pub offsets_topic_num_partitions: u32,
+    #[serde(rename = "offsets.topic.replication.factor")]
+    pub offsets_topic_replication_factor: u32,
+    #[serde(rename = "offsets.commit.timeout.ms")]
+    pub offsets_commit_timeout_ms: u64,
+    #[serde(rename = "group.initial.rebalance.delay.ms")]
+    pub group_initial_rebalance_delay_ms: u64,
+    #[serde(rename = "group.min.session.timeout.ms")]
+    pub group_min_session_timeout_ms: u64,
+    #[serde(rename = "group.max.session.timeout.ms")]
+    pub group_max_session_timeout_ms: u64,
     /// Before Kafka 3.7 (KAFKA-15583) the high watermark still advanced while the ISR was
     /// smaller than min.insync.replicas. Off: current Kafka.
     #[serde(rename = "legacy.hw.advances.under.min.isr")]
@@ -67,6 +81,12 @@ impl Default for BrokerConfig {
             log_flush_interval_ms: NEVER,
             os_dirty_expire_ms: 30_000,
             fetch_max_records: 500,
+            offsets_topic_num_partitions: 3,
+            offsets_topic_replication_factor: 3,
+            offsets_commit_timeout_ms: 5_000,
+            group_initial_rebalance_delay_ms: 3_000,
+            group_min_session_timeout_ms: 6_000,
+            group_max_session_timeout_ms: 1_800_000,
             legacy_hw_advances_under_min_isr: false,
         }
     }
@@ -204,5 +224,127 @@ pub struct ReaderConfig {
 impl Default for ReaderConfig {
     fn default() -> Self {
         ReaderConfig { fetch_max_wait_ms: 500, request_timeout_ms: 30_000, retry_backoff_ms: 100, max_poll_records: 500 }
+    }
+}
+
+/// `auto.offset.reset`: where a consumer starts when its group has no committed offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutoOffsetReset {
+    Earliest,
+    Latest,
+    /// Throw `NoOffsetForPartitionException` to the application.
+    None,
+}
+
+/// How the simulated application commits (on top of `enable.auto.commit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitPolicy {
+    /// No manual commits: rely on `enable.auto.commit` (or commit nothing).
+    None,
+    /// `commitSync()` after processing each batch: at-least-once.
+    SyncAfterProcessing,
+    /// `commitAsync()` after processing each batch: at-least-once, not waiting.
+    AsyncAfterProcessing,
+    /// `commitSync()` before processing the batch: at-most-once.
+    SyncBeforeProcessing,
+}
+
+/// Consumer settings (Kafka's `ConsumerConfig` names and defaults) plus how the simulated
+/// application behaves (`sim.`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsumerConfig {
+    #[serde(rename = "session.timeout.ms")]
+    pub session_timeout_ms: u64,
+    #[serde(rename = "heartbeat.interval.ms")]
+    pub heartbeat_interval_ms: u64,
+    #[serde(rename = "max.poll.interval.ms")]
+    pub max_poll_interval_ms: u64,
+    #[serde(rename = "enable.auto.commit")]
+    pub enable_auto_commit: bool,
+    #[serde(rename = "auto.commit.interval.ms")]
+    pub auto_commit_interval_ms: u64,
+    #[serde(rename = "auto.offset.reset")]
+    pub auto_offset_reset: AutoOffsetReset,
+    /// Assignors in preference order: range, roundrobin, sticky, cooperative-sticky (or
+    /// Kafka's class names).
+    #[serde(rename = "partition.assignment.strategy")]
+    pub partition_assignment_strategy: Vec<String>,
+    #[serde(rename = "group.instance.id", skip_serializing_if = "Option::is_none")]
+    pub group_instance_id: Option<String>,
+    #[serde(rename = "fetch.max.wait.ms")]
+    pub fetch_max_wait_ms: u64,
+    #[serde(rename = "max.poll.records")]
+    pub max_poll_records: u32,
+    #[serde(rename = "request.timeout.ms")]
+    pub request_timeout_ms: u64,
+    #[serde(rename = "retry.backoff.ms")]
+    pub retry_backoff_ms: u64,
+    /// How long the application takes to process one record.
+    #[serde(rename = "sim.processing.ms.per.record")]
+    pub processing_ms_per_record: u64,
+    /// Manual commits the application makes.
+    #[serde(rename = "sim.commit")]
+    pub commit: CommitPolicy,
+    /// The timeout the application passes to `poll(Duration)`.
+    #[serde(rename = "sim.poll.timeout.ms")]
+    pub poll_timeout_ms: u64,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            max_poll_interval_ms: 300_000,
+            enable_auto_commit: true,
+            auto_commit_interval_ms: 5_000,
+            auto_offset_reset: AutoOffsetReset::Latest,
+            partition_assignment_strategy: vec!["range".into(), "cooperative-sticky".into()],
+            group_instance_id: None,
+            fetch_max_wait_ms: 500,
+            max_poll_records: 500,
+            request_timeout_ms: 30_000,
+            retry_backoff_ms: 100,
+            processing_ms_per_record: 10,
+            commit: CommitPolicy::None,
+            poll_timeout_ms: 1_000,
+        }
+    }
+}
+
+impl ConsumerConfig {
+    /// The assignors, by Kafka's protocol names; an unknown name is an error.
+    pub fn strategies(&self) -> Result<Vec<super::assignor::Strategy>, String> {
+        if self.partition_assignment_strategy.is_empty() {
+            return Err("partition.assignment.strategy needs at least one assignor".into());
+        }
+        self.partition_assignment_strategy
+            .iter()
+            .map(|s| {
+                let short = match s.as_str() {
+                    "org.apache.kafka.clients.consumer.RangeAssignor" => "range",
+                    "org.apache.kafka.clients.consumer.RoundRobinAssignor" => "roundrobin",
+                    "org.apache.kafka.clients.consumer.StickyAssignor" => "sticky",
+                    "org.apache.kafka.clients.consumer.CooperativeStickyAssignor" => "cooperative-sticky",
+                    other => other,
+                };
+                super::assignor::Strategy::from_name(short)
+                    .ok_or_else(|| format!("unknown assignor \"{s}\" (range, roundrobin, sticky, cooperative-sticky)"))
+            })
+            .collect()
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        self.strategies()?;
+        if self.heartbeat_interval_ms == 0 || self.heartbeat_interval_ms >= self.session_timeout_ms {
+            return Err("heartbeat.interval.ms must be positive and lower than session.timeout.ms".into());
+        }
+        if self.max_poll_records == 0 || self.poll_timeout_ms == 0 || self.auto_commit_interval_ms == 0 {
+            return Err("max.poll.records, sim.poll.timeout.ms and auto.commit.interval.ms must be positive".into());
+        }
+        Ok(())
     }
 }

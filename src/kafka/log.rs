@@ -93,7 +93,7 @@ impl PartitionLog {
         if offset >= end {
             return Vec::new();
         }
-        self.records.iter_from(offset as usize).take((end - offset) as usize).copied().collect()
+        self.records.iter_from(offset as usize).take((end - offset) as usize).cloned().collect()
     }
 
     /// Append records (as leader or follower). Epochs never go backwards in a log.
@@ -105,7 +105,7 @@ impl PartitionLog {
                 Some(e) if r.leader_epoch == e => {}
                 _ => self.epochs.push((r.leader_epoch, offset)),
             }
-            self.records.push(*r);
+            self.records.push(r.clone());
             // Producer state changes once per batch, not per record.
             let new_batch = match self.records.get(offset.wrapping_sub(1) as usize) {
                 Some(prev) if offset > 0 => (prev.producer_id, prev.batch_first_seq, prev.producer_epoch) != (r.producer_id, r.batch_first_seq, r.producer_epoch),
@@ -274,7 +274,7 @@ impl PartitionLog {
 
     fn rebuild_producers(&mut self) {
         self.producers.clear();
-        let records: Vec<LogRecord> = self.records.iter().copied().collect();
+        let records: Vec<LogRecord> = self.records.iter().cloned().collect();
         for (offset, r) in records.iter().enumerate() {
             self.track_producer(r, offset as u64);
         }
@@ -301,6 +301,7 @@ mod tests {
             batch_first_seq: -1,
             batch_last_seq: -1,
             append_time: id,
+            payload: None,
         }
     }
 

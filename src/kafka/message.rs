@@ -5,8 +5,33 @@ use std::rc::Rc;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::MessageInfo;
 
+/// What a record of an internal topic (`__consumer_offsets`) says. The group coordinator
+/// writes these and rebuilds its state from them when it takes over a partition.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InternalRecord {
+    OffsetCommit { group: Rc<str>, tp: Tp, offset: u64, generation: i32, member: Rc<str> },
+    /// The group after a rebalance: generation, protocol, leader and each member's assignment.
+    GroupMetadata { group: Rc<str>, generation: i32, protocol: Option<&'static str>, leader: Option<Rc<str>>, members: Vec<StoredMember> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StoredMember {
+    pub member_id: Rc<str>,
+    pub client: crate::kernel::NodeId,
+    pub group_instance_id: Option<Rc<str>>,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    pub protocols: Vec<&'static str>,
+    pub topics: Vec<u32>,
+    pub assignment: Vec<Tp>,
+}
+
+/// Record ids with this bit set belong to internal records (the checker follows only the
+/// records producers send).
+pub const INTERNAL_RECORD_BIT: u64 = 1 << 63;
+
 /// One record as stored in a log and carried by Produce and Fetch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LogRecord {
     pub id: RecordId,
     /// The leader epoch of the leader that appended it (`partitionLeaderEpoch`).
@@ -19,6 +44,9 @@ pub struct LogRecord {
     pub batch_last_seq: i32,
     /// When the leader appended it (simulated ms).
     pub append_time: u64,
+    /// Content of an internal record; None for application records (their content is
+    /// known by id).
+    pub payload: Option<Rc<InternalRecord>>,
 }
 
 /// A batch as the producer sends it.
@@ -72,6 +100,23 @@ pub struct PartitionState {
     pub isr: Vec<BrokerId>,
 }
 
+/// A member's entry in a JoinGroup: its subscription and, for the sticky assignors, what
+/// it owns (ConsumerProtocolSubscription).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupMemberMetadata {
+    pub member_id: Rc<str>,
+    pub group_instance_id: Option<Rc<str>>,
+    pub topics: Vec<u32>,
+    pub owned: Vec<Tp>,
+    pub generation: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OffsetCommitPartition {
+    pub tp: Tp,
+    pub offset: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     Produce { correlation: u64, acks: i8, timeout_ms: u64, batches: Vec<ProduceBatch> },
@@ -94,6 +139,43 @@ pub enum Msg {
     /// (KRaft brokers fetch the metadata log; this pushes the same records.)
     /// `fenced` lists the brokers fenced at that moment: not eligible for the ISR.
     LeaderAndIsr { controller_epoch: u32, partitions: Vec<PartitionState>, fenced: Vec<BrokerId> },
+    /// Where is the coordinator of this group? (any broker answers from its metadata)
+    FindCoordinator { correlation: u64, group: Rc<str> },
+    FindCoordinatorResponse { correlation: u64, error: ErrorCode, coordinator: Option<BrokerId> },
+    /// `protocols`: the member's assignors in preference order; `metadata` its subscription.
+    JoinGroup {
+        correlation: u64,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        session_timeout_ms: u64,
+        rebalance_timeout_ms: u64,
+        protocols: Vec<&'static str>,
+        metadata: GroupMemberMetadata,
+    },
+    /// `members` is filled only for the leader.
+    JoinGroupResponse {
+        correlation: u64,
+        error: ErrorCode,
+        generation: i32,
+        protocol: Option<&'static str>,
+        leader: Rc<str>,
+        member_id: Rc<str>,
+        members: Vec<GroupMemberMetadata>,
+    },
+    SyncGroup { correlation: u64, group: Rc<str>, member_id: Rc<str>, generation: i32, assignments: Vec<(Rc<str>, Vec<Tp>)> },
+    SyncGroupResponse { correlation: u64, error: ErrorCode, assignment: Vec<Tp> },
+    Heartbeat { correlation: u64, group: Rc<str>, member_id: Rc<str>, generation: i32 },
+    HeartbeatResponse { correlation: u64, error: ErrorCode },
+    LeaveGroup { correlation: u64, group: Rc<str>, member_id: Rc<str> },
+    LeaveGroupResponse { correlation: u64, error: ErrorCode },
+    OffsetCommit { correlation: u64, group: Rc<str>, member_id: Rc<str>, generation: i32, offsets: Vec<OffsetCommitPartition> },
+    OffsetCommitResponse { correlation: u64, error: ErrorCode, offsets: Vec<OffsetCommitPartition> },
+    OffsetFetch { correlation: u64, group: Rc<str>, partitions: Vec<Tp> },
+    /// None: no committed offset for that partition.
+    OffsetFetchResponse { correlation: u64, error: ErrorCode, offsets: Vec<(Tp, Option<u64>)> },
+    /// `latest`: the log end offset (else the log start offset).
+    ListOffsets { correlation: u64, partitions: Vec<Tp>, latest: bool },
+    ListOffsetsResponse { correlation: u64, offsets: Vec<(Tp, ErrorCode, u64)> },
 }
 
 fn tp_str(tp: &Tp) -> String {
@@ -119,6 +201,22 @@ impl MessageInfo for Msg {
             Msg::AlterPartition { .. } => "AlterPartition",
             Msg::AlterPartitionResponse { .. } => "AlterPartitionResponse",
             Msg::LeaderAndIsr { .. } => "LeaderAndIsr",
+            Msg::FindCoordinator { .. } => "FindCoordinator",
+            Msg::FindCoordinatorResponse { .. } => "FindCoordinatorResponse",
+            Msg::JoinGroup { .. } => "JoinGroup",
+            Msg::JoinGroupResponse { .. } => "JoinGroupResponse",
+            Msg::SyncGroup { .. } => "SyncGroup",
+            Msg::SyncGroupResponse { .. } => "SyncGroupResponse",
+            Msg::Heartbeat { .. } => "Heartbeat",
+            Msg::HeartbeatResponse { .. } => "HeartbeatResponse",
+            Msg::LeaveGroup { .. } => "LeaveGroup",
+            Msg::LeaveGroupResponse { .. } => "LeaveGroupResponse",
+            Msg::OffsetCommit { .. } => "OffsetCommit",
+            Msg::OffsetCommitResponse { .. } => "OffsetCommitResponse",
+            Msg::OffsetFetch { .. } => "OffsetFetch",
+            Msg::OffsetFetchResponse { .. } => "OffsetFetchResponse",
+            Msg::ListOffsets { .. } => "ListOffsets",
+            Msg::ListOffsetsResponse { .. } => "ListOffsetsResponse",
         }
     }
 
@@ -178,6 +276,54 @@ impl MessageInfo for Msg {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
+            Msg::FindCoordinator { group, .. } => format!("group {group}"),
+            Msg::FindCoordinatorResponse { error, coordinator, .. } => {
+                format!("{} coordinator={}", error.name(), coordinator.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into()))
+            }
+            Msg::JoinGroup { member_id, protocols, metadata, .. } => format!(
+                "member={} protocols={} owned={}",
+                if member_id.is_empty() { "(new)" } else { member_id },
+                protocols.join(","),
+                tps_str(&metadata.owned)
+            ),
+            Msg::JoinGroupResponse { error, generation, protocol, leader, member_id, members, .. } => format!(
+                "{} generation={generation} protocol={} leader={leader} member={member_id}{}",
+                error.name(),
+                protocol.unwrap_or("-"),
+                if members.is_empty() { String::new() } else { format!(" members={}", members.len()) }
+            ),
+            Msg::SyncGroup { member_id, generation, assignments, .. } => format!(
+                "member={member_id} generation={generation}{}",
+                if assignments.is_empty() { String::new() } else { format!(" assignments for {}", assignments.len()) }
+            ),
+            Msg::SyncGroupResponse { error, assignment, .. } => format!("{} assignment={}", error.name(), tps_str(assignment)),
+            Msg::Heartbeat { member_id, generation, .. } => format!("member={member_id} generation={generation}"),
+            Msg::HeartbeatResponse { error, .. } => error.name().to_string(),
+            Msg::LeaveGroup { member_id, .. } => format!("member={member_id}"),
+            Msg::LeaveGroupResponse { error, .. } => error.name().to_string(),
+            Msg::OffsetCommit { member_id, generation, offsets, .. } => format!(
+                "member={member_id} generation={generation} {}",
+                offsets.iter().map(|o| format!("{}={}", tp_str(&o.tp), o.offset)).collect::<Vec<_>>().join(",")
+            ),
+            Msg::OffsetCommitResponse { error, .. } => error.name().to_string(),
+            Msg::OffsetFetch { partitions, .. } => tps_str(partitions),
+            Msg::OffsetFetchResponse { error, offsets, .. } => format!(
+                "{} {}",
+                error.name(),
+                offsets
+                    .iter()
+                    .map(|(tp, o)| format!("{}={}", tp_str(tp), o.map(|o| o.to_string()).unwrap_or_else(|| "none".into())))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            Msg::ListOffsets { partitions, latest, .. } => format!("{} {}", if *latest { "latest" } else { "earliest" }, tps_str(partitions)),
+            Msg::ListOffsetsResponse { offsets, .. } => {
+                offsets.iter().map(|(tp, e, o)| format!("{} {} {o}", tp_str(tp), e.name())).collect::<Vec<_>>().join(",")
+            }
         }
     }
+}
+
+fn tps_str(tps: &[Tp]) -> String {
+    format!("[{}]", tps.iter().map(tp_str).collect::<Vec<_>>().join(","))
 }

@@ -7,6 +7,8 @@ pub mod message;
 pub mod types;
 pub mod broker;
 pub mod controller;
+pub mod consumer;
+pub mod group;
 pub mod notes;
 pub mod producer;
 pub mod reader;

@@ -1,5 +1,7 @@
 //! State changes recorded in the trace. The checker reads these; the UI's event log and
 //! timeline markers are built from them.
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
@@ -38,6 +40,29 @@ pub enum Note {
     Read { reader: u32, tp: Tp, offset: u64, record: RecordId, high_watermark: u64 },
     /// A reader learned a partition's high watermark from a fetch response.
     ReaderHighWatermark { reader: u32, tp: Tp, high_watermark: u64 },
+    /// A coordinator took over a group from its `__consumer_offsets` log.
+    GroupLoaded { broker: BrokerId, group: Rc<str>, generation: i32, members: u32 },
+    GroupState { group: Rc<str>, state: &'static str, generation: i32, reason: &'static str },
+    MemberJoined { group: Rc<str>, member: Rc<str> },
+    MemberRemoved { group: Rc<str>, member: Rc<str>, reason: &'static str },
+    /// The assignment of a new generation (member -> partitions).
+    Assignment { group: Rc<str>, generation: i32, protocol: &'static str, assignment: Vec<(Rc<str>, Vec<Tp>)> },
+    /// The coordinator stored a committed offset (the next offset to read).
+    OffsetCommitted { group: Rc<str>, tp: Tp, offset: u64, generation: i32, member: Rc<str> },
+    CommitRejected { group: Rc<str>, member: Rc<str>, generation: i32, error: ErrorCode },
+    /// A consumer's application finished processing a record.
+    RecordProcessed { consumer: u32, tp: Tp, offset: u64, record: RecordId, generation: i32, incarnation: u32 },
+    /// A consumer got its partitions for a generation (after revoking what it lost).
+    ConsumerAssigned { consumer: u32, generation: i32, partitions: Vec<Tp> },
+    /// A consumer gave up partitions (eager: all of them before rejoining).
+    ConsumerRevoked { consumer: u32, partitions: Vec<Tp> },
+    /// A consumer starts reading a partition from `offset` (committed, or reset).
+    ConsumerPosition { consumer: u32, tp: Tp, offset: u64, from: &'static str },
+    ConsumerError { consumer: u32, error: &'static str, detail: String },
+    ConsumerCrashed { consumer: u32 },
+    ConsumerRestarted { consumer: u32 },
+    ConsumerPaused { consumer: u32, until: u64, gc: bool },
+    ConsumerClosed { consumer: u32 },
     /// A scenario's narration for this moment.
     Narration { index: u32 },
 }

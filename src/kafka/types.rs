@@ -38,6 +38,15 @@ pub enum ErrorCode {
     InvalidUpdateVersion,
     IneligibleReplica,
     NotController,
+    CoordinatorNotAvailable,
+    NotCoordinator,
+    IllegalGeneration,
+    InconsistentGroupProtocol,
+    UnknownMemberId,
+    RebalanceInProgress,
+    MemberIdRequired,
+    FencedInstanceId,
+    InvalidSessionTimeout,
 }
 
 impl ErrorCode {
@@ -63,6 +72,15 @@ impl ErrorCode {
             ErrorCode::UnknownLeaderEpoch => 75,
             ErrorCode::InvalidUpdateVersion => 95,
             ErrorCode::IneligibleReplica => 107,
+            ErrorCode::CoordinatorNotAvailable => 15,
+            ErrorCode::NotCoordinator => 16,
+            ErrorCode::IllegalGeneration => 22,
+            ErrorCode::InconsistentGroupProtocol => 23,
+            ErrorCode::UnknownMemberId => 25,
+            ErrorCode::RebalanceInProgress => 27,
+            ErrorCode::MemberIdRequired => 79,
+            ErrorCode::FencedInstanceId => 82,
+            ErrorCode::InvalidSessionTimeout => 26,
         }
     }
 
@@ -88,6 +106,15 @@ impl ErrorCode {
             ErrorCode::UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH",
             ErrorCode::InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
             ErrorCode::IneligibleReplica => "INELIGIBLE_REPLICA",
+            ErrorCode::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            ErrorCode::NotCoordinator => "NOT_COORDINATOR",
+            ErrorCode::IllegalGeneration => "ILLEGAL_GENERATION",
+            ErrorCode::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            ErrorCode::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
+            ErrorCode::InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
         }
     }
 
@@ -105,6 +132,8 @@ impl ErrorCode {
                 | ErrorCode::NotEnoughReplicasAfterAppend
                 | ErrorCode::FencedLeaderEpoch
                 | ErrorCode::UnknownLeaderEpoch
+                | ErrorCode::CoordinatorNotAvailable
+                | ErrorCode::NotCoordinator
         )
     }
 }
@@ -120,5 +149,9 @@ mod tests {
         assert_eq!(ErrorCode::NotEnoughReplicasAfterAppend.code(), 20);
         assert!(ErrorCode::NotEnoughReplicasAfterAppend.is_retriable());
         assert!(!ErrorCode::InvalidRequiredAcks.is_retriable());
+        assert_eq!(ErrorCode::IllegalGeneration.code(), 22);
+        assert_eq!(ErrorCode::UnknownMemberId.code(), 25);
+        assert_eq!(ErrorCode::RebalanceInProgress.code(), 27);
+        assert_eq!(ErrorCode::MemberIdRequired.code(), 79);
     }
 }

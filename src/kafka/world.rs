@@ -6,7 +6,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::broker::{Broker, BrokerStatus, Replica};
-use super::config::{Acks, BrokerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use super::consumer::Consumer;
 use super::controller::{Controller, QUORUM_TICK_MS};
 use super::log::PartitionLog;
 use super::message::{Msg, PartitionState};
@@ -41,6 +42,15 @@ pub struct ProducerSpec {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConsumerSpec {
+    pub name: String,
+    pub group: String,
+    pub topics: Vec<u32>,
+    pub config: ConsumerConfig,
+    pub start_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReaderSpec {
     pub name: String,
     pub topic: u32,
@@ -56,7 +66,10 @@ pub struct Spec {
     pub topics: Vec<TopicSpec>,
     pub producers: Vec<ProducerSpec>,
     pub readers: Vec<ReaderSpec>,
+    pub consumers: Vec<ConsumerSpec>,
     pub voters: Vec<BrokerId>,
+    /// Index of `__consumer_offsets` in `topics`, when the scenario has consumer groups.
+    pub offsets_topic: Option<u32>,
 }
 
 impl Spec {
@@ -75,6 +88,9 @@ impl Spec {
     pub fn reader_node(&self, i: u32) -> NodeId {
         NodeId(self.broker_count + self.producers.len() as u32 + i)
     }
+    pub fn consumer_node(&self, i: u32) -> NodeId {
+        NodeId(self.broker_count + self.producers.len() as u32 + self.readers.len() as u32 + i)
+    }
     pub fn brokers(&self) -> impl Iterator<Item = BrokerId> {
         (1..=self.broker_count).map(BrokerId)
     }
@@ -90,7 +106,10 @@ impl Spec {
             self.producers[(n - self.broker_count) as usize].name.clone()
         } else {
             let i = (n - self.broker_count - self.producers.len() as u32) as usize;
-            self.readers.get(i).map(|r| r.name.clone()).unwrap_or_else(|| format!("node {n}"))
+            match self.readers.get(i) {
+                Some(r) => r.name.clone(),
+                None => self.consumers.get(i - self.readers.len()).map(|c| c.name.clone()).unwrap_or_else(|| format!("node {n}")),
+            }
         }
     }
 }
@@ -139,6 +158,11 @@ pub enum Timer {
     AlterPartitionTimeout(Tp, u32),
     ClientStart,
     ClientRequestTimeout(u64),
+    GroupTick,
+    ConsumerPoll,
+    ConsumerProcess,
+    ConsumerHeartbeat,
+    ConsumerResume,
     ProducerRetry,
     ProducerLinger,
     ReaderPoll,
@@ -156,6 +180,12 @@ pub enum KafkaAction {
     SetAcks { producer: u32, acks: Acks },
     /// Show narration `index` of the scenario.
     Narrate(u32),
+    ConsumerCrash(u32),
+    ConsumerRestart(u32),
+    /// A long GC pause (`gc`: everything stops) or slow processing (only the application).
+    ConsumerPause { consumer: u32, ms: u64, gc: bool },
+    ConsumerResume(u32),
+    ConsumerClose(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -172,6 +202,7 @@ pub struct World {
     pub controller: Controller,
     pub producers: Vec<Producer>,
     pub readers: Vec<Reader>,
+    pub consumers: Vec<Consumer>,
     /// Every record ever produced, by id.
     pub records: ChunkedVec<RecordInfo>,
     /// Per producer: the next partition for records without a key.
@@ -234,8 +265,16 @@ impl World {
                 Reader::new(i as u32, spec.reader_node(i as u32), r.name.clone(), r.topic, partitions, r.config.clone(), broker_ids.clone())
             })
             .collect();
+        let consumers = spec
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Consumer::new(i as u32, spec.consumer_node(i as u32), c.name.clone(), Rc::from(c.group.as_str()), c.topics.clone(), c.config.clone(), broker_ids.clone())
+            })
+            .collect();
         let round_robin = vec![0; spec.producers.len()];
-        World { spec: Rc::new(spec), brokers, controller, producers, readers, records: ChunkedVec::new(), round_robin }
+        World { spec: Rc::new(spec), brokers, controller, producers, readers, consumers, records: ChunkedVec::new(), round_robin }
     }
 
     pub fn broker(&self, b: BrokerId) -> &Broker {
@@ -290,6 +329,19 @@ impl World {
         for r in &mut self.readers {
             r.on_connection_closed(ctx, dead);
         }
+        for c in self.consumers.iter_mut().filter(|c| c.is_running()) {
+            c.on_connection_closed(ctx, dead);
+        }
+    }
+
+    /// End a consumer's pause and replay what it held back.
+    fn resume_consumer(&mut self, ctx: &mut Ctx<World>, c: usize) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let held = self.consumers[c].resume(ctx, &env);
+        for (_, msg) in held {
+            self.consumers[c].on_message(ctx, &env, msg);
+        }
     }
 
     fn broker_index(&self, node: NodeId) -> Option<usize> {
@@ -299,10 +351,13 @@ impl World {
     fn client(&self, node: NodeId) -> Client {
         let n = node.0 - self.spec.broker_count;
         let producers = self.producers.len() as u32;
+        let readers = self.readers.len() as u32;
         if n < producers {
             Client::Producer(n as usize)
-        } else {
+        } else if n < producers + readers {
             Client::Reader((n - producers) as usize)
+        } else {
+            Client::Consumer((n - producers - readers) as usize)
         }
     }
 
@@ -352,11 +407,45 @@ impl World {
             Msg::LeaderAndIsr { partitions, fenced, .. } => {
                 self.brokers[i].on_leader_and_isr(ctx, &env, &partitions, fenced)
             }
-            Msg::ProduceResponse { .. } | Msg::MetadataResponse { .. } | Msg::InitProducerIdResponse { .. } => {}
+            Msg::FindCoordinator { correlation, group } => self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group),
+            Msg::JoinGroup { correlation, group, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata } => self.brokers[i]
+                .on_join_group(ctx, &env, from, correlation, group, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata),
+            Msg::SyncGroup { correlation, group, member_id, generation, assignments } => {
+                self.brokers[i].on_sync_group(ctx, &env, from, correlation, group, member_id, generation, assignments)
+            }
+            Msg::Heartbeat { correlation, group, member_id, generation } => {
+                self.brokers[i].on_heartbeat(ctx, &env, from, correlation, group, member_id, generation)
+            }
+            Msg::LeaveGroup { correlation, group, member_id } => self.brokers[i].on_leave_group(ctx, &env, from, correlation, group, member_id),
+            Msg::OffsetCommit { correlation, group, member_id, generation, offsets } => {
+                self.brokers[i].on_offset_commit(ctx, &env, from, correlation, group, member_id, generation, offsets)
+            }
+            Msg::OffsetFetch { correlation, group, partitions } => self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions),
+            Msg::ListOffsets { correlation, partitions, latest } => self.brokers[i].on_list_offsets(ctx, from, correlation, partitions, latest),
+            Msg::ProduceResponse { .. }
+            | Msg::MetadataResponse { .. }
+            | Msg::InitProducerIdResponse { .. }
+            | Msg::FindCoordinatorResponse { .. }
+            | Msg::JoinGroupResponse { .. }
+            | Msg::SyncGroupResponse { .. }
+            | Msg::HeartbeatResponse { .. }
+            | Msg::LeaveGroupResponse { .. }
+            | Msg::OffsetCommitResponse { .. }
+            | Msg::OffsetFetchResponse { .. }
+            | Msg::ListOffsetsResponse { .. } => {}
         }
     }
 
-    fn on_client_message(&mut self, ctx: &mut Ctx<World>, to: NodeId, msg: Msg) {
+    fn on_client_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, to: NodeId, msg: Msg) {
+        if let Client::Consumer(c) = self.client(to) {
+            if self.consumers[c].hold_message(from, &msg, ctx.now) {
+                return;
+            }
+            let (spec, controller) = self.env_parts();
+            let env = Env { spec: &spec, broker: &spec.broker, controller };
+            self.consumers[c].on_message(ctx, &env, msg);
+            return;
+        }
         match (self.client(to), msg) {
             (Client::Producer(p), Msg::MetadataResponse { correlation, partitions, .. }) => {
                 self.producers[p].on_metadata_response(ctx, correlation, partitions)
@@ -405,19 +494,37 @@ impl World {
             Timer::Writeback => b.on_writeback(ctx, &env),
             Timer::QuorumTick => self.controller.on_quorum_tick(ctx, &env, me),
             Timer::FetchExpire(id) => b.on_fetch_expire(ctx, &env, id),
-            Timer::ProduceExpire(id) => b.on_produce_expire(ctx, id),
+            Timer::ProduceExpire(id) => b.on_produce_expire(ctx, &env, id),
             Timer::FetcherRetry(leader) => b.on_fetcher_retry(ctx, &env, leader),
             Timer::FetcherTimeout(leader, c) => b.on_fetcher_timeout(ctx, &env, leader, c),
             Timer::AlterPartitionTimeout(tp, epoch) => b.on_alter_partition_timeout(tp, epoch),
+            Timer::GroupTick => b.on_group_tick(ctx, &env),
             Timer::ClientStart
             | Timer::ClientRequestTimeout(_)
             | Timer::ProducerRetry
             | Timer::ProducerLinger
-            | Timer::ReaderPoll => {}
+            | Timer::ReaderPoll
+            | Timer::ConsumerPoll
+            | Timer::ConsumerProcess
+            | Timer::ConsumerHeartbeat
+            | Timer::ConsumerResume => {}
         }
     }
 
     fn on_client_timer(&mut self, ctx: &mut Ctx<World>, node: NodeId, timer: Timer) {
+        if let Client::Consumer(c) = self.client(node) {
+            if self.consumers[c].hold_timer(&timer, ctx.now) {
+                return;
+            }
+            let (spec, controller) = self.env_parts();
+            let env = Env { spec: &spec, broker: &spec.broker, controller };
+            if timer == Timer::ConsumerResume {
+                self.resume_consumer(ctx, c);
+            } else {
+                self.consumers[c].on_timer(ctx, &env, timer);
+            }
+            return;
+        }
         match (self.client(node), timer) {
             (Client::Producer(p), Timer::ClientRequestTimeout(c)) => self.producers[p].on_request_failed(ctx, c),
             (Client::Producer(p), Timer::ProducerRetry) => self.producers[p].on_retry_timer(ctx),
@@ -433,6 +540,7 @@ impl World {
 enum Client {
     Producer(usize),
     Reader(usize),
+    Consumer(usize),
 }
 
 impl Model for World {
@@ -442,7 +550,7 @@ impl Model for World {
     type Note = Note;
 
     fn node_count(&self) -> u32 {
-        self.spec.broker_count + self.producers.len() as u32 + self.readers.len() as u32
+        self.spec.broker_count + self.producers.len() as u32 + self.readers.len() as u32 + self.consumers.len() as u32
     }
 
     fn start(&mut self, ctx: &mut Ctx<Self>) {
@@ -465,12 +573,15 @@ impl Model for World {
         for (i, r) in self.spec.readers.iter().enumerate() {
             ctx.set_timer(self.spec.reader_node(i as u32), r.start_ms, Timer::ClientStart);
         }
+        for (i, c) in self.spec.consumers.iter().enumerate() {
+            ctx.set_timer(self.spec.consumer_node(i as u32), c.start_ms, Timer::ClientStart);
+        }
     }
 
     fn on_message(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: Msg) {
         match self.broker_index(to) {
             Some(i) => self.on_broker_message(ctx, from, i, msg),
-            None => self.on_client_message(ctx, to, msg),
+            None => self.on_client_message(ctx, from, to, msg),
         }
     }
 
@@ -496,6 +607,7 @@ impl Model for World {
             (None, _) => match self.client(from) {
                 Client::Producer(p) => self.producers[p].on_connection_refused(ctx, target),
                 Client::Reader(r) => self.readers[r].on_connection_refused(ctx, target),
+                Client::Consumer(c) => self.consumers[c].on_connection_closed(ctx, target),
             },
         }
     }
@@ -529,10 +641,41 @@ impl Model for World {
             }
             KafkaAction::SetAcks { producer, acks } => self.producers[*producer as usize].set_acks(*acks),
             KafkaAction::Narrate(i) => ctx.note(Note::Narration { index: *i }),
+            KafkaAction::ConsumerCrash(c) => {
+                let consumer = &mut self.consumers[*c as usize];
+                if consumer.is_running() {
+                    consumer.crash(ctx);
+                    ctx.node_down(consumer.node);
+                }
+            }
+            KafkaAction::ConsumerRestart(c) => {
+                let consumer = &mut self.consumers[*c as usize];
+                if !consumer.is_running() {
+                    ctx.node_up(consumer.node);
+                    consumer.restart(ctx);
+                }
+            }
+            KafkaAction::ConsumerPause { consumer, ms, gc } => {
+                let c = &mut self.consumers[*consumer as usize];
+                if c.is_running() {
+                    c.pause(ctx, *ms, *gc);
+                }
+            }
+            KafkaAction::ConsumerResume(c) => {
+                if self.consumers[*c as usize].is_running() {
+                    self.resume_consumer(ctx, *c as usize);
+                }
+            }
+            KafkaAction::ConsumerClose(c) => {
+                let consumer = &mut self.consumers[*c as usize];
+                if consumer.is_running() {
+                    consumer.close(ctx);
+                }
+            }
         }
     }
 
-    fn timer_is_live(&self, node: NodeId, timer: &Timer) -> bool {
+    fn timer_is_live(&self, node: NodeId, timer: &Timer, now: u64) -> bool {
         match (self.broker_index(node), timer) {
             (Some(i), Timer::ProduceExpire(id)) => self.brokers[i].has_delayed_produce(*id),
             (Some(i), Timer::FetchExpire(id)) => self.brokers[i].has_parked_fetch(*id),
@@ -541,7 +684,9 @@ impl Model for World {
             (None, Timer::ClientRequestTimeout(c)) => match self.client(node) {
                 Client::Producer(p) => self.producers[p].has_in_flight(*c),
                 Client::Reader(r) => self.readers[r].has_in_flight(*c),
+                Client::Consumer(x) => self.consumers[x].has_in_flight(*c),
             },
+            (Some(i), Timer::GroupTick) => self.brokers[i].group_tick_live(now),
             _ => true,
         }
     }
@@ -564,6 +709,11 @@ impl Model for World {
             Timer::ProducerRetry => "RetryBackoff",
             Timer::ProducerLinger => "Linger",
             Timer::ReaderPoll => "Poll",
+            Timer::GroupTick => "GroupDeadline",
+            Timer::ConsumerPoll => "poll()",
+            Timer::ConsumerProcess => "RecordProcessed",
+            Timer::ConsumerHeartbeat => "HeartbeatThread",
+            Timer::ConsumerResume => "PauseEnds",
         }
     }
 
@@ -577,6 +727,13 @@ impl Model for World {
             KafkaAction::Restart(b) => format!("restart broker {}", b.0),
             KafkaAction::SetAcks { producer, acks } => format!("producer {producer} acks={}", acks.as_str()),
             KafkaAction::Narrate(i) => format!("narration {i}"),
+            KafkaAction::ConsumerCrash(c) => format!("crash consumer {c}"),
+            KafkaAction::ConsumerRestart(c) => format!("restart consumer {c}"),
+            KafkaAction::ConsumerPause { consumer, ms, gc } => {
+                format!("consumer {consumer} {} for {ms} ms", if *gc { "freezes (GC pause)" } else { "processes slowly" })
+            }
+            KafkaAction::ConsumerResume(c) => format!("resume consumer {c}"),
+            KafkaAction::ConsumerClose(c) => format!("close consumer {c}"),
         }
     }
 }

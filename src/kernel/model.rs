@@ -35,7 +35,7 @@ pub trait Model: Clone {
     fn on_undeliverable(&mut self, _ctx: &mut Ctx<Self>, _from: NodeId, _to: NodeId, _msg: Self::Msg) {}
     /// Whether a timer still matters when it comes due. A timeout whose request was
     /// answered long ago is skipped without a step, like a timer of a crashed process.
-    fn timer_is_live(&self, _node: NodeId, _timer: &Self::Timer) -> bool {
+    fn timer_is_live(&self, _node: NodeId, _timer: &Self::Timer, _now: Time) -> bool {
         true
     }
     /// Short name of a timer for the trace.

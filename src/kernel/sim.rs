@@ -155,7 +155,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
                     // A timer set before a crash belongs to a process that no longer exists.
                     if incarnation != self.incarnation[node.0 as usize]
                         || !self.up[node.0 as usize]
-                        || !self.model.timer_is_live(node, &timer)
+                        || !self.model.timer_is_live(node, &timer, time)
                     {
                         continue;
                     }

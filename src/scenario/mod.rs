@@ -10,9 +10,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kafka::config::{Acks, BrokerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use crate::kafka::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
 use crate::kafka::types::BrokerId;
-use crate::kafka::world::{place_replicas, KafkaAction, ProducerSpec, ReaderSpec, Spec, TopicSpec};
+use crate::kafka::world::{place_replicas, ConsumerSpec, KafkaAction, ProducerSpec, ReaderSpec, Spec, TopicSpec};
 use crate::kernel::sim::Action;
 use crate::kernel::{NetFault, NetworkConfig, NodeId, Ratio, Time};
 
@@ -54,6 +54,9 @@ pub struct Scenario {
     pub producers: Vec<ProducerSection>,
     #[serde(default)]
     pub readers: Vec<ReaderSection>,
+    /// Consumers in groups (each with its `group.id`).
+    #[serde(default)]
+    pub consumers: Vec<ConsumerSection>,
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
     /// The checker verdict this scenario demonstrates (for tests and lessons).
@@ -110,6 +113,20 @@ pub struct ReaderSection {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ConsumerSection {
+    pub name: String,
+    /// Kafka's `group.id`.
+    pub group: String,
+    /// Topics it subscribes to.
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub start_ms: u64,
+    #[serde(default)]
+    pub config: ConsumerConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Expectation {
     /// Anomaly kinds the checker must report (Jepsen names, e.g. "lost-write"); empty = none.
     pub anomalies: Vec<String>,
@@ -148,6 +165,22 @@ pub enum TimelineEntry {
     SetAcks { at_ms: u64, producer: String, acks: Acks },
     /// A caption shown from this moment on.
     Narrate { at_ms: u64, text: Text },
+    /// The consumer's process dies (no LeaveGroup, no commit).
+    ConsumerCrash { at_ms: u64, consumer: String },
+    /// A crashed consumer starts again, as a new member.
+    ConsumerRestart { at_ms: u64, consumer: String },
+    /// `gc: true`: a stop-the-world pause (no heartbeats either); false: slow processing
+    /// (the heartbeat thread goes on, `poll()` is late).
+    ConsumerPause {
+        at_ms: u64,
+        consumer: String,
+        ms: u64,
+        #[serde(default)]
+        gc: bool,
+    },
+    ConsumerResume { at_ms: u64, consumer: String },
+    /// `close()`: commit (with auto-commit) and leave the group.
+    ConsumerClose { at_ms: u64, consumer: String },
 }
 
 fn one() -> u32 {
@@ -170,7 +203,12 @@ impl TimelineEntry {
             | TimelineEntry::Slow { at_ms, .. }
             | TimelineEntry::Drop { at_ms, .. }
             | TimelineEntry::SetAcks { at_ms, .. }
-            | TimelineEntry::Narrate { at_ms, .. } => *at_ms,
+            | TimelineEntry::Narrate { at_ms, .. }
+            | TimelineEntry::ConsumerCrash { at_ms, .. }
+            | TimelineEntry::ConsumerRestart { at_ms, .. }
+            | TimelineEntry::ConsumerPause { at_ms, .. }
+            | TimelineEntry::ConsumerResume { at_ms, .. }
+            | TimelineEntry::ConsumerClose { at_ms, .. } => *at_ms,
         }
     }
 }
@@ -273,6 +311,9 @@ impl Scenario {
             if t.name.is_empty() {
                 return Err(semantic(format!("{p}.name"), "must not be empty"));
             }
+            if t.name.starts_with("__") {
+                return Err(semantic(format!("{p}.name"), "names starting with __ are Kafka's internal topics"));
+            }
             if self.topics[..i].iter().any(|o| o.name == t.name) {
                 return Err(semantic(format!("{p}.name"), format!("topic \"{}\" is defined twice", t.name)));
             }
@@ -308,7 +349,7 @@ impl Scenario {
         if total > MAX_PARTITIONS_TOTAL {
             return Err(semantic("topics", format!("at most {MAX_PARTITIONS_TOTAL} partitions in all")));
         }
-        if self.producers.len() + self.readers.len() > MAX_CLIENTS {
+        if self.producers.len() + self.readers.len() + self.consumers.len() > MAX_CLIENTS {
             return Err(semantic("producers", format!("at most {MAX_CLIENTS} clients")));
         }
         let mut names: Vec<&str> = Vec::new();
@@ -321,6 +362,32 @@ impl Scenario {
             self.check_client_name(&names, &r.name, format!("readers[{i}].name"))?;
             names.push(&r.name);
             self.topic_index(&r.topic).ok_or_else(|| semantic(format!("readers[{i}].topic"), format!("unknown topic \"{}\"", r.topic)))?;
+        }
+        for (i, c) in self.consumers.iter().enumerate() {
+            self.check_client_name(&names, &c.name, format!("consumers[{i}].name"))?;
+            names.push(&c.name);
+            if c.group.is_empty() {
+                return Err(semantic(format!("consumers[{i}].group"), "group.id must not be empty"));
+            }
+            if c.topics.is_empty() {
+                return Err(semantic(format!("consumers[{i}].topics"), "subscribe to at least one topic"));
+            }
+            for (j, t) in c.topics.iter().enumerate() {
+                self.topic_index(t).ok_or_else(|| semantic(format!("consumers[{i}].topics[{j}]"), format!("unknown topic \"{t}\"")))?;
+            }
+            c.config.validate().map_err(|m| semantic(format!("consumers[{i}].config"), m))?;
+            if c.config.session_timeout_ms < cfg.group_min_session_timeout_ms || c.config.session_timeout_ms > cfg.group_max_session_timeout_ms {
+                return Err(semantic(
+                    format!("consumers[{i}].config.session.timeout.ms"),
+                    format!(
+                        "must be within group.min.session.timeout.ms ({}) and group.max.session.timeout.ms ({})",
+                        cfg.group_min_session_timeout_ms, cfg.group_max_session_timeout_ms
+                    ),
+                ));
+            }
+        }
+        if !self.consumers.is_empty() && cfg.offsets_topic_num_partitions == 0 {
+            return Err(semantic("cluster.config.offsets.topic.num.partitions", "must be at least 1"));
         }
         for (i, e) in self.timeline.iter().enumerate() {
             self.convert_entry(e, &format!("timeline[{i}]"))?;
@@ -367,6 +434,10 @@ impl Scenario {
 
     fn node_at(&self, name: &str, path: String) -> Result<NodeId, ScenarioError> {
         self.node(name).ok_or_else(|| semantic(path, format!("unknown node \"{name}\" (brokers are b1..b{}, or a client name)", self.cluster.brokers)))
+    }
+
+    fn consumer_at(&self, name: &str, path: String) -> Result<u32, ScenarioError> {
+        self.consumers.iter().position(|c| c.name == name).map(|i| i as u32).ok_or_else(|| semantic(path, format!("unknown consumer \"{name}\"")))
     }
 
     fn broker_at(&self, b: u32, path: String) -> Result<BrokerId, ScenarioError> {
@@ -430,6 +501,13 @@ impl Scenario {
                 Action::Model(KafkaAction::SetAcks { producer, acks: *acks })
             }
             TimelineEntry::Narrate { .. } => Action::Model(KafkaAction::Narrate(0)),
+            TimelineEntry::ConsumerCrash { consumer, .. } => Action::Model(KafkaAction::ConsumerCrash(self.consumer_at(consumer, p("consumer"))?)),
+            TimelineEntry::ConsumerRestart { consumer, .. } => Action::Model(KafkaAction::ConsumerRestart(self.consumer_at(consumer, p("consumer"))?)),
+            TimelineEntry::ConsumerPause { consumer, ms, gc, .. } => {
+                Action::Model(KafkaAction::ConsumerPause { consumer: self.consumer_at(consumer, p("consumer"))?, ms: *ms, gc: *gc })
+            }
+            TimelineEntry::ConsumerResume { consumer, .. } => Action::Model(KafkaAction::ConsumerResume(self.consumer_at(consumer, p("consumer"))?)),
+            TimelineEntry::ConsumerClose { consumer, .. } => Action::Model(KafkaAction::ConsumerClose(self.consumer_at(consumer, p("consumer"))?)),
         })
     }
 
@@ -440,7 +518,7 @@ impl Scenario {
             Some(v) => v.iter().map(|b| BrokerId(*b)).collect(),
             None => (1..=c.brokers.min(3)).map(BrokerId).collect(),
         };
-        Spec {
+        let mut spec = Spec {
             broker_count: c.brokers,
             broker: c.config.clone(),
             topics: self
@@ -469,7 +547,33 @@ impl Scenario {
                 })
                 .collect(),
             voters,
+            offsets_topic: None,
+            consumers: self
+                .consumers
+                .iter()
+                .map(|x| ConsumerSpec {
+                    name: x.name.clone(),
+                    group: x.group.clone(),
+                    topics: x.topics.iter().map(|t| self.topic_index(t).expect("validated")).collect(),
+                    config: x.config.clone(),
+                    start_ms: x.start_ms,
+                })
+                .collect(),
+        };
+        if !self.consumers.is_empty() {
+            // Groups need Kafka's internal topic for their metadata and committed offsets.
+            let partitions = c.config.offsets_topic_num_partitions;
+            let rf = c.config.offsets_topic_replication_factor.clamp(1, c.brokers);
+            spec.offsets_topic = Some(spec.topics.len() as u32);
+            spec.topics.push(TopicSpec {
+                name: "__consumer_offsets".into(),
+                partitions,
+                replication_factor: rf,
+                overrides: TopicOverrides::default(),
+                assignment: place_replicas(c.brokers, partitions, rf, 0),
+            });
         }
+        spec
     }
 
     /// The timed actions, in timeline order (ties keep file order), and the narration

@@ -1,0 +1,948 @@
+//! A consumer in a group (Kafka's `KafkaConsumer` with the classic `ConsumerCoordinator`)
+//! and the application around it: a poll loop that processes each record for
+//! `sim.processing.ms.per.record` and commits by `enable.auto.commit` and/or `sim.commit`.
+//!
+//! What runs where, as in Kafka: `poll()` finds the coordinator, (re)joins the group,
+//! auto-commits, and returns fetched records; a heartbeat thread sends heartbeats every
+//! `heartbeat.interval.ms` and, if the application has not called `poll()` within
+//! `max.poll.interval.ms`, leaves the group. A GC pause freezes both; slow processing
+//! blocks only the application.
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+use super::assignor::{self, MemberSubscription, Strategy};
+use super::config::{AutoOffsetReset, CommitPolicy, ConsumerConfig};
+use super::message::{FetchPartition, FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
+use super::notes::Note;
+use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use super::world::{broker_node, Env, Timer, World};
+use crate::kernel::{Ctx, NodeId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerStatus {
+    Running,
+    Crashed,
+    Closed,
+    /// The application died of an exception (e.g. auto.offset.reset=none).
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinState {
+    NotMember,
+    Joining(u64),
+    Syncing(u64),
+    Member,
+}
+
+/// What the application is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum App {
+    /// Inside `poll()`, waiting for records (until the poll timeout).
+    Polling,
+    /// Processing the records the last poll returned.
+    Processing(VecDeque<(Tp, u64, RecordId)>),
+    /// Waiting for a `commitSync()`; then process (`true`) or poll again.
+    Committing { correlation: u64, then_process: VecDeque<(Tp, u64, RecordId)> },
+}
+
+/// Something a GC pause held back, replayed when the pause ends.
+#[derive(Clone, Debug)]
+enum Held {
+    Message(NodeId, Msg),
+    Timer(Timer),
+}
+
+#[derive(Clone, Debug)]
+pub struct Consumer {
+    pub index: u32,
+    pub node: NodeId,
+    pub name: String,
+    pub group: Rc<str>,
+    pub topics: Vec<u32>,
+    pub config: ConsumerConfig,
+    strategies: Vec<Strategy>,
+    pub status: ConsumerStatus,
+    /// Bumped at every restart: a new process.
+    pub incarnation: u32,
+    bootstrap: Vec<BrokerId>,
+    bootstrap_next: usize,
+    pub coordinator: Option<BrokerId>,
+    find_in_flight: Option<u64>,
+    pub member_id: Rc<str>,
+    pub generation: i32,
+    pub join_state: JoinState,
+    pub needs_rejoin: bool,
+    pub assignment: Vec<Tp>,
+    /// Next offset the application will get, per assigned partition (its position).
+    pub positions: BTreeMap<Tp, u64>,
+    /// Next offset to fetch (position + records already buffered).
+    fetch_positions: BTreeMap<Tp, u64>,
+    /// The last committed offsets this consumer heard of.
+    pub committed: BTreeMap<Tp, u64>,
+    offset_fetch_in_flight: Option<u64>,
+    list_offsets_in_flight: BTreeMap<u64, Vec<Tp>>,
+    buffer: VecDeque<(Tp, u64, RecordId)>,
+    fetches: BTreeMap<u64, BrokerId>,
+    metadata: BTreeMap<Tp, PartitionState>,
+    metadata_in_flight: Option<u64>,
+    app: App,
+    pub last_poll: u64,
+    auto_commit_deadline: u64,
+    commits_in_flight: BTreeMap<u64, Vec<OffsetCommitPartition>>,
+    heartbeat_in_flight: Option<u64>,
+    heartbeat_armed: bool,
+    poll_armed_at: Option<u64>,
+    /// A GC pause: nothing of this process runs until then.
+    pub frozen_until: Option<u64>,
+    held: Vec<Held>,
+    /// Slow processing: the application is stuck until then (heartbeats go on).
+    pub blocked_until: Option<u64>,
+    next_correlation: u64,
+    pub processed: u64,
+}
+
+impl Consumer {
+    pub fn new(index: u32, node: NodeId, name: String, group: Rc<str>, topics: Vec<u32>, config: ConsumerConfig, bootstrap: Vec<BrokerId>) -> Self {
+        let strategies = config.strategies().expect("validated");
+        Consumer {
+            index,
+            node,
+            name,
+            group,
+            topics,
+            config,
+            strategies,
+            status: ConsumerStatus::Running,
+            incarnation: 0,
+            bootstrap,
+            bootstrap_next: 0,
+            coordinator: None,
+            find_in_flight: None,
+            member_id: Rc::from(""),
+            generation: -1,
+            join_state: JoinState::NotMember,
+            needs_rejoin: false,
+            assignment: Vec::new(),
+            positions: BTreeMap::new(),
+            fetch_positions: BTreeMap::new(),
+            committed: BTreeMap::new(),
+            offset_fetch_in_flight: None,
+            list_offsets_in_flight: BTreeMap::new(),
+            buffer: VecDeque::new(),
+            fetches: BTreeMap::new(),
+            metadata: BTreeMap::new(),
+            metadata_in_flight: None,
+            app: App::Polling,
+            last_poll: 0,
+            auto_commit_deadline: 0,
+            commits_in_flight: BTreeMap::new(),
+            heartbeat_in_flight: None,
+            heartbeat_armed: false,
+            poll_armed_at: None,
+            frozen_until: None,
+            held: Vec::new(),
+            blocked_until: None,
+            next_correlation: 0,
+            processed: 0,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.next_correlation += 1;
+        self.next_correlation
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == ConsumerStatus::Running
+    }
+
+    /// Whether request `c` still waits for an answer.
+    pub fn has_in_flight(&self, c: u64) -> bool {
+        self.find_in_flight == Some(c)
+            || self.metadata_in_flight == Some(c)
+            || self.offset_fetch_in_flight == Some(c)
+            || self.list_offsets_in_flight.contains_key(&c)
+            || self.fetches.contains_key(&c)
+            || self.commits_in_flight.contains_key(&c)
+            || self.heartbeat_in_flight == Some(c)
+            || matches!(self.join_state, JoinState::Joining(x) | JoinState::Syncing(x) if x == c)
+    }
+
+    /// Lag per assigned partition is computed by the session from these.
+    pub fn start(&mut self, ctx: &mut Ctx<World>) {
+        self.last_poll = ctx.now;
+        self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
+        self.schedule_poll(ctx, 0);
+    }
+
+    fn schedule_poll(&mut self, ctx: &mut Ctx<World>, delay: u64) {
+        let at = ctx.now + delay;
+        if self.poll_armed_at.is_none_or(|t| t > at) {
+            self.poll_armed_at = Some(at);
+            ctx.set_timer(self.node, delay, Timer::ConsumerPoll);
+        }
+    }
+
+    fn send_to(&mut self, ctx: &mut Ctx<World>, broker: BrokerId, msg: Msg, correlation: u64) {
+        ctx.send(self.node, broker_node(broker), msg);
+        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+    }
+
+    fn any_broker(&mut self) -> BrokerId {
+        let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
+        self.bootstrap_next += 1;
+        b
+    }
+
+    // ----- GC pause: hold everything -----------------------------------------------------
+
+    /// While frozen, a message or timer is held back. Returns true if it was.
+    pub fn hold_message(&mut self, from: NodeId, msg: &Msg, now: u64) -> bool {
+        if self.frozen_until.is_some_and(|t| t > now) {
+            self.held.push(Held::Message(from, msg.clone()));
+            return true;
+        }
+        false
+    }
+
+    pub fn hold_timer(&mut self, timer: &Timer, now: u64) -> bool {
+        if self.frozen_until.is_some_and(|t| t > now) && *timer != Timer::ConsumerResume {
+            self.held.push(Held::Timer(timer.clone()));
+            return true;
+        }
+        false
+    }
+
+    pub fn pause(&mut self, ctx: &mut Ctx<World>, ms: u64, gc: bool) {
+        let until = ctx.now + ms;
+        if gc {
+            self.frozen_until = Some(until);
+            ctx.set_timer(self.node, ms, Timer::ConsumerResume);
+        } else {
+            self.blocked_until = Some(until);
+        }
+        ctx.note(Note::ConsumerPaused { consumer: self.index, until, gc });
+    }
+
+    /// End a pause now (or when its timer fires): replay what was held, in order.
+    pub fn resume(&mut self, ctx: &mut Ctx<World>, env: &Env) -> Vec<(NodeId, Msg)> {
+        self.blocked_until = None;
+        if self.frozen_until.take().is_none() {
+            self.schedule_poll(ctx, 0);
+            return Vec::new();
+        }
+        let held = std::mem::take(&mut self.held);
+        let mut messages = Vec::new();
+        for h in held {
+            match h {
+                Held::Message(from, m) => messages.push((from, m)),
+                Held::Timer(t) => self.on_timer(ctx, env, t),
+            }
+        }
+        self.schedule_poll(ctx, 0);
+        messages
+    }
+
+    // ----- lifecycle -----------------------------------------------------------------------
+
+    pub fn crash(&mut self, ctx: &mut Ctx<World>) {
+        self.status = ConsumerStatus::Crashed;
+        ctx.note(Note::ConsumerCrashed { consumer: self.index });
+    }
+
+    /// A new process of the same application: it joins as a new member.
+    pub fn restart(&mut self, ctx: &mut Ctx<World>) {
+        let keep = (self.index, self.node, self.name.clone(), self.group.clone(), self.topics.clone(), self.config.clone(), self.bootstrap.clone());
+        let incarnation = self.incarnation + 1;
+        *self = Consumer::new(keep.0, keep.1, keep.2, keep.3, keep.4, keep.5, keep.6);
+        self.incarnation = incarnation;
+        ctx.note(Note::ConsumerRestarted { consumer: self.index });
+        self.start(ctx);
+    }
+
+    /// `close()`: commit (with auto-commit), leave the group, stop.
+    pub fn close(&mut self, ctx: &mut Ctx<World>) {
+        if self.config.enable_auto_commit && self.join_state == JoinState::Member {
+            self.commit(ctx, false);
+        }
+        if let (Some(c), false) = (self.coordinator, self.member_id.is_empty()) {
+            let correlation = self.next();
+            let msg = Msg::LeaveGroup { correlation, group: self.group.clone(), member_id: self.member_id.clone() };
+            ctx.send(self.node, broker_node(c), msg);
+        }
+        self.status = ConsumerStatus::Closed;
+        ctx.note(Note::ConsumerClosed { consumer: self.index });
+    }
+
+    // ----- timers --------------------------------------------------------------------------
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx<World>, env: &Env, timer: Timer) {
+        if !self.is_running() {
+            return;
+        }
+        match timer {
+            Timer::ClientStart => self.start(ctx),
+            Timer::ConsumerPoll => {
+                self.poll_armed_at = None;
+                self.poll(ctx, env);
+            }
+            Timer::ConsumerProcess => self.process_next(ctx, env),
+            Timer::ConsumerHeartbeat => self.heartbeat(ctx),
+            Timer::ClientRequestTimeout(c) => self.on_request_failed(ctx, c),
+            _ => {}
+        }
+    }
+
+    // ----- the application's poll loop -------------------------------------------------------
+
+    fn poll(&mut self, ctx: &mut Ctx<World>, env: &Env) {
+        if let Some(until) = self.blocked_until {
+            if until > ctx.now {
+                self.schedule_poll(ctx, until - ctx.now);
+                return;
+            }
+            self.blocked_until = None;
+        }
+        if self.app != App::Polling {
+            return;
+        }
+        self.last_poll = ctx.now;
+        // ConsumerCoordinator.poll: coordinator, join, auto-commit.
+        let Some(coordinator) = self.coordinator else {
+            self.find_coordinator(ctx);
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        };
+        if self.join_state == JoinState::NotMember || (self.needs_rejoin && self.join_state == JoinState::Member) {
+            self.join(ctx, env, coordinator);
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        }
+        if self.join_state != JoinState::Member {
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        }
+        if self.config.enable_auto_commit && ctx.now >= self.auto_commit_deadline {
+            self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
+            self.commit(ctx, false);
+        }
+        self.ensure_positions(ctx);
+        let mut records = VecDeque::new();
+        while records.len() < self.config.max_poll_records as usize {
+            let Some((tp, offset, id)) = self.buffer.pop_front() else { break };
+            if self.positions.get(&tp) != Some(&offset) {
+                continue; // stale: revoked or repositioned meanwhile
+            }
+            self.positions.insert(tp, offset + 1);
+            records.push_back((tp, offset, id));
+        }
+        self.send_fetches(ctx);
+        if records.is_empty() {
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        }
+        if self.config.commit == CommitPolicy::SyncBeforeProcessing {
+            match self.commit(ctx, true) {
+                Some(correlation) => self.app = App::Committing { correlation, then_process: records },
+                None => self.start_processing(ctx, env, records),
+            }
+        } else {
+            self.start_processing(ctx, env, records);
+        }
+    }
+
+    fn start_processing(&mut self, ctx: &mut Ctx<World>, env: &Env, records: VecDeque<(Tp, u64, RecordId)>) {
+        self.app = App::Processing(records);
+        if self.config.processing_ms_per_record == 0 {
+            self.process_next(ctx, env);
+        } else {
+            ctx.set_timer(self.node, self.config.processing_ms_per_record, Timer::ConsumerProcess);
+        }
+    }
+
+    /// One record finished processing (all of them at once without a processing time).
+    fn process_next(&mut self, ctx: &mut Ctx<World>, env: &Env) {
+        if let Some(until) = self.blocked_until.filter(|u| *u > ctx.now) {
+            ctx.set_timer(self.node, until - ctx.now, Timer::ConsumerProcess);
+            return;
+        }
+        let App::Processing(queue) = &mut self.app else { return };
+        loop {
+            let Some((tp, offset, record)) = queue.pop_front() else { break };
+            self.processed += 1;
+            ctx.note(Note::RecordProcessed { consumer: self.index, tp, offset, record, generation: self.generation, incarnation: self.incarnation });
+            if self.config.processing_ms_per_record > 0 {
+                if !queue.is_empty() {
+                    ctx.set_timer(self.node, self.config.processing_ms_per_record, Timer::ConsumerProcess);
+                    return;
+                }
+                break;
+            }
+        }
+        self.app = App::Polling;
+        match self.config.commit {
+            CommitPolicy::SyncAfterProcessing => {
+                if let Some(correlation) = self.commit(ctx, true) {
+                    self.app = App::Committing { correlation, then_process: VecDeque::new() };
+                    return;
+                }
+            }
+            CommitPolicy::AsyncAfterProcessing => {
+                self.commit(ctx, false);
+            }
+            CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
+        }
+        let _ = env;
+        self.schedule_poll(ctx, 0);
+    }
+
+    /// Commit the application's positions. Returns the correlation (None: nothing to do).
+    fn commit(&mut self, ctx: &mut Ctx<World>, _sync: bool) -> Option<u64> {
+        let coordinator = self.coordinator?;
+        let offsets: Vec<OffsetCommitPartition> = self
+            .positions
+            .iter()
+            .filter(|(tp, o)| self.committed.get(tp) != Some(o))
+            .map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o })
+            .collect();
+        if offsets.is_empty() {
+            return None;
+        }
+        let correlation = self.next();
+        self.commits_in_flight.insert(correlation, offsets.clone());
+        let msg = Msg::OffsetCommit { correlation, group: self.group.clone(), member_id: self.member_id.clone(), generation: self.generation, offsets };
+        self.send_to(ctx, coordinator, msg, correlation);
+        Some(correlation)
+    }
+
+    // ----- group membership ------------------------------------------------------------------
+
+    fn find_coordinator(&mut self, ctx: &mut Ctx<World>) {
+        if self.find_in_flight.is_some() {
+            return;
+        }
+        let broker = self.any_broker();
+        let correlation = self.next();
+        self.find_in_flight = Some(correlation);
+        self.send_to(ctx, broker, Msg::FindCoordinator { correlation, group: self.group.clone() }, correlation);
+    }
+
+    fn join(&mut self, ctx: &mut Ctx<World>, env: &Env, coordinator: BrokerId) {
+        let cooperative = self.strategies.first().is_some_and(|s| s.is_cooperative());
+        // onJoinPrepare: eager protocols give up everything (committing first with auto-commit).
+        if !cooperative && !self.assignment.is_empty() {
+            if self.config.enable_auto_commit {
+                self.commit(ctx, true);
+            }
+            self.revoke(ctx, self.assignment.clone());
+        }
+        let _ = env;
+        let correlation = self.next();
+        self.join_state = JoinState::Joining(correlation);
+        self.needs_rejoin = false;
+        let msg = Msg::JoinGroup {
+            correlation,
+            group: self.group.clone(),
+            member_id: self.member_id.clone(),
+            session_timeout_ms: self.config.session_timeout_ms,
+            rebalance_timeout_ms: self.config.max_poll_interval_ms,
+            protocols: self.strategies.iter().map(|s| s.name()).collect(),
+            metadata: GroupMemberMetadata {
+                member_id: self.member_id.clone(),
+                group_instance_id: self.config.group_instance_id.as_deref().map(Rc::from),
+                topics: self.topics.clone(),
+                owned: self.assignment.clone(),
+                generation: self.generation,
+            },
+        };
+        ctx.send(self.node, broker_node(coordinator), msg);
+        // A join may wait for the whole rebalance: allow the rebalance timeout too.
+        ctx.set_timer(self.node, self.config.max_poll_interval_ms + 5_000, Timer::ClientRequestTimeout(correlation));
+    }
+
+    fn revoke(&mut self, ctx: &mut Ctx<World>, partitions: Vec<Tp>) {
+        if partitions.is_empty() {
+            return;
+        }
+        self.assignment.retain(|tp| !partitions.contains(tp));
+        for tp in &partitions {
+            self.positions.remove(tp);
+            self.fetch_positions.remove(tp);
+        }
+        self.buffer.retain(|(tp, _, _)| !partitions.contains(tp));
+        ctx.note(Note::ConsumerRevoked { consumer: self.index, partitions });
+    }
+
+    /// Forget the generation (and the member id): the next poll joins anew.
+    fn reset_generation(&mut self, ctx: &mut Ctx<World>, forget_member: bool) {
+        self.generation = -1;
+        if forget_member {
+            self.member_id = Rc::from("");
+        }
+        self.join_state = JoinState::NotMember;
+        self.needs_rejoin = true;
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, 0);
+        }
+    }
+
+    fn heartbeat(&mut self, ctx: &mut Ctx<World>) {
+        self.heartbeat_armed = false;
+        if self.join_state != JoinState::Member {
+            return;
+        }
+        // The heartbeat thread enforces max.poll.interval.ms (AbstractCoordinator).
+        if ctx.now.saturating_sub(self.last_poll) > self.config.max_poll_interval_ms {
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "poll timeout",
+                detail: format!("no poll() within max.poll.interval.ms ({} ms): leaving the group", self.config.max_poll_interval_ms),
+            });
+            if let Some(c) = self.coordinator {
+                let correlation = self.next();
+                ctx.send(self.node, broker_node(c), Msg::LeaveGroup { correlation, group: self.group.clone(), member_id: self.member_id.clone() });
+            }
+            self.reset_generation(ctx, true);
+            return;
+        }
+        if let (Some(c), None) = (self.coordinator, self.heartbeat_in_flight) {
+            let correlation = self.next();
+            self.heartbeat_in_flight = Some(correlation);
+            let msg = Msg::Heartbeat { correlation, group: self.group.clone(), member_id: self.member_id.clone(), generation: self.generation };
+            self.send_to(ctx, c, msg, correlation);
+        }
+        self.arm_heartbeat(ctx);
+    }
+
+    fn arm_heartbeat(&mut self, ctx: &mut Ctx<World>) {
+        if !self.heartbeat_armed {
+            self.heartbeat_armed = true;
+            ctx.set_timer(self.node, self.config.heartbeat_interval_ms, Timer::ConsumerHeartbeat);
+        }
+    }
+
+    /// The coordinator is gone or moved: find it again.
+    fn coordinator_lost(&mut self, ctx: &mut Ctx<World>) {
+        self.coordinator = None;
+        self.heartbeat_in_flight = None;
+        if matches!(self.join_state, JoinState::Joining(_) | JoinState::Syncing(_)) {
+            self.join_state = JoinState::NotMember;
+        }
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+        }
+    }
+
+    // ----- responses ---------------------------------------------------------------------------
+
+    pub fn on_message(&mut self, ctx: &mut Ctx<World>, env: &Env, msg: Msg) {
+        if !self.is_running() {
+            return;
+        }
+        match msg {
+            Msg::FindCoordinatorResponse { correlation, error, coordinator } => {
+                if self.find_in_flight != Some(correlation) {
+                    return;
+                }
+                self.find_in_flight = None;
+                if error == ErrorCode::None {
+                    self.coordinator = coordinator;
+                }
+                if self.app == App::Polling {
+                    self.schedule_poll(ctx, if coordinator.is_some() { 0 } else { self.config.retry_backoff_ms });
+                }
+            }
+            Msg::JoinGroupResponse { correlation, error, generation, protocol, leader, member_id, members } => {
+                if self.join_state != JoinState::Joining(correlation) {
+                    return;
+                }
+                match error {
+                    ErrorCode::None => {
+                        self.generation = generation;
+                        self.member_id = member_id.clone();
+                        let assignments = if *leader == *member_id { self.assign(ctx, env, protocol, &members) } else { Vec::new() };
+                        let correlation = self.next();
+                        self.join_state = JoinState::Syncing(correlation);
+                        let msg = Msg::SyncGroup { correlation, group: self.group.clone(), member_id, generation, assignments };
+                        if let Some(c) = self.coordinator {
+                            self.send_to(ctx, c, msg, correlation);
+                        }
+                    }
+                    ErrorCode::MemberIdRequired => {
+                        self.member_id = member_id;
+                        self.join_state = JoinState::NotMember;
+                        if let Some(c) = self.coordinator {
+                            self.join(ctx, env, c);
+                        }
+                    }
+                    ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration => self.reset_generation(ctx, error == ErrorCode::UnknownMemberId),
+                    ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
+                    _ => {
+                        ctx.note(Note::ConsumerError { consumer: self.index, error: error.name(), detail: "JoinGroup failed".into() });
+                        self.join_state = JoinState::NotMember;
+                        self.needs_rejoin = true;
+                    }
+                }
+            }
+            Msg::SyncGroupResponse { correlation, error, assignment } => {
+                if self.join_state != JoinState::Syncing(correlation) {
+                    return;
+                }
+                match error {
+                    ErrorCode::None => self.on_assignment(ctx, assignment),
+                    ErrorCode::RebalanceInProgress => {
+                        self.join_state = JoinState::NotMember;
+                        self.needs_rejoin = true;
+                        self.schedule_poll(ctx, 0);
+                    }
+                    ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
+                    _ => self.reset_generation(ctx, error == ErrorCode::UnknownMemberId),
+                }
+            }
+            Msg::HeartbeatResponse { correlation, error } => {
+                if self.heartbeat_in_flight != Some(correlation) {
+                    return;
+                }
+                self.heartbeat_in_flight = None;
+                match error {
+                    ErrorCode::None => {}
+                    ErrorCode::RebalanceInProgress => {
+                        self.needs_rejoin = true;
+                        if self.app == App::Polling {
+                            self.schedule_poll(ctx, 0);
+                        }
+                    }
+                    ErrorCode::IllegalGeneration => self.reset_generation(ctx, false),
+                    ErrorCode::UnknownMemberId => self.reset_generation(ctx, true),
+                    _ => self.coordinator_lost(ctx),
+                }
+            }
+            Msg::OffsetCommitResponse { correlation, error, offsets } => {
+                if self.commits_in_flight.remove(&correlation).is_none() {
+                    return;
+                }
+                match error {
+                    ErrorCode::None => {
+                        for o in offsets {
+                            self.committed.insert(o.tp, o.offset);
+                        }
+                    }
+                    ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId | ErrorCode::RebalanceInProgress => {
+                        // CommitFailedException / RebalanceInProgressException to the application.
+                        ctx.note(Note::ConsumerError {
+                            consumer: self.index,
+                            error: if error == ErrorCode::RebalanceInProgress { "RebalanceInProgressException" } else { "CommitFailedException" },
+                            detail: format!("commit rejected with {}: the group has rebalanced", error.name()),
+                        });
+                        if error != ErrorCode::RebalanceInProgress {
+                            self.reset_generation(ctx, error == ErrorCode::UnknownMemberId);
+                        } else {
+                            self.needs_rejoin = true;
+                        }
+                    }
+                    _ => self.coordinator_lost(ctx),
+                }
+                if let App::Committing { correlation: c, then_process } = &self.app {
+                    if *c == correlation {
+                        let records = then_process.clone();
+                        self.app = App::Polling;
+                        if records.is_empty() {
+                            self.schedule_poll(ctx, 0);
+                        } else {
+                            self.start_processing(ctx, env, records);
+                        }
+                    }
+                }
+            }
+            Msg::OffsetFetchResponse { correlation, error, offsets } => {
+                if self.offset_fetch_in_flight != Some(correlation) {
+                    return;
+                }
+                self.offset_fetch_in_flight = None;
+                if error != ErrorCode::None {
+                    self.coordinator_lost(ctx);
+                    return;
+                }
+                let mut reset = Vec::new();
+                for (tp, committed) in offsets {
+                    if !self.assignment.contains(&tp) || self.positions.contains_key(&tp) {
+                        continue;
+                    }
+                    match committed {
+                        Some(o) => {
+                            self.committed.insert(tp, o);
+                            self.set_position(ctx, tp, o, "committed");
+                        }
+                        None => reset.push(tp),
+                    }
+                }
+                self.reset_positions(ctx, reset);
+                if self.app == App::Polling {
+                    self.schedule_poll(ctx, 0);
+                }
+            }
+            Msg::ListOffsetsResponse { correlation, offsets } => {
+                if self.list_offsets_in_flight.remove(&correlation).is_none() {
+                    return;
+                }
+                let from = if self.config.auto_offset_reset == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
+                for (tp, error, offset) in offsets {
+                    if error == ErrorCode::None && self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
+                        self.set_position(ctx, tp, offset, from);
+                    }
+                }
+                if self.app == App::Polling {
+                    self.schedule_poll(ctx, 0);
+                }
+            }
+            Msg::MetadataResponse { correlation, partitions, .. } => {
+                if self.metadata_in_flight != Some(correlation) {
+                    return;
+                }
+                self.metadata_in_flight = None;
+                for st in partitions {
+                    if self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
+                        self.metadata.insert(st.tp, st);
+                    }
+                }
+                self.send_fetches(ctx);
+            }
+            Msg::FetchResponse { correlation, partitions } => self.on_fetch_response(ctx, correlation, partitions),
+            _ => {}
+        }
+    }
+
+    /// The leader's assignor, run on this member (the group leader).
+    fn assign(&mut self, ctx: &mut Ctx<World>, env: &Env, protocol: Option<&'static str>, members: &[GroupMemberMetadata]) -> Vec<(Rc<str>, Vec<Tp>)> {
+        let strategy = protocol.and_then(Strategy::from_name).unwrap_or(self.strategies[0]);
+        let topic_name = |t: u32| env.spec.topics[t as usize].name.clone();
+        let topic_index = |name: &str| env.spec.topics.iter().position(|t| t.name == name).map(|i| i as u32);
+        let mut partitions_per_topic = BTreeMap::new();
+        for m in members {
+            for t in &m.topics {
+                partitions_per_topic.insert(topic_name(*t), env.spec.topics[*t as usize].partitions);
+            }
+        }
+        let subs: Vec<MemberSubscription> = members
+            .iter()
+            .map(|m| MemberSubscription {
+                member_id: m.member_id.to_string(),
+                group_instance_id: m.group_instance_id.as_deref().map(String::from),
+                topics: m.topics.iter().map(|t| topic_name(*t)).collect(),
+                owned: m.owned.iter().map(|tp| (topic_name(tp.topic), tp.partition)).collect(),
+                generation: (m.generation >= 0).then_some(m.generation),
+            })
+            .collect();
+        match assignor::assign(strategy, &partitions_per_topic, &subs) {
+            Ok(result) => result
+                .into_iter()
+                .map(|(member, tps)| {
+                    let tps = tps.into_iter().filter_map(|(t, p)| topic_index(&t).map(|topic| Tp { topic, partition: p })).collect();
+                    (Rc::from(member.as_str()), tps)
+                })
+                .collect(),
+            Err(e) => {
+                ctx.note(Note::ConsumerError { consumer: self.index, error: "assignor failed", detail: e.to_string() });
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_assignment(&mut self, ctx: &mut Ctx<World>, assignment: Vec<Tp>) {
+        // Cooperative: give up what moved away, keep the rest; a revocation means one more
+        // rebalance, so the new owner can get it.
+        let revoked: Vec<Tp> = self.assignment.iter().copied().filter(|tp| !assignment.contains(tp)).collect();
+        if !revoked.is_empty() {
+            self.revoke(ctx, revoked);
+            if self.strategies.first().is_some_and(|s| s.is_cooperative()) {
+                self.needs_rejoin = true;
+            }
+        }
+        self.assignment = assignment.clone();
+        self.join_state = JoinState::Member;
+        // onJoinComplete restarts the auto-commit timer.
+        self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
+        ctx.note(Note::ConsumerAssigned { consumer: self.index, generation: self.generation, partitions: assignment });
+        self.arm_heartbeat(ctx);
+        self.ensure_positions(ctx);
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, 0);
+        }
+    }
+
+    fn ensure_positions(&mut self, ctx: &mut Ctx<World>) {
+        let missing: Vec<Tp> = self.assignment.iter().copied().filter(|tp| !self.positions.contains_key(tp)).collect();
+        if missing.is_empty() || self.offset_fetch_in_flight.is_some() || !self.list_offsets_in_flight.is_empty() {
+            return;
+        }
+        let Some(c) = self.coordinator else { return };
+        let correlation = self.next();
+        self.offset_fetch_in_flight = Some(correlation);
+        self.send_to(ctx, c, Msg::OffsetFetch { correlation, group: self.group.clone(), partitions: missing }, correlation);
+    }
+
+    fn set_position(&mut self, ctx: &mut Ctx<World>, tp: Tp, offset: u64, from: &'static str) {
+        self.positions.insert(tp, offset);
+        self.fetch_positions.insert(tp, offset);
+        ctx.note(Note::ConsumerPosition { consumer: self.index, tp, offset, from });
+    }
+
+    /// No committed offset: apply `auto.offset.reset`.
+    fn reset_positions(&mut self, ctx: &mut Ctx<World>, tps: Vec<Tp>) {
+        if tps.is_empty() {
+            return;
+        }
+        if self.config.auto_offset_reset == AutoOffsetReset::None {
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "NoOffsetForPartitionException",
+                detail: "no committed offset and auto.offset.reset=none: the application stops".into(),
+            });
+            self.status = ConsumerStatus::Failed;
+            return;
+        }
+        let latest = self.config.auto_offset_reset == AutoOffsetReset::Latest;
+        let mut per_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        for tp in tps {
+            match self.metadata.get(&tp).and_then(|s| s.leader) {
+                Some(l) => per_leader.entry(l).or_default().push(tp),
+                None => self.request_metadata(ctx),
+            }
+        }
+        for (leader, partitions) in per_leader {
+            let correlation = self.next();
+            self.list_offsets_in_flight.insert(correlation, partitions.clone());
+            self.send_to(ctx, leader, Msg::ListOffsets { correlation, partitions, latest }, correlation);
+        }
+    }
+
+    fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
+        if self.metadata_in_flight.is_some() {
+            return;
+        }
+        let broker = self.any_broker();
+        let correlation = self.next();
+        self.metadata_in_flight = Some(correlation);
+        self.send_to(ctx, broker, Msg::Metadata { correlation }, correlation);
+    }
+
+    /// One long-polling fetch per leader for the assigned partitions it leads.
+    fn send_fetches(&mut self, ctx: &mut Ctx<World>) {
+        if self.join_state != JoinState::Member {
+            return;
+        }
+        let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut missing_leader = false;
+        for tp in &self.assignment {
+            let Some(pos) = self.fetch_positions.get(tp) else { continue };
+            match self.metadata.get(tp).and_then(|s| s.leader.map(|l| (l, s.leader_epoch))) {
+                Some((leader, epoch)) => {
+                    if self.fetches.values().any(|b| *b == leader) {
+                        continue;
+                    }
+                    per_leader.entry(leader).or_default().push(FetchPartition {
+                        tp: *tp,
+                        fetch_offset: *pos,
+                        last_fetched_epoch: None,
+                        current_leader_epoch: epoch,
+                    });
+                }
+                None => missing_leader = true,
+            }
+        }
+        for (leader, partitions) in per_leader {
+            let correlation = self.next();
+            self.fetches.insert(correlation, leader);
+            let max_wait_ms = self.config.fetch_max_wait_ms;
+            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, partitions });
+            ctx.set_timer(self.node, self.config.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
+        }
+        if missing_leader {
+            self.request_metadata(ctx);
+        }
+    }
+
+    fn on_fetch_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<FetchPartitionResponse>) {
+        if self.fetches.remove(&correlation).is_none() {
+            return;
+        }
+        let mut errors = false;
+        let mut got = false;
+        for p in partitions {
+            if p.error == ErrorCode::OffsetOutOfRange {
+                // The position is beyond the log (after a truncation): reset it.
+                self.positions.remove(&p.tp);
+                self.fetch_positions.remove(&p.tp);
+                self.reset_positions(ctx, vec![p.tp]);
+                continue;
+            }
+            if p.error != ErrorCode::None {
+                errors = true;
+                continue;
+            }
+            if self.fetch_positions.get(&p.tp) != Some(&p.fetch_offset) {
+                continue;
+            }
+            for (i, r) in p.records.iter().enumerate() {
+                self.buffer.push_back((p.tp, p.fetch_offset + i as u64, r.id));
+            }
+            got |= !p.records.is_empty();
+            self.fetch_positions.insert(p.tp, p.fetch_offset + p.records.len() as u64);
+        }
+        if errors {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+        } else if !got {
+            self.send_fetches(ctx);
+        }
+        if got && self.app == App::Polling {
+            self.schedule_poll(ctx, 0);
+        }
+    }
+
+    fn on_request_failed(&mut self, ctx: &mut Ctx<World>, c: u64) {
+        if self.find_in_flight == Some(c) {
+            self.find_in_flight = None;
+        } else if self.metadata_in_flight == Some(c) {
+            self.metadata_in_flight = None;
+        } else if self.fetches.remove(&c).is_some() {
+            self.request_metadata(ctx);
+        } else if self.heartbeat_in_flight == Some(c) || self.offset_fetch_in_flight == Some(c) || self.commits_in_flight.contains_key(&c) {
+            self.heartbeat_in_flight = None;
+            self.offset_fetch_in_flight = None;
+            self.commits_in_flight.remove(&c);
+            if let App::Committing { correlation, .. } = &self.app {
+                if *correlation == c {
+                    self.app = App::Polling;
+                }
+            }
+            self.coordinator_lost(ctx);
+        } else if matches!(self.join_state, JoinState::Joining(x) | JoinState::Syncing(x) if x == c) {
+            self.coordinator_lost(ctx);
+            self.join_state = JoinState::NotMember;
+        } else {
+            self.list_offsets_in_flight.remove(&c);
+        }
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+        }
+    }
+
+    /// The connection to a broker closed (its process crashed).
+    pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        let dead: Vec<u64> = self.fetches.iter().filter(|(_, b)| **b == broker).map(|(c, _)| *c).collect();
+        for c in dead {
+            self.fetches.remove(&c);
+        }
+        if self.coordinator == Some(broker) {
+            self.coordinator_lost(ctx);
+        }
+        self.request_metadata(ctx);
+    }
+
+    /// The records behind the position, per assigned partition.
+    pub fn lag(&self, high_watermark: impl Fn(Tp) -> u64) -> Vec<(Tp, u64)> {
+        self.assignment.iter().map(|tp| (*tp, high_watermark(*tp).saturating_sub(self.committed.get(tp).copied().unwrap_or(0)))).collect()
+    }
+}
