@@ -393,6 +393,11 @@ impl KafkaChecker {
             Some(prev) => {
                 let cause = if prev.offset != offset {
                     "the record is in the log twice (a producer retry without idempotence)".to_string()
+                } else if generation < prev.generation {
+                    format!(
+                        "zombie: {} processed it with generation {generation}, after the group had moved on to generation {} (the fenced member still processes what it fetched)",
+                        c.name, prev.generation
+                    )
                 } else if prev.consumer != consumer {
                     format!(
                         "rebalance: {} processed it in generation {}, then the partition moved to {} which restarted from the committed offset",
