@@ -43,6 +43,12 @@ fn seed_and_until_change_the_run_and_trace_is_written() {
     assert!(lines.len() > 20);
     assert_eq!(lines[0]["step"], 1);
     assert!(lines.iter().all(|l| l["time_ms"].as_u64().unwrap() <= 1300));
+    // Every delivered or dropped message carries its payload summary.
+    for l in &lines {
+        if matches!(l["event"]["type"].as_str(), Some("Deliver" | "Drop")) {
+            assert!(l["summary"].is_string(), "{l}");
+        }
+    }
     let digest_a = highwater(&["digest", &scenario("acks1-leader-failure"), "--seed", "5"]).1;
     let digest_b = highwater(&["digest", &scenario("acks1-leader-failure"), "--seed", "5"]).1;
     assert_eq!(digest_a, digest_b);

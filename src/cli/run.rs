@@ -98,11 +98,14 @@ pub fn run_to_end(scenario: &Scenario, seed: u64, until: Option<u64>, mut trace:
     let mut notes = Vec::new();
     while sim.steps() < MAX_STEPS {
         notes.clear();
-        let summary = match trace {
-            Some(_) => sim.next_message().map(|m| m.msg.summary()),
-            None => None,
-        };
-        let Some(rec) = sim.step(&mut notes) else { break };
+        let mut summary = None;
+        let tracing = trace.is_some();
+        let step = sim.step_observed(&mut notes, &mut |m| {
+            if tracing {
+                summary = Some(m.msg.summary());
+            }
+        });
+        let Some(rec) = step else { break };
         if let Some(w) = trace.as_deref_mut() {
             let line = serde_json::json!({ "step": rec.index, "time_ms": rec.time, "event": rec.kind, "summary": summary, "notes": notes });
             writeln!(w, "{line}")?;
@@ -169,6 +172,13 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             let _ = writeln!(err, "highwater run: writing the trace failed: {e}");
             return 2;
         }
+    }
+    if sim.steps() >= MAX_STEPS {
+        let _ = writeln!(
+            err,
+            "highwater run: warning: stopped after {MAX_STEPS} steps at {} ms, before duration_ms; the verdict covers only that much",
+            sim.now()
+        );
     }
     let anomalies: Vec<Anomaly> = sim.checker.anomalies().cloned().collect();
     let failures = anomalies.iter().filter(|a| !a.kind.is_notice()).count();

@@ -133,6 +133,10 @@ impl PartitionLog {
     /// Remove every record at or above `offset`. Returns the removed records.
     pub fn truncate_to(&mut self, offset: u64) -> Vec<LogRecord> {
         if offset >= self.log_end_offset() {
+            // Kafka truncates the epoch cache even then (UnifiedLog.truncateTo): an epoch
+            // that started at the LEO but wrote nothing would otherwise linger and make
+            // the follower diverge forever.
+            self.epochs.retain(|(_, start)| *start < offset);
             return Vec::new();
         }
         let removed: Vec<LogRecord> = self.records.split_off(offset as usize);
@@ -327,6 +331,16 @@ mod tests {
         assert_eq!(log.end_offset_for_epoch(6), None, "newer than anything known");
         let log = log_with_epochs(&[3, 3]);
         assert_eq!(log.end_offset_for_epoch(1), Some((1, 0)), "older than anything known");
+    }
+
+    #[test]
+    fn truncating_at_the_end_still_drops_an_empty_epoch() {
+        // A leader of epoch 1 that wrote nothing, now a follower told to truncate at 2.
+        let mut log = log_with_epochs(&[0, 0]);
+        log.assign_epoch(1);
+        assert_eq!(log.epochs(), &[(0, 0), (1, 2)]);
+        assert!(log.truncate_to(2).is_empty());
+        assert_eq!(log.epochs(), &[(0, 0)]);
     }
 
     #[test]

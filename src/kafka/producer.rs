@@ -17,11 +17,12 @@ pub const RECONNECT_BACKOFF_MS: u64 = 50;
 pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
 
 /// Kafka's exponential retry backoff (KIP-580): `retry.backoff.ms * 2^(attempts-1)`, capped
-/// at `retry.backoff.max.ms`, times a jitter factor in [0.8, 1.2] (`jitter_percent` is 0..=40).
+/// times a jitter factor in [0.8, 1.2] (`jitter_percent` is 0..=40), capped at `retry.backoff.max.ms`.
 pub fn retry_backoff(config: &ProducerConfig, attempts: u32, jitter_percent: u64) -> u64 {
     let exp = attempts.saturating_sub(1).min(20);
-    let base = config.retry_backoff_ms.saturating_mul(1 << exp).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms));
-    base * (80 + jitter_percent) / 100
+    let base = config.retry_backoff_ms.saturating_mul(1 << exp);
+    // Kafka's ExponentialBackoff applies the jitter first, then the cap.
+    (base * (80 + jitter_percent) / 100).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms))
 }
 
 #[derive(Clone, Debug)]
@@ -447,6 +448,7 @@ mod tests {
         assert_eq!(retry_backoff(&c, 4, 20), 800);
         assert_eq!(retry_backoff(&c, 5, 20), 1_000);
         assert_eq!(retry_backoff(&c, 30, 20), 1_000);
+        assert_eq!(retry_backoff(&c, 30, 40), 1_000, "never above retry.backoff.max.ms");
         assert_eq!(retry_backoff(&c, 1, 0), 80);
         assert_eq!(retry_backoff(&c, 1, 40), 120);
     }

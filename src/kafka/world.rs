@@ -390,7 +390,9 @@ impl World {
                 self.controller.on_alter_partition(ctx, &env, me, broker, broker_epoch, state)
             }
             Msg::BrokerRegistrationResponse { error, broker_epoch } => {
-                if error == ErrorCode::None {
+                // Only the first answer counts: a late duplicate must neither replace the
+                // epoch nor start a second heartbeat chain.
+                if error == ErrorCode::None && self.brokers[i].broker_epoch.is_none() {
                     self.brokers[i].on_registered(broker_epoch);
                     ctx.set_timer(broker_node(me), 0, Timer::Heartbeat);
                 }

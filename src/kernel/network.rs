@@ -4,8 +4,9 @@
 //! connection), so jitter can delay a message but never overtake an earlier one on the
 //! same link. Faults: a drop probability, cut links (one direction or both), partitions
 //! (groups that cannot reach each other), isolated nodes and slow nodes (extra latency on
-//! everything they send or receive). A message in flight on a link that is cut before it
-//! arrives is lost, as a broken TCP connection loses what it had not delivered.
+//! everything they send or receive). A message that arrives while its link is cut is lost,
+//! as a broken TCP connection loses what it had not delivered. (Only the state at arrival
+//! counts: a link cut and healed while a message is on the way does not lose it.)
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};

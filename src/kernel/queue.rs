@@ -54,10 +54,6 @@ impl<E> EventQueue<E> {
         self.heap.pop().map(|e| (e.time, e.event))
     }
 
-    pub fn peek(&self) -> Option<&E> {
-        self.heap.peek().map(|e| &e.event)
-    }
-
     pub fn peek_time(&self) -> Option<Time> {
         self.heap.peek().map(|e| e.time)
     }

@@ -124,13 +124,6 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     pub fn messages_sent(&self) -> u64 {
         self.next_msg
     }
-    /// The message the next step will deliver or drop, if the next event is one.
-    pub fn next_message(&self) -> Option<&InFlight<M::Msg>> {
-        match self.queue.peek()? {
-            Event::Deliver(id) => self.in_flight.get(id),
-            _ => None,
-        }
-    }
     pub fn next_event_time(&self) -> Option<Time> {
         self.queue.peek_time()
     }
@@ -141,6 +134,12 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     /// Handle the next event. Returns `None` when nothing is left to happen.
     /// Notes (state changes) the step produced are appended to `notes`.
     pub fn step(&mut self, notes: &mut Vec<M::Note>) -> Option<StepRecord> {
+        self.step_observed(notes, &mut |_| {})
+    }
+
+    /// [`Simulation::step`], showing the message it delivers or drops (if any) to `seen`
+    /// first: for a trace that wants the payload of every message.
+    pub fn step_observed(&mut self, notes: &mut Vec<M::Note>, seen: &mut dyn FnMut(&InFlight<M::Msg>)) -> Option<StepRecord> {
         loop {
             if self.queue.peek_time()? > self.end_time {
                 return None;
@@ -150,7 +149,10 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             self.now = time;
             let start = notes.len();
             let kind = match event {
-                Event::Deliver(id) => self.deliver(id, notes),
+                Event::Deliver(id) => {
+                    seen(self.in_flight.get(&id).expect("delivered message is in flight"));
+                    self.deliver(id, notes)
+                }
                 Event::Timer { node, incarnation, timer } => {
                     // A timer set before a crash belongs to a process that no longer exists.
                     if incarnation != self.incarnation[node.0 as usize]

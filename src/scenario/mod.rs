@@ -230,7 +230,7 @@ impl fmt::Display for ScenarioError {
             (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
             _ => String::new(),
         };
-        if self.path.is_empty() || self.path == "." {
+        if self.path.is_empty() || self.path == "." || self.path == "?" {
             write!(f, "{}{at}", self.message)
         } else {
             write!(f, "{}: {}{at}", self.path, self.message)
@@ -255,7 +255,10 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
+            let path = match e.path().to_string() {
+                p if p == "?" || p == "." => String::new(),
+                p => p,
+            };
             let inner = e.into_inner();
             let (line, column) = (inner.line(), inner.column());
             let message = inner.to_string();
@@ -287,6 +290,9 @@ impl Scenario {
                 return Err(semantic("cluster.controller_voters", "needs at least one broker"));
             }
             for (i, b) in v.iter().enumerate() {
+                if v[..i].contains(b) {
+                    return Err(semantic(format!("cluster.controller_voters[{i}]"), format!("broker {b} is listed twice")));
+                }
                 if *b == 0 || *b > c.brokers {
                     return Err(semantic(format!("cluster.controller_voters[{i}]"), format!("no broker {b} (brokers are 1..={})", c.brokers)));
                 }
@@ -296,8 +302,24 @@ impl Scenario {
         if cfg.min_insync_replicas == 0 {
             return Err(semantic("cluster.config.min.insync.replicas", "must be at least 1"));
         }
-        if cfg.replica_lag_time_max_ms < 2 || cfg.broker_heartbeat_interval_ms == 0 {
-            return Err(semantic("cluster.config", "replica.lag.time.max.ms and broker.heartbeat.interval.ms must be positive"));
+        // Periodic tasks with a zero interval would fire forever at the same instant.
+        for (key, value) in [
+            ("replica.lag.time.max.ms", cfg.replica_lag_time_max_ms),
+            ("replica.fetch.backoff.ms", cfg.replica_fetch_backoff_ms),
+            ("replica.socket.timeout.ms", cfg.replica_socket_timeout_ms),
+            ("replica.high.watermark.checkpoint.interval.ms", cfg.replica_high_watermark_checkpoint_interval_ms),
+            ("broker.heartbeat.interval.ms", cfg.broker_heartbeat_interval_ms),
+            ("broker.session.timeout.ms", cfg.broker_session_timeout_ms),
+            ("controller.quorum.fetch.timeout.ms", cfg.controller_quorum_fetch_timeout_ms),
+            ("offsets.commit.timeout.ms", cfg.offsets_commit_timeout_ms),
+            ("sim.fetch.max.records", u64::from(cfg.fetch_max_records)),
+        ] {
+            if value == 0 {
+                return Err(semantic(format!("cluster.config.{key}"), "must be positive"));
+            }
+        }
+        if cfg.replica_lag_time_max_ms < 2 {
+            return Err(semantic("cluster.config.replica.lag.time.max.ms", "must be at least 2"));
         }
         if self.network.drop.denominator == 0 {
             return Err(semantic("network.drop.denominator", "must not be 0"));
