@@ -282,6 +282,22 @@ impl Broker {
                 continue;
             }
             self.metadata.insert(st.tp, st.clone());
+            if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
+                // A partition created after start (CreatePartitions): an empty replica.
+                let mut initial = st.clone();
+                initial.leader = None;
+                self.replicas.insert(
+                    st.tp,
+                    Replica {
+                        log: PartitionLog::default(),
+                        state: initial,
+                        is_leader: false,
+                        followers: BTreeMap::new(),
+                        epoch_start_offset: 0,
+                        pending_isr: None,
+                    },
+                );
+            }
             if self.replicas.contains_key(&st.tp) {
                 self.apply_partition_state(ctx, env, st.clone());
             }

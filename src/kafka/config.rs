@@ -282,6 +282,9 @@ pub struct ConsumerConfig {
     pub request_timeout_ms: u64,
     #[serde(rename = "retry.backoff.ms")]
     pub retry_backoff_ms: u64,
+    /// The consumer refreshes metadata this often; a topic's new partitions are noticed then.
+    #[serde(rename = "metadata.max.age.ms")]
+    pub metadata_max_age_ms: u64,
     /// How long the application takes to process one record.
     #[serde(rename = "sim.processing.ms.per.record")]
     pub processing_ms_per_record: u64,
@@ -308,6 +311,7 @@ impl Default for ConsumerConfig {
             max_poll_records: 500,
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
+            metadata_max_age_ms: 300_000,
             processing_ms_per_record: 10,
             commit: CommitPolicy::None,
             poll_timeout_ms: 1_000,
@@ -342,8 +346,8 @@ impl ConsumerConfig {
         if self.heartbeat_interval_ms == 0 || self.heartbeat_interval_ms >= self.session_timeout_ms {
             return Err("heartbeat.interval.ms must be positive and lower than session.timeout.ms".into());
         }
-        if self.max_poll_records == 0 || self.poll_timeout_ms == 0 || self.auto_commit_interval_ms == 0 {
-            return Err("max.poll.records, sim.poll.timeout.ms and auto.commit.interval.ms must be positive".into());
+        if self.max_poll_records == 0 || self.poll_timeout_ms == 0 || self.auto_commit_interval_ms == 0 || self.metadata_max_age_ms == 0 {
+            return Err("max.poll.records, sim.poll.timeout.ms, auto.commit.interval.ms and metadata.max.age.ms must be positive".into());
         }
         Ok(())
     }

@@ -100,6 +100,8 @@ pub struct Consumer {
     pub blocked_until: Option<u64>,
     next_correlation: u64,
     pub processed: u64,
+    /// Partition counts of the subscribed topics when this member last joined.
+    joined_counts: BTreeMap<u32, u32>,
 }
 
 impl Consumer {
@@ -145,6 +147,7 @@ impl Consumer {
             blocked_until: None,
             next_correlation: 0,
             processed: 0,
+            joined_counts: BTreeMap::new(),
         }
     }
 
@@ -174,6 +177,26 @@ impl Consumer {
         self.last_poll = ctx.now;
         self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
         self.schedule_poll(ctx, 0);
+        ctx.set_timer(self.node, self.config.metadata_max_age_ms, Timer::ConsumerMetadataRefresh);
+    }
+
+    /// `subscribe()` with a new topic list: the member rejoins with the new subscription.
+    pub fn subscribe(&mut self, ctx: &mut Ctx<World>, topics: Vec<u32>) {
+        if topics == self.topics {
+            return;
+        }
+        self.topics = topics;
+        let gone: Vec<Tp> = self.assignment.iter().copied().filter(|tp| !self.topics.contains(&tp.topic)).collect();
+        self.revoke(ctx, gone);
+        self.request_rejoin(ctx, "subscription changed");
+    }
+
+    fn request_rejoin(&mut self, ctx: &mut Ctx<World>, reason: &'static str) {
+        ctx.note(Note::RejoinRequested { consumer: self.index, reason });
+        self.needs_rejoin = true;
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, 0);
+        }
     }
 
     fn schedule_poll(&mut self, ctx: &mut Ctx<World>, delay: u64) {
@@ -289,6 +312,11 @@ impl Consumer {
             }
             Timer::ConsumerProcess => self.process_next(ctx, env),
             Timer::ConsumerHeartbeat => self.heartbeat(ctx),
+            Timer::ConsumerMetadataRefresh => {
+                ctx.set_timer(self.node, self.config.metadata_max_age_ms, Timer::ConsumerMetadataRefresh);
+                self.metadata_in_flight = None;
+                self.request_metadata(ctx);
+            }
             Timer::ClientRequestTimeout(c) => self.on_request_failed(ctx, c),
             _ => {}
         }
@@ -706,11 +734,30 @@ impl Consumer {
                         self.metadata.insert(st.tp, st);
                     }
                 }
+                // A subscribed topic with a new partition count needs a new assignment.
+                if self.join_state == JoinState::Member {
+                    let counts = self.counts();
+                    if self.joined_counts.is_empty() {
+                        // First metadata since joining: that is the snapshot to compare with.
+                        self.joined_counts = counts;
+                    } else if counts != self.joined_counts {
+                        self.request_rejoin(ctx, "the partition count of a subscribed topic changed");
+                    }
+                }
                 self.send_fetches(ctx);
             }
             Msg::FetchResponse { correlation, partitions } => self.on_fetch_response(ctx, correlation, partitions),
             _ => {}
         }
+    }
+
+    /// Partition counts of the subscribed topics, as the metadata says.
+    fn counts(&self) -> BTreeMap<u32, u32> {
+        let mut counts = BTreeMap::new();
+        for tp in self.metadata.keys().filter(|tp| self.topics.contains(&tp.topic)) {
+            *counts.entry(tp.topic).or_insert(0) += 1;
+        }
+        counts
     }
 
     /// The leader's assignor, run on this member (the group leader).
@@ -761,6 +808,7 @@ impl Consumer {
         }
         self.assignment = assignment.clone();
         self.join_state = JoinState::Member;
+        self.joined_counts = self.counts();
         // onJoinComplete restarts the auto-commit timer.
         self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
         ctx.note(Note::ConsumerAssigned { consumer: self.index, generation: self.generation, partitions: assignment });

@@ -291,6 +291,24 @@ impl Controller {
         self.broadcast(ctx, me, vec![st], Some(broker), false);
     }
 
+    /// CreatePartitions: new partitions of a topic, led by their first unfenced replica.
+    /// Returns false when no controller can act now.
+    pub fn create_partitions(&mut self, ctx: &mut Ctx<World>, tp_replicas: Vec<(Tp, Vec<BrokerId>)>) -> bool {
+        let Some(me) = self.active.filter(|c| self.is_active(ctx, *c)) else { return false };
+        let mut created = Vec::new();
+        for (tp, replicas) in tp_replicas {
+            let isr: Vec<BrokerId> = replicas.iter().copied().filter(|b| self.acceptable(*b)).collect();
+            let leader = isr.first().copied();
+            let isr = if isr.is_empty() { replicas.clone() } else { isr };
+            let st = PartitionState { tp, leader, leader_epoch: 0, partition_epoch: 0, replicas, isr: isr.clone() };
+            ctx.note(Note::LeaderElected { tp, leader, leader_epoch: 0, isr, unclean: false });
+            self.partitions.insert(tp, st.clone());
+            created.push(st);
+        }
+        self.broadcast(ctx, me, created, None, false);
+        true
+    }
+
     /// Push changed partition states to every unfenced broker (but `skip`). A change in
     /// who is fenced is news too (`registration_changed`), even with no partition change.
     fn broadcast(&self, ctx: &mut Ctx<World>, me: BrokerId, changed: Vec<PartitionState>, skip: Option<BrokerId>, registration_changed: bool) {

@@ -63,6 +63,10 @@ pub enum Note {
     ConsumerRestarted { consumer: u32 },
     ConsumerPaused { consumer: u32, until: u64, gc: bool },
     ConsumerClosed { consumer: u32 },
+    /// A consumer asks to rejoin its group (the metadata or its subscription changed).
+    RejoinRequested { consumer: u32, reason: &'static str },
+    /// An admin operation failed.
+    AdminError { operation: &'static str, error: ErrorCode },
     /// A scenario's narration for this moment.
     Narration { index: u32 },
 }

@@ -163,6 +163,7 @@ pub enum Timer {
     ConsumerProcess,
     ConsumerHeartbeat,
     ConsumerResume,
+    ConsumerMetadataRefresh,
     ProducerRetry,
     ProducerLinger,
     ReaderPoll,
@@ -186,6 +187,10 @@ pub enum KafkaAction {
     ConsumerPause { consumer: u32, ms: u64, gc: bool },
     ConsumerResume(u32),
     ConsumerClose(u32),
+    /// CreatePartitions: grow a topic to `partitions` partitions.
+    AddPartitions { topic: u32, partitions: u32 },
+    /// The application calls `subscribe()` with a new topic list.
+    ConsumerSubscribe { consumer: u32, topics: Vec<u32> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -331,6 +336,32 @@ impl World {
         }
         for c in self.consumers.iter_mut().filter(|c| c.is_running()) {
             c.on_connection_closed(ctx, dead);
+        }
+    }
+
+    /// Grow a topic (Kafka's CreatePartitions): the new partitions are placed as Kafka
+    /// places them, created by the controller, and become visible to clients through
+    /// metadata (producers on their next send, consumers at their next metadata refresh).
+    fn add_partitions(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32) {
+        let old = self.spec.topics[topic as usize].partitions;
+        if partitions <= old {
+            return;
+        }
+        let t = &self.spec.topics[topic as usize];
+        let all = place_replicas(self.spec.broker_count, partitions, t.replication_factor, 0);
+        let new: Vec<(Tp, Vec<BrokerId>)> = (old..partitions).map(|p| (Tp { topic, partition: p }, all[p as usize].clone())).collect();
+        if !self.controller.create_partitions(ctx, new.clone()) {
+            ctx.note(Note::AdminError { operation: "CreatePartitions", error: ErrorCode::NotController });
+            return;
+        }
+        let spec = Rc::make_mut(&mut self.spec);
+        let t = &mut spec.topics[topic as usize];
+        t.partitions = partitions;
+        t.assignment.extend(new.into_iter().map(|(_, r)| r));
+        for r in self.readers.iter_mut().filter(|r| r.topic == topic) {
+            for p in old..partitions {
+                r.positions.insert(Tp { topic, partition: p }, 0);
+            }
         }
     }
 
@@ -509,7 +540,8 @@ impl World {
             | Timer::ConsumerPoll
             | Timer::ConsumerProcess
             | Timer::ConsumerHeartbeat
-            | Timer::ConsumerResume => {}
+            | Timer::ConsumerResume
+            | Timer::ConsumerMetadataRefresh => {}
         }
     }
 
@@ -674,6 +706,13 @@ impl Model for World {
                     consumer.close(ctx);
                 }
             }
+            KafkaAction::AddPartitions { topic, partitions } => self.add_partitions(ctx, *topic, *partitions),
+            KafkaAction::ConsumerSubscribe { consumer, topics } => {
+                let c = &mut self.consumers[*consumer as usize];
+                if c.is_running() {
+                    c.subscribe(ctx, topics.clone());
+                }
+            }
         }
     }
 
@@ -716,6 +755,7 @@ impl Model for World {
             Timer::ConsumerProcess => "RecordProcessed",
             Timer::ConsumerHeartbeat => "HeartbeatThread",
             Timer::ConsumerResume => "PauseEnds",
+            Timer::ConsumerMetadataRefresh => "MetadataRefresh",
         }
     }
 
@@ -736,6 +776,8 @@ impl Model for World {
             }
             KafkaAction::ConsumerResume(c) => format!("resume consumer {c}"),
             KafkaAction::ConsumerClose(c) => format!("close consumer {c}"),
+            KafkaAction::AddPartitions { topic, partitions } => format!("topic {topic} grows to {partitions} partitions"),
+            KafkaAction::ConsumerSubscribe { consumer, topics } => format!("consumer {consumer} subscribes to {topics:?}"),
         }
     }
 }

@@ -181,6 +181,10 @@ pub enum TimelineEntry {
     ConsumerResume { at_ms: u64, consumer: String },
     /// `close()`: commit (with auto-commit) and leave the group.
     ConsumerClose { at_ms: u64, consumer: String },
+    /// `subscribe()` with a new list of topics.
+    ConsumerSubscribe { at_ms: u64, consumer: String, topics: Vec<String> },
+    /// Grow a topic to `partitions` partitions (Kafka's CreatePartitions; never shrinks).
+    AddPartitions { at_ms: u64, topic: String, partitions: u32 },
 }
 
 fn one() -> u32 {
@@ -208,7 +212,9 @@ impl TimelineEntry {
             | TimelineEntry::ConsumerRestart { at_ms, .. }
             | TimelineEntry::ConsumerPause { at_ms, .. }
             | TimelineEntry::ConsumerResume { at_ms, .. }
-            | TimelineEntry::ConsumerClose { at_ms, .. } => *at_ms,
+            | TimelineEntry::ConsumerClose { at_ms, .. }
+            | TimelineEntry::ConsumerSubscribe { at_ms, .. }
+            | TimelineEntry::AddPartitions { at_ms, .. } => *at_ms,
         }
     }
 }
@@ -530,6 +536,25 @@ impl Scenario {
             }
             TimelineEntry::ConsumerResume { consumer, .. } => Action::Model(KafkaAction::ConsumerResume(self.consumer_at(consumer, p("consumer"))?)),
             TimelineEntry::ConsumerClose { consumer, .. } => Action::Model(KafkaAction::ConsumerClose(self.consumer_at(consumer, p("consumer"))?)),
+            TimelineEntry::ConsumerSubscribe { consumer, topics, .. } => {
+                let consumer = self.consumer_at(consumer, p("consumer"))?;
+                if topics.is_empty() {
+                    return Err(semantic(p("topics"), "subscribe to at least one topic"));
+                }
+                let mut ids = Vec::new();
+                for (j, t) in topics.iter().enumerate() {
+                    ids.push(self.topic_index(t).ok_or_else(|| semantic(format!("{path}.topics[{j}]"), format!("unknown topic \"{t}\"")))?);
+                }
+                Action::Model(KafkaAction::ConsumerSubscribe { consumer, topics: ids })
+            }
+            TimelineEntry::AddPartitions { topic, partitions, .. } => {
+                let t = self.topic_index(topic).ok_or_else(|| semantic(p("topic"), format!("unknown topic \"{topic}\"")))?;
+                let now = self.topics[t as usize].partitions;
+                if *partitions <= now || *partitions > MAX_PARTITIONS_TOTAL {
+                    return Err(semantic(p("partitions"), format!("must be more than the topic's {now} partitions (Kafka never shrinks a topic)")));
+                }
+                Action::Model(KafkaAction::AddPartitions { topic: t, partitions: *partitions })
+            }
         })
     }
 
