@@ -230,3 +230,32 @@ fn idle_member_is_a_notice_not_a_failure() {
     assert_eq!(a.len(), 1);
     assert!(a[0].kind.is_notice());
 }
+
+#[test]
+fn a_partition_count_change_triggers_a_rebalance_that_uses_the_new_partition() {
+    let (_, ns) = notes(load("add-partitions-for-idle-consumer"));
+    let g = generations(&ns);
+    assert_eq!(g.first().unwrap().1.iter().filter(|(_, n)| *n == 0).count(), 1, "one idle member at first");
+    let last = g.last().unwrap();
+    assert!(last.1.iter().all(|(_, n)| *n == 1), "after the topic grew, every member has one: {last:?}");
+    assert!(ns.iter().any(|(t, n)| *t >= 10_000 && matches!(n, Note::RejoinRequested { reason, .. } if reason.contains("partition count"))));
+    // The new partition is really consumed.
+    assert!(ns.iter().any(|(_, n)| matches!(n, Note::RecordProcessed { tp, .. } if tp.partition == 3)));
+}
+
+#[test]
+fn a_subscription_change_triggers_a_rebalance() {
+    let text = json!({
+        "id": "sub", "title": {"en": "t"}, "duration_ms": 20000,
+        "cluster": {"brokers": 3},
+        "topics": [{"name": "orders", "partitions": 2, "replication_factor": 3}, {"name": "refunds", "partitions": 2, "replication_factor": 3}],
+        "consumers": [consumer("c1", json!({})), consumer("c2", json!({}))],
+        "timeline": [{"at_ms": 8000, "action": "consumer_subscribe", "consumer": "c2", "topics": ["orders", "refunds"]}]
+    });
+    let (_, ns) = notes(Scenario::from_json(&text.to_string()).unwrap());
+    assert!(ns.iter().any(|(_, n)| matches!(n, Note::RejoinRequested { consumer: 1, reason: "subscription changed" })));
+    let last = generations(&ns).last().unwrap().clone();
+    assert!(last.0 >= 2);
+    let total: usize = last.1.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 4, "c2 now also owns refunds' two partitions: {last:?}");
+}
