@@ -68,7 +68,8 @@ pub struct Consumer {
     bootstrap: Vec<BrokerId>,
     bootstrap_next: usize,
     pub coordinator: Option<BrokerId>,
-    find_in_flight: Option<u64>,
+    /// FindCoordinator in flight: correlation and the broker asked.
+    find_in_flight: Option<(u64, BrokerId)>,
     pub member_id: Rc<str>,
     pub generation: i32,
     pub join_state: JoinState,
@@ -85,7 +86,7 @@ pub struct Consumer {
     buffer: VecDeque<(Tp, u64, RecordId)>,
     fetches: BTreeMap<u64, BrokerId>,
     metadata: BTreeMap<Tp, PartitionState>,
-    metadata_in_flight: Option<u64>,
+    metadata_in_flight: Option<(u64, BrokerId)>,
     app: App,
     pub last_poll: u64,
     auto_commit_deadline: u64,
@@ -102,6 +103,9 @@ pub struct Consumer {
     pub processed: u64,
     /// Partition counts of the subscribed topics when this member last joined.
     joined_counts: BTreeMap<u32, u32>,
+    /// Brokers that refused a connection: (no new attempt before, current backoff), as
+    /// `reconnect.backoff.ms` doubling up to `reconnect.backoff.max.ms`.
+    reconnect: BTreeMap<BrokerId, (u64, u64)>,
 }
 
 impl Consumer {
@@ -148,6 +152,7 @@ impl Consumer {
             next_correlation: 0,
             processed: 0,
             joined_counts: BTreeMap::new(),
+            reconnect: BTreeMap::new(),
         }
     }
 
@@ -162,8 +167,8 @@ impl Consumer {
 
     /// Whether request `c` still waits for an answer.
     pub fn has_in_flight(&self, c: u64) -> bool {
-        self.find_in_flight == Some(c)
-            || self.metadata_in_flight == Some(c)
+        self.find_in_flight.is_some_and(|(x, _)| x == c)
+            || self.metadata_in_flight.is_some_and(|(x, _)| x == c)
             || self.offset_fetch_in_flight == Some(c)
             || self.list_offsets_in_flight.contains_key(&c)
             || self.fetches.contains_key(&c)
@@ -199,6 +204,12 @@ impl Consumer {
         }
     }
 
+    /// Whether a poll timer firing at `now` is the one the consumer waits for (a frozen
+    /// consumer holds every timer, so they all count then).
+    pub fn poll_due(&self, now: u64) -> bool {
+        self.poll_armed_at == Some(now) || self.frozen_until.is_some_and(|t| t > now)
+    }
+
     fn schedule_poll(&mut self, ctx: &mut Ctx<World>, delay: u64) {
         let at = ctx.now + delay;
         if self.poll_armed_at.is_none_or(|t| t > at) {
@@ -212,10 +223,22 @@ impl Consumer {
         ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
     }
 
-    fn any_broker(&mut self) -> BrokerId {
+    /// The next bootstrap broker, skipping those in reconnect backoff when others are not.
+    fn any_broker(&mut self, now: u64) -> BrokerId {
+        for _ in 0..self.bootstrap.len() {
+            let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
+            self.bootstrap_next += 1;
+            if self.usable(b, now) {
+                return b;
+            }
+        }
         let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
         self.bootstrap_next += 1;
         b
+    }
+
+    fn usable(&self, broker: BrokerId, now: u64) -> bool {
+        self.reconnect.get(&broker).is_none_or(|(until, _)| *until <= now)
     }
 
     // ----- GC pause: hold everything -----------------------------------------------------
@@ -342,6 +365,10 @@ impl Consumer {
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
             return;
         };
+        if !self.usable(coordinator, ctx.now) {
+            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            return;
+        }
         if self.join_state == JoinState::NotMember || (self.needs_rejoin && self.join_state == JoinState::Member) {
             self.join(ctx, env, coordinator);
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
@@ -450,9 +477,9 @@ impl Consumer {
         if self.find_in_flight.is_some() {
             return;
         }
-        let broker = self.any_broker();
+        let broker = self.any_broker(ctx.now);
         let correlation = self.next();
-        self.find_in_flight = Some(correlation);
+        self.find_in_flight = Some((correlation, broker));
         self.send_to(ctx, broker, Msg::FindCoordinator { correlation, group: self.group.clone() }, correlation);
     }
 
@@ -564,13 +591,17 @@ impl Consumer {
 
     // ----- responses ---------------------------------------------------------------------------
 
-    pub fn on_message(&mut self, ctx: &mut Ctx<World>, env: &Env, msg: Msg) {
+    pub fn on_message(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, msg: Msg) {
         if !self.is_running() {
             return;
         }
+        // An answer from a broker: the connection works again.
+        if from.0 < env.spec.broker_count {
+            self.reconnect.remove(&BrokerId(from.0 + 1));
+        }
         match msg {
             Msg::FindCoordinatorResponse { correlation, error, coordinator } => {
-                if self.find_in_flight != Some(correlation) {
+                if self.find_in_flight.map(|(c, _)| c) != Some(correlation) {
                     return;
                 }
                 self.find_in_flight = None;
@@ -725,7 +756,7 @@ impl Consumer {
                 }
             }
             Msg::MetadataResponse { correlation, partitions, .. } => {
-                if self.metadata_in_flight != Some(correlation) {
+                if self.metadata_in_flight.map(|(c, _)| c) != Some(correlation) {
                     return;
                 }
                 self.metadata_in_flight = None;
@@ -869,9 +900,9 @@ impl Consumer {
         if self.metadata_in_flight.is_some() {
             return;
         }
-        let broker = self.any_broker();
+        let broker = self.any_broker(ctx.now);
         let correlation = self.next();
-        self.metadata_in_flight = Some(correlation);
+        self.metadata_in_flight = Some((correlation, broker));
         self.send_to(ctx, broker, Msg::Metadata { correlation }, correlation);
     }
 
@@ -886,7 +917,7 @@ impl Consumer {
             let Some(pos) = self.fetch_positions.get(tp) else { continue };
             match self.metadata.get(tp).and_then(|s| s.leader.map(|l| (l, s.leader_epoch))) {
                 Some((leader, epoch)) => {
-                    if self.fetches.values().any(|b| *b == leader) {
+                    if self.fetches.values().any(|b| *b == leader) || !self.usable(leader, ctx.now) {
                         continue;
                     }
                     per_leader.entry(leader).or_default().push(FetchPartition {
@@ -950,9 +981,9 @@ impl Consumer {
     }
 
     fn on_request_failed(&mut self, ctx: &mut Ctx<World>, c: u64) {
-        if self.find_in_flight == Some(c) {
+        if self.find_in_flight.is_some_and(|(x, _)| x == c) {
             self.find_in_flight = None;
-        } else if self.metadata_in_flight == Some(c) {
+        } else if self.metadata_in_flight.is_some_and(|(x, _)| x == c) {
             self.metadata_in_flight = None;
         } else if self.fetches.remove(&c).is_some() {
             self.request_metadata(ctx);
@@ -977,11 +1008,23 @@ impl Consumer {
         }
     }
 
-    /// The connection to a broker closed (its process crashed).
+    /// The connection to a broker closed (its process crashed) or was refused: every
+    /// request in flight to it fails now.
     pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        let backoff = self.reconnect.get(&broker).map(|(_, b)| (b * 2).min(super::producer::RECONNECT_BACKOFF_MAX_MS)).unwrap_or(super::producer::RECONNECT_BACKOFF_MS);
+        self.reconnect.insert(broker, (ctx.now + backoff, backoff));
         let dead: Vec<u64> = self.fetches.iter().filter(|(_, b)| **b == broker).map(|(c, _)| *c).collect();
         for c in dead {
             self.fetches.remove(&c);
+        }
+        if self.find_in_flight.is_some_and(|(_, b)| b == broker) {
+            self.find_in_flight = None;
+            if self.app == App::Polling {
+                self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            }
+        }
+        if self.metadata_in_flight.is_some_and(|(_, b)| b == broker) {
+            self.metadata_in_flight = None;
         }
         if self.coordinator == Some(broker) {
             self.coordinator_lost(ctx);

@@ -7,7 +7,7 @@
 //! like any data; a broker that becomes leader of such a partition rebuilds its groups
 //! from its own log. So coordinator failover keeps exactly what was replicated.
 //!
-//! Simplifications: member ids are `<client>-<n>` instead of `<client>-<UUID>`; static
+//! Simplifications: member ids are `<client>-<8 hex digits>` (seeded) instead of `<client>-<UUID>`; static
 //! membership (`group.instance.id`) is accepted and ordered as Kafka does, but a static
 //! member's rejoin is handled like a dynamic one.
 use std::collections::BTreeMap;
@@ -123,7 +123,6 @@ pub struct PendingCommit {
 #[derive(Clone, Debug, Default)]
 pub struct Coordinator {
     pub groups: BTreeMap<Rc<str>, Group>,
-    next_member: u64,
 }
 
 /// `__consumer_offsets` partition of a group: `Utils.abs(groupId.hashCode()) % partitions`.
@@ -246,8 +245,9 @@ impl Broker {
         if session_timeout_ms < cfg.group_min_session_timeout_ms || session_timeout_ms > cfg.group_max_session_timeout_ms {
             return ctx.send(node, from, join_error(correlation, ErrorCode::InvalidSessionTimeout, &member_id));
         }
-        self.coordinator.next_member += 1;
-        let fresh_id: Rc<str> = Rc::from(format!("{}-{}", client_name(env, from), self.coordinator.next_member));
+        // Kafka appends a random UUID; a seeded draw keeps ids unique across coordinators
+        // (a coordinator that takes over must never hand out an id a zombie still uses).
+        let fresh_id: Rc<str> = Rc::from(format!("{}-{:08x}", client_name(env, from), ctx.prng.next_u64() as u32));
         let group = match self.group_mut(env, &group_id) {
             Ok(g) => g,
             Err(e) => return ctx.send(node, from, join_error(correlation, e, &member_id)),

@@ -370,8 +370,8 @@ impl World {
         let (spec, controller) = self.env_parts();
         let env = Env { spec: &spec, broker: &spec.broker, controller };
         let held = self.consumers[c].resume(ctx, &env);
-        for (_, msg) in held {
-            self.consumers[c].on_message(ctx, &env, msg);
+        for (from, msg) in held {
+            self.consumers[c].on_message(ctx, &env, from, msg);
         }
     }
 
@@ -476,7 +476,7 @@ impl World {
             }
             let (spec, controller) = self.env_parts();
             let env = Env { spec: &spec, broker: &spec.broker, controller };
-            self.consumers[c].on_message(ctx, &env, msg);
+            self.consumers[c].on_message(ctx, &env, from, msg);
             return;
         }
         match (self.client(to), msg) {
@@ -728,6 +728,11 @@ impl Model for World {
                 Client::Consumer(x) => self.consumers[x].has_in_flight(*c),
             },
             (Some(i), Timer::GroupTick) => self.brokers[i].group_tick_live(now),
+            // Only the earliest pending poll() counts; later ones were superseded.
+            (None, Timer::ConsumerPoll) => match self.client(node) {
+                Client::Consumer(x) => self.consumers[x].poll_due(now),
+                _ => true,
+            },
             _ => true,
         }
     }
