@@ -181,7 +181,7 @@ impl KafkaChecker {
             return;
         }
         t.lost = true;
-        let detail = format!("record #{} acknowledged at {} offset {offset} is gone: {why}", r.0, world.spec.tp_name(tp));
+        let detail = format!("record #{} ({} offset {offset}) is gone: {why}", r.0, world.spec.tp_name(tp));
         self.report(at, AnomalyKind::LostWrite, tp, vec![r], detail);
     }
 
@@ -193,7 +193,7 @@ impl KafkaChecker {
             // Someone else's acknowledged record was at this offset: it is overwritten.
             if let Some(acked) = self.acked_record_at(tp, o) {
                 if acked != id {
-                    let why = format!("broker {} wrote record #{} at that offset", broker.0, id.0);
+                    let why = format!("it was acknowledged, then broker {} wrote record #{} at that offset", broker.0, id.0);
                     self.mark_lost(at, world, acked, tp, o, &why);
                 }
             }
@@ -203,6 +203,8 @@ impl KafkaChecker {
                 if p != o && replica.log.get(p).is_some_and(|x| x.id == id) {
                     let detail = format!("record #{} is at offsets {p} and {o} of {}", id.0, world.spec.tp_name(tp));
                     self.report(at, AnomalyKind::Duplicate, tp, vec![id], detail);
+                    // A second copy is a duplicate, not a reordering of the send.
+                    continue;
                 }
             }
             let producer = world.records.get(id.0 as usize).map(|i| i.producer).unwrap_or(0);
@@ -229,12 +231,26 @@ impl KafkaChecker {
     fn on_truncated(&mut self, at: &At, world: &World, tp: Tp, offset: u64, removed: &[RecordId]) {
         for (i, r) in removed.iter().enumerate() {
             let o = offset + i as u64;
-            if self.records.get(r.0 as usize).and_then(|t| t.acked_offset) != Some(o) {
+            let Some(track) = self.records.get(r.0 as usize) else { continue };
+            // acks=0: the producer counted it as delivered the moment it was sent.
+            let counted_delivered = track.acked_offset == Some(o) || (track.sent_without_ack && track.acked_offset.is_none());
+            if !counted_delivered {
                 continue;
             }
-            let held = replicas_of(world, tp).any(|b| world.broker(b).replicas.get(&tp).and_then(|x| x.log.get(o)).is_some_and(|x| x.id == *r));
+            // An acknowledged record is looked for at its offset; an acks=0 one anywhere.
+            let held = replicas_of(world, tp).any(|b| {
+                world.broker(b).replicas.get(&tp).is_some_and(|x| match track.acked_offset {
+                    Some(_) => x.log.get(o).is_some_and(|rec| rec.id == *r),
+                    None => x.log.records().any(|rec| rec.id == *r),
+                })
+            });
             if !held {
-                self.mark_lost(at, world, *r, tp, o, "the last replica that had it truncated it");
+                let why = if track.sent_without_ack {
+                    "it was sent with acks=0 (so counted as delivered), and the last replica that had it truncated it"
+                } else {
+                    "it was acknowledged, and the last replica that had it truncated it"
+                };
+                self.mark_lost(at, world, *r, tp, o, why);
             }
         }
     }
@@ -298,7 +314,7 @@ impl KafkaChecker {
                             .filter(|r| r.is_leader)
                             .all(|r| r.log.get(*offset).is_none_or(|x| x.id == *record));
                         if !leader_has {
-                            self.mark_lost(at, world, *record, *tp, *offset, "the current leader has another record there");
+                            self.mark_lost(at, world, *record, *tp, *offset, "it was acknowledged, but the current leader has another record there");
                         }
                     }
                 }

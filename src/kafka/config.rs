@@ -153,6 +153,13 @@ pub struct ProducerConfig {
     /// Most records in one batch (Kafka's `batch.size` counts bytes; records here have no size).
     #[serde(rename = "sim.batch.max.records")]
     pub batch_max_records: u32,
+    /// Unset: Kafka's built-in partitioner (murmur2 of the key; sticky for records
+    /// without a key). "round-robin": `RoundRobinPartitioner` (keys ignored).
+    #[serde(rename = "partitioner.class", skip_serializing_if = "Option::is_none")]
+    pub partitioner_class: Option<String>,
+    /// Ignore keys in the built-in partitioner (every record is sticky-partitioned).
+    #[serde(rename = "partitioner.ignore.keys")]
+    pub partitioner_ignore_keys: bool,
 }
 
 impl Default for ProducerConfig {
@@ -168,6 +175,8 @@ impl Default for ProducerConfig {
             max_in_flight_requests_per_connection: 5,
             enable_idempotence: None,
             batch_max_records: 100,
+            partitioner_class: None,
+            partitioner_ignore_keys: false,
         }
     }
 }
@@ -202,6 +211,11 @@ impl ProducerConfig {
         }
         if self.batch_max_records == 0 {
             return Err("sim.batch.max.records must be at least 1".into());
+        }
+        if let Some(c) = &self.partitioner_class {
+            if !matches!(c.as_str(), "round-robin" | "org.apache.kafka.clients.producer.RoundRobinPartitioner") {
+                return Err(format!("partitioner.class \"{c}\" is not simulated (leave it unset for Kafka's default, or \"round-robin\")"));
+            }
         }
         Ok(())
     }

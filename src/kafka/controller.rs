@@ -291,6 +291,14 @@ impl Controller {
         self.broadcast(ctx, me, vec![st], Some(broker), false);
     }
 
+    /// Send a broker the whole metadata again (after its connection broke).
+    pub fn resync(&self, ctx: &mut Ctx<World>, me: BrokerId, broker: BrokerId) {
+        if self.brokers.get(&broker).is_some_and(|r| !r.fenced) {
+            let all: Vec<PartitionState> = self.partitions.values().cloned().collect();
+            ctx.send(broker_node(me), broker_node(broker), Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() });
+        }
+    }
+
     /// CreatePartitions: new partitions of a topic, led by their first unfenced replica.
     /// Returns false when no controller can act now.
     pub fn create_partitions(&mut self, ctx: &mut Ctx<World>, tp_replicas: Vec<(Tp, Vec<BrokerId>)>) -> bool {

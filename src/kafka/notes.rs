@@ -9,8 +9,9 @@ use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "note")]
 pub enum Note {
-    /// A producer accepted a record from the application.
-    RecordSent { record: RecordId, producer: u32, tp: Tp },
+    /// A producer accepted a record from the application; `rule` says which partitioner
+    /// rule placed it ("explicit", "key (murmur2)", "sticky", "round-robin").
+    RecordSent { record: RecordId, producer: u32, tp: Tp, rule: &'static str },
     /// The producer got an acknowledgement: the record is at `offset` (acks=1/all).
     RecordAcked { record: RecordId, tp: Tp, offset: u64 },
     /// acks=0: the record left the producer; nothing will ever confirm it.

@@ -70,6 +70,10 @@ pub struct Producer {
     /// Per broker: no new connection attempt before this time, and the current backoff.
     reconnect_at: BTreeMap<BrokerId, u64>,
     reconnect_backoff: BTreeMap<BrokerId, u64>,
+    /// Per topic: the sticky partition for records without a key, and how many went to it.
+    sticky: BTreeMap<u32, (u32, u64)>,
+    /// Per topic: the next partition of `partitioner.class=round-robin`.
+    round_robin: BTreeMap<u32, u32>,
     pub acked: u64,
     pub failed: u64,
 }
@@ -97,6 +101,8 @@ impl Producer {
             linger_armed: false,
             reconnect_at: BTreeMap::new(),
             reconnect_backoff: BTreeMap::new(),
+            sticky: BTreeMap::new(),
+            round_robin: BTreeMap::new(),
             acked: 0,
             failed: 0,
         }
@@ -125,13 +131,55 @@ impl Producer {
         self.in_flight.len()
     }
 
+    /// Which partition a record goes to, and by which rule (`KafkaProducer.partition` and
+    /// `BuiltInPartitioner`): an explicit partition; else murmur2 of the key; else the
+    /// sticky partition, which moves to a random partition once `batch.size` worth of
+    /// records went to it (KIP-794; records counted, not bytes; not weighted by queue
+    /// sizes). `partitioner.class=round-robin` cycles through the partitions.
+    pub fn partition_for(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32, key: Option<&str>, explicit: Option<u32>) -> (u32, &'static str) {
+        if let Some(p) = explicit {
+            return (p, "explicit");
+        }
+        if self.config.partitioner_class.is_some() {
+            let rr = self.round_robin.entry(topic).or_insert(0);
+            let p = *rr % partitions;
+            *rr += 1;
+            return (p, "round-robin");
+        }
+        if let (Some(k), false) = (key, self.config.partitioner_ignore_keys) {
+            return (super::partitioner::partition_for_key(k.as_bytes(), partitions), "key (murmur2)");
+        }
+        let limit = u64::from(self.config.batch_max_records);
+        let sticky = self.sticky.get(&topic).copied();
+        let p = match sticky {
+            Some((p, n)) if n < limit && p < partitions => {
+                self.sticky.insert(topic, (p, n + 1));
+                p
+            }
+            _ => {
+                // A new sticky partition, uniformly among those with a known leader (all,
+                // if none is known yet).
+                let with_leader: Vec<u32> =
+                    (0..partitions).filter(|p| self.metadata.get(&Tp { topic, partition: *p }).is_some_and(|s| s.leader.is_some())).collect();
+                let p = if with_leader.is_empty() {
+                    ctx.prng.below(u64::from(partitions)) as u32
+                } else {
+                    with_leader[ctx.prng.below(with_leader.len() as u64) as usize]
+                };
+                self.sticky.insert(topic, (p, 1));
+                p
+            }
+        };
+        (p, "sticky")
+    }
+
     /// The application calls `send()`: the record joins its partition's queue. It leaves
     /// when the batch is full or `linger.ms` has passed since the batch started.
-    pub fn send(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp) {
+    pub fn send(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp, rule: &'static str) {
         let q = self.queued.entry(tp).or_default();
         q.push_back((record, ctx.now));
         let full = q.len() >= self.config.batch_max_records as usize;
-        ctx.note(Note::RecordSent { record, producer: self.index, tp });
+        ctx.note(Note::RecordSent { record, producer: self.index, tp, rule });
         if full || self.config.linger_ms == 0 {
             self.pump(ctx);
         } else if !self.linger_armed {
@@ -350,7 +398,13 @@ impl Producer {
 
     fn fail_or_retry(&mut self, ctx: &mut Ctx<World>, batch: Batch, error: ErrorCode) {
         let expired = ctx.now.saturating_sub(batch.created_at) >= self.config.delivery_timeout_ms;
-        let retry = error.is_retriable() && batch.attempts <= self.config.retries && !expired;
+        // An idempotent producer's OUT_OF_ORDER_SEQUENCE_NUMBER is retriable while an
+        // earlier batch of the partition is unresolved: it will be re-sent first, in
+        // sequence order (TransactionManager.canRetry).
+        let earlier_unresolved = self.in_flight.values().flat_map(|r| &r.batches).chain(self.retries.get(&batch.tp).into_iter().flatten())
+            .any(|b| b.tp == batch.tp && b.base_sequence < batch.base_sequence);
+        let retriable = error.is_retriable() || (error == ErrorCode::OutOfOrderSequenceNumber && earlier_unresolved);
+        let retry = retriable && batch.attempts <= self.config.retries && !expired;
         ctx.note(Note::ProduceError { producer: self.index, tp: batch.tp, error, retrying: retry });
         if retry {
             // Retries go back in sequence order, ahead of anything new.
@@ -367,6 +421,12 @@ impl Producer {
                 ctx.note(Note::RecordFailed { record: *r, tp: batch.tp, error });
             }
             self.failed += batch.records.len() as u64;
+            if error == ErrorCode::OutOfOrderSequenceNumber && self.config.idempotent() {
+                // KIP-360: the idempotent producer starts over with a new producer id and
+                // epoch, so the records after this one can still be written.
+                self.producer_id = -1;
+                self.next_sequence.clear();
+            }
         }
     }
 

@@ -210,8 +210,6 @@ pub struct World {
     pub consumers: Vec<Consumer>,
     /// Every record ever produced, by id.
     pub records: ChunkedVec<RecordInfo>,
-    /// Per producer: the next partition for records without a key.
-    round_robin: Vec<u32>,
 }
 
 impl World {
@@ -278,8 +276,7 @@ impl World {
                 Consumer::new(i as u32, spec.consumer_node(i as u32), c.name.clone(), Rc::from(c.group.as_str()), c.topics.clone(), c.config.clone(), broker_ids.clone())
             })
             .collect();
-        let round_robin = vec![0; spec.producers.len()];
-        World { spec: Rc::new(spec), brokers, controller, producers, readers, consumers, records: ChunkedVec::new(), round_robin }
+        World { spec: Rc::new(spec), brokers, controller, producers, readers, consumers, records: ChunkedVec::new() }
     }
 
     pub fn broker(&self, b: BrokerId) -> &Broker {
@@ -303,20 +300,12 @@ impl World {
         let partitions = self.spec.topics[topic as usize].partitions;
         let key: Option<Rc<str>> = key.map(Rc::from);
         for _ in 0..count {
-            let p = match (partition, &key) {
-                (Some(p), _) => p,
-                (None, Some(k)) => super::partitioner::partition_for_key(k.as_bytes(), partitions),
-                (None, None) => {
-                    let rr = &mut self.round_robin[producer as usize];
-                    let p = *rr % partitions;
-                    *rr += 1;
-                    p
-                }
-            };
-            let tp = Tp { topic, partition: p };
+            let p = &mut self.producers[producer as usize];
+            let (partition, rule) = p.partition_for(ctx, topic, partitions, key.as_deref(), partition);
+            let tp = Tp { topic, partition };
             let id = RecordId(self.records.len() as u64);
             self.records.push(RecordInfo { producer, key: key.clone(), tp });
-            self.producers[producer as usize].send(ctx, id, tp);
+            p.send(ctx, id, tp, rule);
         }
     }
 
@@ -643,6 +632,36 @@ impl Model for World {
                 Client::Reader(r) => self.readers[r].on_connection_refused(ctx, target),
                 Client::Consumer(c) => self.consumers[c].on_connection_closed(ctx, target),
             },
+        }
+    }
+
+    fn on_connection_lost(&mut self, ctx: &mut Ctx<Self>, a: NodeId, b: NodeId) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        for (x, y) in [(a, b), (b, a)] {
+            let (Some(i), peer) = (self.broker_index(x), y) else { continue };
+            let broker = BrokerId(i as u32 + 1);
+            match self.broker_index(peer) {
+                Some(j) => {
+                    // Between brokers: the follower's fetch fails (it backs off and retries);
+                    // the active controller re-sends the metadata the other may have missed
+                    // (KRaft brokers would re-fetch the metadata log).
+                    let other = BrokerId(j as u32 + 1);
+                    self.brokers[j].on_fetch_refused(ctx, &env, broker);
+                    if self.controller.active == Some(broker) && self.controller.is_active(ctx, broker) {
+                        self.controller.resync(ctx, broker, other);
+                    }
+                }
+                None => match self.client(peer) {
+                    Client::Producer(p) => self.producers[p].on_connection_closed(ctx, broker),
+                    Client::Reader(r) => self.readers[r].on_connection_closed(ctx, broker),
+                    Client::Consumer(c) => {
+                        if self.consumers[c].is_running() {
+                            self.consumers[c].on_connection_closed(ctx, broker)
+                        }
+                    }
+                },
+            }
         }
     }
 

@@ -33,6 +33,10 @@ pub trait Model: Clone {
     /// A message was dropped because its receiver was down. A process that crashed leaves
     /// its host up, which refuses connections: a model may tell the sender at once.
     fn on_undeliverable(&mut self, _ctx: &mut Ctx<Self>, _from: NodeId, _to: NodeId, _msg: Self::Msg) {}
+    /// A message between `a` and `b` was lost. Kafka talks over TCP, where a lost message
+    /// means a broken connection: the kernel also loses everything else in flight between
+    /// the two, then tells the model so both ends can react (fail requests, reconnect).
+    fn on_connection_lost(&mut self, _ctx: &mut Ctx<Self>, _a: NodeId, _b: NodeId) {}
     /// Whether a timer still matters when it comes due. A timeout whose request was
     /// answered long ago is skipped without a step, like a timer of a crashed process.
     fn timer_is_live(&self, _node: NodeId, _timer: &Self::Timer, _now: Time) -> bool {

@@ -71,9 +71,13 @@ pub enum NetFault {
     Slow(NodeId, u64),
     /// Change the drop probability for every link.
     SetDrop(Ratio),
+    /// Lose the next `count` messages from `from` to `to` (of message kind `kind`, if
+    /// given): a targeted fault, e.g. "the next ProduceResponse never arrives".
+    DropNext { from: NodeId, to: NodeId, kind: Option<String>, count: u32 },
 }
 
-/// What happens to a message at delivery time.
+/// What happens to a message at delivery time. A lost message breaks its connection: the
+/// simulation then loses everything else in flight between the same two nodes too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Fate {
     Deliver,
@@ -90,6 +94,8 @@ pub struct Network {
     last_arrival: BTreeMap<(NodeId, NodeId), Time>,
     /// Every node the network knows about, for `Isolate`.
     nodes: u32,
+    /// Pending targeted drops: (from, to, kind, how many more).
+    drop_next: Vec<(NodeId, NodeId, Option<String>, u32)>,
 }
 
 impl Network {
@@ -114,9 +120,16 @@ impl Network {
     }
 
     /// Schedule a message: when it arrives and whether it is lost on the way.
-    pub fn route(&mut self, from: NodeId, to: NodeId, now: Time, prng: &mut Prng) -> (Time, Fate) {
+    pub fn route(&mut self, from: NodeId, to: NodeId, kind: &str, now: Time, prng: &mut Prng) -> (Time, Fate) {
         let jitter = if self.config.jitter_ms > 0 { prng.between(0, self.config.jitter_ms) } else { 0 };
-        let fate = if prng.chance(self.config.drop) { Fate::Lost } else { Fate::Deliver };
+        let mut fate = if prng.chance(self.config.drop) { Fate::Lost } else { Fate::Deliver };
+        if let Some(rule) =
+            self.drop_next.iter_mut().find(|(f, t, k, n)| *f == from && *t == to && *n > 0 && k.as_deref().is_none_or(|k| k == kind))
+        {
+            rule.3 -= 1;
+            fate = Fate::Lost;
+        }
+        self.drop_next.retain(|r| r.3 > 0);
         let mut at = now + self.config.latency_ms + jitter + self.slowness(from) + self.slowness(to);
         if from == to {
             at = now;
@@ -171,6 +184,7 @@ impl Network {
                 }
             }
             NetFault::SetDrop(r) => self.config.drop = *r,
+            NetFault::DropNext { from, to, kind, count } => self.drop_next.push((*from, *to, kind.clone(), *count)),
         }
     }
 }
@@ -185,7 +199,7 @@ mod tests {
         let mut prng = Prng::new(9);
         let mut last = 0;
         for now in 0..200 {
-            let (at, _) = net.route(NodeId(0), NodeId(1), now, &mut prng);
+            let (at, _) = net.route(NodeId(0), NodeId(1), "M", now, &mut prng);
             assert!(at >= last && at >= now + 5);
             last = at;
         }
@@ -203,11 +217,21 @@ mod tests {
     }
 
     #[test]
+    fn drop_next_loses_exactly_the_targeted_messages() {
+        let mut net = Network::new(NetworkConfig::default(), 2);
+        let mut prng = Prng::new(3);
+        net.apply(&NetFault::DropNext { from: NodeId(1), to: NodeId(0), kind: Some("Ack".into()), count: 2 });
+        let fates: Vec<Fate> = ["Data", "Ack", "Ack", "Ack"].iter().map(|k| net.route(NodeId(1), NodeId(0), k, 0, &mut prng).1).collect();
+        assert_eq!(fates, vec![Fate::Deliver, Fate::Lost, Fate::Lost, Fate::Deliver]);
+        assert_eq!(net.route(NodeId(0), NodeId(1), "Ack", 0, &mut prng).1, Fate::Deliver, "other direction untouched");
+    }
+
+    #[test]
     fn slow_node_adds_latency_both_ways() {
         let mut net = Network::new(NetworkConfig { latency_ms: 2, jitter_ms: 0, drop: Ratio::ZERO }, 2);
         let mut prng = Prng::new(1);
         net.apply(&NetFault::Slow(NodeId(1), 100));
-        assert_eq!(net.route(NodeId(0), NodeId(1), 10, &mut prng).0, 112);
-        assert_eq!(net.route(NodeId(1), NodeId(0), 10, &mut prng).0, 112);
+        assert_eq!(net.route(NodeId(0), NodeId(1), "M", 10, &mut prng).0, 112);
+        assert_eq!(net.route(NodeId(1), NodeId(0), "M", 10, &mut prng).0, 112);
     }
 }

@@ -27,6 +27,8 @@ pub struct InFlight<T> {
     pub sent_at: Time,
     pub deliver_at: Time,
     pub lost: bool,
+    /// Lost because another message on its connection was: the break was already reported.
+    pub collateral: bool,
     pub msg: T,
 }
 
@@ -210,7 +212,9 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     fn deliver(&mut self, id: MsgId, notes: &mut Vec<M::Note>) -> StepKind {
         let m = self.in_flight.remove(&id).expect("delivered message is in flight");
         let kind = m.msg.kind();
-        let reason = if m.lost {
+        let reason = if m.collateral {
+            Some(DropReason::ConnectionBroken)
+        } else if m.lost {
             Some(DropReason::Lost)
         } else if self.network.is_cut(m.from, m.to) {
             Some(DropReason::LinkCut)
@@ -220,6 +224,18 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             None
         };
         self.digest.add(&m.msg);
+        if reason == Some(DropReason::Lost) {
+            // The connection broke: nothing else in flight between the two arrives either.
+            let (a, b) = (m.from, m.to);
+            for other in self.in_flight.values_mut() {
+                if (other.from == a && other.to == b) || (other.from == b && other.to == a) {
+                    other.collateral = true;
+                }
+            }
+            if self.up[a.0 as usize] && self.up[b.0 as usize] {
+                self.with_ctx(notes, |model, ctx| model.on_connection_lost(ctx, a, b));
+            }
+        }
         match reason {
             Some(reason) => {
                 if reason == DropReason::ReceiverDown && self.up[m.from.0 as usize] {
@@ -273,12 +289,12 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             if !self.up[from.0 as usize] {
                 continue;
             }
-            let (deliver_at, fate) = self.network.route(from, to, self.now, &mut self.prng);
+            let (deliver_at, fate) = self.network.route(from, to, msg.kind(), self.now, &mut self.prng);
             let id = MsgId(self.next_msg);
             self.next_msg += 1;
             self.queue.push(deliver_at, Event::Deliver(id));
             let lost = fate == Fate::Lost;
-            self.in_flight.insert(id, InFlight { id, from, to, sent_at: self.now, deliver_at, lost, msg });
+            self.in_flight.insert(id, InFlight { id, from, to, sent_at: self.now, deliver_at, lost, collateral: false, msg });
         }
         for (node, delay, timer) in timers {
             let incarnation = self.incarnation[node.0 as usize];

@@ -12,6 +12,8 @@ pub enum DropReason {
     LinkCut,
     /// The receiver was down when the message arrived.
     ReceiverDown,
+    /// Another message of the same connection was lost: the connection broke.
+    ConnectionBroken,
 }
 
 impl DropReason {
@@ -20,6 +22,7 @@ impl DropReason {
             DropReason::Lost => "lost",
             DropReason::LinkCut => "link cut",
             DropReason::ReceiverDown => "receiver down",
+            DropReason::ConnectionBroken => "connection broken",
         }
     }
 }

@@ -162,6 +162,17 @@ pub enum TimelineEntry {
     Slow { at_ms: u64, node: String, extra_ms: u64 },
     /// Change the message drop probability of every link.
     Drop { at_ms: u64, probability: Ratio },
+    /// Lose the next `count` messages from `from` to `to`, only of `kind` if given
+    /// (e.g. "ProduceResponse"): a lost response, a lost request.
+    DropNext {
+        at_ms: u64,
+        from: String,
+        to: String,
+        #[serde(default)]
+        kind: Option<String>,
+        #[serde(default = "one")]
+        count: u32,
+    },
     SetAcks { at_ms: u64, producer: String, acks: Acks },
     /// A caption shown from this moment on.
     Narrate { at_ms: u64, text: Text },
@@ -206,6 +217,7 @@ impl TimelineEntry {
             | TimelineEntry::HealAll { at_ms }
             | TimelineEntry::Slow { at_ms, .. }
             | TimelineEntry::Drop { at_ms, .. }
+            | TimelineEntry::DropNext { at_ms, .. }
             | TimelineEntry::SetAcks { at_ms, .. }
             | TimelineEntry::Narrate { at_ms, .. }
             | TimelineEntry::ConsumerCrash { at_ms, .. }
@@ -249,6 +261,16 @@ impl std::error::Error for ScenarioError {}
 fn semantic(path: impl Into<String>, message: impl Into<String>) -> ScenarioError {
     ScenarioError { path: path.into(), line: None, column: None, message: message.into() }
 }
+
+/// Message kinds a `drop_next` may name (`MessageInfo::kind` of the Kafka model).
+pub const KNOWN_MESSAGE_KINDS: &[&str] = &[
+    "Produce", "ProduceResponse", "Fetch", "FetchResponse", "Metadata", "MetadataResponse", "InitProducerId",
+    "InitProducerIdResponse", "BrokerRegistration", "BrokerRegistrationResponse", "BrokerHeartbeat",
+    "BrokerHeartbeatResponse", "AlterPartition", "AlterPartitionResponse", "LeaderAndIsr", "FindCoordinator",
+    "FindCoordinatorResponse", "JoinGroup", "JoinGroupResponse", "SyncGroup", "SyncGroupResponse", "Heartbeat",
+    "HeartbeatResponse", "LeaveGroup", "LeaveGroupResponse", "OffsetCommit", "OffsetCommitResponse", "OffsetFetch",
+    "OffsetFetchResponse", "ListOffsets", "ListOffsetsResponse",
+];
 
 /// Limits that keep a run bounded (and a browser tab alive).
 pub const MAX_BROKERS: u32 = 64;
@@ -523,6 +545,17 @@ impl Scenario {
                     return Err(semantic(p("probability.denominator"), "must not be 0"));
                 }
                 Action::Net(NetFault::SetDrop(*probability))
+            }
+            TimelineEntry::DropNext { from, to, kind, count, .. } => {
+                if *count == 0 {
+                    return Err(semantic(p("count"), "must be at least 1"));
+                }
+                if let Some(k) = kind {
+                    if !KNOWN_MESSAGE_KINDS.contains(&k.as_str()) {
+                        return Err(semantic(p("kind"), format!("unknown message kind \"{k}\" (e.g. Produce, ProduceResponse, Fetch, FetchResponse)")));
+                    }
+                }
+                Action::Net(NetFault::DropNext { from: self.node_at(from, p("from"))?, to: self.node_at(to, p("to"))?, kind: kind.clone(), count: *count })
             }
             TimelineEntry::SetAcks { producer, acks, .. } => {
                 let producer = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;

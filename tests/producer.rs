@@ -1,0 +1,114 @@
+//! The producer's classic failures, each caused and then prevented by the right setting,
+//! and idempotence under random lost responses.
+use highwater::checker::AnomalyKind;
+use highwater::cli::run::run_to_end;
+use highwater::kafka::notes::Note;
+use highwater::kernel::Prng;
+use highwater::scenario::Scenario;
+use highwater::session::Session;
+use serde_json::json;
+
+fn load(name: &str) -> Scenario {
+    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn kinds(s: &Scenario) -> Vec<AnomalyKind> {
+    let sim = run_to_end(s, s.seed, None, None).unwrap();
+    let mut k: Vec<AnomalyKind> = sim.checker.anomalies().map(|a| a.kind).collect();
+    k.sort();
+    k.dedup();
+    k
+}
+
+#[test]
+fn a_lost_response_and_a_retry_duplicate_unless_the_producer_is_idempotent() {
+    assert_eq!(kinds(&load("retry-duplicates")), vec![AnomalyKind::Duplicate]);
+    let fixed = load("retry-duplicates-idempotent");
+    assert!(kinds(&fixed).is_empty());
+    // The broker saw the retry and recognised it.
+    let mut s = Session::new(fixed);
+    s.seek(u64::MAX);
+    let tl = s.timeline();
+    let recognised = (1..=tl.horizon()).flat_map(|i| tl.record(i).unwrap().1.to_vec()).any(|n| matches!(n, Note::DuplicateBatchIgnored { .. }));
+    assert!(recognised);
+}
+
+#[test]
+fn retries_reorder_with_several_in_flight_and_not_with_one_or_idempotence() {
+    assert_eq!(kinds(&load("retry-reordering")), vec![AnomalyKind::NonmonotonicSend]);
+    assert!(kinds(&load("retry-reordering-one-in-flight")).is_empty());
+    assert!(kinds(&load("retry-reordering-idempotent")).is_empty());
+}
+
+#[test]
+fn acks_0_loses_records_the_producer_counted_as_delivered() {
+    assert_eq!(kinds(&load("acks0-leader-failure")), vec![AnomalyKind::LostWrite]);
+}
+
+/// Idempotence removes duplicates and reorderings whatever responses and requests are
+/// lost (property over random loss patterns); without it the same patterns do produce them.
+#[test]
+fn idempotence_holds_under_random_lost_messages() {
+    let mut without = 0;
+    for seed in 0..150 {
+        let mut prng = Prng::new(50_000 + seed);
+        let mut timeline = Vec::new();
+        for i in 0..20u64 {
+            timeline.push(json!({"at_ms": 500 + i * 300, "action": "produce", "producer": "app", "topic": "t", "key": format!("k{}", i % 3), "count": 1 + prng.below(3)}));
+        }
+        for _ in 0..prng.between(1, 4) {
+            let at = prng.between(400, 6_000);
+            let (from, to, kind) = if prng.below(2) == 0 { ("app", "b1", "Produce") } else { ("b1", "app", "ProduceResponse") };
+            timeline.push(json!({"at_ms": at, "action": "drop_next", "from": from, "to": to, "kind": kind, "count": prng.between(1, 2)}));
+        }
+        let make = |idempotent: bool| {
+            let text = json!({
+                "id": "idem", "title": {"en": "t"}, "seed": seed, "duration_ms": 40000,
+                "cluster": {"brokers": 3},
+                "topics": [{"name": "t", "partitions": 1, "replication_factor": 3}],
+                "producers": [{"name": "app", "config": {"enable.idempotence": idempotent, "request.timeout.ms": 2000}}],
+                "timeline": timeline
+            });
+            Scenario::from_json(&text.to_string()).unwrap()
+        };
+        let with = kinds(&make(true));
+        assert!(with.is_empty(), "seed {seed}: {with:?}\n{}", make(true).to_json());
+        if !kinds(&make(false)).is_empty() {
+            without += 1;
+        }
+    }
+    assert!(without > 50, "without idempotence only {without} of 150 runs showed duplicates or reordering");
+}
+
+#[test]
+fn records_without_a_key_stick_to_a_partition_for_a_batch_and_the_rule_is_recorded() {
+    let text = json!({
+        "id": "sticky", "title": {"en": "t"}, "duration_ms": 5000,
+        "cluster": {"brokers": 3},
+        "topics": [{"name": "t", "partitions": 6, "replication_factor": 1}],
+        "producers": [{"name": "app", "config": {"sim.batch.max.records": 4}}],
+        "timeline": [
+            {"at_ms": 100, "action": "produce", "producer": "app", "topic": "t", "count": 12},
+            {"at_ms": 200, "action": "produce", "producer": "app", "topic": "t", "key": "abc", "count": 1},
+            {"at_ms": 300, "action": "produce", "producer": "app", "topic": "t", "count": 1, "partition": 5}
+        ]
+    });
+    let mut s = Session::new(Scenario::from_json(&text.to_string()).unwrap());
+    s.seek(u64::MAX);
+    let tl = s.timeline();
+    let sent: Vec<(u32, &'static str)> = (1..=tl.horizon())
+        .flat_map(|i| tl.record(i).unwrap().1.to_vec())
+        .filter_map(|n| match n {
+            Note::RecordSent { tp, rule, .. } => Some((tp.partition, rule)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.len(), 14);
+    // Sticky: runs of 4 (batch.size) on one partition each.
+    for chunk in sent[..12].chunks(4) {
+        assert!(chunk.iter().all(|(p, r)| *p == chunk[0].0 && *r == "sticky"), "{chunk:?}");
+    }
+    assert_eq!(sent[12], (3, "key (murmur2)"), "murmur2(\"abc\") % 6 = 3");
+    assert_eq!(sent[13], (5, "explicit"));
+}
