@@ -385,8 +385,12 @@ impl KafkaChecker {
                 self.skip_checked.entry(key).or_insert(*offset);
             }
             Note::Assignment { group, generation, assignment, .. } => {
+                // Idle because there are more members than partitions (not because a
+                // cooperative rebalance withholds partitions for one generation).
+                let topics: BTreeSet<u32> = world.consumers.iter().filter(|c| c.group == *group).flat_map(|c| c.topics.iter().copied()).collect();
+                let partitions: u32 = topics.iter().map(|t| world.spec.topics[*t as usize].partitions).sum();
                 for (member, tps) in assignment {
-                    if tps.is_empty() {
+                    if tps.is_empty() && assignment.len() as u32 > partitions {
                         let detail = format!("group {group} generation {generation}: member {member} got no partition (more consumers than partitions)");
                         let tp = Tp { topic: 0, partition: 0 };
                         self.report(at, AnomalyKind::IdleMember, tp, vec![], detail);

@@ -224,11 +224,11 @@ fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     writeln!(out, "scenario {}  seed {}", s.scenario, s.seed)?;
     writeln!(out, "simulated {} ms, {} events, {} messages, trace digest {}", s.simulated_ms, s.events, s.messages, s.digest)?;
     writeln!(out, "records: {} sent, {} acknowledged", s.records_sent, s.records_acked)?;
-    writeln!(out, "{:<16} {:>6} {:>6} {:<12} {:>8} {:>8}", "PARTITION", "LEADER", "EPOCH", "ISR", "HW", "LEO")?;
+    writeln!(out, "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}", "PARTITION", "LEADER", "EPOCH", "ISR", "HW", "LEO")?;
     for p in &s.partitions {
         let leader = p.leader.map(|l| l.to_string()).unwrap_or_else(|| "none".into());
         let isr = p.isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
-        writeln!(out, "{:<16} {:>6} {:>6} {:<12} {:>8} {:>8}", p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset)?;
+        writeln!(out, "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}", p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset)?;
     }
     let (notices, failures): (Vec<&Anomaly>, Vec<&Anomaly>) = s.anomalies.iter().partition(|a| a.kind.is_notice());
     for a in &notices {

@@ -455,6 +455,18 @@ impl Consumer {
     /// Commit the application's positions. Returns the correlation (None: nothing to do).
     fn commit(&mut self, ctx: &mut Ctx<World>, _sync: bool) -> Option<u64> {
         let coordinator = self.coordinator?;
+        if self.generation < 0 || self.member_id.is_empty() {
+            // Kafka's client refuses before sending: the consumer is not part of an active
+            // group (its generation was reset) (ConsumerCoordinator.sendOffsetCommitRequest).
+            if self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o)) {
+                ctx.note(Note::ConsumerError {
+                    consumer: self.index,
+                    error: "CommitFailedException",
+                    detail: "not part of an active group: the commit is not sent".into(),
+                });
+            }
+            return None;
+        }
         let offsets: Vec<OffsetCommitPartition> = self
             .positions
             .iter()
@@ -483,8 +495,13 @@ impl Consumer {
         self.send_to(ctx, broker, Msg::FindCoordinator { correlation, group: self.group.clone() }, correlation);
     }
 
+    /// Kafka's rebalance protocol: cooperative only if every configured assignor supports it.
+    fn cooperative(&self) -> bool {
+        self.strategies.iter().all(|s| s.is_cooperative())
+    }
+
     fn join(&mut self, ctx: &mut Ctx<World>, env: &Env, coordinator: BrokerId) {
-        let cooperative = self.strategies.first().is_some_and(|s| s.is_cooperative());
+        let cooperative = self.cooperative();
         // onJoinPrepare: eager protocols give up everything (committing first with auto-commit).
         if !cooperative && !self.assignment.is_empty() {
             if self.config.enable_auto_commit {
@@ -833,7 +850,7 @@ impl Consumer {
         let revoked: Vec<Tp> = self.assignment.iter().copied().filter(|tp| !assignment.contains(tp)).collect();
         if !revoked.is_empty() {
             self.revoke(ctx, revoked);
-            if self.strategies.first().is_some_and(|s| s.is_cooperative()) {
+            if self.cooperative() {
                 self.needs_rejoin = true;
             }
         }

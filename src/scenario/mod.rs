@@ -479,7 +479,13 @@ impl Scenario {
         if let Some(i) = self.producers.iter().position(|p| p.name == name) {
             return Some(NodeId(n + i as u32));
         }
-        self.readers.iter().position(|r| r.name == name).map(|i| NodeId(n + self.producers.len() as u32 + i as u32))
+        if let Some(i) = self.readers.iter().position(|r| r.name == name) {
+            return Some(NodeId(n + self.producers.len() as u32 + i as u32));
+        }
+        self.consumers
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| NodeId(n + self.producers.len() as u32 + self.readers.len() as u32 + i as u32))
     }
 
     fn node_at(&self, name: &str, path: String) -> Result<NodeId, ScenarioError> {
