@@ -86,3 +86,15 @@ fn partition_prints_kafkas_partition_for_each_key() {
     assert!(lines[1].starts_with('\t'));
     assert!(lines[2].starts_with("-x\t"));
 }
+
+#[test]
+fn run_shows_each_group_with_committed_offsets_and_lag() {
+    let (code, out, _) = highwater(&["run", &scenario("coordinator-failover")]);
+    assert_eq!(code, 0, "{out}");
+    let line = out.lines().find(|l| l.starts_with("group billing:")).expect(&out);
+    assert!(line.contains("Stable"), "{line}");
+    // The consumer processed and committed everything: no lag on any partition.
+    let rows: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("orders-")).filter(|l| l.contains("committed")).collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows.iter().all(|r| r.trim_end().ends_with("lag        0")), "{rows:?}");
+}

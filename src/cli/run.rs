@@ -74,6 +74,25 @@ struct PartitionSummary {
 }
 
 #[derive(Serialize)]
+struct GroupPartition {
+    partition: String,
+    committed: Option<u64>,
+    high_watermark: u64,
+    /// High watermark minus the committed offset (everything, if nothing is committed).
+    lag: u64,
+}
+
+#[derive(Serialize)]
+struct GroupSummary {
+    group: String,
+    coordinator: Option<u32>,
+    state: String,
+    generation: i32,
+    members: Vec<String>,
+    partitions: Vec<GroupPartition>,
+}
+
+#[derive(Serialize)]
 struct Summary<'a> {
     scenario: &'a str,
     seed: u64,
@@ -82,6 +101,7 @@ struct Summary<'a> {
     messages: u64,
     digest: String,
     partitions: Vec<PartitionSummary>,
+    groups: Vec<GroupSummary>,
     records_sent: u64,
     records_acked: u64,
     anomalies: Vec<Anomaly>,
@@ -130,6 +150,43 @@ pub fn partitions(sim: &KafkaSimulation) -> Vec<(String, Option<u32>, u32, Vec<u
                 log.map(|l| l.high_watermark()).unwrap_or(0),
                 log.map(|l| l.log_end_offset()).unwrap_or(0),
             )
+        })
+        .collect()
+}
+
+/// Every consumer group as its coordinator (the leader of its `__consumer_offsets`
+/// partition) knows it: state, generation, members, committed offsets and lag.
+fn groups(sim: &KafkaSimulation) -> Vec<GroupSummary> {
+    let world = &sim.model;
+    let mut names: Vec<&str> = world.consumers.iter().map(|c| &*c.group).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let coordinator = world.brokers.iter().find(|b| b.is_running() && b.coordinator.groups.contains_key(name));
+            let g = coordinator.and_then(|b| b.coordinator.groups.get(name));
+            let topics: std::collections::BTreeSet<u32> =
+                world.consumers.iter().filter(|c| &*c.group == name).flat_map(|c| c.topics.iter().copied()).collect();
+            let partitions = world
+                .controller
+                .partitions
+                .values()
+                .filter(|st| topics.contains(&st.tp.topic))
+                .map(|st| {
+                    let hw = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| r.log.high_watermark()).unwrap_or(0);
+                    let committed = g.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0);
+                    GroupPartition { partition: world.spec.tp_name(st.tp), committed, high_watermark: hw, lag: hw.saturating_sub(committed.unwrap_or(0)) }
+                })
+                .collect();
+            GroupSummary {
+                group: name.to_string(),
+                coordinator: coordinator.map(|b| b.id.0),
+                state: g.map(|g| g.state.name().to_string()).unwrap_or_else(|| "unknown".into()),
+                generation: g.map(|g| g.generation).unwrap_or(0),
+                members: g.map(|g| g.join_order.iter().map(|m| m.to_string()).collect()).unwrap_or_default(),
+                partitions,
+            }
         })
         .collect()
 }
@@ -202,6 +259,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 log_end_offset,
             })
             .collect(),
+        groups: groups(&sim),
         records_sent: world.records.len() as u64,
         records_acked: sim.checker.records.iter().filter(|r| r.acked_offset.is_some()).count() as u64,
         anomalies,
@@ -229,6 +287,14 @@ fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
         let leader = p.leader.map(|l| l.to_string()).unwrap_or_else(|| "none".into());
         let isr = p.isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
         writeln!(out, "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}", p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset)?;
+    }
+    for g in &s.groups {
+        let coordinator = g.coordinator.map(|c| format!("broker {c}")).unwrap_or_else(|| "none".into());
+        writeln!(out, "group {}: {} generation {}, coordinator {coordinator}, members {}", g.group, g.state, g.generation, g.members.join(", "))?;
+        for p in &g.partitions {
+            let committed = p.committed.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
+            writeln!(out, "  {:<22} committed {:>8}  HW {:>8}  lag {:>8}", p.partition, committed, p.high_watermark, p.lag)?;
+        }
     }
     let (notices, failures): (Vec<&Anomaly>, Vec<&Anomaly>) = s.anomalies.iter().partition(|a| a.kind.is_notice());
     for a in &notices {
