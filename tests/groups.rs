@@ -185,7 +185,7 @@ fn coordinator_failover_keeps_the_committed_offsets() {
         })
         .collect();
     for (p, o) in &after {
-        let last_before = before.iter().filter(|(q, _)| q == p).map(|(_, o)| *o).last();
+        let last_before = before.iter().filter(|(q, _)| q == p).map(|(_, o)| *o).next_back();
         if let Some(b) = last_before {
             assert!(*o >= b, "partition {p}: resumed at {o}, committed {b} before the failover");
         }

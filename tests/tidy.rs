@@ -43,7 +43,9 @@ fn contains_word(code: &str, word: &str) -> bool {
     code.match_indices(word).any(|(i, _)| {
         let before = code[..i].chars().next_back();
         let after = code[i + word.len()..].chars().next();
-        !before.is_some_and(ident) && !(after.is_some_and(ident) && word.chars().last().is_some_and(ident))
+        // A word ending in punctuation (`dbg!`) may be followed by anything.
+        let ends_in_ident = word.chars().last().is_some_and(ident);
+        !before.is_some_and(ident) && (!ends_in_ident || !after.is_some_and(ident))
     })
 }
 

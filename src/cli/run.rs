@@ -134,7 +134,10 @@ pub fn run_to_end(scenario: &Scenario, seed: u64, until: Option<u64>, mut trace:
     Ok(sim)
 }
 
-pub fn partitions(sim: &KafkaSimulation) -> Vec<(String, Option<u32>, u32, Vec<u32>, u64, u64)> {
+/// (partition, leader, leader epoch, ISR, HW, LEO) of every partition, in order.
+pub type PartitionRow = (String, Option<u32>, u32, Vec<u32>, u64, u64);
+
+pub fn partitions(sim: &KafkaSimulation) -> Vec<PartitionRow> {
     let world = &sim.model;
     world
         .controller

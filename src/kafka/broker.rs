@@ -464,6 +464,7 @@ impl Broker {
 
     // ----- produce ----------------------------------------------------------------------
 
+    #[allow(clippy::too_many_arguments)] // one argument per field of the Produce request
     pub fn on_produce(
         &mut self,
         ctx: &mut Ctx<World>,
@@ -504,7 +505,7 @@ impl Broker {
         let tp = batch.tp;
         let min_isr = env.spec.min_insync_replicas(tp.topic);
         let fail = |error| (ProducePartitionResponse { tp, error, base_offset: -1 }, None);
-        if !matches!(acks, -1 | 0 | 1) {
+        if !(-1..=1).contains(&acks) {
             return fail(ErrorCode::InvalidRequiredAcks);
         }
         let Some(r) = self.replicas.get_mut(&tp) else { return fail(ErrorCode::NotLeaderOrFollower) };
@@ -677,6 +678,7 @@ impl Broker {
 
     // ----- fetch (leader side) ----------------------------------------------------------
 
+    #[allow(clippy::too_many_arguments)] // one argument per field of the Fetch request
     pub fn on_fetch(
         &mut self,
         ctx: &mut Ctx<World>,

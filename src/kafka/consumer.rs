@@ -417,14 +417,13 @@ impl Consumer {
     }
 
     /// One record finished processing (all of them at once without a processing time).
-    fn process_next(&mut self, ctx: &mut Ctx<World>, env: &Env) {
+    fn process_next(&mut self, ctx: &mut Ctx<World>, _env: &Env) {
         if let Some(until) = self.blocked_until.filter(|u| *u > ctx.now) {
             ctx.set_timer(self.node, until - ctx.now, Timer::ConsumerProcess);
             return;
         }
         let App::Processing(queue) = &mut self.app else { return };
-        loop {
-            let Some((tp, offset, record)) = queue.pop_front() else { break };
+        while let Some((tp, offset, record)) = queue.pop_front() {
             self.processed += 1;
             ctx.note(Note::RecordProcessed { consumer: self.index, tp, offset, record, generation: self.generation, incarnation: self.incarnation });
             if self.config.processing_ms_per_record > 0 {
@@ -448,7 +447,6 @@ impl Consumer {
             }
             CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
         }
-        let _ = env;
         self.schedule_poll(ctx, 0);
     }
 
@@ -500,7 +498,7 @@ impl Consumer {
         self.strategies.iter().all(|s| s.is_cooperative())
     }
 
-    fn join(&mut self, ctx: &mut Ctx<World>, env: &Env, coordinator: BrokerId) {
+    fn join(&mut self, ctx: &mut Ctx<World>, _env: &Env, coordinator: BrokerId) {
         let cooperative = self.cooperative();
         // onJoinPrepare: eager protocols give up everything (committing first with auto-commit).
         if !cooperative && !self.assignment.is_empty() {
@@ -509,7 +507,6 @@ impl Consumer {
             }
             self.revoke(ctx, self.assignment.clone());
         }
-        let _ = env;
         let correlation = self.next();
         self.join_state = JoinState::Joining(correlation);
         self.needs_rejoin = false;

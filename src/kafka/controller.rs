@@ -12,6 +12,7 @@
 //!   `LeaderAndIsr` messages instead of brokers fetching the metadata log.
 //! - A registered broker is unfenced at its first heartbeat (Kafka waits until it has
 //!   caught up with the metadata log, which here is immediate).
+//!
 //! Elections follow `PartitionChangeBuilder`: keep the leader if still in the ISR, else the
 //! first replica in assignment order that is in the ISR and unfenced; else, only with
 //! `unclean.leader.election.enable`, the first unfenced replica (ISR reset to it); else none.
@@ -262,7 +263,7 @@ impl Controller {
         ctx.send(broker_node(me), broker_node(broker), Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() });
     }
 
-    pub fn on_alter_partition(&mut self, ctx: &mut Ctx<World>, env: &Env, me: BrokerId, broker: BrokerId, broker_epoch: u64, proposed: PartitionState) {
+    pub fn on_alter_partition(&mut self, ctx: &mut Ctx<World>, _env: &Env, me: BrokerId, broker: BrokerId, broker_epoch: u64, proposed: PartitionState) {
         let tp = proposed.tp;
         let respond = |ctx: &mut Ctx<World>, error, state| {
             ctx.send(broker_node(me), broker_node(broker), Msg::AlterPartitionResponse { tp, error, state });
@@ -285,7 +286,6 @@ impl Controller {
         if proposed.isr.iter().any(|b| !current.isr.contains(b) && !self.acceptable(*b)) {
             return respond(ctx, ErrorCode::IneligibleReplica, None);
         }
-        let _ = env;
         let st = self.commit_change(ctx, &current, current.leader, proposed.isr, false);
         respond(ctx, ErrorCode::None, Some(st.clone()));
         self.broadcast(ctx, me, vec![st], Some(broker), false);

@@ -225,7 +225,7 @@ impl Broker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // one argument per field of the request
     pub fn on_join_group(
         &mut self,
         ctx: &mut Ctx<World>,
@@ -400,7 +400,7 @@ impl Broker {
         self.arm_group_tick(ctx);
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // one argument per field of the request
     pub fn on_sync_group(
         &mut self,
         ctx: &mut Ctx<World>,
@@ -474,6 +474,7 @@ impl Broker {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // one argument per field of the request
     pub fn on_heartbeat(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group_id: Rc<str>, member_id: Rc<str>, generation: i32) {
         let node = self.node();
         let now = ctx.now;
@@ -522,6 +523,7 @@ impl Broker {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // one argument per field of the request
     pub fn on_offset_commit(
         &mut self,
         ctx: &mut Ctx<World>,
@@ -623,7 +625,7 @@ impl Broker {
             .flat_map(|g| {
                 let members = g.members.values().filter(|m| m.awaiting_join.is_none()).map(|m| m.session_deadline);
                 let pending = g.pending.values().copied();
-                let join = (g.state == GroupState::PreparingRebalance).then(|| [g.join_deadline, g.initial_delay_until]).into_iter().flatten().flatten();
+                let join = (g.state == GroupState::PreparingRebalance).then_some([g.join_deadline, g.initial_delay_until]).into_iter().flatten().flatten();
                 members.chain(pending).chain(join).collect::<Vec<_>>()
             })
             .min()
