@@ -50,6 +50,20 @@ pub struct Replica {
 }
 
 impl Replica {
+    /// An empty replica that knows its partition's assignment but not yet its leader.
+    pub fn new(state: &PartitionState) -> Replica {
+        let mut initial = state.clone();
+        initial.leader = None;
+        Replica {
+            log: PartitionLog::default(),
+            state: initial,
+            is_leader: false,
+            followers: BTreeMap::new(),
+            epoch_start_offset: 0,
+            pending_isr: None,
+        }
+    }
+
     /// Kafka's "maximal ISR": the committed ISR plus replicas being added (KIP-497).
     pub fn maximal_isr(&self) -> Vec<BrokerId> {
         let mut isr = self.state.isr.clone();
@@ -284,19 +298,7 @@ impl Broker {
             self.metadata.insert(st.tp, st.clone());
             if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
                 // A partition created after start (CreatePartitions): an empty replica.
-                let mut initial = st.clone();
-                initial.leader = None;
-                self.replicas.insert(
-                    st.tp,
-                    Replica {
-                        log: PartitionLog::default(),
-                        state: initial,
-                        is_leader: false,
-                        followers: BTreeMap::new(),
-                        epoch_start_offset: 0,
-                        pending_isr: None,
-                    },
-                );
+                self.replicas.insert(st.tp, Replica::new(st));
             }
             if self.replicas.contains_key(&st.tp) {
                 self.apply_partition_state(ctx, env, st.clone());

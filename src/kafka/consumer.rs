@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use super::assignor::{self, MemberSubscription, Strategy};
 use super::config::{AutoOffsetReset, CommitPolicy, ConsumerConfig};
-use super::message::{FetchPartition, FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
+use super::message::{FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
 use super::notes::Note;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use super::world::{broker_node, Env, Timer, World};
@@ -925,25 +925,10 @@ impl Consumer {
         if self.join_state != JoinState::Member {
             return;
         }
-        let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
-        let mut missing_leader = false;
-        for tp in &self.assignment {
-            let Some(pos) = self.fetch_positions.get(tp) else { continue };
-            match self.metadata.get(tp).and_then(|s| s.leader.map(|l| (l, s.leader_epoch))) {
-                Some((leader, epoch)) => {
-                    if self.fetches.values().any(|b| *b == leader) || !self.usable(leader, ctx.now) {
-                        continue;
-                    }
-                    per_leader.entry(leader).or_default().push(FetchPartition {
-                        tp: *tp,
-                        fetch_offset: *pos,
-                        last_fetched_epoch: None,
-                        current_leader_epoch: epoch,
-                    });
-                }
-                None => missing_leader = true,
-            }
-        }
+        let now = ctx.now;
+        let positions = self.assignment.iter().filter_map(|tp| self.fetch_positions.get(tp).map(|p| (*tp, *p)));
+        let busy = |leader: BrokerId| self.fetches.values().any(|b| *b == leader) || !self.usable(leader, now);
+        let (per_leader, missing_leader) = super::client::fetches_by_leader(positions, &self.metadata, busy);
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.fetches.insert(correlation, leader);

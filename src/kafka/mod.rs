@@ -6,6 +6,7 @@ pub mod log;
 pub mod message;
 pub mod types;
 pub mod broker;
+pub mod client;
 pub mod controller;
 pub mod consumer;
 pub mod group;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::config::ReaderConfig;
-use super::message::{FetchPartition, FetchPartitionResponse, Msg, PartitionState};
+use super::message::{FetchPartitionResponse, Msg, PartitionState};
 use super::notes::Note;
 use super::types::{BrokerId, ErrorCode, Tp};
 use super::world::{broker_node, Timer, World};
@@ -84,24 +84,8 @@ impl Reader {
         if self.backing_off {
             return; // the backoff timer polls when it fires
         }
-        let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
-        let mut missing = false;
-        for (tp, pos) in &self.positions {
-            match self.metadata.get(tp).and_then(|s| s.leader.map(|l| (l, s.leader_epoch))) {
-                Some((leader, epoch)) => {
-                    if self.in_flight.values().any(|b| *b == leader) {
-                        continue;
-                    }
-                    per_leader.entry(leader).or_default().push(FetchPartition {
-                        tp: *tp,
-                        fetch_offset: *pos,
-                        last_fetched_epoch: None,
-                        current_leader_epoch: epoch,
-                    });
-                }
-                None => missing = true,
-            }
-        }
+        let positions = self.positions.iter().map(|(tp, pos)| (*tp, *pos));
+        let (per_leader, missing) = super::client::fetches_by_leader(positions, &self.metadata, |l| self.in_flight.values().any(|b| *b == l));
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.in_flight.insert(correlation, leader);

@@ -9,7 +9,6 @@ use super::broker::{Broker, BrokerStatus, Replica};
 use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
 use super::consumer::Consumer;
 use super::controller::{Controller, QUORUM_TICK_MS};
-use super::log::PartitionLog;
 use super::message::{Msg, PartitionState};
 use super::notes::Note;
 use super::producer::Producer;
@@ -228,20 +227,7 @@ impl World {
                     isr: assignment.clone(),
                 };
                 for b in assignment {
-                    let mut initial = state.clone();
-                    // Until the controller's first LeaderAndIsr arrives, the broker knows nothing.
-                    initial.leader = None;
-                    replicas[(b.0 - 1) as usize].insert(
-                        tp,
-                        Replica {
-                            log: PartitionLog::default(),
-                            state: initial,
-                            is_leader: false,
-                            followers: BTreeMap::new(),
-                            epoch_start_offset: 0,
-                            pending_isr: None,
-                        },
-                    );
+                    replicas[(b.0 - 1) as usize].insert(tp, Replica::new(&state));
                 }
                 states.insert(tp, state);
             }
