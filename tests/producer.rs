@@ -112,3 +112,29 @@ fn records_without_a_key_stick_to_a_partition_for_a_batch_and_the_rule_is_record
     assert_eq!(sent[12], (3, "key (murmur2)"), "murmur2(\"abc\") % 6 = 3");
     assert_eq!(sent[13], (5, "explicit"));
 }
+
+#[test]
+fn records_waiting_for_a_leader_fail_after_delivery_timeout() {
+    let text = json!({
+        "id": "expire", "title": {"en": "t"}, "duration_ms": 30000,
+        "cluster": {"brokers": 3},
+        "topics": [{"name": "t", "partitions": 1, "replication_factor": 1, "assignment": [[2]]}],
+        "producers": [{"name": "app", "config": {"delivery.timeout.ms": 5000}}],
+        "timeline": [
+            {"at_ms": 100, "action": "produce", "producer": "app", "topic": "t", "key": "warm-up", "count": 1},
+            {"at_ms": 1000, "action": "crash", "broker": 2},
+            {"at_ms": 12000, "action": "produce", "producer": "app", "topic": "t", "key": "k", "count": 2}
+        ]
+    });
+    let mut s = Session::new(Scenario::from_json(&text.to_string()).unwrap());
+    s.seek(u64::MAX);
+    let tl = s.timeline();
+    let failed: Vec<u64> = (1..=tl.horizon())
+        .flat_map(|i| {
+            let (rec, notes) = tl.record(i).unwrap();
+            notes.iter().filter(|n| matches!(n, Note::RecordFailed { .. })).map(move |_| rec.time).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(failed.len(), 2, "both records expire");
+    assert!(failed.iter().all(|t| (17_000..17_500).contains(t)), "{failed:?}: 5 s after they were sent at 12 s");
+}

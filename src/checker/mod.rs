@@ -201,7 +201,11 @@ impl KafkaChecker {
             let previous = track.leader_offset.replace(o);
             if let Some(p) = previous {
                 if p != o && replica.log.get(p).is_some_and(|x| x.id == id) {
-                    let detail = format!("record #{} is at offsets {p} and {o} of {}", id.0, world.spec.tp_name(tp));
+                    let detail = format!(
+                        "record #{} is at offsets {p} and {o} of {}: the producer retried a batch whose first attempt had been written (a retry without idempotence)",
+                        id.0,
+                        world.spec.tp_name(tp)
+                    );
                     self.report(at, AnomalyKind::Duplicate, tp, vec![id], detail);
                     // A second copy is a duplicate, not a reordering of the send.
                     continue;
@@ -215,7 +219,7 @@ impl KafkaChecker {
                     if last > id && last_offset < o && replica.log.get(last_offset).is_some_and(|x| x.id == last) =>
                 {
                     let detail = format!(
-                        "record #{} (sent earlier) landed at offset {o}, after record #{} at offset {last_offset}",
+                        "record #{} (sent earlier) landed at offset {o}, after record #{} at offset {last_offset}: a retried batch overtaken by a later one (several requests in flight, no idempotence)",
                         id.0, last.0
                     );
                     self.report(at, AnomalyKind::NonmonotonicSend, tp, vec![id, last], detail);

@@ -210,8 +210,39 @@ impl Producer {
         ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
     }
 
+    /// Records still waiting in the accumulator past `delivery.timeout.ms` fail
+    /// (`RecordAccumulator.expiredBatches`), e.g. while their partition has no leader.
+    fn expire_queued(&mut self, ctx: &mut Ctx<World>) {
+        let timeout = self.config.delivery_timeout_ms;
+        let now = ctx.now;
+        for (tp, q) in self.queued.iter_mut() {
+            while q.front().is_some_and(|(_, created)| now.saturating_sub(*created) >= timeout) {
+                let (record, _) = q.pop_front().expect("front");
+                ctx.note(Note::RecordFailed { record, tp: *tp, error: ErrorCode::RequestTimedOut });
+                self.failed += 1;
+            }
+        }
+        self.queued.retain(|_, q| !q.is_empty());
+        for q in self.retries.values_mut() {
+            while q.front().is_some_and(|b| now.saturating_sub(b.created_at) >= timeout) {
+                let b = q.pop_front().expect("front");
+                for r in &b.records {
+                    ctx.note(Note::RecordFailed { record: *r, tp: b.tp, error: ErrorCode::RequestTimedOut });
+                }
+                self.failed += b.records.len() as u64;
+            }
+        }
+        self.retries.retain(|_, q| !q.is_empty());
+        let queued = self.queued.values().filter_map(|q| q.front()).map(|(_, c)| *c);
+        let retrying = self.retries.values().filter_map(|q| q.front()).map(|b| b.created_at);
+        if let Some(oldest) = queued.chain(retrying).min() {
+            self.wake_at(ctx, oldest + timeout);
+        }
+    }
+
     /// Send whatever can be sent now (Kafka's `Sender.sendProducerData`).
     pub fn pump(&mut self, ctx: &mut Ctx<World>) {
+        self.expire_queued(ctx);
         let has_work = self.queued.values().any(|q| !q.is_empty()) || self.retries.values().any(|q| !q.is_empty());
         if !has_work {
             return;
