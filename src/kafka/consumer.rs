@@ -82,7 +82,8 @@ pub struct Consumer {
     /// The last committed offsets this consumer heard of.
     pub committed: BTreeMap<Tp, u64>,
     offset_fetch_in_flight: Option<u64>,
-    list_offsets_in_flight: BTreeMap<u64, Vec<Tp>>,
+    /// ListOffsets in flight: correlation -> (broker asked, partitions).
+    list_offsets_in_flight: BTreeMap<u64, (BrokerId, Vec<Tp>)>,
     buffer: VecDeque<(Tp, u64, RecordId)>,
     fetches: BTreeMap<u64, BrokerId>,
     metadata: BTreeMap<Tp, PartitionState>,
@@ -594,7 +595,13 @@ impl Consumer {
     /// The coordinator is gone or moved: find it again.
     fn coordinator_lost(&mut self, ctx: &mut Ctx<World>) {
         self.coordinator = None;
+        // Everything in flight to the coordinator fails with it (Kafka: DisconnectException).
         self.heartbeat_in_flight = None;
+        self.offset_fetch_in_flight = None;
+        self.commits_in_flight.clear();
+        if matches!(self.app, App::Committing { .. }) {
+            self.app = App::Polling;
+        }
         if matches!(self.join_state, JoinState::Joining(_) | JoinState::Syncing(_)) {
             self.join_state = JoinState::NotMember;
         }
@@ -905,7 +912,7 @@ impl Consumer {
         }
         for (leader, partitions) in per_leader {
             let correlation = self.next();
-            self.list_offsets_in_flight.insert(correlation, partitions.clone());
+            self.list_offsets_in_flight.insert(correlation, (leader, partitions.clone()));
             self.send_to(ctx, leader, Msg::ListOffsets { correlation, partitions, latest }, correlation);
         }
     }
@@ -1008,7 +1015,8 @@ impl Consumer {
     }
 
     /// The connection to a broker closed (its process crashed) or was refused: every
-    /// request in flight to it fails now.
+    /// request in flight to it fails now (fetches, metadata, coordinator lookups, offset
+    /// lookups; and if it is the coordinator, heartbeats, joins, commits and offset fetches).
     pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
         let backoff = self.reconnect.get(&broker).map(|(_, b)| (b * 2).min(super::producer::RECONNECT_BACKOFF_MAX_MS)).unwrap_or(super::producer::RECONNECT_BACKOFF_MS);
         self.reconnect.insert(broker, (ctx.now + backoff, backoff));
@@ -1025,8 +1033,14 @@ impl Consumer {
         if self.metadata_in_flight.is_some_and(|(_, b)| b == broker) {
             self.metadata_in_flight = None;
         }
+        let lost: Vec<Tp> = self.list_offsets_in_flight.values().filter(|(b, _)| *b == broker).flat_map(|(_, tps)| tps.clone()).collect();
+        self.list_offsets_in_flight.retain(|_, (b, _)| *b != broker);
         if self.coordinator == Some(broker) {
             self.coordinator_lost(ctx);
+        }
+        if !lost.is_empty() && self.app == App::Polling {
+            // Their positions are still unknown: the next poll asks again.
+            self.schedule_poll(ctx, self.config.retry_backoff_ms);
         }
         self.request_metadata(ctx);
     }

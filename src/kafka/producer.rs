@@ -56,7 +56,8 @@ pub struct Producer {
     metadata_in_flight: Option<(u64, BrokerId)>,
     pub producer_id: i64,
     pub producer_epoch: u16,
-    init_in_flight: Option<u64>,
+    /// InitProducerId in flight: correlation and the broker asked.
+    init_in_flight: Option<(u64, BrokerId)>,
     /// Records waiting to be batched, per partition.
     queued: BTreeMap<Tp, VecDeque<(RecordId, u64)>>,
     /// Batches to send again, per partition, in sequence order.
@@ -124,7 +125,7 @@ impl Producer {
     pub fn has_in_flight(&self, correlation: u64) -> bool {
         self.in_flight.contains_key(&correlation)
             || self.metadata_in_flight.is_some_and(|(c, _)| c == correlation)
-            || self.init_in_flight == Some(correlation)
+            || self.init_in_flight.is_some_and(|(c, _)| c == correlation)
     }
 
     pub fn in_flight_requests(&self) -> usize {
@@ -255,7 +256,7 @@ impl Producer {
             if self.init_in_flight.is_none() {
                 let correlation = self.next();
                 let broker = self.next_bootstrap();
-                self.init_in_flight = Some(correlation);
+                self.init_in_flight = Some((correlation, broker));
                 ctx.send(self.node, broker_node(broker), Msg::InitProducerId { correlation });
                 ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
             }
@@ -391,7 +392,7 @@ impl Producer {
     }
 
     pub fn on_init_producer_id_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, error: ErrorCode, producer_id: i64, epoch: u16) {
-        if self.init_in_flight != Some(correlation) {
+        if self.init_in_flight.map(|(c, _)| c) != Some(correlation) {
             return;
         }
         self.init_in_flight = None;
@@ -476,7 +477,7 @@ impl Producer {
             self.request_metadata(ctx);
             return;
         }
-        if self.init_in_flight == Some(correlation) {
+        if self.init_in_flight.is_some_and(|(c, _)| c == correlation) {
             self.init_in_flight = None;
             self.pump(ctx);
             return;
@@ -492,7 +493,8 @@ impl Producer {
     /// The connection to a broker closed: requests in flight to it fail (if any).
     pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
         let affected = self.in_flight.values().any(|r| r.broker == broker)
-            || self.metadata_in_flight.is_some_and(|(_, b)| b == broker);
+            || self.metadata_in_flight.is_some_and(|(_, b)| b == broker)
+            || self.init_in_flight.is_some_and(|(_, b)| b == broker);
         if affected {
             self.on_connection_refused(ctx, broker);
         }
@@ -515,7 +517,7 @@ impl Producer {
         if self.metadata_in_flight.is_some_and(|(_, b)| b == broker) {
             self.metadata_in_flight = None;
         }
-        if self.init_in_flight.is_some() {
+        if self.init_in_flight.is_some_and(|(_, b)| b == broker) {
             self.init_in_flight = None;
         }
         self.request_metadata(ctx);
