@@ -81,6 +81,34 @@ fn acks_1_does_lose_writes_under_some_single_broker_crash() {
     assert!(found > 100, "acks=1 lost writes in only {found} of 200 cases");
 }
 
+/// A random fault schedule of 2 to 7 faults, then everything healed and restarted.
+/// Returns the faults and when the healing happens.
+fn random_faults(prng: &mut Prng, with_power_loss: bool) -> (Vec<Value>, u64) {
+    let mut faults = Vec::new();
+    let mut t = 0;
+    for _ in 0..prng.between(2, 8) {
+        t += prng.between(100, 4_000);
+        let b = prng.between(1, 3);
+        let kinds = if with_power_loss { 7 } else { 6 };
+        faults.push(match prng.below(kinds) {
+            0 => json!({"at_ms": t, "action": "crash", "broker": b}),
+            1 => json!({"at_ms": t, "action": "restart", "broker": b}),
+            2 => json!({"at_ms": t, "action": "isolate", "node": format!("b{b}")}),
+            3 => json!({"at_ms": t, "action": "heal_all"}),
+            4 => json!({"at_ms": t, "action": "drop", "probability": {"numerator": prng.between(0, 20), "denominator": 100}}),
+            5 => json!({"at_ms": t, "action": "slow", "node": format!("b{b}"), "extra_ms": prng.between(0, 300)}),
+            _ => json!({"at_ms": t, "action": "power_loss", "broker": b}),
+        });
+    }
+    let healed = t + 1_000;
+    for b in 1..=3 {
+        faults.push(json!({"at_ms": healed, "action": "restart", "broker": b}));
+    }
+    faults.push(json!({"at_ms": healed, "action": "heal_all"}));
+    faults.push(json!({"at_ms": healed, "action": "drop", "probability": {"numerator": 0, "denominator": 1}}));
+    (faults, healed)
+}
+
 /// Swarm: random crashes, power losses, restarts, partitions and message loss. Whatever
 /// happens, the engine's own invariants hold (they are assertions: a breach panics), a
 /// reader never reads at or above the high watermark, and the run is deterministic.
@@ -88,28 +116,9 @@ fn acks_1_does_lose_writes_under_some_single_broker_crash() {
 fn swarm_of_random_faults_keeps_invariants() {
     for seed in 0..150 {
         let mut prng = Prng::new(10_000 + seed);
-        let mut faults = Vec::new();
-        let mut t = 0;
-        for _ in 0..prng.between(2, 8) {
-            t += prng.between(100, 4_000);
-            let b = prng.between(1, 3);
-            faults.push(match prng.below(7) {
-                0 => json!({"at_ms": t, "action": "crash", "broker": b}),
-                1 => json!({"at_ms": t, "action": "power_loss", "broker": b}),
-                2 => json!({"at_ms": t, "action": "restart", "broker": b}),
-                3 => json!({"at_ms": t, "action": "isolate", "node": format!("b{b}")}),
-                4 => json!({"at_ms": t, "action": "heal_all"}),
-                5 => json!({"at_ms": t, "action": "drop", "probability": {"numerator": prng.between(0, 20), "denominator": 100}}),
-                _ => json!({"at_ms": t, "action": "slow", "node": format!("b{b}"), "extra_ms": prng.between(0, 300)}),
-            });
-        }
-        for b in 1..=3 {
-            faults.push(json!({"at_ms": t + 1_000, "action": "restart", "broker": b}));
-        }
-        faults.push(json!({"at_ms": t + 1_000, "action": "heal_all"}));
-        faults.push(json!({"at_ms": t + 1_000, "action": "drop", "probability": {"numerator": 0, "denominator": 1}}));
+        let (faults, healed) = random_faults(&mut prng, true);
         let acks = ["all", "1"][prng.below(2) as usize];
-        let s = scenario(10_000 + seed, 2, prng.between(1, 2) as u32, acks, faults, t + 20_000);
+        let s = scenario(10_000 + seed, 2, prng.between(1, 2) as u32, acks, faults, healed + 19_000);
         let a = run_to_end(&s, s.seed, None, None).unwrap();
         let b = run_to_end(&s, s.seed, None, None).unwrap();
         assert_eq!(a.digest(), b.digest(), "seed {}: not deterministic", s.seed);
@@ -132,26 +141,8 @@ fn swarm_of_random_faults_keeps_invariants() {
 fn acks_all_min_isr_2_loses_nothing_under_crashes_and_partitions() {
     for seed in 0..300 {
         let mut prng = Prng::new(20_000 + seed);
-        let mut faults = Vec::new();
-        let mut t = 0;
-        for _ in 0..prng.between(2, 8) {
-            t += prng.between(100, 4_000);
-            let b = prng.between(1, 3);
-            faults.push(match prng.below(6) {
-                0 => json!({"at_ms": t, "action": "crash", "broker": b}),
-                1 => json!({"at_ms": t, "action": "restart", "broker": b}),
-                2 => json!({"at_ms": t, "action": "isolate", "node": format!("b{b}")}),
-                3 => json!({"at_ms": t, "action": "heal_all"}),
-                4 => json!({"at_ms": t, "action": "drop", "probability": {"numerator": prng.between(0, 20), "denominator": 100}}),
-                _ => json!({"at_ms": t, "action": "slow", "node": format!("b{b}"), "extra_ms": prng.between(0, 300)}),
-            });
-        }
-        for b in 1..=3 {
-            faults.push(json!({"at_ms": t + 1_000, "action": "restart", "broker": b}));
-        }
-        faults.push(json!({"at_ms": t + 1_000, "action": "heal_all"}));
-        faults.push(json!({"at_ms": t + 1_000, "action": "drop", "probability": {"numerator": 0, "denominator": 1}}));
-        let s = scenario(20_000 + seed, 2, 2, "all", faults, t + 20_000);
+        let (faults, healed) = random_faults(&mut prng, false);
+        let s = scenario(20_000 + seed, 2, 2, "all", faults, healed + 19_000);
         let bad: Vec<_> = anomalies(&s)
             .into_iter()
             .filter(|(k, _)| matches!(k, AnomalyKind::LostWrite | AnomalyKind::Divergence | AnomalyKind::Duplicate | AnomalyKind::NonmonotonicSend))
