@@ -234,11 +234,14 @@ pub struct ViewOptions {
     pub max_messages: usize,
     /// Language of the step description ("en" or "zh").
     pub lang: &'static str,
+    /// Fill `MessageView::summary` (a LeaderAndIsr of a large cluster is long: the UI
+    /// leaves it out and asks [`Session::message`] for the one a user opens).
+    pub summaries: bool,
 }
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions { cells: 24, detail_brokers: None, max_messages: usize::MAX, lang: "en" }
+        ViewOptions { cells: 24, detail_brokers: None, max_messages: usize::MAX, lang: "en", summaries: true }
     }
 }
 
@@ -444,7 +447,8 @@ impl Session {
                 let is_narration = notes.iter().any(|n| matches!(n, Note::Narration { .. }));
                 let is_hand_made = self.actions.iter().any(|(at, _)| at + 1 == step);
                 if !is_narration && (is_hand_made || label.starts_with("producer")) {
-                    self.markers.push(Marker { step, time_ms: rec.time, kind: "action", label: label.clone(), label_zh: label.clone() });
+                    let (label, label_zh) = (action_text(&spec, label, "en"), action_text(&spec, label, "zh"));
+                    self.markers.push(Marker { step, time_ms: rec.time, kind: "action", label, label_zh });
                 }
             }
             let mut lag_changed = false;
@@ -875,7 +879,7 @@ impl Session {
                 src: key(m.from),
                 dst: key(m.to),
                 kind: m.msg.kind().to_string(),
-                summary: m.msg.summary(),
+                summary: if opts.summaries { m.msg.summary() } else { String::new() },
                 sent_at_ms: m.sent_at,
                 deliver_at_ms: m.deliver_at,
             })
@@ -1015,6 +1019,29 @@ impl Session {
             event,
             dropped,
         }
+    }
+
+    /// One message on the wire at the cursor, with its payload summary (cut to
+    /// `max_chars` characters).
+    pub fn message(&self, id: u64, max_chars: usize) -> Option<MessageView> {
+        let sim = self.timeline.current();
+        let spec = &sim.model.spec;
+        let m = sim.in_flight().find(|m| m.id.0 == id)?;
+        let mut summary = m.msg.summary();
+        if summary.chars().count() > max_chars {
+            summary = summary.chars().take(max_chars).collect::<String>() + " …";
+        }
+        Some(MessageView {
+            id,
+            from: spec.node_name(m.from),
+            to: spec.node_name(m.to),
+            src: node_key(spec, m.from),
+            dst: node_key(spec, m.to),
+            kind: m.msg.kind().to_string(),
+            summary,
+            sent_at_ms: m.sent_at,
+            deliver_at_ms: m.deliver_at,
+        })
     }
 
     fn truncation_at(&self, broker: u32, tp: Tp, cursor: u64) -> Option<&Truncation> {
@@ -1175,7 +1202,7 @@ impl Session {
                 });
                 match narrated {
                     Some(text) => format!("{} {text}", if zh { "旁白：" } else { "Narration:" }),
-                    None => label.clone(),
+                    None => action_text(spec, label, lang),
                 }
             }
         };
@@ -1328,6 +1355,106 @@ fn push_lag_points(lag_series: &mut [LagSeries], t: &LagTracker, spec: &Spec, st
     }
 }
 
+
+/// A step's action label for people: node and client names instead of indexes, and
+/// network faults in words, in `lang` ("en" or "zh").
+pub fn action_text(spec: &Spec, label: &str, lang: &str) -> String {
+    let zh = lang == "zh";
+    // Network faults are labelled with their Debug form: NodeId(k) -> the node's key.
+    let mut text = String::with_capacity(label.len());
+    let mut rest = label;
+    while let Some(i) = rest.find("NodeId(") {
+        text.push_str(&rest[..i]);
+        let after = &rest[i + 7..];
+        match after.find(')') {
+            Some(j) => {
+                match after[..j].parse::<u32>() {
+                    Ok(n) => text.push_str(&node_key(spec, NodeId(n))),
+                    Err(_) => text.push_str(&after[..j]),
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    text.push_str(rest);
+    let args = |t: &str| -> Vec<String> {
+        let inner = t.find('(').and_then(|i| t.rfind(')').map(|j| &t[i + 1..j])).unwrap_or("");
+        inner.split(',').map(|x| x.trim().to_string()).collect()
+    };
+    let word = text.split(['(', ' ']).next().unwrap_or("");
+    let a = args(&text);
+    let get = |i: usize| a.get(i).cloned().unwrap_or_default();
+    let name_of = |list: &str, idx: &str| -> Option<String> {
+        let i: usize = idx.parse().ok()?;
+        match list {
+            "producer" => spec.producers.get(i).map(|p| p.name.clone()),
+            "consumer" => spec.consumers.get(i).map(|c| c.name.clone()),
+            _ => spec.topics.get(i).map(|t| t.name.clone()),
+        }
+    };
+    match (word, zh) {
+        ("Cut", false) => format!("cut the link {} ↔ {}", get(0), get(1)),
+        ("Cut", true) => format!("断开链路 {} ↔ {}", get(0), get(1)),
+        ("CutOneWay", false) => format!("cut the link {} → {} (one way)", get(0), get(1)),
+        ("CutOneWay", true) => format!("单向断开链路 {} → {}", get(0), get(1)),
+        ("Heal", false) => format!("heal the link {} ↔ {}", get(0), get(1)),
+        ("Heal", true) => format!("恢复链路 {} ↔ {}", get(0), get(1)),
+        ("Isolate", false) => format!("isolate {} (cut all its links)", get(0)),
+        ("Isolate", true) => format!("隔离 {}（断开它的所有链路）", get(0)),
+        ("HealAll", false) => "heal every link".into(),
+        ("HealAll", true) => "恢复所有链路".into(),
+        ("Slow", false) => format!("{} slowed down by {} ms", get(0), get(1)),
+        ("Slow", true) => format!("{} 变慢（+{} 毫秒）", get(0), get(1)),
+        ("Partition", false) => format!("network partition {}", text.trim_start_matches("Partition")),
+        ("Partition", true) => format!("网络分区 {}", text.trim_start_matches("Partition")),
+        ("SetDrop", _) => text.clone(),
+        _ => {
+            // Model actions: "producer 0 sends ...", "crash consumer 1", "topic 0 grows to ...".
+            let words: Vec<&str> = text.split(' ').collect();
+            let mut out: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < words.len() {
+                let w = words[i];
+                if (w == "producer" || w == "consumer" || w == "topic") && i + 1 < words.len() {
+                    if let Some(n) = name_of(w, words[i + 1]) {
+                        out.push(if w == "topic" { format!("topic {n}") } else { n });
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.push(w.to_string());
+                i += 1;
+            }
+            let en = out.join(" ");
+            if !zh {
+                return en;
+            }
+            let b = |x: &str| en.trim_start_matches(x).trim().to_string();
+            if en.starts_with("crash broker") {
+                format!("broker {} 宕机", b("crash broker"))
+            } else if en.starts_with("power loss on broker") {
+                format!("broker {} 断电", b("power loss on broker"))
+            } else if en.starts_with("restart broker") {
+                format!("重启 broker {}", b("restart broker"))
+            } else if en.starts_with("crash ") {
+                format!("消费者 {} 宕机", b("crash"))
+            } else if en.starts_with("restart ") {
+                format!("重启消费者 {}", b("restart"))
+            } else if en.starts_with("resume ") {
+                format!("恢复消费者 {}", b("resume"))
+            } else if en.starts_with("close ") {
+                format!("关闭消费者 {}", b("close"))
+            } else if let Some((who, what)) = en.split_once(" sends ") {
+                format!("{who} 发送 {}", what.replace("record(s)", "条消息"))
+            } else {
+                en
+            }
+        }
+    }
+}
 
 /// A node's key in commands and views: "b3" for broker 3, else the client's name.
 pub fn node_key(spec: &Spec, node: NodeId) -> String {
@@ -1692,6 +1819,10 @@ mod tests {
         let zh = session.search_events(&EventFilter { text: "宕机".into(), ..Default::default() }, "zh", 1, 10);
         assert!(!zh.is_empty(), "the crash is described in Chinese");
         let drops = EventFilter { categories: vec!["drop".into()], ..Default::default() };
+        let cut = session.search_events(&EventFilter { text: "cut the link".into(), ..Default::default() }, "en", 1, 10);
+        assert!(cut.iter().any(|l| l.text.contains("b1 → b2 (one way)")), "net faults in words: {cut:?}");
+        let sends = session.search_events(&EventFilter { text: "发送".into(), ..Default::default() }, "zh", 1, 10);
+        assert!(sends.iter().any(|l| l.text.contains("producer 发送 2 条消息")), "{sends:?}");
         assert!(session.search_events(&drops, "en", 1, 100).iter().all(|l| l.category == "drop"));
     }
 }
