@@ -25,8 +25,7 @@ fn digest_matches_native_run() {
         "HIGHWATER_EXPECTED_DIGEST was not set when this test was compiled: \
          run `scripts/dev test`, which computes it with `highwater digest`",
     );
-    let expected = parse_hex_digest(raw)
-        .unwrap_or_else(|| panic!("HIGHWATER_EXPECTED_DIGEST={raw:?} is not a hex u64"));
+    let expected = parse_hex_digest(raw).unwrap_or_else(|| panic!("HIGHWATER_EXPECTED_DIGEST={raw:?} is not a hex u64"));
 
     let mut session = Session::from_scenario_json(SCENARIO).expect("built-in scenario loads");
     let mut steps = 0u64;
@@ -51,9 +50,15 @@ fn parse_hex_digest_accepts_cli_forms() {
 
 #[cfg(feature = "web")]
 mod ui {
+    use std::rc::Rc;
     use std::time::Duration;
 
-    use highwater::ui::state::{Action, AppState};
+    use highwater::session::Command;
+    use highwater::ui::i18n::{Lang, K};
+    use highwater::ui::layout::{self, LayoutInput, Rect};
+    use highwater::ui::scenarios::BUILTINS;
+    use highwater::ui::state::{Action, AppState, Screen, Selection};
+    use highwater::ui::url::{base64url_decode, base64url_encode, ScenarioRef, UrlState};
     use highwater::ui::App;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
@@ -61,30 +66,25 @@ mod ui {
     use yew::Reducible;
 
     async fn settle() {
-        yew::platform::time::sleep(Duration::from_millis(20)).await;
+        yew::platform::time::sleep(Duration::from_millis(30)).await;
+    }
+
+    fn find(root: &Element, testid: &str) -> Element {
+        root.query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
     }
 
     fn text(root: &Element, testid: &str) -> String {
-        root.query_selector(&format!("[data-testid=\"{testid}\"]"))
-            .unwrap()
-            .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
-            .text_content()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
+        find(root, testid).text_content().unwrap_or_default().trim().to_string()
     }
 
     fn click(root: &Element, testid: &str) {
-        root.query_selector(&format!("[data-testid=\"{testid}\"]"))
-            .unwrap()
-            .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
-            .dyn_into::<HtmlElement>()
-            .unwrap()
-            .click();
+        find(root, testid).dyn_into::<HtmlElement>().unwrap().click();
     }
 
     #[wasm_bindgen_test]
-    async fn app_mounts_shows_step_and_steps() {
+    async fn app_mounts_opens_a_lesson_and_steps() {
         let document = gloo::utils::document();
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();
@@ -92,32 +92,139 @@ mod ui {
         settle().await;
 
         assert_eq!(root.query_selector("h1").unwrap().unwrap().text_content().unwrap(), "Highwater");
+        click(&root, "open-acks1-leader-failure");
+        settle().await;
         assert_eq!(text(&root, "step"), "0");
-
         click(&root, "step-forward");
         settle().await;
         assert_eq!(text(&root, "step"), "1");
-
         click(&root, "back");
         settle().await;
         assert_eq!(text(&root, "step"), "0");
+        assert_eq!(root.query_selector_all(".hw-broker").unwrap().length(), 3);
 
         handle.destroy();
         root.remove();
     }
 
     #[wasm_bindgen_test]
-    fn reducer_survives_bad_scenario_and_back_at_zero() {
-        let state = std::rc::Rc::new(AppState::load("garbage", "this is not json {"));
+    fn reducer_survives_bad_input_and_keeps_the_simulation() {
+        let state = Rc::new(AppState::load("garbage", "this is not json {"));
+        assert!(!state.has_session());
+        assert!(state.error.as_deref().unwrap().contains("garbage"), "the error names the file");
         let state = state.reduce(Action::StepForward).reduce(Action::StepBack).reduce(Action::TogglePlay);
-        if !state.has_session() {
-            assert!(state.error.is_some(), "a scenario that fails to load shows an error");
-            assert!(!state.playing);
-        }
+        assert!(!state.playing);
 
-        let state = std::rc::Rc::new(AppState::builtin()).reduce(Action::StepBack);
+        let state = Rc::new(AppState::builtin()).reduce(Action::StepBack);
         assert_eq!(state.view.step, 0, "Back at step 0 stays at 0");
-        let state = state.reduce(Action::StepForward);
-        assert!(state.view.step >= 1 || state.at_end);
+        let state = state.reduce(Action::Seek(40));
+        assert_eq!(state.view.step, 40);
+        let before = state.fragment();
+        // A bad file, a bad link, a bad command and a bad setting change nothing.
+        let state = state.reduce(Action::Import { name: "bad.json".into(), text: "{\"id\": 1}".into() });
+        assert!(state.error.as_deref().unwrap().contains("bad.json"));
+        let state = state.reduce(Action::LoadFragment("s=acks1-leader-failure&step=zz".into()));
+        assert!(state.error.as_deref().unwrap().contains("\"zz\""));
+        let state = state.reduce(Action::Act(Command::Crash(9)));
+        assert!(state.error.as_deref().unwrap().contains("no broker 9"));
+        let state = state.reduce(Action::ApplySetting {
+            scope: highwater::ui::state::SettingScope::Broker,
+            key: "min.insync.replicas".into(),
+            value: "zero".into(),
+        });
+        assert!(state.error.as_deref().unwrap().contains("min.insync.replicas"));
+        assert_eq!(state.fragment(), before, "same scenario, step and actions");
+        assert_eq!(state.view.step, 40);
+    }
+
+    #[wasm_bindgen_test]
+    fn acting_in_the_past_branches_and_the_link_replays_it() {
+        let state = Rc::new(AppState::builtin()).reduce(Action::ComputeMore).reduce(Action::Seek(30));
+        assert!(state.finished);
+        let state = state.reduce(Action::Act(Command::Crash(1)));
+        assert_eq!(state.view.step, 31);
+        assert!(state.notice.as_deref().unwrap().contains("30"), "branched at step 30");
+        assert_eq!(state.horizon, 31, "the old future is gone until it is computed again");
+        let fragment = state.fragment().unwrap();
+        assert!(fragment.contains("do=30:crash.1"), "{fragment}");
+        let other = Rc::new(AppState::default()).reduce(Action::LoadFragment(fragment.clone()));
+        assert_eq!(other.screen, Screen::Lab);
+        assert_eq!(other.view, state.view, "the link gives the same view");
+        // Selecting a message shows its payload while it is on the wire.
+        let id = other.view.in_flight.first().map(|m| m.id);
+        if let Some(id) = id {
+            let sel = other.reduce(Action::Select(Some(Selection::Message(id))));
+            assert!(sel.inspected.as_ref().is_some_and(|m| !m.summary.is_empty()));
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn adding_a_consumer_keeps_the_past() {
+        let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("more-consumers-than-partitions".into())).reduce(Action::Seek(400));
+        let before = state.view.clone();
+        let state = state.reduce(Action::AddConsumer { group: "billing".into() });
+        assert!(state.error.is_none(), "{:?}", state.error);
+        assert_eq!(state.view.step, 400);
+        assert_eq!(state.view.consumers.len(), before.consumers.len() + 1);
+        assert_eq!(state.view.brokers, before.brokers, "nothing before this step changed");
+        assert!(state.builtin.is_none(), "the link now carries the changed scenario");
+    }
+
+    #[wasm_bindgen_test]
+    fn url_fragments_round_trip_and_errors_say_where() {
+        let s = UrlState {
+            scenario: ScenarioRef::Inline("{\"id\":\"x ~&#\"}".into()),
+            seed: Some(7),
+            step: 99,
+            actions: vec![(5, Command::Crash(2)), (9, Command::Cut("b1".into(), "my client".into()))],
+        };
+        assert_eq!(UrlState::parse(&s.to_fragment()), Ok(Some(s.clone())));
+        assert_eq!(UrlState::parse(""), Ok(None));
+        assert!(UrlState::parse("s=x&do=5-crash.1").unwrap_err().contains("STEP:ACTION"));
+        assert!(UrlState::parse("s=custom&json=***").unwrap_err().contains("character 1"));
+        assert!(UrlState::parse("step=3").unwrap_err().contains("no scenario"));
+        for text in ["", "a", "ab", "abc", "héllo wörld ✂"] {
+            assert_eq!(base64url_decode(&base64url_encode(text.as_bytes())).unwrap(), text.as_bytes());
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn every_string_has_both_languages_and_builtins_load() {
+        for k in K::ALL {
+            assert!(!k.en().is_empty() && !k.zh().is_empty(), "{k:?}");
+        }
+        assert_ne!(highwater::ui::i18n::t(Lang::Zh, K::Play), highwater::ui::i18n::t(Lang::En, K::Play));
+        for b in BUILTINS {
+            highwater::scenario::Scenario::from_json(b.json).unwrap_or_else(|e| panic!("{}: {e}", b.id));
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn layout_cards_never_overlap() {
+        for (id, width) in [("acks1-leader-failure", 1024.0), ("more-consumers-than-partitions", 1280.0), ("cluster-9-brokers", 1500.0)] {
+            let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin(id.into())).reduce(Action::Seek(300));
+            for scale in [1.0, 1.3] {
+                let lay = layout::compute(&LayoutInput {
+                    view: &state.view,
+                    width,
+                    scale,
+                    large: state.large,
+                    expanded: &[],
+                    show_internal: false,
+                    page: &Default::default(),
+                });
+                let mut rects: Vec<Rect> = lay.cards.iter().map(|c| c.1).collect();
+                rects.extend(lay.producers.iter().map(|c| c.1));
+                rects.extend(lay.groups.iter().map(|c| c.1));
+                rects.extend(lay.readers.iter().map(|c| c.1));
+                for (i, a) in rects.iter().enumerate() {
+                    assert!(a.x >= 0.0 && a.x + a.w <= width + 0.5, "{id}: inside the width");
+                    for b in &rects[i + 1..] {
+                        let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                        assert!(apart, "{id} at {width}px x{scale}: {a:?} overlaps {b:?}");
+                    }
+                }
+            }
+        }
     }
 }

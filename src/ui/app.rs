@@ -1,57 +1,288 @@
-use gloo::timers::callback::Interval;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::file::callbacks::FileReader;
+use gloo::timers::callback::{Interval, Timeout};
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::ui::components::{BrokerGrid, Controls, ErrorBanner, Header, PartitionTable};
+use crate::ui::components::legend::Legend;
+use crate::ui::components::{Banner, Panels, Stage, StartScreen, TimelineBar, TopBar, Transport};
+use crate::ui::dom;
+use crate::ui::i18n::{t, Lang, K};
 use crate::ui::keyboard;
-use crate::ui::state::{Action, AppState, PLAY_INTERVAL_MS};
+use crate::ui::state::{Action, AppState, Screen, Theme, SPEEDS};
 
-/// The whole app: one reducer, autoplay timer, keyboard shortcuts, and the panels.
+/// Where the preferences are remembered.
+const PREF_LANG: &str = "highwater.lang";
+const PREF_THEME: &str = "highwater.theme";
+const PREF_HELP: &str = "highwater.help-dismissed";
+
+/// The state at start-up: remembered preferences, then the link in the address bar.
+fn initial_state() -> AppState {
+    let mut s = AppState::default();
+    s.lang = dom::load_pref(PREF_LANG)
+        .and_then(|c| Lang::from_code(&c))
+        .unwrap_or(if dom::browser_prefers_chinese() { Lang::Zh } else { Lang::En });
+    s.theme = match dom::load_pref(PREF_THEME).as_deref() {
+        Some("dark") => Theme::Dark,
+        Some("light") => Theme::Light,
+        _ if dom::prefers_dark() => Theme::Dark,
+        _ => Theme::Light,
+    };
+    s.help_dismissed = dom::load_pref(PREF_HELP).as_deref() == Some("1");
+    let width = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1200.0);
+    s.width = (width - 48.0).max(600.0);
+    let fragment = dom::fragment();
+    if !fragment.is_empty() {
+        let rc = Rc::new(s);
+        return (*yew::Reducible::reduce(rc, Action::LoadFragment(fragment))).clone();
+    }
+    s
+}
+
+/// The whole app: one reducer, the effects around it (autoplay, background computing,
+/// keyboard, the URL, preferences, the picture's width), and the layout.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(AppState::builtin);
+    let state = use_reducer(initial_state);
+    let dispatch = {
+        let d = state.dispatcher();
+        Callback::from(move |a: Action| d.dispatch(a))
+    };
 
-    // Autoplay: an Interval lives exactly as long as `playing` is true.
+    // Autoplay: an Interval lives exactly as long as playing, at the chosen speed.
     {
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |playing| {
-            let interval = playing
-                .then(|| Interval::new(PLAY_INTERVAL_MS, move || dispatcher.dispatch(Action::Tick)));
+        let d = state.dispatcher();
+        use_effect_with((state.playing, state.speed), move |(playing, speed)| {
+            let ms = (1000.0 / SPEEDS[*speed]).max(1000.0 / 60.0) as u32;
+            let interval = playing.then(|| Interval::new(ms, move || d.dispatch(Action::Tick)));
             move || drop(interval)
         });
     }
 
-    // Keyboard shortcuts for the lifetime of the app.
+    // Compute the rest of the run in chunks, between frames, so the scrubber knows its end.
     {
-        let dispatcher = state.dispatcher();
+        let d = state.dispatcher();
+        let busy = state.session.is_some() && !state.finished;
+        use_effect_with((busy, state.horizon), move |(busy, _)| {
+            let timeout = busy.then(|| Timeout::new(0, move || d.dispatch(Action::ComputeMore)));
+            move || drop(timeout)
+        });
+    }
+
+    // Keyboard shortcuts and the address bar's changes.
+    {
+        let d = state.dispatcher();
         use_effect_with((), move |_| {
-            let listener = keyboard::listen(Callback::from(move |a| dispatcher.dispatch(a)));
+            let keys = keyboard::listen(Callback::from({
+                let d = d.clone();
+                move |a| d.dispatch(a)
+            }));
+            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| d.dispatch(Action::LoadFragment(dom::fragment())));
+            move || drop((keys, hash))
+        });
+    }
+
+    // The link reproduces the view: keep it current (not while playing).
+    {
+        let fragment = if state.playing || state.screen != Screen::Lab { None } else { state.fragment() };
+        use_effect_with(fragment, |f| {
+            if let Some(f) = f {
+                dom::set_fragment(f);
+            }
+        });
+    }
+
+    // Remember the language and theme; tell the page.
+    use_effect_with((state.lang, state.theme, state.presenter), |(lang, theme, presenter)| {
+        dom::save_pref(PREF_LANG, lang.code());
+        dom::set_root_attr("lang", lang.html());
+        let th = if *theme == Theme::Dark { "dark" } else { "light" };
+        dom::save_pref(PREF_THEME, th);
+        dom::set_root_attr("data-theme", th);
+        dom::set_root_attr("data-presenter", if *presenter { "on" } else { "off" });
+    });
+    use_effect_with(state.help_dismissed, |d| {
+        if *d {
+            dom::save_pref(PREF_HELP, "1");
+        }
+    });
+
+    // The picture's width follows the window.
+    let stage_ref = use_node_ref();
+    {
+        let d = state.dispatcher();
+        let stage_ref = stage_ref.clone();
+        use_effect_with(state.screen, move |_| {
+            let measure = {
+                let stage_ref = stage_ref.clone();
+                let d = d.clone();
+                move || {
+                    if let Some(el) = stage_ref.cast::<HtmlElement>() {
+                        let w = el.client_width() as f64;
+                        if w > 0.0 {
+                            d.dispatch(Action::SetWidth(w));
+                        }
+                    }
+                }
+            };
+            measure();
+            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
             move || drop(listener)
         });
     }
 
-    let on_action = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |a| dispatcher.dispatch(a))
+    // Import: a hidden file input; the reader must live until it has read the file.
+    let file_ref = use_node_ref();
+    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
+    let on_import_click = {
+        let file_ref = file_ref.clone();
+        Callback::from(move |()| {
+            if let Some(input) = file_ref.cast::<HtmlInputElement>() {
+                input.set_value("");
+                input.click();
+            }
+        })
     };
-    let on_dismiss = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::DismissError))
+    let on_file = {
+        let d = state.dispatcher();
+        let reader = reader.clone();
+        let lang = state.lang;
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let name = file.name();
+            let file = gloo::file::File::from(file);
+            let d = d.clone();
+            let task = gloo::file::callbacks::read_as_text(&file, move |res| match res {
+                Ok(text) => d.dispatch(Action::Import { name, text }),
+                Err(e) => d.dispatch(Action::ShowError(format!("{}: {e}", t(lang, K::ErrFile)))),
+            });
+            *reader.borrow_mut() = Some(task);
+        })
     };
-    let view = &state.view;
+    let on_export = {
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Some(h) = &state.session {
+                if let Some((name, json)) = h.with(|s| (format!("{}.json", s.scenario().id), s.scenario_json())) {
+                    dom::download(&name, &json);
+                }
+            }
+        })
+    };
+    let on_share = {
+        let d = state.dispatcher();
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Some(f) = state.fragment() {
+                dom::set_fragment(&f);
+            }
+            let url = dom::full_url();
+            let copied = dom::copy_to_clipboard(&url);
+            let msg = if copied { format!("{} {url}", t(state.lang, K::LinkCopied)) } else { format!("{} {url}", t(state.lang, K::LinkReady)) };
+            d.dispatch(Action::Notice(msg));
+        })
+    };
 
+    let l = state.lang;
+    let title = (!state.title.0.is_empty()).then(|| AttrValue::from(if l == Lang::Zh { state.title.1.clone() } else { state.title.0.clone() }));
+    let top = html! {
+        <TopBar lang={l} theme={state.theme} presenter={state.presenter} screen={state.screen} title={title}
+            has_session={state.session.is_some()} on_action={dispatch.clone()} on_share={on_share}
+            on_export={on_export} on_import={on_import_click.clone()} />
+    };
+    let banner = html! {
+        <Banner error={state.error.clone().map(AttrValue::from)} notice={state.notice.clone().map(AttrValue::from)} lang={l}
+            on_dismiss_error={dispatch.reform(|()| Action::DismissError)} on_dismiss_notice={dispatch.reform(|()| Action::DismissNotice)} />
+    };
+    let file_input = html! {
+        <input type="file" accept=".json,application/json" ref={file_ref} onchange={on_file} hidden=true data-testid="file-input" aria-hidden="true" />
+    };
+    let classes = classes!("hw-app", state.presenter.then_some("presenter"), if state.theme == Theme::Dark { "theme-dark" } else { "theme-light" });
+
+    let body = match (&state.session, state.screen) {
+        (Some(session), Screen::Lab) => {
+            let v = state.view.clone();
+            let speed = SPEEDS[state.speed];
+            let glide = ((1000.0 / speed) as u32).clamp(60, 450);
+            let description = if l == Lang::Zh { state.description.1.clone() } else { state.description.0.clone() };
+            let narration = v.narration.clone().or((!description.is_empty()).then_some(description));
+            let event_text = v.event.as_ref().map(|e| e.text.clone());
+            let help = (!state.help_dismissed && !state.presenter).then(|| html! {
+                <ol class="hw-howto compact" data-testid="help">
+                    <li><span>{ "1" }</span>{ t(l, K::HowTo1) }</li>
+                    <li><span>{ "2" }</span>{ t(l, K::HowTo2) }</li>
+                    <li><span>{ "3" }</span>{ t(l, K::HowTo3) }</li>
+                    <button class="hw-x" aria-label={t(l, K::Dismiss)} onclick={dispatch.reform(|_: MouseEvent| Action::DismissHelp)}>{ "×" }</button>
+                </ol>
+            });
+            html! {
+                <main class="hw-lab">
+                    <div class="hw-controls-area">
+                        <Transport lang={l} playing={state.playing} can_back={state.can_step_back()} can_forward={state.can_step_forward()}
+                            step={v.step} horizon={state.horizon} finished={state.finished} time_ms={v.time_ms} speed={state.speed}
+                            on_action={dispatch.clone()} />
+                        <TimelineBar lang={l} step={v.step} horizon={state.horizon} markers={state.markers.clone()} on_action={dispatch.clone()} />
+                        <p class="hw-keys">{ t(l, K::KeysHint) }</p>
+                    </div>
+                    { for help }
+                    <div class="hw-narration" data-testid="narration" aria-live="polite">
+                        <span class="hw-narration-label">{ t(l, K::Narration) }</span>
+                        <p>{ narration.unwrap_or_default() }
+                            if state.at_end { <span class="hw-end">{ " " }{ t(l, K::EndOfRun) }</span> }</p>
+                    </div>
+                    <p class="hw-step-caption" data-testid="step-caption">
+                        if let Some(text) = event_text {
+                            <span class="hw-muted">{ format!("#{} · ", v.step) }</span>{ text }
+                        }
+                    </p>
+                    <div class="hw-stage-wrap" ref={stage_ref}>
+                        <Stage view={v.clone()} lang={l} width={state.width} scale={if state.presenter { 1.3 } else { 1.0 }}
+                            large={state.large} expanded={state.expanded.clone()} show_internal={state.show_internal}
+                            selection={state.selection.clone()} inspected={state.inspected.clone()} glide_ms={glide}
+                            on_action={dispatch.clone()} />
+                    </div>
+                    if state.large {
+                        <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>
+                    }
+                    <Legend lang={l} />
+                    if !state.presenter {
+                        <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
+                    }
+                </main>
+            }
+        }
+        _ => html! { <StartScreen lang={l} on_action={dispatch.clone()} on_import={on_import_click.clone()} /> },
+    };
     html! {
-        <main class="hw-app" data-playing={state.playing.to_string()}>
-            <Header scenario={state.scenario_name.clone()} step={view.step}
-                time_ms={view.time_ms} controller={view.controller} />
-            <ErrorBanner error={state.error.clone().map(AttrValue::from)} {on_dismiss} />
-            <Controls playing={state.playing} can_back={state.can_step_back()}
-                can_forward={state.can_step_forward()} {on_action} />
-            <p class="hw-narration" data-testid="narration" aria-live="polite">
-                { view.narration.clone().unwrap_or_default() }
-                if state.at_end { <span class="hw-end">{ " End of scenario." }</span> }
-            </p>
-            <BrokerGrid brokers={view.brokers.clone()} />
-            <PartitionTable partitions={view.partitions.clone()} />
-        </main>
+        <div class={classes} data-playing={state.playing.to_string()} data-lang={l.code()}>
+            { top }
+            { banner }
+            { file_input }
+            { body }
+            { patterns() }
+        </div>
+    }
+}
+
+/// Fills shared by every strip (committed = solid, not yet committed = stripes,
+/// truncated = cross-hatch), defined once; colours come from the theme's CSS variables.
+fn patterns() -> Html {
+    html! {
+        <svg class="hw-defs" width="0" height="0" aria-hidden="true" focusable="false">
+            <defs>
+                <pattern id="hw-pat-uncommitted" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">
+                    <rect class="pat-bg uncommitted" width="7" height="7" />
+                    <rect class="pat-fg uncommitted" width="3" height="7" />
+                </pattern>
+                <pattern id="hw-pat-truncated" patternUnits="userSpaceOnUse" width="6" height="6">
+                    <rect class="pat-bg truncated" width="6" height="6" />
+                    <path class="pat-line truncated" d="M0 0 L6 6 M6 0 L0 6" />
+                </pattern>
+            </defs>
+        </svg>
     }
 }

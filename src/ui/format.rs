@@ -21,10 +21,40 @@ pub fn ids(ids: &[u32]) -> String {
     }
 }
 
-/// A CSS-safe class suffix for a status word from the engine.
+/// A CSS-safe class suffix for a word from the engine.
 pub fn css_word(word: &str) -> String {
-    word.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    word.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Which family a message kind belongs to (colour and shape in the picture).
+pub fn family(kind: &str) -> &'static str {
+    let k = kind.trim_end_matches("Response");
+    match k {
+        "Produce" => "produce",
+        "Fetch" => "fetch",
+        "LeaderAndIsr" | "AlterPartition" | "BrokerRegistration" | "BrokerHeartbeat" => "control",
+        "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "OffsetCommit" | "OffsetFetch" | "FindCoordinator" => "group",
+        _ => "meta",
+    }
+}
+
+/// A short label for a message kind: responses end in "↩".
+pub fn short_kind(kind: &str) -> String {
+    match kind.strip_suffix("Response") {
+        Some(k) => format!("{k} ↩"),
+        None => kind.to_string(),
+    }
+}
+
+/// Thousands separators for large counts.
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -1,13 +1,18 @@
 //! The browser UI (Yew, client-side rendering). Built only with the `web` feature.
 //!
-//! All state lives in one reducer ([`state::AppState`]); components are small and
-//! take plain view data plus callbacks. The engine is reached only through
-//! [`crate::session::Session`] and the view models in [`crate::view`].
+//! All state lives in one reducer ([`state::AppState`]); components are small and take
+//! plain view data plus callbacks. The engine is reached only through
+//! [`crate::session::Session`] and the view models in [`crate::view`]. See docs/ui.md.
 pub mod app;
 pub mod components;
+pub mod dom;
 pub mod format;
+pub mod i18n;
 pub mod keyboard;
+pub mod layout;
+pub mod scenarios;
 pub mod state;
+pub mod url;
 
 pub use app::App;
 

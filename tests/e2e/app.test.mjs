@@ -1,5 +1,6 @@
 // Browser tests of the built app (dist/): real Chromium via playwright-core, served by an
 // in-process HTTP server on 127.0.0.1. Build first: `trunk build --release` (scripts/dev test does).
+// Screenshots of the main states go to test-artifacts/ (look at them: they are the closing note).
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -35,107 +36,350 @@ after(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US', colorScheme: 'light' });
   page = await context.newPage();
   pageErrors = [];
   page.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page.goto(site.url);
-  await page.getByTestId('step').waitFor();
 });
 
 afterEach(async () => {
   await context?.close();
 });
 
-const stepNumber = async () => Number((await page.getByTestId('step').textContent()).trim());
+// ------------------------------------------------------------------ helpers
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-/** Waits until the step label shows `n` (the UI re-renders asynchronously). */
+const stepNumber = async () => Number((await page.getByTestId('step').textContent()).trim());
+const waitFor = (fn, arg, timeout = 10000) => page.waitForFunction(fn, arg, { timeout });
 const waitForStep = (n) =>
-  page.waitForFunction(
-    (want) => document.querySelector('[data-testid="step"]')?.textContent.trim() === String(want),
-    n,
-    { timeout: 5000 },
-  );
+  waitFor((want) => document.querySelector('[data-testid="step"]')?.textContent.trim() === String(want), n);
+/** Waits until the whole run is computed (the step counter stops saying "computing"). */
+const waitComputed = () =>
+  waitFor(() => {
+    const el = document.querySelector('.hw-of');
+    return el && !/computing|计算中/.test(el.textContent);
+  }, null, 60000);
+/** Text of the partition table's cell `col` for `name` ("orders-0"). */
+const cell = async (name, col) => (await page.getByTestId(`partition-${name}`).getByTestId(col).textContent()).trim();
+/** The replica strip of `topic-partition` on broker `b`: its data attributes. */
+const replica = async (b, tp) => {
+  const el = page.getByTestId(`broker-${b}`).getByTestId(`replica-${tp}`);
+  return {
+    leader: await el.getAttribute('data-leader'),
+    epoch: Number(await el.getAttribute('data-epoch')),
+    hw: Number(await el.getAttribute('data-hw')),
+    leo: Number(await el.getAttribute('data-leo')),
+  };
+};
+const openLesson = async (id) => {
+  await page.goto(site.url);
+  await page.getByTestId(`open-${id}`).click();
+  await page.getByTestId('step').waitFor();
+  await waitComputed();
+};
+/** Moves the scrubber to `step` (as a user dragging it would). */
+const scrubTo = async (step) => {
+  await page.getByTestId('scrubber').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, step);
+  await waitForStep(step);
+};
+/** Everything that describes the cluster at this step, for before/after comparisons. */
+const snapshot = async () =>
+  page.evaluate(() => ({
+    step: document.querySelector('[data-testid="step"]').textContent.trim(),
+    time: document.querySelector('[data-testid="time"]').textContent.trim(),
+    brokers: [...document.querySelectorAll('[data-testid^="broker-"][data-status]')].map(
+      (b) => `${b.dataset.testid}:${b.dataset.status}`,
+    ),
+    replicas: [...document.querySelectorAll('[data-testid^="replica-"]')].map(
+      (r) => `${r.dataset.testid}:${r.dataset.leader}:${r.dataset.epoch}:${r.dataset.hw}:${r.dataset.leo}`,
+    ),
+    narration: document.querySelector('[data-testid="narration"]').textContent.trim(),
+  }));
 
-/** Waits until the element with `testId` has text matching `re`. */
-const waitForLabel = (testId, re) =>
-  page.waitForFunction(
-    ([id, src]) => new RegExp(src).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-    [testId, re.source],
-    { timeout: 5000 },
-  );
-
-test('loads: title, step 0, controls, no page errors', async () => {
+// ------------------------------------------------------------------ tests
+test('start screen lists the lessons and opens one at step 0', async () => {
+  await page.goto(site.url);
   assert.equal(await page.title(), 'Highwater');
-  assert.equal((await page.locator('h1').textContent()).trim(), 'Highwater');
-  assert.equal(await stepNumber(), 0);
-  assert.match(await page.getByTestId('time').textContent(), /\d/);
-  for (const id of ['back', 'play', 'step-forward']) {
-    assert.ok(await page.getByTestId(id).isVisible(), `button ${id} visible`);
+  for (const id of ['acks1-leader-failure', 'acks-all-leader-failure', 'unclean-leader-election', 'more-consumers-than-partitions']) {
+    assert.ok(await page.getByTestId(`lesson-${id}`).isVisible(), `lesson ${id} on the start screen`);
   }
+  await shot('01-start-screen');
+  await page.getByTestId('open-acks1-leader-failure').click();
+  await waitForStep(0);
   assert.equal(await page.getByTestId('back').isDisabled(), true, 'Back is disabled at step 0');
-  await shot('01-loaded');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shot('01-loaded-dark');
+  assert.match(await page.getByTestId('narration').textContent(), /acks=1/, 'the description until the first caption');
+  assert.equal(await page.locator('.hw-broker').count(), 3);
+  assert.match(page.url(), /#s=acks1-leader-failure&step=0/);
   assert.deepEqual(pageErrors, []);
 });
 
-test('Step advances the step number and Back brings it down', async () => {
-  const step = page.getByRole('button', { name: /Step/ });
-  for (const n of [1, 2, 3]) {
-    await step.click();
-    await waitForStep(n);
-  }
-  assert.equal(await stepNumber(), 3);
-  await shot('02-after-3-steps');
-  await page.getByRole('button', { name: /Back/ }).click();
-  await waitForStep(2);
-  assert.equal(await stepNumber(), 2);
-  assert.deepEqual(pageErrors, []);
-});
-
-test('Right arrow steps forward, Left arrow steps back', async () => {
-  await page.keyboard.press('ArrowRight');
-  await waitForStep(1);
-  await page.keyboard.press('ArrowRight');
-  await waitForStep(2);
-  await page.keyboard.press('ArrowLeft');
-  await waitForStep(1);
-  assert.equal(await stepNumber(), 1);
-  await shot('03-keyboard');
-  assert.deepEqual(pageErrors, []);
-});
-
-test('Space plays, the step advances by itself, Space pauses', async () => {
+test('play advances by itself, Space pauses, Right/Left step', async () => {
+  await openLesson('acks1-leader-failure');
+  await page.getByTestId('play').click();
+  await waitFor(() => Number(document.querySelector('[data-testid="step"]').textContent) >= 8, null, 15000);
   await page.keyboard.press('Space');
-  await waitForLabel('play', /Pause/);
-  await page.waitForFunction(
-    () => Number(document.querySelector('[data-testid="step"]').textContent) >= 2,
-    null,
-    { timeout: 10000 },
-  );
-  await page.keyboard.press('Space');
-  await waitForLabel('play', /Play/);
+  await waitFor(() => /Play/.test(document.querySelector('[data-testid="play"]').textContent));
   const paused = await stepNumber();
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(800);
   assert.equal(await stepNumber(), paused, 'no steps while paused');
-  await shot('04-played');
+  await page.keyboard.press('ArrowRight');
+  await waitForStep(paused + 1);
+  await page.keyboard.press('ArrowLeft');
+  await waitForStep(paused);
+  // Messages are drawn on their links; one click shows the payload.
+  await scrubTo(4);
+  const msg = page.getByTestId('msg').first();
+  await msg.click();
+  await page.getByTestId('inspector').waitFor();
+  assert.match(await page.getByTestId('inspector-kind').textContent(), /\w+/);
+  assert.notEqual((await page.getByTestId('payload').textContent()).trim(), '');
+  await shot('02-message-payload');
   assert.deepEqual(pageErrors, []);
 });
 
-test('a broker card per broker in the view, each with a status', async () => {
-  await page.getByRole('button', { name: /Step/ }).click();
-  await waitForStep(1);
-  const cards = page.locator('[data-testid^="broker-"][data-status]');
-  const n = await cards.count();
-  if (n === 0) {
-    // The view has no brokers (yet): the UI says so instead of showing nothing.
-    assert.ok(await page.getByTestId('no-brokers').isVisible());
+test('kill the leader: a new leader with a new epoch; step back shows the old state', async () => {
+  await openLesson('acks-all-leader-failure');
+  // Broker 1 leads orders-0 once the controller's first LeaderAndIsr has arrived.
+  await scrubTo(30);
+  assert.equal((await replica(1, 'orders-0')).leader, 'true', 'broker 1 leads');
+  assert.equal((await replica(1, 'orders-0')).epoch, 0);
+  await page.getByTestId('broker-1').getByRole('button', { name: /Broker 1/ }).click();
+  await page.getByTestId('menu').waitFor();
+  await shot('03-broker-menu');
+  await page.getByTestId('act-crash').click();
+  await waitForStep(31);
+  assert.equal(await page.getByTestId('broker-1').getAttribute('data-status'), 'crashed');
+  assert.match(await page.getByTestId('notice').textContent(), /Branched at step 30/);
+  await waitComputed();
+  await page.getByTestId('tab-partitions').click();
+  // Jump from marker to marker (Shift+→) until the failover is visible.
+  let tries = 0;
+  while ((await cell('orders-0', 'leader')) !== '2' && tries++ < 40) {
+    const before = await stepNumber();
+    await page.keyboard.press('Shift+ArrowRight');
+    await waitFor((b) => Number(document.querySelector('[data-testid="step"]').textContent) !== b, before);
   }
-  for (let i = 0; i < n; i++) {
-    const status = (await cards.nth(i).getByTestId('broker-status').textContent()).trim();
-    assert.ok(status.length > 0, 'broker status shown');
-  }
+  assert.equal(await cell('orders-0', 'leader'), '2', 'broker 2 took over');
+  assert.equal(await cell('orders-0', 'epoch'), '1', 'with leader epoch 1');
+  const failover = await stepNumber();
+  await shot('04-new-leader-epoch-1');
+  // One step back: the controller had not elected broker 2 yet.
+  await page.keyboard.press('ArrowLeft');
+  await waitForStep(failover - 1);
+  assert.equal(await cell('orders-0', 'epoch'), '0', 'the old epoch, one step earlier');
+  assert.equal(await cell('orders-0', 'leader'), '1');
+  await shot('05-stepped-back');
+  // Back to before the crash: broker 1 is up and leading again.
+  await scrubTo(30);
+  assert.equal(await page.getByTestId('broker-1').getAttribute('data-status'), 'up');
+  assert.equal((await replica(1, 'orders-0')).leader, 'true');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a shared URL reproduces the same view, actions included', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(25);
+  await page.getByTestId('broker-2').getByRole('button', { name: /Broker 2/ }).click();
+  await page.getByTestId('act-crash').click();
+  await waitForStep(26);
+  await waitComputed();
+  await scrubTo(120);
+  const url = page.url();
+  assert.match(url, /do=25:crash\.2/, `the action is in the link: ${url}`);
+  const here = await snapshot();
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.getByTestId('step').waitFor();
+  const there = await other.evaluate(() => ({
+    step: document.querySelector('[data-testid="step"]').textContent.trim(),
+  }));
+  assert.equal(there.step, '120');
+  page = other;
+  assert.deepEqual(await snapshot(), here, 'same step, brokers, replicas and narration');
+  await shot('06-shared-url-reloaded');
+  // Reloading the page itself gives the same view too.
+  await page.reload();
+  await page.getByTestId('step').waitFor();
+  assert.deepEqual(await snapshot(), here);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a malformed link shows what is wrong and keeps the simulation', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(40);
+  const before = await snapshot();
+  await page.evaluate(() => {
+    location.hash = '#s=acks1-leader-failure&step=12x';
+  });
+  await waitFor(() => /step "12x" is not a whole number/.test(document.querySelector('[data-testid="error"]').textContent));
+  assert.match(await page.getByTestId('error').textContent(), /current simulation is unchanged/);
+  assert.deepEqual(await snapshot(), before);
+  // At start-up, a link to an unknown scenario says so on the start screen.
+  page = await context.newPage();
+  await page.goto(`${site.url}#s=no-such-lesson&step=3`);
+  await page.getByTestId('start').waitFor();
+  assert.match(await page.getByTestId('error').textContent(), /no built-in scenario "no-such-lesson"/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('importing a bad file shows the error with its place; the simulation is unchanged', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(50);
+  const before = await snapshot();
+  const bad = '{\n  "id": "broken",\n  "title": { "en": "x" },\n  "duration_ms": "soon",\n  "cluster": { "brokers": 3 },\n  "topics": []\n}\n';
+  await page.getByTestId('file-input').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
+  await waitFor(() => /broken\.json/.test(document.querySelector('[data-testid="error"]').textContent));
+  const error = await page.getByTestId('error').textContent();
+  assert.match(error, /duration_ms/, 'names the field');
+  assert.match(error, /line 4/, 'and the line');
+  assert.match(error, /unchanged/);
+  assert.deepEqual(await snapshot(), before, 'same step, same cluster');
+  await shot('07-import-error');
+  // A semantic error too (a replication factor larger than the cluster).
+  const semantic = JSON.stringify({ id: 'x', title: { en: 'x' }, duration_ms: 1000, cluster: { brokers: 2 }, topics: [{ name: 't', partitions: 1, replication_factor: 3 }] });
+  await page.getByTestId('file-input').setInputFiles({ name: 'rf.json', mimeType: 'application/json', buffer: Buffer.from(semantic) });
+  await waitFor(() => /rf\.json/.test(document.querySelector('[data-testid="error"]').textContent));
+  assert.match(await page.getByTestId('error').textContent(), /topics\[0\]\.replication_factor/);
+  assert.deepEqual(await snapshot(), before);
+  // A good file replaces the simulation.
+  const good = JSON.stringify({ id: 'tiny', title: { en: 'Tiny cluster' }, duration_ms: 2000, cluster: { brokers: 2 }, topics: [{ name: 't', partitions: 1, replication_factor: 2 }] });
+  await page.getByTestId('file-input').setInputFiles({ name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(good) });
+  await waitFor(() => document.querySelector('[data-testid="scenario"]')?.textContent.includes('Tiny cluster'));
+  assert.equal(await page.locator('.hw-broker').count(), 2);
+  assert.match(page.url(), /s=custom&json=/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('language switch: UI and narration in Chinese, remembered after a reload', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(10);
+  await page.getByTestId('lang-zh').click();
+  await waitFor(() => document.querySelector('[data-testid="play"]').textContent.includes('播放'));
+  assert.match(await page.getByTestId('narration').textContent(), /三个 broker/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await shot('08-chinese');
+  await page.reload();
+  await page.getByTestId('step').waitFor();
+  assert.match(await page.getByTestId('play').textContent(), /播放/, 'the choice is remembered');
+  await page.getByTestId('lang-en').click();
+  await waitFor(() => document.querySelector('[data-testid="play"]').textContent.includes('Play'));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('themes and presenter mode', async () => {
+  await openLesson('unclean-leader-election');
+  await scrubTo(Math.min(900, Number(await page.getByTestId('scrubber').getAttribute('max'))));
+  await page.getByTestId('theme').click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await shot('09-dark');
+  await page.getByTestId('presenter').click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.presenter), 'on');
+  assert.equal(await page.locator('.hw-panels').count(), 0, 'secondary panels hidden');
+  const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+  assert.equal(size, '20px');
+  await shot('10-presenter-dark');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('panels: event log jumps, anomalies jump to where they became visible, partition table', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(100);
+  const line = page.getByTestId('event').nth(3);
+  const target = Number(await line.getAttribute('data-step'));
+  await line.click();
+  await waitForStep(target);
+  await page.getByTestId('event-filter').fill('leader →');
+  await waitFor(() => [...document.querySelectorAll('[data-testid="event"]')].every((e) => e.textContent.includes('leader →')));
+  assert.ok((await page.getByTestId('event').count()) >= 1);
+  await page.getByTestId('tab-anomalies').click();
+  // Later in the run, a lost write: open the list and jump to it.
+  await page.locator('.hw-anomalies summary').click();
+  const lost = page.locator('[data-testid="anomaly"][data-kind="lost-write"]').first();
+  await lost.click();
+  await waitFor(() => document.querySelectorAll('[data-testid="anomaly"]:not(.future)').length > 0);
+  assert.match(await page.locator('[data-testid="anomaly"]:not(.future)').first().textContent(), /lost-write/);
+  await shot('11-anomalies');
+  await page.getByTestId('tab-partitions').click();
   assert.ok(await page.getByTestId('partitions').isVisible());
+  assert.deepEqual(pageErrors, []);
+});
+
+test('consumer group: members, assignment, committed offsets and lag; pause a consumer', async () => {
+  await openLesson('more-consumers-than-partitions');
+  const end = Number(await page.getByTestId('scrubber').getAttribute('max'));
+  await scrubTo(end);
+  const group = page.getByTestId('group-billing');
+  assert.equal(await group.getAttribute('data-state'), 'Stable');
+  assert.equal(await page.locator('.hw-member').count(), 4);
+  assert.equal(await page.locator('.hw-member.idle').count(), 1, 'the fourth consumer idles');
+  await page.getByTestId('tab-partitions').click();
+  assert.match(await page.getByTestId('partition-orders-0').getByTestId('committed-billing').textContent(), /\d/);
+  await page.getByTestId('tab-lag').click();
+  assert.ok(await page.getByTestId('lag-chart').isVisible());
+  await shot('12-consumer-group');
+  // Pause c1 (a GC pause) in the past: a branch.
+  await scrubTo(Math.floor(end / 2));
+  await page.getByTestId('consumer-c1').getByRole('button', { name: 'c1' }).click();
+  await page.getByTestId('act-cpause').click();
+  await waitFor(() => document.querySelector('[data-testid="consumer-c1"]').dataset.status === 'frozen');
+  assert.match(page.url(), /cpause\.c1\.20000\.gc/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a cut link drops messages visibly and heals on click', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(20);
+  await page.getByTestId('broker-1').getByRole('button', { name: /Broker 1/ }).click();
+  await page.getByTestId('link-b2').click();
+  await page.getByTestId('cut-link').first().waitFor();
+  // Step until a message on the cut link is dropped.
+  let drops = 0;
+  for (let i = 0; i < 200 && drops === 0; i++) {
+    await page.keyboard.press('ArrowRight');
+    drops = await page.getByTestId('dropped').count();
+  }
+  assert.ok(drops > 0, 'a dropped message is drawn');
+  await shot('13-dropped-message');
+  await page.getByTestId('cut-link').first().click({ force: true });
+  await page.getByTestId('act-heal').click();
+  await waitFor(() => document.querySelectorAll('[data-testid="cut-link"]').length === 0);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a setting with a bad value is refused; a good one rebuilds the run at the same step', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(60);
+  const before = await snapshot();
+  await page.getByTestId('tab-settings').click();
+  const row = page.getByTestId('setting-min.insync.replicas').first();
+  await row.locator('input').fill('0');
+  await row.getByRole('button').click();
+  await waitFor(() => /min\.insync\.replicas/.test(document.querySelector('[data-testid="error"]').textContent));
+  assert.match(await page.getByTestId('error').textContent(), /unchanged/);
+  assert.deepEqual(await snapshot(), before);
+  await row.locator('input').fill('2');
+  await row.getByRole('button').click();
+  await waitFor(() => /rebuilt/.test(document.querySelector('[data-testid="notice"]').textContent));
+  assert.equal(await stepNumber(), 60);
+  assert.match(page.url(), /s=custom/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('50 brokers, 2,000 partitions: summaries that expand on click', async () => {
+  await page.goto(site.url);
+  await page.getByTestId('open-cluster-50-brokers').click();
+  await page.getByTestId('step').waitFor();
+  assert.equal(await page.locator('.hw-small').count(), 50, 'one summary card per broker');
+  assert.equal(await page.locator('[data-testid^="replica-"]').count(), 0, 'no strips until expanded');
+  await waitComputed();
+  await scrubTo(3000);
+  await page.getByTestId('broker-7').click();
+  await waitFor(() => document.querySelectorAll('[data-testid^="replica-"]').length > 0);
+  assert.ok((await page.locator('[data-testid^="replica-"]').count()) <= 12, 'one page of strips');
+  await page.getByTestId('tab-partitions').click();
+  assert.ok(await page.getByTestId('topic-events').isVisible(), 'per-topic summary');
+  await shot('14-fifty-brokers');
   assert.deepEqual(pageErrors, []);
 });

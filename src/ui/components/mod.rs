@@ -1,14 +1,25 @@
-//! Small presentational components: plain props in, HTML out.
-pub mod broker_card;
-pub mod broker_grid;
-pub mod controls;
-pub mod error_banner;
-pub mod header;
+//! The app's pieces. Each takes plain props (view data, the language, a dispatcher) and
+//! returns HTML; none of them holds simulation state.
+pub mod banner;
+pub mod event_log;
+pub mod anomalies;
+pub mod lag_chart;
+pub mod legend;
+pub mod menus;
+pub mod panels;
 pub mod partition_table;
+pub mod settings;
+pub mod stage;
+pub mod start_screen;
+pub mod strip;
+pub mod timeline;
+pub mod topbar;
+pub mod transport;
 
-pub use broker_card::BrokerCard;
-pub use broker_grid::BrokerGrid;
-pub use controls::Controls;
-pub use error_banner::ErrorBanner;
-pub use header::Header;
-pub use partition_table::PartitionTable;
+pub use banner::Banner;
+pub use panels::Panels;
+pub use stage::Stage;
+pub use start_screen::StartScreen;
+pub use timeline::TimelineBar;
+pub use topbar::TopBar;
+pub use transport::Transport;

@@ -1,58 +1,122 @@
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::ui::format;
-use crate::view::PartitionView;
+use crate::ui::i18n::{t, tf, Lang, K};
+use crate::view::{ClusterView, PartitionView};
 
 #[derive(Properties, PartialEq)]
 pub struct PartitionTableProps {
-    pub partitions: Vec<PartitionView>,
+    pub view: Rc<ClusterView>,
+    pub lang: Lang,
 }
 
-/// Leader, epoch, replicas, ISR, high watermark and log end offset per partition.
+const PAGE: usize = 50;
+
+/// Leader, epoch, replicas, ISR, LEO, HW and, per consumer group, the committed offset and
+/// lag, like the cluster UIs users know. Long tables are paged; a topic can be picked.
 #[function_component(PartitionTable)]
-pub fn partition_table(props: &PartitionTableProps) -> Html {
+pub fn partition_table(p: &PartitionTableProps) -> Html {
+    let l = p.lang;
+    let topic = use_state(String::new);
+    let page = use_state(|| 0usize);
+    let v = &*p.view;
+    let groups: Vec<String> = v.groups.iter().map(|g| g.id.clone()).collect();
+    let rows: Vec<&PartitionView> = v.partitions.iter().filter(|pt| !pt.internal && (topic.is_empty() || pt.topic == *topic)).collect();
+    let pages = rows.len().div_ceil(PAGE).max(1);
+    let cur = (*page).min(pages - 1);
+    let on_topic = {
+        let topic = topic.clone();
+        let page = page.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            topic.set(s.value());
+            page.set(0);
+        })
+    };
+    let go = |to: usize| {
+        let page = page.clone();
+        Callback::from(move |_: MouseEvent| page.set(to))
+    };
+    let topics_summary = v.topics.iter().filter(|tp| !tp.internal).map(|tp| {
+        html! {
+            <li class={classes!((tp.offline > 0).then_some("bad"), (tp.under_replicated > 0).then_some("warn"))} data-testid={format!("topic-{}", tp.name)}>
+                <b>{ tp.name.clone() }</b>
+                { format!(" · {} {} · RF {}", tp.partitions, t(l, K::Partitions), tp.replication_factor) }
+                if tp.offline > 0 { <span class="hw-pill bad">{ format!("✕ {} {}", tp.offline, t(l, K::Offline)) }</span> }
+                if tp.under_replicated > 0 { <span class="hw-pill warn">{ format!("▽ {} {}", tp.under_replicated, t(l, K::UnderReplicated)) }</span> }
+                { format!(" · HW Σ {}", format::count(tp.records)) }
+            </li>
+        }
+    });
     html! {
-        <section class="hw-section" aria-label="Partitions">
-            <h2>{ "Partitions" }</h2>
+        <div class="hw-ptable">
+            <ul class="hw-topic-summary" aria-label={t(l, K::Topics)}>{ for topics_summary }</ul>
+            <div class="hw-inline">
+                <label class="hw-field"><span>{ t(l, K::Topic) }</span>
+                    <select onchange={on_topic}>
+                        <option value="" selected={topic.is_empty()}>{ "—" }</option>
+                        { for v.topics.iter().filter(|tp| !tp.internal).map(|tp| html! { <option value={tp.name.clone()} selected={*topic == tp.name}>{ tp.name.clone() }</option> }) }
+                    </select></label>
+                if pages > 1 {
+                    <button class="hw-mini-btn" disabled={cur == 0} onclick={go(cur.saturating_sub(1))}>{ "‹ " }{ t(l, K::Prev) }</button>
+                    <span>{ tf(l, K::PageOf, &[&(cur + 1), &pages]) }</span>
+                    <button class="hw-mini-btn" disabled={cur + 1 >= pages} onclick={go(cur + 1)}>{ t(l, K::Next) }{ " ›" }</button>
+                }
+            </div>
+            <div class="hw-table-wrap">
             <table class="hw-partitions" data-testid="partitions">
                 <thead>
                     <tr>
-                        <th>{ "Partition" }</th>
-                        <th>{ "Leader" }</th>
-                        <th>{ "Epoch" }</th>
-                        <th>{ "Replicas" }</th>
+                        <th>{ t(l, K::Partition) }</th>
+                        <th>{ t(l, K::Leader) }</th>
+                        <th>{ t(l, K::Epoch) }</th>
+                        <th>{ t(l, K::Replicas) }</th>
                         <th>{ "ISR" }</th>
-                        <th class="num">{ "HW" }</th>
                         <th class="num">{ "LEO" }</th>
+                        <th class="num">{ "HW" }</th>
+                        { for groups.iter().map(|g| html! { <th class="num" colspan="2">{ format!("{} {g}: {} / {}", t(l, K::Group), t(l, K::Committed), t(l, K::Lag)) }</th> }) }
                     </tr>
                 </thead>
                 <tbody>
-                    if props.partitions.is_empty() {
-                        <tr><td colspan="7" class="hw-empty">{ "No partitions in this view." }</td></tr>
-                    }
-                    { for props.partitions.iter().map(row) }
+                    { for rows.iter().skip(cur * PAGE).take(PAGE).map(|pt| row(pt, &groups, l)) }
                 </tbody>
             </table>
-        </section>
+            </div>
+        </div>
     }
 }
 
-fn row(p: &PartitionView) -> Html {
-    let name = format!("{}-{}", p.topic, p.partition);
-    let leader = match p.leader {
+fn row(pt: &PartitionView, groups: &[String], l: Lang) -> Html {
+    let name = format!("{}-{}", pt.topic, pt.partition);
+    let under = pt.isr.len() < pt.replicas.len();
+    let leader = match pt.leader {
         Some(id) => html! { <td data-testid="leader">{ id }</td> },
-        None => html! { <td data-testid="leader" class="offline">{ "none" }</td> },
+        None => html! { <td data-testid="leader" class="offline">{ format!("✕ {}", t(l, K::Offline)) }</td> },
     };
-    let under_replicated = p.isr.len() < p.replicas.len();
     html! {
         <tr key={name.clone()} data-testid={format!("partition-{name}")}>
             <td class="hw-tp">{ name }</td>
             { leader }
-            <td>{ p.leader_epoch }</td>
-            <td>{ format::ids(&p.replicas) }</td>
-            <td data-testid="isr" class={classes!(under_replicated.then_some("shrunk"))}>{ format::ids(&p.isr) }</td>
-            <td class="num" data-testid="hw">{ p.high_watermark }</td>
-            <td class="num" data-testid="leo">{ p.log_end_offset }</td>
+            <td data-testid="epoch">{ pt.leader_epoch }</td>
+            <td>{ format::ids(&pt.replicas) }</td>
+            <td data-testid="isr" class={classes!(under.then_some("shrunk"))}>{ if under { "▽ " } else { "" } }{ format::ids(&pt.isr) }</td>
+            <td class="num" data-testid="leo">{ pt.log_end_offset }</td>
+            <td class="num" data-testid="hw">{ pt.high_watermark }</td>
+            { for groups.iter().map(|g| {
+                let o = pt.groups.iter().find(|x| &x.group == g);
+                let committed = o.and_then(|o| o.committed).map(|c| c.to_string()).unwrap_or_else(|| "—".into());
+                let lag = o.and_then(|o| o.lag);
+                html! {
+                    <>
+                        <td class="num" data-testid={format!("committed-{g}")}>{ committed }</td>
+                        <td class={classes!("num", lag.is_some_and(|x| x > 0).then_some("lagging"))} data-testid={format!("lag-{g}")}>
+                            { lag.map(|x| x.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                    </>
+                }
+            }) }
         </tr>
     }
 }

@@ -1,0 +1,99 @@
+use yew::prelude::*;
+
+use crate::scenario::Scenario;
+use crate::ui::i18n::{t, Lang, K};
+use crate::ui::scenarios::{Shelf, BUILTINS};
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct StartProps {
+    pub lang: Lang,
+    pub on_action: Callback<Action>,
+    pub on_import: Callback<()>,
+}
+
+struct Card {
+    id: &'static str,
+    shelf: Shelf,
+    title: (String, String),
+    description: (String, String),
+    brokers: u32,
+    partitions: u32,
+    clients: usize,
+}
+
+/// The start screen: the four lessons to begin with, then the others, then the large
+/// clusters, each a card with its title, a description and what is in it.
+#[function_component(StartScreen)]
+pub fn start_screen(p: &StartProps) -> Html {
+    let l = p.lang;
+    let cards = use_memo((), |_| {
+        BUILTINS
+            .iter()
+            .filter_map(|b| {
+                let s = Scenario::from_json(b.json).ok()?;
+                let pick = |x: &crate::scenario::Text| (x.en.clone(), x.zh.clone().unwrap_or_else(|| x.en.clone()));
+                Some(Card {
+                    id: b.id,
+                    shelf: b.shelf,
+                    title: pick(&s.title),
+                    description: s.description.as_ref().map(pick).unwrap_or_default(),
+                    brokers: s.cluster.brokers,
+                    partitions: s.topics.iter().map(|t| t.partitions).sum(),
+                    clients: s.producers.len() + s.consumers.len() + s.readers.len(),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let pick = |x: &(String, String)| if l == Lang::Zh { x.1.clone() } else { x.0.clone() };
+    let shelf = |which: Shelf| {
+        cards.iter().filter(|c| c.shelf == which).map(|c| {
+            let cb = p.on_action.clone();
+            let id = c.id.to_string();
+            let open = Callback::from(move |_: MouseEvent| cb.emit(Action::OpenBuiltin(id.clone())));
+            html! {
+                <article class={classes!("hw-lesson", (which == Shelf::Featured).then_some("featured"))} data-testid={format!("lesson-{}", c.id)}>
+                    <h3>{ pick(&c.title) }</h3>
+                    <p>{ pick(&c.description) }</p>
+                    <div class="hw-lesson-foot">
+                        <span class="hw-muted">{ sizes(l, c.brokers, c.partitions, c.clients) }</span>
+                        <button class="hw-btn hw-primary" data-testid={format!("open-{}", c.id)} onclick={open}>{ t(l, K::OpenScenario) }{ " ▶" }</button>
+                    </div>
+                </article>
+            }
+        }).collect::<Html>()
+    };
+    html! {
+        <main class="hw-start" data-testid="start">
+            <section class="hw-start-intro">
+                <h2>{ t(l, K::StartTitle) }</h2>
+                <p>{ t(l, K::StartIntro) }</p>
+                <ol class="hw-howto">
+                    <li><span>{ "1" }</span>{ t(l, K::HowTo1) }</li>
+                    <li><span>{ "2" }</span>{ t(l, K::HowTo2) }</li>
+                    <li><span>{ "3" }</span>{ t(l, K::HowTo3) }</li>
+                </ol>
+            </section>
+            <h2 class="hw-shelf-title">{ t(l, K::FeaturedLessons) }</h2>
+            <div class="hw-shelf featured">{ shelf(Shelf::Featured) }</div>
+            <h2 class="hw-shelf-title">{ t(l, K::MoreScenarios) }</h2>
+            <div class="hw-shelf">{ shelf(Shelf::More) }</div>
+            <h2 class="hw-shelf-title">{ t(l, K::LargeClusters) }</h2>
+            <div class="hw-shelf">{ shelf(Shelf::Large) }</div>
+            <p><button class="hw-btn" data-testid="start-import" onclick={p.on_import.reform(|_: MouseEvent| ())}>{ "↑ " }{ t(l, K::ImportFile) }</button></p>
+        </main>
+    }
+}
+
+fn sizes(l: Lang, brokers: u32, partitions: u32, clients: usize) -> String {
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    match l {
+        Lang::Zh => format!("{brokers} 个 Broker · {partitions} 个分区 · {clients} 个客户端"),
+        Lang::En => format!(
+            "{brokers} broker{} · {partitions} partition{} · {clients} client{}",
+            s(u64::from(brokers)),
+            s(u64::from(partitions)),
+            s(clients as u64)
+        ),
+    }
+}

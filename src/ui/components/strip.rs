@@ -1,0 +1,189 @@
+//! One replica's log as a strip of offset cells (SVG). Cells differ by colour *and*
+//! pattern: committed = solid, not yet committed = diagonal stripes, truncated = cross-hatch
+//! in a lane of their own under the strip. HW and LEO are vertical lines with tags (HW's
+//! tag ends at its line, LEO's starts at its line, so they never overlap); the leader epoch
+//! of each run of records is a band under the cells. Consumers' positions (▼) and groups'
+//! committed offsets (◆) are marked above the cells of the leader's strip.
+use yew::prelude::*;
+
+use crate::ui::i18n::{t, Lang, K};
+use crate::view::ReplicaView;
+
+/// Something to mark above a strip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StripMark {
+    pub offset: u64,
+    /// "position" (a consumer), "committed" (a group), "reader"
+    pub kind: &'static str,
+    pub label: String,
+}
+
+/// The first offset drawn, so the strip ends just after the window's last offset.
+pub fn visible_start(r: &ReplicaView, slots: u64) -> u64 {
+    (r.window_end + 1).saturating_sub(slots).max(r.window_start.min(r.window_end))
+}
+
+pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[StripMark], lang: Lang) -> Html {
+    let cw = 24.0 * s;
+    let slots = ((width - 6.0 * s) / cw).floor().max(2.0) as u64;
+    let start = visible_start(r, slots);
+    let x_of = |offset: u64| 3.0 * s + (offset.saturating_sub(start)) as f64 * cw;
+    let top = 14.0 * s;
+    let ch = 24.0 * s;
+    let band_y = top + ch + 2.0 * s;
+    let tag_y = band_y + 7.0 * s;
+    let ghost_y = tag_y + 17.0 * s;
+
+    let epoch_of = |offset: u64| -> u32 {
+        r.epoch_runs.iter().rev().find(|(_, start)| *start <= offset).map(|(e, _)| *e).unwrap_or(0)
+    };
+
+    let cells = r.cells.iter().filter(|c| c.offset >= start).map(|c| {
+        let committed = c.offset < r.high_watermark;
+        let class = if committed { "hw-cell committed" } else { "hw-cell uncommitted" };
+        let x = x_of(c.offset);
+        let what = match (&c.record, &c.internal) {
+            (Some(id), _) => format!("{} #{id}", t(lang, K::Record)),
+            (None, Some(text)) => text.clone(),
+            _ => String::new(),
+        };
+        let key = c.key.as_ref().map(|k| format!(" · {} {k}", t(lang, K::Key))).unwrap_or_default();
+        let producer = c.producer.as_ref().map(|p| format!(" · {p}")).unwrap_or_default();
+        let state = if committed { t(lang, K::Committed) } else { t(lang, K::NotCommitted) };
+        let title = format!("{} {} · {} · {} {}{key}{producer} · {state}", t(lang, K::Offset), c.offset, what, t(lang, K::Epoch), c.epoch);
+        html! {
+            <g key={c.offset}>
+                <rect class={class} x={fmt(x + 1.0)} y={fmt(top)} width={fmt(cw - 2.0)} height={fmt(ch)} rx="3" />
+                if cw >= 16.0 {
+                    <text class={classes!("hw-cell-text", committed.then_some("on-dark"))} x={fmt(x + cw / 2.0)} y={fmt(top + ch / 2.0 + 4.0 * s)}
+                        text-anchor="middle">{ c.offset }</text>
+                }
+                <title>{ title }</title>
+            </g>
+        }
+    });
+
+    // Leader-epoch runs under the cells.
+    let leo = r.log_end_offset;
+    let mut bands = Vec::new();
+    let first_visible = start.max(r.window_start);
+    if leo > first_visible {
+        let mut o = first_visible;
+        while o < leo {
+            let e = epoch_of(o);
+            let mut end = o;
+            while end < leo && epoch_of(end) == e {
+                end += 1;
+            }
+            let (x0, x1) = (x_of(o) + 1.0, x_of(end) - 1.0);
+            bands.push(html! {
+                <g>
+                    <rect class={format!("hw-epoch-band e{}", e % 6)} x={fmt(x0)} y={fmt(band_y)} width={fmt((x1 - x0).max(1.0))} height={fmt(4.0 * s)} />
+                    <title>{ format!("{} {e}: {} {o}–{}", t(lang, K::EpochLong), t(lang, K::Offset), end - 1) }</title>
+                </g>
+            });
+            o = end;
+        }
+    }
+
+    // HW and LEO.
+    let hw = r.high_watermark;
+    let line = |offset: u64, class: &'static str| {
+        let x = if offset < start { 3.0 * s } else { x_of(offset) };
+        html! { <line class={class} x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 4.0 * s)} y2={fmt(band_y + 5.0 * s)} /> }
+    };
+    let tag = |offset: u64, text: String, class: &'static str, right_aligned: bool, title: &str| {
+        let x = if offset < start { 3.0 * s } else { x_of(offset) };
+        let w = (text.chars().count() as f64 * 6.6 + 8.0) * s;
+        let x0 = if right_aligned { (x - w).max(0.0) } else { x.min(width - w) };
+        html! {
+            <g class={class}>
+                <rect x={fmt(x0)} y={fmt(tag_y)} width={fmt(w)} height={fmt(15.0 * s)} rx="3" />
+                <text x={fmt(x0 + w / 2.0)} y={fmt(tag_y + 11.0 * s)} text-anchor="middle">{ text }</text>
+                <title>{ title.to_string() }</title>
+            </g>
+        }
+    };
+    let markers = if hw == leo {
+        html! {
+            <>
+                { line(leo, "hw-leo-line") }
+                { tag(leo, format!("HW=LEO {leo}"), "hw-tag hw-tag-leo", false, &format!("{} / {}", t(lang, K::HwLong), t(lang, K::LeoLong))) }
+            </>
+        }
+    } else {
+        html! {
+            <>
+                { line(hw, "hw-hw-line") }
+                { line(leo, "hw-leo-line") }
+                { tag(hw, format!("HW {hw}"), "hw-tag hw-tag-hw", true, t(lang, K::HwLong)) }
+                { tag(leo, format!("LEO {leo}"), "hw-tag hw-tag-leo", false, t(lang, K::LeoLong)) }
+            </>
+        }
+    };
+
+    // Truncated records, in their own lane.
+    let ghosts = r.truncated.as_ref().map(|tr| {
+        let items = tr.records.iter().enumerate().filter_map(|(i, id)| {
+            let offset = tr.offset + i as u64;
+            if offset < start {
+                return None;
+            }
+            let x = x_of(offset);
+            Some(html! {
+                <g>
+                    <rect class="hw-cell truncated" x={fmt(x + 1.0)} y={fmt(ghost_y)} width={fmt(cw - 2.0)} height={fmt(12.0 * s)} rx="2" />
+                    <title>{ format!("{} {offset}: {} #{id} {} ({} {})", t(lang, K::Offset), t(lang, K::Record), t(lang, K::Truncated), t(lang, K::Step), tr.step) }</title>
+                </g>
+            })
+        });
+        html! {
+            <g class="hw-ghosts" data-testid="truncated">
+                { for items }
+                <text class="hw-ghost-label" x={fmt(width - 2.0)} y={fmt(ghost_y + 10.0 * s)} text-anchor="end">
+                    { format!("✂ {} {}", tr.records.len(), t(lang, K::Truncated)) }
+                </text>
+            </g>
+        }
+    });
+
+    // Consumer positions and committed offsets above the cells.
+    let marks_html = marks.iter().enumerate().map(|(i, m)| {
+        let x = if m.offset < start { 3.0 * s } else { x_of(m.offset) };
+        let shape = match m.kind {
+            "committed" => format!("M{:.1} {:.1} l{:.1} {:.1} l{:.1} {:.1} l{:.1} {:.1}z", x, 2.0 * s, 4.5 * s, 5.0 * s, -4.5 * s, 5.0 * s, -4.5 * s, -5.0 * s),
+            _ => format!("M{:.1} {:.1} l{:.1} 0 l{:.1} {:.1}z", x - 5.0 * s, 2.0 * s, 10.0 * s, -5.0 * s, 9.0 * s),
+        };
+        let label_x = x + 6.0 * s;
+        html! {
+            <g key={i} class={format!("hw-mark-{}", m.kind)}>
+                <path d={shape} />
+                <text x={fmt(label_x)} y={fmt(10.0 * s)}>{ m.label.clone() }</text>
+                <title>{ format!("{} {}: {}", m.label, match m.kind {
+                    "committed" => t(lang, K::CommittedOffset),
+                    _ => t(lang, K::Position),
+                }, m.offset) }</title>
+            </g>
+        }
+    });
+
+    html! {
+        <svg class="hw-strip-svg" width={fmt(width)} height={fmt(height)} role="img"
+            aria-label={format!("LEO {leo}, HW {hw}")}>
+            if leo == 0 && r.truncated.is_none() {
+                <text class="hw-empty-log" x={fmt(3.0 * s)} y={fmt(top + ch / 2.0 + 4.0 * s)}>{ t(lang, K::EmptyLog) }</text>
+            }
+            // The next free slot (where LEO points).
+            <rect class="hw-cell next" x={fmt(x_of(leo.max(start)) + 1.0)} y={fmt(top)} width={fmt(cw - 2.0)} height={fmt(ch)} rx="3" />
+            { for cells }
+            { for bands }
+            { for ghosts }
+            { markers }
+            { for marks_html }
+        </svg>
+    }
+}
+
+pub fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}

@@ -1,0 +1,312 @@
+//! Every string of the UI, in English and Simplified Chinese. Chinese terms follow the
+//! project glossary (`lessons.md`): 主题, 分区, 副本, 首领副本 (leader), 追随者副本
+//! (follower), 同步副本集合 (ISR), 高水位 (HW), 日志末端位移 (LEO), 消费者组, 已提交位移,
+//! 再均衡 (rebalance), 代 (generation), 确认机制 (acks), 消费延迟 (lag). Kafka's own names
+//! (config keys, message kinds, error codes) are never translated.
+//!
+//! A key is an enum variant, so a missing translation is a compile error, not a blank.
+
+/// The UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+    /// The HTML `lang` attribute.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A UI string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum K { $($key),* }
+        impl K {
+            pub fn en(self) -> &'static str { match self { $(K::$key => $en),* } }
+            pub fn zh(self) -> &'static str { match self { $(K::$key => $zh),* } }
+            /// Every key (for the completeness test).
+            pub const ALL: &'static [K] = &[$(K::$key),*];
+        }
+    };
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: K) -> &'static str {
+    match lang {
+        Lang::En => key.en(),
+        Lang::Zh => key.zh(),
+    }
+}
+
+/// `t` with `{0}`, `{1}`, ... replaced by `args`.
+pub fn tf(lang: Lang, key: K, args: &[&dyn std::fmt::Display]) -> String {
+    let mut s = t(lang, key).to_string();
+    for (i, a) in args.iter().enumerate() {
+        s = s.replace(&format!("{{{i}}}"), &a.to_string());
+    }
+    s
+}
+
+texts! {
+    AppTagline => "A Kafka cluster you can break, step by step", "可以一步步拆解的 Kafka 集群";
+    Scenarios => "Scenarios", "场景";
+    OpenScenario => "Open", "打开";
+    StartTitle => "Pick a lesson", "选择一节课";
+    StartIntro => "Each lesson runs a small simulated Kafka cluster. Press Play (or Space) to watch it, click a broker to break it, and step back (←) to see what happened before.", "每节课运行一个小型模拟 Kafka 集群。按「播放」（或空格键）观看运行，点击 Broker 制造故障，按 ← 后退查看之前发生了什么。";
+    FeaturedLessons => "Start here", "从这里开始";
+    MoreScenarios => "More scenarios", "更多场景";
+    LargeClusters => "Large clusters", "大规模集群";
+    ImportFile => "Import a scenario file…", "导入场景文件…";
+    Share => "Share", "分享";
+    LinkCopied => "Link copied to the clipboard.", "链接已复制到剪贴板。";
+    LinkReady => "Copy this link:", "复制此链接：";
+    Export => "Export", "导出";
+    Import => "Import", "导入";
+    Language => "Language", "语言";
+    ThemeLight => "Light", "浅色";
+    ThemeDark => "Dark", "深色";
+    Theme => "Theme", "主题配色";
+    Presenter => "Presenter", "演示模式";
+    PresenterHint => "Presenter mode: large type, high contrast, secondary panels hidden", "演示模式：大字号、高对比度、隐藏次要面板";
+    Play => "Play", "播放";
+    Pause => "Pause", "暂停";
+    StepForward => "Step", "单步";
+    StepBack => "Back", "后退";
+    PrevMarker => "Previous marker", "上一个标记";
+    NextMarker => "Next marker", "下一个标记";
+    Speed => "Speed", "速度";
+    StepsPerSecond => "steps/s", "步/秒";
+    Step => "Step", "步骤";
+    SimTime => "Sim time", "模拟时间";
+    Of => "of", "/";
+    Computing => "computing…", "计算中…";
+    EndOfRun => "End of the run.", "运行结束。";
+    KeysHint => "Space play/pause · ←/→ step · Shift+←/→ jump between markers · Esc close", "空格 播放/暂停 · ←/→ 单步 · Shift+←/→ 在标记间跳转 · Esc 关闭";
+    HowTo1 => "Press ▶ Play or → to run the cluster", "按 ▶ 播放 或 → 运行集群";
+    HowTo2 => "Click a broker, producer or consumer to break it", "点击 Broker、生产者或消费者来制造故障";
+    HowTo3 => "Press ← to step back: acting in the past starts a new branch", "按 ← 后退：在过去的步骤操作会开启新的分支";
+    Dismiss => "Dismiss", "关闭";
+    Timeline => "Timeline", "时间线";
+    Markers => "Markers", "标记";
+    Narration => "Narration", "旁白";
+    // Cluster picture
+    Broker => "Broker", "Broker";
+    Brokers => "Brokers", "Broker";
+    Producers => "Producers", "生产者";
+    Consumers => "Consumers", "消费者";
+    Readers => "Readers", "读取者";
+    ConsumerGroup => "Consumer group", "消费者组";
+    StatusUp => "up", "运行中";
+    StatusCrashed => "crashed", "已宕机";
+    StatusPoweredOff => "powered off", "已断电";
+    StatusFenced => "fenced", "已隔离 (fenced)";
+    Controller => "controller", "控制器";
+    ControllerLong => "Active controller (KRaft)", "活跃控制器 (KRaft)";
+    Coordinator => "coordinator", "组协调器";
+    CoordinatorLong => "Group coordinator of", "组协调器，负责";
+    Leader => "leader", "首领 leader";
+    Follower => "follower", "追随者 follower";
+    InIsr => "ISR", "ISR";
+    NotInIsr => "not in ISR", "不在 ISR";
+    InIsrLong => "In the in-sync replicas (ISR)", "属于同步副本集合 (ISR)";
+    NotInIsrLong => "Out of the in-sync replicas (ISR)", "不在同步副本集合 (ISR) 中";
+    Epoch => "epoch", "纪元";
+    EpochLong => "Leader epoch", "leader 纪元 (leader epoch)";
+    EmptyLog => "empty log", "空日志";
+    Hw => "HW", "HW";
+    Leo => "LEO", "LEO";
+    HwLong => "High watermark: records below it are committed", "高水位 (HW)：低于它的消息已提交";
+    LeoLong => "Log end offset: where the next record goes", "日志末端位移 (LEO)：下一条消息的位置";
+    Truncated => "truncated", "已截断";
+    Slow => "slow", "慢";
+    InternalTopic => "internal topic", "内部主题";
+    ShowInternal => "show", "展开";
+    HideInternal => "hide", "收起";
+    Actions => "Actions", "操作";
+    Offset => "offset", "位移";
+    Record => "record", "消息";
+    Key => "key", "键";
+    Committed => "committed", "已提交";
+    NotCommitted => "not yet committed", "尚未提交";
+    Position => "position", "消费位置";
+    CommittedOffset => "committed offset", "已提交位移";
+    Lag => "lag", "消费延迟";
+    Acked => "acked", "已确认";
+    Failed => "failed", "失败";
+    Pending => "pending", "待确认";
+    Read => "read", "已读";
+    Processed => "processed", "已处理";
+    Generation => "generation", "代";
+    Member => "member", "成员";
+    Members => "members", "成员";
+    NoMembers => "no members", "没有成员";
+    Idle => "idle", "空闲";
+    Idempotent => "idempotent", "幂等";
+    ConsumerRunning => "running", "运行中";
+    ConsumerCrashed => "crashed", "已宕机";
+    ConsumerClosed => "closed", "已关闭";
+    ConsumerFailed => "failed", "失败";
+    ConsumerFrozen => "frozen (GC pause)", "停顿 (GC)";
+    ConsumerSlow => "slow processing", "处理缓慢";
+    JoinNone => "not in group", "未加入组";
+    JoinJoining => "joining", "加入中";
+    JoinSyncing => "syncing", "同步中";
+    JoinMember => "member", "成员";
+    InFlight => "in flight", "传输中";
+    MoreMessages => "more not drawn", "条未绘制";
+    Dropped => "dropped", "被丢弃";
+    Arrived => "arrived", "已送达";
+    Legend => "Legend", "图例";
+    LegendCommitted => "committed (below HW)", "已提交（低于 HW）";
+    LegendUncommitted => "not yet committed", "尚未提交";
+    LegendTruncated => "truncated", "已截断";
+    LegendEpoch => "leader epoch of the records", "消息的 leader 纪元";
+    LegendPosition => "consumer position", "消费者位置";
+    LegendCommittedOffset => "group's committed offset", "组的已提交位移";
+    LegendRequest => "request", "请求";
+    LegendResponse => "response", "响应";
+    LegendDrop => "dropped message", "被丢弃的消息";
+    LegendCut => "cut link (click to heal)", "断开的链路（点击恢复）";
+    // Action menus
+    Crash => "Crash", "宕机";
+    CrashHint => "The process dies; the disk keeps everything", "进程崩溃；磁盘数据保留";
+    PowerLoss => "Power loss", "断电";
+    PowerLossHint => "The host goes dark: unflushed data is lost", "主机断电：未刷盘的数据丢失";
+    Restart => "Restart", "重启";
+    Isolate => "Isolate", "网络隔离";
+    IsolateHint => "Cut every link of this node", "断开该节点的所有链路";
+    MakeSlow => "Slow down", "变慢";
+    MakeSlowHint => "Add latency to everything it sends and receives (ms)", "为其收发的所有消息增加延迟（毫秒）";
+    Unslow => "Normal speed", "恢复速度";
+    CutLinkTo => "Cut link to", "断开链路到";
+    HealLinkTo => "Heal link to", "恢复链路到";
+    HealAll => "Heal all links", "恢复所有链路";
+    Cut => "Cut", "断开";
+    Heal => "Heal", "恢复";
+    Link => "Link", "链路";
+    LinkCutBoth => "cut both ways", "双向断开";
+    LinkCutOneWay => "cut one way", "单向断开";
+    Send => "Send", "发送";
+    SendRecords => "Send records", "发送消息";
+    Records => "records", "条消息";
+    WithKey => "key (optional)", "键（可选）";
+    ChangeAcks => "Change acks", "修改 acks";
+    Topic => "topic", "主题";
+    Pause2 => "Pause", "暂停";
+    PauseGc => "Pause (GC, freezes heartbeats)", "暂停（GC，心跳也停止）";
+    PauseSlow => "Slow processing (heartbeats go on)", "处理变慢（心跳继续）";
+    Ms => "ms", "毫秒";
+    Resume => "Resume", "恢复";
+    Close => "Close (leave group)", "关闭（离开组）";
+    AddConsumer => "Add a consumer to this group", "向该组添加消费者";
+    AddPartitions => "Add partitions", "增加分区";
+    AddPartitionsTo => "Grow to", "增加到";
+    Partitions => "partitions", "个分区";
+    BranchedAt => "Branched at step {0}: the old future was discarded.", "在第 {0} 步创建了新分支：原来的后续已丢弃。";
+    Applied => "Applied at step {0}.", "已在第 {0} 步执行。";
+    RestartedRun => "The run was rebuilt with the change and returned to step {0}.", "已按修改重建运行，并回到第 {0} 步。";
+    // Inspector
+    Message => "Message", "消息";
+    From => "from", "从";
+    To => "to", "到";
+    SentAt => "sent at", "发送于";
+    ArrivesAt => "arrives at", "到达于";
+    Payload => "Payload", "内容";
+    Gone => "This message is no longer on the wire at this step.", "该消息在此步骤已不在网络上。";
+    // Panels
+    Events => "Events", "事件";
+    Anomalies => "Anomalies", "异常";
+    PartitionsTab => "Partitions", "分区";
+    LagTab => "Consumer lag", "消费延迟";
+    Settings => "Settings", "设置";
+    Filter => "Filter", "筛选";
+    FilterPlaceholder => "text, e.g. leader or broker 2", "文本，例如 leader 或 broker 2";
+    NotableOnly => "state changes only", "仅状态变化";
+    Messages => "messages", "消息";
+    Drops => "drops", "丢弃";
+    Timers => "timers", "定时器";
+    UserActions => "actions", "操作";
+    NoEvents => "No matching events.", "没有匹配的事件。";
+    JumpTo => "Jump to step", "跳转到步骤";
+    NoAnomalies => "No anomaly so far: every guarantee holds at this step.", "目前没有异常：此步骤所有保证均成立。";
+    LaterAnomalies => "Later in this run", "本次运行稍后出现";
+    BecameVisible => "visible from step", "自该步骤可见";
+    Notice => "notice", "提示";
+    Partition => "Partition", "分区";
+    Replicas => "Replicas", "副本";
+    Offline => "offline", "离线";
+    UnderReplicated => "under-replicated", "副本不足";
+    Group => "Group", "消费者组";
+    ShowMore => "Show more", "显示更多";
+    ShowingOf => "showing {0} of {1}", "显示 {0} / {1}";
+    LagEmpty => "No consumer group has committed an offset yet.", "还没有消费者组提交位移。";
+    LagNoGroups => "This scenario has no consumer groups.", "此场景没有消费者组。";
+    LagCaption => "Lag = high watermark − committed offset, summed over the group's partitions", "消费延迟 = 高水位 − 已提交位移，按组内分区求和";
+    Now => "now", "当前";
+    // Settings
+    SettingsIntro => "Kafka's names and defaults. acks applies from the current step; the others rebuild the run with the new value and return to this step.", "使用 Kafka 的配置名与默认值。acks 从当前步骤起生效；其他配置会以新值重建运行并回到当前步骤。";
+    Default => "default", "默认值";
+    Current => "current", "当前值";
+    Apply => "Apply", "应用";
+    AppliesNow => "from this step", "从此步骤起";
+    AppliesRebuild => "rebuilds the run", "重建运行";
+    BrokerSettings => "Brokers", "Broker";
+    TopicSettings => "Topic", "主题";
+    ProducerSettings => "Producer", "生产者";
+    ConsumerSettings => "Consumer", "消费者";
+    NetworkSettings => "Network", "网络";
+    // Errors
+    ErrLink => "This link cannot be opened", "无法打开此链接";
+    ErrImport => "Could not import \"{0}\"", "无法导入「{0}」";
+    ErrAction => "Could not do that", "无法执行该操作";
+    ErrSetting => "Bad value for {0}", "{0} 的值无效";
+    SimUnchanged => "The current simulation is unchanged.", "当前模拟保持不变。";
+    ErrFile => "Could not read the file", "无法读取文件";
+    Summary => "Summary", "概要";
+    LargeClusterNote => "Large cluster: brokers and topics are summarised. Click a broker to expand it.", "大规模集群：Broker 和主题以概要显示。点击 Broker 展开。";
+    LeadersShort => "leaders", "首领";
+    ReplicasShort => "replicas", "副本";
+    OutOfIsrShort => "out of ISR", "不在 ISR";
+    Expand => "Expand", "展开";
+    Collapse => "Collapse", "收起";
+    Topics => "Topics", "主题";
+    PageOf => "page {0} of {1}", "第 {0} / {1} 页";
+    Prev => "Previous", "上一页";
+    Next => "Next", "下一页";
+    BackToScenarios => "All scenarios", "所有场景";
+    Help => "How to use", "使用说明";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for k in K::ALL {
+            assert!(!k.en().is_empty(), "{k:?} has no English");
+            assert!(!k.zh().is_empty(), "{k:?} has no Chinese");
+        }
+    }
+}

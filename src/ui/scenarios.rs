@@ -1,0 +1,49 @@
+//! The scenarios the start screen offers, embedded in the wasm (so the app works offline
+//! from static files). The lessons come from `scenarios/`; the two large clusters (for the
+//! scale view and the benchmark) live next to this file.
+
+/// Where a scenario sits on the start screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shelf {
+    /// The first lessons a newcomer should open.
+    Featured,
+    More,
+    Large,
+}
+
+pub struct Builtin {
+    pub id: &'static str,
+    pub json: &'static str,
+    pub shelf: Shelf,
+}
+
+macro_rules! lesson {
+    ($id:literal, $shelf:expr) => {
+        Builtin { id: $id, json: include_str!(concat!("../../scenarios/", $id, ".json")), shelf: $shelf }
+    };
+}
+
+/// Every built-in scenario, in start-screen order.
+pub const BUILTINS: &[Builtin] = &[
+    lesson!("acks1-leader-failure", Shelf::Featured),
+    lesson!("acks-all-leader-failure", Shelf::Featured),
+    lesson!("unclean-leader-election", Shelf::Featured),
+    lesson!("more-consumers-than-partitions", Shelf::Featured),
+    lesson!("clean-leader-election", Shelf::More),
+    lesson!("not-enough-replicas", Shelf::More),
+    lesson!("new-group-latest", Shelf::More),
+    lesson!("new-group-earliest", Shelf::More),
+    lesson!("add-partitions-for-idle-consumer", Shelf::More),
+    lesson!("auto-commit-duplicates", Shelf::More),
+    lesson!("commit-before-processing", Shelf::More),
+    lesson!("commit-after-processing", Shelf::More),
+    lesson!("zombie-consumer-fenced", Shelf::More),
+    lesson!("coordinator-failover", Shelf::More),
+    lesson!("group-broker-failure-and-pause", Shelf::More),
+    Builtin { id: "cluster-9-brokers", json: include_str!("scenarios/cluster-9-brokers.json"), shelf: Shelf::Large },
+    Builtin { id: "cluster-50-brokers", json: include_str!("scenarios/cluster-50-brokers.json"), shelf: Shelf::Large },
+];
+
+pub fn builtin(id: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.id == id)
+}
