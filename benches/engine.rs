@@ -21,7 +21,7 @@ fn cluster(brokers: u32, partitions: u32, records: u64, per_entry: u64, every_ms
         "id": "bench", "title": {"en": "bench"}, "seed": 42, "duration_ms": 100 + entries * every_ms + 5_000,
         "cluster": {"brokers": brokers},
         "topics": [{"name": "t", "partitions": partitions, "replication_factor": 3}],
-        "producers": [{"name": "app", "config": {"sim.batch.max.records": 100}}],
+        "producers": [{"name": "app", "config": {"sim.batch.max.records": 100, "partitioner.class": "round-robin"}}],
         "readers": [{"name": "reader", "topic": "t"}],
         "timeline": timeline
     });
