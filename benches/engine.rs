@@ -6,27 +6,9 @@ use std::time::Instant;
 use highwater::kernel::Prng;
 use highwater::scenario::Scenario;
 use highwater::session::{build_simulation, Session};
-use serde_json::json;
 
-/// Steady traffic: `per_entry` records every `every_ms`, spread round-robin over the
-/// partitions (no key), until `records` have been sent; then 5 s to settle.
-fn cluster(brokers: u32, partitions: u32, records: u64, per_entry: u64, every_ms: u64) -> Scenario {
-    let mut timeline = Vec::new();
-    let entries = records.div_ceil(per_entry);
-    for i in 0..entries {
-        let count = per_entry.min(records - i * per_entry);
-        timeline.push(json!({"at_ms": 100 + i * every_ms, "action": "produce", "producer": "app", "topic": "t", "count": count}));
-    }
-    let text = json!({
-        "id": "bench", "title": {"en": "bench"}, "seed": 42, "duration_ms": 100 + entries * every_ms + 5_000,
-        "cluster": {"brokers": brokers},
-        "topics": [{"name": "t", "partitions": partitions, "replication_factor": 3}],
-        "producers": [{"name": "app", "config": {"sim.batch.max.records": 100, "partitioner.class": "round-robin"}}],
-        "readers": [{"name": "reader", "topic": "t"}],
-        "timeline": timeline
-    });
-    Scenario::from_json(&text.to_string()).expect("bench scenario")
-}
+mod workloads;
+use workloads::cluster;
 
 /// Run `s` `repeats` times; print the median rate (and the spread: this machine is shared).
 fn median_rate(name: &str, s: &Scenario, repeats: usize) {

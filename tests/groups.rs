@@ -7,10 +7,9 @@ use highwater::scenario::Scenario;
 use highwater::session::Session;
 use serde_json::{json, Value};
 
-fn load(name: &str) -> Scenario {
-    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::load;
+
 
 /// Run to the end; every note with the time it happened.
 fn notes(s: Scenario) -> (Session, Vec<(u64, Note)>) {

@@ -8,10 +8,9 @@ use highwater::scenario::Scenario;
 use highwater::session::Session;
 use serde_json::json;
 
-fn load(name: &str) -> Scenario {
-    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::load;
+
 
 fn kinds(s: &Scenario) -> Vec<AnomalyKind> {
     let sim = run_to_end(s, s.seed, None, None).unwrap();

@@ -6,11 +6,9 @@ use highwater::kafka::notes::Note;
 use highwater::scenario::Scenario;
 use highwater::session::Session;
 
-fn load(name: &str) -> Scenario {
-    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+mod common;
+use common::load;
+
 
 fn kinds(s: &Scenario) -> Vec<AnomalyKind> {
     let sim = run_to_end(s, s.seed, None, None).unwrap();

@@ -1,13 +1,11 @@
 //! Time travel: stepping forward to N and back to M equals a fresh run to M; acting at a
 //! past step starts a new branch equal to a fresh run that acts at that step.
 use highwater::kernel::Prng;
-use highwater::scenario::Scenario;
 use highwater::session::{Command, Session};
 
-fn load(name: &str) -> Scenario {
-    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    Scenario::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+mod common;
+use common::load;
+
 
 #[test]
 fn forward_to_n_then_back_to_m_equals_a_fresh_run_to_m() {

@@ -1,0 +1,21 @@
+//! Benchmark workloads, shared by the native bench and the wasm one (tests/wasm_bench.rs).
+use highwater::scenario::Scenario;
+use serde_json::json;
+
+/// Steady traffic: `per_entry` records every `every_ms`, spread over the partitions
+/// (`partitioner.class=round-robin`) until `records` have been sent; then 5 s to settle.
+pub fn cluster(brokers: u32, partitions: u32, records: u64, per_entry: u64, every_ms: u64) -> Scenario {
+    let entries = records.div_ceil(per_entry);
+    let timeline: Vec<_> = (0..entries)
+        .map(|i| json!({"at_ms": 100 + i * every_ms, "action": "produce", "producer": "app", "topic": "t", "count": per_entry.min(records - i * per_entry)}))
+        .collect();
+    let text = json!({
+        "id": "bench", "title": {"en": "bench"}, "seed": 42, "duration_ms": 100 + entries * every_ms + 5_000,
+        "cluster": {"brokers": brokers},
+        "topics": [{"name": "t", "partitions": partitions, "replication_factor": 3}],
+        "producers": [{"name": "app", "config": {"sim.batch.max.records": 100, "partitioner.class": "round-robin"}}],
+        "readers": [{"name": "reader", "topic": "t"}],
+        "timeline": timeline
+    });
+    Scenario::from_json(&text.to_string()).expect("bench scenario")
+}
