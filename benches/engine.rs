@@ -7,6 +7,7 @@ use highwater::kernel::Prng;
 use highwater::scenario::Scenario;
 use highwater::session::{build_simulation, Session};
 
+#[path = "support/workloads.rs"]
 mod workloads;
 use workloads::cluster;
 

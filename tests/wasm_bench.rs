@@ -8,7 +8,7 @@ use highwater::scenario::Scenario;
 use highwater::session::build_simulation;
 use wasm_bindgen_test::*;
 
-#[path = "../benches/workloads.rs"]
+#[path = "../benches/support/workloads.rs"]
 mod workloads;
 use workloads::cluster;
 
