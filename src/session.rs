@@ -237,11 +237,14 @@ pub struct ViewOptions {
     /// Fill `MessageView::summary` (a LeaderAndIsr of a large cluster is long: the UI
     /// leaves it out and asks [`Session::message`] for the one a user opens).
     pub summaries: bool,
+    /// List every partition in `ClusterView::partitions` (a large cluster's picture does
+    /// not need them; its partition table does).
+    pub partitions: bool,
 }
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions { cells: 24, detail_brokers: None, max_messages: usize::MAX, lang: "en", summaries: true }
+        ViewOptions { cells: 24, detail_brokers: None, max_messages: usize::MAX, lang: "en", summaries: true, partitions: true }
     }
 }
 
@@ -809,6 +812,7 @@ impl Session {
             .controller
             .partitions
             .values()
+            .filter(|_| opts.partitions)
             .map(|st| {
                 let leader_log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
                 let hw = leader_log.map(|l| l.high_watermark()).unwrap_or(0);
@@ -855,16 +859,21 @@ impl Session {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let mine: Vec<&PartitionView> = partitions.iter().filter(|p| p.topic == t.name).collect();
-                TopicView {
+                let first = Tp { topic: i as u32, partition: 0 };
+                let last = Tp { topic: i as u32, partition: u32::MAX };
+                let mut view = TopicView {
                     name: t.name.clone(),
                     partitions: t.partitions,
                     replication_factor: t.replication_factor,
                     internal: Some(i as u32) == spec.offsets_topic,
-                    offline: mine.iter().filter(|p| p.leader.is_none()).count() as u32,
-                    under_replicated: mine.iter().filter(|p| p.isr.len() < p.replicas.len()).count() as u32,
-                    records: mine.iter().map(|p| p.high_watermark).sum(),
+                    ..TopicView::default()
+                };
+                for st in world.controller.partitions.range(first..=last).map(|(_, st)| st) {
+                    view.offline += u32::from(st.leader.is_none());
+                    view.under_replicated += u32::from(st.isr.len() < st.replicas.len());
+                    view.records += st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| r.log.high_watermark()).unwrap_or(0);
                 }
+                view
             })
             .collect();
 
@@ -1027,7 +1036,7 @@ impl Session {
         let sim = self.timeline.current();
         let spec = &sim.model.spec;
         let m = sim.in_flight().find(|m| m.id.0 == id)?;
-        let mut summary = m.msg.summary();
+        let mut summary = named_partitions(spec, &m.msg.summary());
         if summary.chars().count() > max_chars {
             summary = summary.chars().take(max_chars).collect::<String>() + " …";
         }
@@ -1355,6 +1364,30 @@ fn push_lag_points(lag_series: &mut [LagSeries], t: &LagTracker, spec: &Spec, st
     }
 }
 
+
+/// Message summaries name partitions "t0-3" (topic index): use the topic's name.
+fn named_partitions(spec: &Spec, text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if word_start && bytes[i] == b't' {
+            let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 0 && bytes.get(i + 1 + digits) == Some(&b'-') {
+                if let Some(t) = text[i + 1..i + 1 + digits].parse::<usize>().ok().and_then(|t| spec.topics.get(t)) {
+                    out.push_str(&t.name);
+                    i += 1 + digits;
+                    continue;
+                }
+            }
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
 
 /// A step's action label for people: node and client names instead of indexes, and
 /// network faults in words, in `lang` ("en" or "zh").
@@ -1801,6 +1834,17 @@ mod tests {
         assert_eq!(v.consumers.iter().find(|c| c.name == "c2").unwrap().status, "crashed");
         session.act(&Command::AddPartitions { topic: "orders".into(), partitions: 4 }).unwrap();
         assert!(session.act(&Command::AddPartitions { topic: "orders".into(), partitions: 2 }).is_err());
+    }
+
+    #[test]
+    fn payloads_name_topics() {
+        let session = Session::new(load("acks1-leader-failure"));
+        let spec = &session.current().model.spec;
+        assert_eq!(named_partitions(spec, "t0-0 NONE records=1, at0-1, t9-2"), "orders-0 NONE records=1, at0-1, t9-2");
+        let id = session.current().in_flight().next().map(|m| m.id.0).expect("LeaderAndIsr on the wire at step 0");
+        let m = session.message(id, 10_000).unwrap();
+        assert!(m.summary.contains("orders-0"), "{}", m.summary);
+        assert!(session.message(id, 5).unwrap().summary.ends_with('…'));
     }
 
     #[test]
