@@ -47,9 +47,11 @@ fn initial_state() -> AppState {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
+    // One callback for the app's lifetime, so components whose props did not change are
+    // not re-rendered (a new Callback each render would compare unequal).
     let dispatch = {
         let d = state.dispatcher();
-        Callback::from(move |a: Action| d.dispatch(a))
+        use_callback((), move |a: Action, _| d.dispatch(a))
     };
 
     // Autoplay: an Interval lives exactly as long as playing, at the chosen speed.
@@ -258,7 +260,7 @@ pub fn app() -> Html {
         _ => html! { <StartScreen lang={l} on_action={dispatch.clone()} on_import={on_import_click.clone()} /> },
     };
     html! {
-        <div class={classes} data-playing={state.playing.to_string()} data-lang={l.code()}>
+        <div class={classes} data-playing={state.playing.to_string()} data-lang={l.code()} data-view-ms={format!("{:.2}", state.view_ms)}>
             { top }
             { banner }
             { file_input }

@@ -125,8 +125,8 @@ texts! {
     ControllerLong => "Active controller (KRaft)", "活跃控制器 (KRaft)";
     Coordinator => "coordinator", "组协调器";
     CoordinatorLong => "Group coordinator of", "组协调器，负责";
-    Leader => "leader", "首领 leader";
-    Follower => "follower", "追随者 follower";
+    Leader => "leader", "首领";
+    Follower => "follower", "追随者";
     InIsr => "ISR", "ISR";
     NotInIsr => "not in ISR", "不在 ISR";
     InIsrLong => "In the in-sync replicas (ISR)", "属于同步副本集合 (ISR)";

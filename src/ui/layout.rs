@@ -48,10 +48,10 @@ impl Metrics {
         26.0 * self.s
     }
     pub fn left_w(&self) -> f64 {
-        156.0 * self.s
+        142.0 * self.s
     }
     pub fn right_w(&self) -> f64 {
-        216.0 * self.s
+        206.0 * self.s
     }
     pub fn card_min_w(&self) -> f64 {
         205.0 * self.s
@@ -60,7 +60,7 @@ impl Metrics {
         470.0 * self.s
     }
     pub fn header_h(&self) -> f64 {
-        46.0 * self.s
+        50.0 * self.s
     }
     /// One replica strip: a label line and the cells picture.
     pub fn strip_h(&self) -> f64 {
@@ -86,7 +86,7 @@ impl Metrics {
         96.0 * self.s
     }
     pub fn producer_h(&self) -> f64 {
-        98.0 * self.s
+        112.0 * self.s
     }
     pub fn group_header_h(&self) -> f64 {
         62.0 * self.s
@@ -227,11 +227,13 @@ pub fn compute(input: &LayoutInput) -> Layout {
     let mut left_bottom = top;
     if has_left {
         let mut y = top;
+        // Many producers: compact cards (name, acks and counts on two lines).
+        let h = if v.producers.len() > 5 { 62.0 * m.s } else { m.producer_h() };
         for p in &v.producers {
-            let rect = Rect { x: left_x, y, w: m.left_w(), h: m.producer_h() };
+            let rect = Rect { x: left_x, y, w: m.left_w(), h };
             l.producers.push((p.name.clone(), rect));
             l.nodes.insert(p.name.clone(), rect);
-            y += m.producer_h() + 12.0 * m.s;
+            y += h + 8.0 * m.s;
         }
         left_bottom = y;
         l.columns.push(("producers", left_x, left_x + m.left_w()));

@@ -178,6 +178,12 @@ pub struct AppState {
     pub filter: EventFilter,
     /// The last forward step reported that the scenario has ended.
     pub at_end: bool,
+    /// How long the last view model took to build (ms), for the benchmark.
+    pub view_ms: f64,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 impl Default for AppState {
@@ -209,6 +215,7 @@ impl Default for AppState {
             help_dismissed: false,
             filter: EventFilter::default(),
             at_end: false,
+            view_ms: 0.0,
         }
     }
 }
@@ -261,6 +268,7 @@ impl AppState {
             max_messages: MAX_DRAWN_MESSAGES,
             lang: self.lang.code(),
             summaries: false,
+            partitions: !self.large || self.panel == Panel::Partitions,
         }
     }
 
@@ -273,7 +281,9 @@ impl AppState {
         };
         handle.rev += 1;
         let s = handle.inner.borrow();
+        let t0 = now_ms();
         self.view = Rc::new(s.view_with(&opts));
+        self.view_ms = now_ms() - t0;
         let (horizon, finished) = (s.horizon(), s.finished());
         if horizon != self.horizon || finished != self.finished || self.markers.is_empty() {
             self.markers = Rc::new(s.timeline_markers());
@@ -626,7 +636,12 @@ impl Reducible for AppState {
             }
             Action::SetTheme(th) => next.theme = th,
             Action::TogglePresenter => next.presenter = !next.presenter,
-            Action::SetPanel(p) => next.panel = p,
+            Action::SetPanel(p) => {
+                next.panel = p;
+                if next.large {
+                    next.refresh();
+                }
+            }
             Action::SetWidth(w) => {
                 if (w - next.width).abs() < 1.0 {
                     return self;

@@ -1,3 +1,4 @@
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
@@ -17,7 +18,7 @@ pub struct EventLogProps {
 }
 
 /// Lines shown around the cursor.
-const LINES: usize = 120;
+const LINES: usize = 60;
 
 /// The event log: one line per step around the cursor (or the matches of a filter nearest
 /// to it). Click a line to jump to that step; the current step is highlighted.
@@ -30,13 +31,20 @@ pub fn event_log(p: &EventLogProps) -> Html {
         // Keep the current step in view inside the list (not the page).
         let list_ref = list_ref.clone();
         use_effect_with((p.step, lines.len()), move |_| {
-            if let Some(list) = list_ref.cast::<HtmlElement>() {
-                if let Ok(Some(cur)) = list.query_selector(".cur") {
-                    if let Ok(cur) = cur.dyn_into::<HtmlElement>() {
-                        let top = cur.offset_top() - list.client_height() / 2;
-                        list.set_scroll_top(top.max(0));
+            // Read positions in the next animation frame, when the browser lays the page
+            // out anyway: reading them now would force an extra layout on every step.
+            let scroll = Closure::once_into_js(move || {
+                if let Some(list) = list_ref.cast::<HtmlElement>() {
+                    if let Ok(Some(cur)) = list.query_selector(".cur") {
+                        if let Ok(cur) = cur.dyn_into::<HtmlElement>() {
+                            let top = cur.offset_top() - list.client_height() / 2;
+                            list.set_scroll_top(top.max(0));
+                        }
                     }
                 }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(scroll.unchecked_ref());
             }
         });
     }

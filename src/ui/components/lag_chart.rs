@@ -65,7 +65,8 @@ pub fn lag_chart(p: &LagChartProps) -> Html {
                 { for xticks }
                 { for lines }
                 <line class="hw-now" x1={fmt(now_x)} x2={fmt(now_x)} y1="6" y2={fmt(h - bottom)} />
-                <text class="hw-axis" x={fmt(now_x + 4.0)} y="14">{ t(l, K::Now) }</text>
+                <text class="hw-axis" x={fmt(if now_x > w - 60.0 { now_x - 4.0 } else { now_x + 4.0 })} y="14"
+                    text-anchor={if now_x > w - 60.0 { "end" } else { "start" }}>{ t(l, K::Now) }</text>
             </svg>
             <ul class="hw-lag-legend">
                 { for series.iter().enumerate().map(|(i, s)| html! {

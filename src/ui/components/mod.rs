@@ -2,6 +2,7 @@
 //! returns HTML; none of them holds simulation state.
 pub mod banner;
 pub mod event_log;
+pub mod flight_canvas;
 pub mod anomalies;
 pub mod lag_chart;
 pub mod legend;

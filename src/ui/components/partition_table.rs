@@ -41,10 +41,20 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
         Callback::from(move |_: MouseEvent| page.set(to))
     };
     let topics_summary = v.topics.iter().filter(|tp| !tp.internal).map(|tp| {
+        // A topic's summary expands into its partitions (the table, filtered).
+        let pick = {
+            let topic = topic.clone();
+            let page = page.clone();
+            let name = tp.name.clone();
+            Callback::from(move |_: MouseEvent| {
+                topic.set(name.clone());
+                page.set(0);
+            })
+        };
         html! {
-            <li class={classes!((tp.offline > 0).then_some("bad"), (tp.under_replicated > 0).then_some("warn"))} data-testid={format!("topic-{}", tp.name)}>
-                <b>{ tp.name.clone() }</b>
-                { format!(" · {} {} · RF {}", tp.partitions, t(l, K::Partitions), tp.replication_factor) }
+            <li class={classes!((tp.offline > 0).then_some("bad"), (tp.under_replicated > 0).then_some("warn"), (*topic == tp.name).then_some("on"))} data-testid={format!("topic-{}", tp.name)}>
+                <button class="hw-link" onclick={pick} title={t(l, K::Expand)}><b>{ tp.name.clone() }</b></button>
+                { format!(" · {} {} · RF {}", tp.partitions, if l == Lang::En && tp.partitions == 1 { "partition" } else { t(l, K::Partitions) }, tp.replication_factor) }
                 if tp.offline > 0 { <span class="hw-pill bad">{ format!("✕ {} {}", tp.offline, t(l, K::Offline)) }</span> }
                 if tp.under_replicated > 0 { <span class="hw-pill warn">{ format!("▽ {} {}", tp.under_replicated, t(l, K::UnderReplicated)) }</span> }
                 { format!(" · HW Σ {}", format::count(tp.records)) }

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::ui::components::flight_canvas::{Drawn, FlightCanvas, FlightItem};
 use crate::ui::components::menus::Menu;
 use crate::ui::components::strip::{fmt, strip_svg, StripMark};
 use crate::ui::format;
@@ -41,10 +42,14 @@ pub struct StageProps {
 
 /// Messages get text labels only when there are few of them.
 const LABEL_LIMIT: usize = 36;
+/// Above this many, messages are drawn on a canvas (see `flight_canvas`).
+pub const CANVAS_LIMIT: usize = 60;
 
 #[function_component(Stage)]
 pub fn stage(p: &StageProps) -> Html {
     let pages = use_state(BTreeMap::<u32, usize>::new);
+    let drawn = use_mut_ref(BTreeMap::<u64, (f64, f64)>::new);
+    let drawn = Drawn(drawn);
     let v = &*p.view;
     let lay = layout::compute(&LayoutInput {
         view: v,
@@ -82,8 +87,12 @@ pub fn stage(p: &StageProps) -> Html {
             marks.entry((r.topic.clone(), *part)).or_default().push(StripMark { offset: *pos, kind: "reader", label: r.name.clone() });
         }
     }
-    let leader_of: BTreeMap<(String, u32), u32> =
-        v.partitions.iter().filter_map(|pt| pt.leader.map(|b| ((pt.topic.clone(), pt.partition), b))).collect();
+    // Marks go on the strip of the broker that acts as leader (its own view).
+    let leader_of: BTreeMap<(String, u32), u32> = v
+        .brokers
+        .iter()
+        .flat_map(|b| b.replicas.iter().filter(|r| r.is_leader).map(move |r| ((r.topic.clone(), r.partition), b.id)))
+        .collect();
 
     let column_titles = lay.columns.iter().map(|(which, x0, x1)| {
         let label = match *which {
@@ -119,12 +128,24 @@ pub fn stage(p: &StageProps) -> Html {
         Some(reader_card(p, r, rect, &select))
     });
 
+    // A click that reaches the picture itself: a message on the canvas, or nothing.
+    let stage_ref = use_node_ref();
     let clear = {
         let cb = p.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Action::Select(None)))
+        let drawn = drawn.clone();
+        let s = p.scale;
+        let stage_ref = stage_ref.clone();
+        // Yew delegates events, so the event's current target is not the stage: use the ref.
+        Callback::from(move |e: MouseEvent| {
+            let hit = stage_ref.cast::<web_sys::Element>().and_then(|el| {
+                let r = el.get_bounding_client_rect();
+                drawn.pick(f64::from(e.client_x()) - r.left(), f64::from(e.client_y()) - r.top(), 12.0 * s)
+            });
+            cb.emit(Action::Select(hit.map(Selection::Message)));
+        })
     };
     html! {
-        <div class={classes!("hw-stage", p.large.then_some("is-large"))} data-testid="cluster" onclick={clear}
+        <div ref={stage_ref} class={classes!("hw-stage", p.large.then_some("is-large"))} data-testid="cluster" onclick={clear}
             style={format!("height:{}px;--glide:{}ms;--s:{}", fmt(lay.height), p.glide_ms, p.scale)}>
             { wires(p, &lay) }
             { for column_titles }
@@ -138,7 +159,7 @@ pub fn stage(p: &StageProps) -> Html {
             { for members }
             { for readers }
             { event_overlay(p, &lay) }
-            { flight(p, &lay) }
+            { flight(p, &lay, &drawn) }
             { menu(p, &lay) }
             { inspector(p) }
         </div>
@@ -192,7 +213,7 @@ fn broker_card(
         let isr = if r.in_isr {
             html! { <span class="hw-isr in" title={t(l, K::InIsrLong)}><span aria-hidden="true">{ "✓ " }</span>{ t(l, K::InIsr) }</span> }
         } else {
-            html! { <span class="hw-isr out" title={t(l, K::NotInIsrLong)}><span aria-hidden="true">{ "✗ " }</span>{ t(l, K::NotInIsr) }</span> }
+            html! { <span class="hw-isr out" title={t(l, K::NotInIsrLong)} aria-label={t(l, K::NotInIsr)}><span aria-hidden="true">{ "✗ " }</span><span class="hw-isr-word">{ t(l, K::InIsr) }</span></span> }
         };
         html! {
             <div key={name.clone()} class={classes!("hw-strip", r.internal.then_some("internal"))} style={format!("height:{}px", fmt(m.strip_h()))}
@@ -258,16 +279,21 @@ fn broker_card(
                 <button class="hw-card-title" aria-haspopup="menu" aria-label={format!("{} {} — {}", t(l, K::Broker), b.id, t(l, K::Actions))}
                     onclick={select(Selection::Broker(b.id))}>{ format!("{} {}", t(l, K::Broker), b.id) }</button>
                 { status_pill(l, &b.status) }
-                if b.is_controller {
-                    <span class="hw-pill controller" title={t(l, K::ControllerLong)} data-testid="controller-badge"><span aria-hidden="true">{ "♛ " }</span>{ t(l, K::Controller) }</span>
-                }
-                { for b.coordinator_for.iter().map(|g| html! {
-                    <span class="hw-pill coordinator" title={format!("{} {g}", t(l, K::CoordinatorLong))}><span aria-hidden="true">{ "⚑ " }</span>{ format!("{} {g}", t(l, K::Coordinator)) }</span>
-                }) }
-                { for slow }
                 { for collapse }
                 <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(Selection::Broker(b.id))}>{ "⋯" }</button>
+                <div class="hw-badges">
+                    if b.is_controller {
+                        <span class="hw-pill controller" title={t(l, K::ControllerLong)} data-testid="controller-badge"><span aria-hidden="true">{ "♛ " }</span>{ t(l, K::Controller) }</span>
+                    }
+                    { for b.coordinator_for.iter().map(|g| html! {
+                        <span class="hw-pill coordinator" title={format!("{} {g}", t(l, K::CoordinatorLong))}><span aria-hidden="true">{ "⚑ " }</span>{ format!("{} {g}", t(l, K::Coordinator)) }</span>
+                    }) }
+                    { for slow }
+                </div>
             </header>
+            if b.replicas.is_empty() && !p.large {
+                <p class="hw-no-replicas">{ if p.lang == Lang::Zh { "此 Broker 上没有副本" } else { "no replicas on this broker" } }</p>
+            }
             { for strips }
             { for internal_line }
             { for pager }
@@ -293,8 +319,12 @@ fn small_card(p: &StageProps, b: &BrokerView, rect: &Rect, m: &Metrics) -> Html 
                 if b.is_controller { <span class="hw-pill controller" title={t(l, K::ControllerLong)}>{ "♛" }</span> }
                 { status_pill(l, &b.status) }
             </span>
-            <span class="hw-small-line">{ format!("★ {} {} · {} {}", s.leaders, t(l, K::LeadersShort), s.replicas, t(l, K::ReplicasShort)) }</span>
-            <span class={classes!("hw-small-line", (s.out_of_isr > 0).then_some("warn"))}>{ format!("✗ {} {}", s.out_of_isr, t(l, K::OutOfIsrShort)) }</span>
+            <span class="hw-small-line">{ format!("★ {} {}", s.leaders, t(l, K::LeadersShort)) }</span>
+            if s.out_of_isr > 0 {
+                <span class="hw-small-line warn">{ format!("✗ {} {}", s.out_of_isr, t(l, K::OutOfIsrShort)) }</span>
+            } else {
+                <span class="hw-small-line dim">{ format!("{} {}", s.replicas, t(l, K::ReplicasShort)) }</span>
+            }
             <svg class="hw-small-bar" width={fmt(bar_w)} height="6" aria-hidden="true">
                 <rect class="bg" width={fmt(bar_w)} height="6" rx="3" />
                 <rect class="fg" width={fmt(bar_w * leader_share)} height="6" rx="3" />
@@ -306,6 +336,22 @@ fn small_card(p: &StageProps, b: &BrokerView, rect: &Rect, m: &Metrics) -> Html 
 fn producer_card(p: &StageProps, pr: &ProducerView, rect: &Rect, select: &dyn Fn(Selection) -> Callback<MouseEvent>) -> Html {
     let l = p.lang;
     let selected = p.selection == Some(Selection::Producer(pr.name.clone()));
+    if rect.h < 80.0 * p.scale {
+        return html! {
+            <div key={format!("p-{}", pr.name)} class={classes!("hw-card", "hw-client", "hw-producer", "compact", selected.then_some("selected"))} style={pos(rect)}
+                data-testid={format!("producer-{}", pr.name)} onclick={select(Selection::Producer(pr.name.clone()))}>
+                <div class="hw-client-head">
+                    <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Producer(pr.name.clone()))}>{ "✉ " }{ pr.name.clone() }</button>
+                    <span class="hw-pill acks" data-testid="acks">{ format!("acks={}", pr.acks) }</span>
+                </div>
+                <div class="hw-counts" title={format!("{} / {} / {}", t(l, K::Acked), t(l, K::Failed), t(l, K::Pending))}>
+                    <span>{ format!("✓ {}", pr.acked) }</span>
+                    <span class={classes!((pr.failed > 0).then_some("bad"))}>{ format!("✗ {}", pr.failed) }</span>
+                    <span>{ format!("… {}", pr.pending) }</span>
+                </div>
+            </div>
+        };
+    }
     html! {
         <div key={format!("p-{}", pr.name)} class={classes!("hw-card", "hw-client", "hw-producer", selected.then_some("selected"))} style={pos(rect)}
             data-testid={format!("producer-{}", pr.name)} onclick={select(Selection::Producer(pr.name.clone()))}>
@@ -317,8 +363,8 @@ fn producer_card(p: &StageProps, pr: &ProducerView, rect: &Rect, select: &dyn Fn
                 if pr.idempotent { <span class="hw-pill idem">{ t(l, K::Idempotent) }</span> }</div>
             <div class="hw-counts">
                 <span title={t(l, K::Acked)}>{ format!("✓ {} {}", pr.acked, t(l, K::Acked)) }</span>
-                <span title={t(l, K::Failed)} class={classes!((pr.failed > 0).then_some("bad"))}>{ format!("✗ {}", pr.failed) }</span>
-                <span title={t(l, K::Pending)}>{ format!("… {}", pr.pending) }</span>
+                <span title={t(l, K::Failed)} class={classes!((pr.failed > 0).then_some("bad"))}>{ format!("✗ {} {}", pr.failed, t(l, K::Failed)) }</span>
+                <span title={t(l, K::Pending)}>{ format!("… {} {}", pr.pending, t(l, K::Pending)) }</span>
             </div>
         </div>
     }
@@ -334,12 +380,13 @@ fn group_box(p: &StageProps, group: &str, rect: &Rect, m: &Metrics) -> Html {
         <section key={format!("g-{group}")} class={classes!("hw-group", format!("state-{}", format::css_word(&state)))} style={pos(rect)}
             data-testid={format!("group-{group}")} data-state={state.clone()} data-generation={generation.to_string()}>
             <header style={format!("height:{}px", fmt(m.group_header_h()))}>
-                <div class="hw-group-title"><span class="hw-muted">{ t(l, K::ConsumerGroup) }</span>{ " " }<b>{ group.to_string() }</b></div>
+                <div class="hw-group-title"><span class="hw-muted">{ t(l, K::ConsumerGroup) }</span><b>{ group.to_string() }</b>
+                    if let Some(c) = coordinator { <span class="hw-muted hw-coord" title={format!("{} {group}", t(l, K::CoordinatorLong))}>{ format!("⚑ b{c}") }</span> }
+                </div>
                 <div class="hw-group-line">
                     <span class={classes!("hw-pill", "gstate", (state == "PreparingRebalance" || state == "CompletingRebalance").then_some("rebalancing"))}>
                         { if state.contains("Rebalance") { "↻ " } else { "" } }{ state.clone() }</span>
-                    if generation >= 0 { <span class="hw-muted">{ format!(" {} {generation}", t(l, K::Generation)) }</span> }
-                    if let Some(c) = coordinator { <span class="hw-muted">{ format!(" · ⚑ b{c}") }</span> }
+                    if generation >= 0 { <span class="hw-muted">{ format!("{} {generation}", t(l, K::Generation)) }</span> }
                 </div>
             </header>
         </section>
@@ -413,12 +460,17 @@ fn wires(p: &StageProps, lay: &Layout) -> Html {
     for msg in &v.in_flight {
         pairs.insert((msg.src.clone(), msg.dst.clone()));
     }
-    let lanes = pairs.iter().filter_map(|(a, b)| {
+    // A large cluster has too many links to draw: messages alone show the traffic.
+    let lanes = pairs.iter().filter(|_| !p.large).filter_map(|(a, b)| {
         let (ra, rb) = (lay.nodes.get(a)?, lay.nodes.get(b)?);
         let lane = Lane::between(ra, rb);
         Some(html! { <path key={format!("{a}>{b}")} class="hw-lane" d={lane.path()} /> })
     });
-    let leader_of: BTreeMap<(&str, u32), u32> = v.partitions.iter().filter_map(|pt| pt.leader.map(|b| ((pt.topic.as_str(), pt.partition), b))).collect();
+    let leader_of: BTreeMap<(&str, u32), u32> = v
+        .brokers
+        .iter()
+        .flat_map(|b| b.replicas.iter().filter(|r| r.is_leader).map(move |r| ((r.topic.as_str(), r.partition), b.id)))
+        .collect();
     let mut assign = Vec::new();
     for c in &v.consumers {
         let Some(mr) = lay.nodes.get(&c.name) else { continue };
@@ -466,12 +518,34 @@ fn event_overlay(p: &StageProps, lay: &Layout) -> Html {
 }
 
 /// Over the cards: messages on the wire, the one that just arrived, drops, and cut links.
-fn flight(p: &StageProps, lay: &Layout) -> Html {
+fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
     let v = &*p.view;
     let l = p.lang;
     let s = p.scale;
     let labels = v.in_flight.len() <= LABEL_LIMIT;
-    let msgs = v.in_flight.iter().filter_map(|msg| {
+    let canvas = v.in_flight.len() > CANVAS_LIMIT;
+    let canvas_items: Vec<FlightItem> = if canvas {
+        v.in_flight
+            .iter()
+            .filter_map(|msg| {
+                let (ra, rb) = (lay.nodes.get(&msg.src)?, lay.nodes.get(&msg.dst)?);
+                let (x, y) = Lane::between(ra, rb).at(layout::progress(msg.sent_at_ms, msg.deliver_at_ms, v.time_ms));
+                Some(FlightItem {
+                    id: msg.id,
+                    x,
+                    y,
+                    family: format::family(&msg.kind),
+                    response: msg.kind.ends_with("Response"),
+                    selected: p.selection == Some(Selection::Message(msg.id)),
+                })
+            })
+            .collect()
+    } else {
+        // Few messages: SVG elements below; nothing on the canvas to click.
+        drawn.0.borrow_mut().clear();
+        Vec::new()
+    };
+    let msgs = v.in_flight.iter().filter(|_| !canvas).filter_map(|msg| {
         let (ra, rb) = (lay.nodes.get(&msg.src)?, lay.nodes.get(&msg.dst)?);
         let lane = Lane::between(ra, rb);
         let (x, y) = lane.at(layout::progress(msg.sent_at_ms, msg.deliver_at_ms, v.time_ms));
@@ -503,12 +577,14 @@ fn flight(p: &StageProps, lay: &Layout) -> Html {
                 _ => html! { <circle class="hw-msg-body" r={fmt(r * 0.7)} /> },
             }
         };
+        // Many messages: no tooltip each (the inspector shows one on click).
+        let title = labels.then(|| html! { <title>{ format!("{} {} → {} ({})", msg.kind, msg.from, msg.to, t(l, K::InFlight)) }</title> });
         Some(html! {
             <g key={msg.id} class={classes!("hw-msg", format!("fam-{fam}"), resp.then_some("resp"), selected.then_some("selected"))}
                 style={format!("transform:translate({x:.1}px,{y:.1}px)")} onclick={onclick}
-                data-testid="msg" data-kind={msg.kind.clone()} role="button" aria-label={format!("{} {} → {}", msg.kind, msg.from, msg.to)}>
+                data-testid="msg" data-kind={msg.kind.clone()}>
                 { glyph }
-                <title>{ format!("{} {} → {} ({})", msg.kind, msg.from, msg.to, t(l, K::InFlight)) }</title>
+                { for title }
             </g>
         })
     });
@@ -574,6 +650,11 @@ fn flight(p: &StageProps, lay: &Layout) -> Html {
             { format!("+{} {}", v.in_flight_total - v.in_flight.len(), t(l, K::MoreMessages)) }</text> }
     });
     html! {
+        <>
+        if canvas {
+            <FlightCanvas width={lay.width} height={lay.height} items={Rc::new(canvas_items)} glide_ms={p.glide_ms} scale={s}
+                label={AttrValue::from(format!("{} {}", v.in_flight_total, t(l, K::InFlight)))} drawn={drawn.clone()} />
+        }
         <svg class="hw-flight" width={fmt(lay.width)} height={fmt(lay.height)}>
             { for arrival }
             { for msgs }
@@ -581,6 +662,7 @@ fn flight(p: &StageProps, lay: &Layout) -> Html {
             { for cuts }
             { for more }
         </svg>
+        </>
     }
 }
 

@@ -52,8 +52,7 @@ pub fn glyph(kind: &str) -> &'static str {
 }
 
 /// The scrubber: a range input over every computed step, with markers above it for
-/// elections, ISR changes, rebalances, crashes, truncations and anomalies. Markers that
-/// fall on the same spot are merged (the most important one shows).
+/// elections, ISR changes, rebalances, crashes, truncations and anomalies.
 #[function_component(TimelineBar)]
 pub fn timeline_bar(p: &TimelineProps) -> Html {
     let l = p.lang;
@@ -67,7 +66,29 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
             }
         })
     };
-    // One marker per 0.4 % of the width, the most important one.
+    html! {
+        <div class="hw-timeline">
+            <MarkerRow lang={l} horizon={p.horizon} markers={p.markers.clone()} on_action={p.on_action.clone()} />
+            <input type="range" class="hw-scrub" data-testid="scrubber" min="0" max={max.to_string()}
+                value={p.step.to_string()} aria-label={t(l, K::Timeline)} oninput={on_input} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MarkerRowProps {
+    lang: Lang,
+    horizon: u64,
+    markers: Rc<Vec<Marker>>,
+    on_action: Callback<Action>,
+}
+
+/// The markers, merged when they fall on the same spot (the most important one shows).
+/// Its own component: it re-renders when the run grows, not at every step.
+#[function_component(MarkerRow)]
+fn marker_row(p: &MarkerRowProps) -> Html {
+    let l = p.lang;
+    let max = p.horizon.max(1);
     const BUCKETS: u64 = 250;
     let mut buckets: Vec<Option<(usize, usize)>> = vec![None; BUCKETS as usize + 1];
     for (i, m) in p.markers.iter().enumerate() {
@@ -92,7 +113,7 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
         let step = m.step;
         let cb = p.on_action.clone();
         html! {
-            <button class={classes!("hw-mark", format!("kind-{}", m.kind), (m.step == p.step).then_some("here"))}
+            <button class={classes!("hw-mark", format!("kind-{}", m.kind))}
                 style={format!("left:{left:.3}%")} title={title.clone()} aria-label={title}
                 data-testid="marker" data-kind={m.kind} data-step={m.step.to_string()}
                 onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Seek(step)))}>
@@ -100,11 +121,5 @@ pub fn timeline_bar(p: &TimelineProps) -> Html {
             </button>
         }
     });
-    html! {
-        <div class="hw-timeline">
-            <div class="hw-marks" aria-label={t(l, K::Markers)}>{ for marks }</div>
-            <input type="range" class="hw-scrub" data-testid="scrubber" min="0" max={max.to_string()}
-                value={p.step.to_string()} aria-label={t(l, K::Timeline)} oninput={on_input} />
-        </div>
-    }
+    html! { <div class="hw-marks" aria-label={t(l, K::Markers)}>{ for marks }</div> }
 }
