@@ -70,7 +70,7 @@ impl Metrics {
         24.0 * self.s
     }
     pub fn strip_svg_h(&self) -> f64 {
-        68.0 * self.s
+        80.0 * self.s
     }
     /// The collapsed line for internal topics.
     pub fn internal_h(&self) -> f64 {

@@ -115,6 +115,24 @@ test('start screen lists the lessons and opens one at step 0', async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+test('overview: the lost write of acks=1, truncation and the anomaly (README screenshot)', async () => {
+  await openLesson('acks1-leader-failure');
+  await page.getByTestId('help').getByRole('button').click();
+  // Jump from marker to marker until broker 1 has truncated the records only it had.
+  const truncated = page.getByTestId('broker-1').getByTestId('truncated');
+  for (let i = 0; i < 80 && (await truncated.count()) === 0; i++) {
+    const before = await stepNumber();
+    await page.keyboard.press('Shift+ArrowRight');
+    await waitFor((b) => Number(document.querySelector('[data-testid="step"]').textContent) !== b, before);
+  }
+  assert.equal(await truncated.count(), 1, 'broker 1 shows the records it truncated');
+  await page.getByTestId('tab-anomalies').click();
+  assert.match(await page.locator('[data-testid="anomaly"]:not(.future)').first().textContent(), /lost-write/);
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.screenshot({ path: path.join(ARTIFACTS, '00-overview.png') });
+  assert.deepEqual(pageErrors, []);
+});
+
 test('play advances by itself, Space pauses, Right/Left step', async () => {
   await openLesson('acks1-leader-failure');
   await page.getByTestId('play').click();

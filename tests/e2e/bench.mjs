@@ -1,7 +1,8 @@
 // UI benchmark (not a test: nothing here passes or fails). Run on demand against the
 // built app:   trunk build --release && node tests/e2e/bench.mjs [--runs N]
 //
-// In headless Chromium it measures, for the 9-broker and the 50-broker clusters:
+// In headless Chromium it measures, for the 9-broker and the 50-broker clusters (and, for
+// comparison, a small lesson drawn in full detail with SVG messages):
 //  * compute: time to compute the whole run in the background after opening it;
 //  * step render: from a key press (→) to the DOM updated and laid out (reducer, view
 //    model, Yew diff and patch, style and layout; painting is the compositor's);
@@ -53,13 +54,15 @@ async function measure(browser, site, scenario, { width = 1600, height = 1000 } 
   const drawnCount = () =>
     page.evaluate(() => document.querySelectorAll('[data-testid="msg"]').length
       + Number(document.querySelector('[data-testid="flight-canvas"]')?.dataset.count ?? 0));
-  // Find a step with at least 200 messages drawn.
-  let start = 0;
+  // Find a step with at least 200 messages drawn (a small lesson has none: it starts halfway).
+  let start = Math.floor(horizon / 2);
   for (let s = Math.floor(horizon / 8); s < horizon; s += Math.floor(horizon / 16)) {
     await page.getByTestId('scrubber').evaluate((el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, s);
     await page.waitForFunction((v) => document.querySelector('[data-testid="step"]').textContent.trim() === String(v), s);
     if ((await drawnCount()) >= 200) { start = s; break; }
   }
+  await page.getByTestId('scrubber').evaluate((el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, start);
+  await page.waitForFunction((v) => document.querySelector('[data-testid="step"]').textContent.trim() === String(v), start);
   const drawn = await drawnCount();
   const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
 
@@ -126,7 +129,7 @@ async function measure(browser, site, scenario, { width = 1600, height = 1000 } 
 const site = await startServer({ dir: DIST });
 const browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 const results = { chromium: browser.version(), bundle: bundle(), runs: [] };
-for (const s of ['cluster-9-brokers', 'cluster-50-brokers']) {
+for (const s of ['cluster-9-brokers', 'cluster-50-brokers', 'more-consumers-than-partitions']) {
   results.runs.push(await measure(browser, site, s));
 }
 await browser.close();
@@ -141,7 +144,7 @@ console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results.runs) {
   const a = r.frames['10 steps/s'];
   const b = r.frames['60 steps/s'];
-  console.log(`| ${r.scenario} | ${r.horizon} | ${(r.computeMs / 1000).toFixed(2)} s | ${r.domNodes} | ${r.drawn} (from step ${r.start}) | ${f1(r.render.median)} / ${f1(r.render.p95)} / ${f1(r.render.max)} ms | ${f1(a.median)} ms, ${f1(a.p95)} ms, ${f1(a.fps)} fps | ${f1(b.median)} ms, ${f1(b.p95)} ms, ${f1(b.fps)} fps |`);
+  console.log(`| ${r.scenario} | ${r.horizon} | ${(r.computeMs / 1000).toFixed(2)} s | ${r.domNodes} | ${r.drawn} (at step ${r.start}) | ${f1(r.render.median)} / ${f1(r.render.p95)} / ${f1(r.render.max)} ms | ${f1(a.median)} ms, ${f1(a.p95)} ms, ${f1(a.fps)} fps | ${f1(b.median)} ms, ${f1(b.p95)} ms, ${f1(b.fps)} fps |`);
 }
 console.log('\n| file | raw | gzip -9 |\n|---|---|---|');
 for (const r of results.bundle.rows) console.log(`| ${r.name.replace(/-[0-9a-f]{16}/, '-…')} | ${r.raw.toLocaleString('en')} B | ${r.gzip.toLocaleString('en')} B |`);

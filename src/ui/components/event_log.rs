@@ -18,7 +18,7 @@ pub struct EventLogProps {
 }
 
 /// Lines shown around the cursor.
-const LINES: usize = 60;
+const LINES: usize = 40;
 
 /// The event log: one line per step around the cursor (or the matches of a filter nearest
 /// to it). Click a line to jump to that step; the current step is highlighted.
@@ -30,7 +30,8 @@ pub fn event_log(p: &EventLogProps) -> Html {
     {
         // Keep the current step in view inside the list (not the page).
         let list_ref = list_ref.clone();
-        use_effect_with((p.step, lines.len()), move |_| {
+        let first = lines.first().map(|l| l.step);
+        use_effect_with((p.step, first, lines.len()), move |_| {
             // Read positions in the next animation frame, when the browser lays the page
             // out anyway: reading them now would force an extra layout on every step.
             let scroll = Closure::once_into_js(move || {

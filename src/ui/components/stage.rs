@@ -302,22 +302,46 @@ fn broker_card(
 }
 
 fn small_card(p: &StageProps, b: &BrokerView, rect: &Rect, m: &Metrics) -> Html {
-    let l = p.lang;
-    let s = &b.summary;
-    let expanded = p.expanded.contains(&b.id);
-    let cb = p.on_action.clone();
-    let id = b.id;
-    let leader_share = if s.replicas > 0 { s.leaders as f64 / s.replicas as f64 } else { 0.0 };
-    let bar_w = rect.w - 2.0 * 8.0 * m.s;
     html! {
-        <button key={format!("small-{}", b.id)} class={classes!("hw-card", "hw-small", format!("status-{}", format::css_word(&b.status)), expanded.then_some("expanded"))}
-            style={pos(rect)} data-testid={format!("broker-{}", b.id)} data-status={b.status.clone()} aria-expanded={expanded.to_string()}
-            title={format!("{} {} — {}", t(l, K::Broker), b.id, if expanded { t(l, K::Collapse) } else { t(l, K::Expand) })}
+        <SmallCard key={format!("small-{}", b.id)} id={b.id} status={AttrValue::from(b.status.clone())} controller={b.is_controller}
+            summary={crate::view::BrokerSummary { records: 0, ..b.summary.clone() }} rect={*rect} s={m.s} lang={p.lang} expanded={p.expanded.contains(&b.id)}
+            on_action={p.on_action.clone()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SmallCardProps {
+    id: u32,
+    status: AttrValue,
+    controller: bool,
+    /// Without `records` (not shown; it would re-render the card at every append).
+    summary: crate::view::BrokerSummary,
+    rect: Rect,
+    s: f64,
+    lang: Lang,
+    expanded: bool,
+    on_action: Callback<Action>,
+}
+
+/// A broker of a large cluster, summarised. Its own component with small props, so the
+/// fifty cards are re-rendered only when their own numbers change.
+#[function_component(SmallCard)]
+fn small_card_component(p: &SmallCardProps) -> Html {
+    let l = p.lang;
+    let s = &p.summary;
+    let cb = p.on_action.clone();
+    let id = p.id;
+    let leader_share = if s.replicas > 0 { s.leaders as f64 / s.replicas as f64 } else { 0.0 };
+    let bar_w = p.rect.w - 2.0 * 8.0 * p.s;
+    html! {
+        <button class={classes!("hw-card", "hw-small", format!("status-{}", format::css_word(&p.status)), p.expanded.then_some("expanded"))}
+            style={pos(&p.rect)} data-testid={format!("broker-{}", p.id)} data-status={p.status.clone()} aria-expanded={p.expanded.to_string()}
+            title={format!("{} {} — {}", t(l, K::Broker), p.id, if p.expanded { t(l, K::Collapse) } else { t(l, K::Expand) })}
             onclick={Callback::from(move |e: MouseEvent| { e.stop_propagation(); cb.emit(Action::ToggleExpand(id)); })}>
             <span class="hw-small-head">
-                <b>{ format!("B{}", b.id) }</b>
-                if b.is_controller { <span class="hw-pill controller" title={t(l, K::ControllerLong)}>{ "♛" }</span> }
-                { status_pill(l, &b.status) }
+                <b>{ format!("B{}", p.id) }</b>
+                if p.controller { <span class="hw-pill controller" title={t(l, K::ControllerLong)}>{ "♛" }</span> }
+                { status_pill(l, &p.status) }
             </span>
             <span class="hw-small-line">{ format!("★ {} {}", s.leaders, t(l, K::LeadersShort)) }</span>
             if s.out_of_isr > 0 {

@@ -24,7 +24,9 @@ pub fn visible_start(r: &ReplicaView, slots: u64) -> u64 {
 }
 
 pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[StripMark], lang: Lang) -> Html {
-    let cw = 24.0 * s;
+    // Short logs get wider cells (easier to read from the back of a room); every replica
+    // of a partition has the same window end, so their cells stay aligned.
+    let cw = ((width - 6.0 * s) / (r.window_end + 2) as f64).clamp(24.0 * s, 36.0 * s);
     let slots = ((width - 6.0 * s) / cw).floor().max(2.0) as u64;
     let start = visible_start(r, slots);
     let x_of = |offset: u64| 3.0 * s + (offset.saturating_sub(start)) as f64 * cw;
@@ -137,12 +139,15 @@ pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[Stri
                 </g>
             })
         });
+        // The label goes after the cut records if it fits there, else before them.
+        let label = format!("✂ {} {}", tr.records.len(), t(lang, K::Truncated));
+        let label_w = label.chars().count() as f64 * 6.4 * s;
+        let (first_x, last_x) = (x_of(tr.offset.max(start)), x_of(tr.offset + tr.records.len() as u64));
+        let (lx, anchor) = if width - last_x >= label_w + 4.0 { (last_x + 4.0, "start") } else { (first_x - 4.0, "end") };
         html! {
             <g class="hw-ghosts" data-testid="truncated">
                 { for items }
-                <text class="hw-ghost-label" x={fmt(width - 2.0)} y={fmt(ghost_y + 10.0 * s)} text-anchor="end">
-                    { format!("✂ {} {}", tr.records.len(), t(lang, K::Truncated)) }
-                </text>
+                <text class="hw-ghost-label" x={fmt(lx)} y={fmt(ghost_y + 10.0 * s)} text-anchor={anchor}>{ label }</text>
             </g>
         }
     });
