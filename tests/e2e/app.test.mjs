@@ -101,6 +101,7 @@ const snapshot = async () =>
 // ------------------------------------------------------------------ tests
 test('start screen lists the lessons and opens one at step 0', async () => {
   await page.goto(site.url);
+  await page.getByTestId('start').waitFor();
   assert.equal(await page.title(), 'Highwater');
   for (const id of ['acks1-leader-failure', 'acks-all-leader-failure', 'unclean-leader-election', 'more-consumers-than-partitions']) {
     assert.ok(await page.getByTestId(`lesson-${id}`).isVisible(), `lesson ${id} on the start screen`);
@@ -165,6 +166,16 @@ test('kill the leader: a new leader with a new epoch; step back shows the old st
   assert.equal((await replica(1, 'orders-0')).epoch, 0);
   await page.getByTestId('broker-1').getByRole('button', { name: /Broker 1/ }).click();
   await page.getByTestId('menu').waitFor();
+  // Every item of the menu can be clicked: nothing covers or clips it.
+  for (const id of ['act-crash', 'act-power', 'act-isolate', 'link-b2']) {
+    const item = page.getByTestId(id);
+    await item.scrollIntoViewIfNeeded();
+    const topmost = await item.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    });
+    assert.ok(topmost, `${id} is visible and on top`);
+  }
   await shot('03-broker-menu');
   await page.getByTestId('act-crash').click();
   await waitForStep(31);
@@ -320,7 +331,7 @@ test('panels: event log jumps, anomalies jump to where they became visible, part
   assert.match(await page.locator('[data-testid="anomaly"]:not(.future)').first().textContent(), /lost-write/);
   await shot('11-anomalies');
   await page.getByTestId('tab-partitions').click();
-  assert.ok(await page.getByTestId('partitions').isVisible());
+  await page.getByTestId('partitions').waitFor();
   assert.deepEqual(pageErrors, []);
 });
 
@@ -335,7 +346,7 @@ test('consumer group: members, assignment, committed offsets and lag; pause a co
   await page.getByTestId('tab-partitions').click();
   assert.match(await page.getByTestId('partition-orders-0').getByTestId('committed-billing').textContent(), /\d/);
   await page.getByTestId('tab-lag').click();
-  assert.ok(await page.getByTestId('lag-chart').isVisible());
+  await page.getByTestId('lag-chart').waitFor();
   await shot('12-consumer-group');
   // Pause c1 (a GC pause) in the past: a branch.
   await scrubTo(Math.floor(end / 2));
@@ -397,7 +408,7 @@ test('50 brokers, 2,000 partitions: summaries that expand on click', async () =>
   await waitFor(() => document.querySelectorAll('[data-testid^="replica-"]').length > 0);
   assert.ok((await page.locator('[data-testid^="replica-"]').count()) <= 12, 'one page of strips');
   await page.getByTestId('tab-partitions').click();
-  assert.ok(await page.getByTestId('topic-events').isVisible(), 'per-topic summary');
+  await page.getByTestId('topic-events').waitFor(); // the per-topic summary
   await shot('14-fifty-brokers');
   assert.deepEqual(pageErrors, []);
 });

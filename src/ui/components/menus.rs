@@ -89,7 +89,7 @@ pub fn menu(p: &MenuProps) -> Html {
                 <label class="hw-field"><span>{ t(l, K::MakeSlow) }</span>
                     <input type="number" min="1" value={(*slow_ms).clone()} oninput={bind(&slow_ms)} aria-label={t(l, K::MakeSlowHint)} />
                     <span class="hw-muted">{ t(l, K::Ms) }</span></label>
-                <button class="hw-menu-item" title={t(l, K::MakeSlowHint)} disabled={ms == 0} onclick={act(Command::Slow(node.clone(), ms))}>{ "⏱ " }{ t(l, K::MakeSlow) }</button>
+                <button class="hw-menu-item" title={t(l, K::MakeSlowHint)} disabled={ms == 0} onclick={act(Command::Slow(node.clone(), ms))}>{ "◔ " }{ t(l, K::MakeSlow) }</button>
                 if current > 0 {
                     <button class="hw-menu-item" onclick={act(Command::Slow(node.clone(), 0))}>{ t(l, K::Unslow) }</button>
                 }

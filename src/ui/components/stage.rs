@@ -265,7 +265,7 @@ fn broker_card(
             </div>
         }
     });
-    let slow = (b.slow_ms > 0).then(|| html! { <span class="hw-pill slow">{ format!("⏱ {} +{} ms", t(l, K::Slow), b.slow_ms) }</span> });
+    let slow = (b.slow_ms > 0).then(|| html! { <span class="hw-pill slow">{ format!("◔ {} +{} ms", t(l, K::Slow), b.slow_ms) }</span> });
     let collapse = p.large.then(|| {
         let cb = p.on_action.clone();
         let id = b.id;
