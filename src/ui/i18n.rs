@@ -114,6 +114,9 @@ texts! {
     Broker => "Broker", "Broker";
     Brokers => "Brokers", "Broker";
     Producers => "Producers", "生产者";
+    ProducerOne => "Producer", "生产者";
+    ConsumerOne => "Consumer", "消费者";
+    ReaderOne => "Reader", "读取者";
     Consumers => "Consumers", "消费者";
     Readers => "Readers", "读取者";
     ConsumerGroup => "Consumer group", "消费者组";
@@ -228,6 +231,7 @@ texts! {
     RestartedRun => "The run was rebuilt with the change and returned to step {0}.", "已按修改重建运行，并回到第 {0} 步。";
     // Inspector
     Message => "Message", "消息";
+    Kind => "kind", "类型";
     From => "from", "从";
     To => "to", "到";
     SentAt => "sent at", "发送于";

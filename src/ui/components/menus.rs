@@ -143,7 +143,7 @@ pub fn menu(p: &MenuProps) -> Html {
             };
             html! {
                 <>
-                    <h3>{ format!("{} {name}", t(l, K::Producers)) }</h3>
+                    <h3>{ format!("{} {name}", t(l, K::ProducerOne)) }</h3>
                     <div class="hw-menu-section">
                         <div class="hw-menu-label">{ t(l, K::SendRecords) }</div>
                         <div class="hw-inline">
@@ -178,7 +178,7 @@ pub fn menu(p: &MenuProps) -> Html {
             };
             html! {
                 <>
-                    <h3>{ format!("{} {name}", t(l, K::Consumers)) }</h3>
+                    <h3>{ format!("{} {name}", t(l, K::ConsumerOne)) }</h3>
                     <div class="hw-menu-section">
                         if running {
                             <button class="hw-menu-item danger" data-testid="act-ccrash" onclick={act(Command::ConsumerCrash(name.clone()))}>{ "✕ " }{ t(l, K::Crash) }</button>
@@ -222,7 +222,7 @@ pub fn menu(p: &MenuProps) -> Html {
         }
         Selection::Reader(name) => html! {
             <>
-                <h3>{ format!("{} {name}", t(l, K::Readers)) }</h3>
+                <h3>{ format!("{} {name}", t(l, K::ReaderOne)) }</h3>
                 <div class="hw-menu-section">
                     <button class="hw-menu-item" onclick={act(Command::Isolate(name.clone()))}>{ "⊘ " }{ t(l, K::Isolate) }</button>
                 </div>

@@ -652,17 +652,18 @@ fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
         }
         let (ra, rb) = (lay.nodes.get(a)?, lay.nodes.get(b)?);
         let both = cut_set.contains(&(b.clone(), a.clone()));
-        let (ca, cb_) = (ra.center(), rb.center());
-        let from = ra.border_towards(cb_.0, cb_.1);
-        let to = rb.border_towards(ca.0, ca.1);
-        let mid = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+        // Both ways: a straight line. One way: the lane of that direction (where its
+        // messages would travel), so the two directions are told apart.
+        let lane = Lane::between(ra, rb);
+        let d = if both { format!("M{:.1} {:.1} L{:.1} {:.1}", lane.from.0, lane.from.1, lane.to.0, lane.to.1) } else { lane.path() };
+        let mid = if both { ((lane.from.0 + lane.to.0) / 2.0, (lane.from.1 + lane.to.1) / 2.0) } else { lane.at(0.5) };
         let cb = p.on_action.clone();
         let (ka, kb) = key.clone();
         let title = format!("{} {a} {} {b}: {}", t(l, K::Link), if both { "↔" } else { "→" }, if both { t(l, K::LinkCutBoth) } else { t(l, K::LinkCutOneWay) });
         Some(html! {
             <g key={format!("cut-{}-{}", key.0, key.1)} class={classes!("hw-cut", (!both).then_some("one-way"))} data-testid="cut-link"
                 onclick={Callback::from(move |e: MouseEvent| { e.stop_propagation(); cb.emit(Action::Select(Some(Selection::Link(ka.clone(), kb.clone())))); })}>
-                <line x1={fmt(from.0)} y1={fmt(from.1)} x2={fmt(to.0)} y2={fmt(to.1)} />
+                <path d={d} />
                 <circle cx={fmt(mid.0)} cy={fmt(mid.1)} r={fmt(11.0 * s)} />
                 <text x={fmt(mid.0)} y={fmt(mid.1 + 5.0 * s)} text-anchor="middle">{ if both { "✂" } else { "✂→" } }</text>
                 <title>{ title }</title>
@@ -736,7 +737,7 @@ fn inspector(p: &StageProps) -> Html {
             </header>
             if let Some(m) = &p.inspected {
                 <dl>
-                    <dt>{ "kind" }</dt><dd><b data-testid="inspector-kind">{ m.kind.clone() }</b></dd>
+                    <dt>{ t(l, K::Kind) }</dt><dd><b data-testid="inspector-kind">{ m.kind.clone() }</b></dd>
                     <dt>{ t(l, K::From) }</dt><dd>{ m.from.clone() }</dd>
                     <dt>{ t(l, K::To) }</dt><dd>{ m.to.clone() }</dd>
                     <dt>{ t(l, K::SentAt) }</dt><dd>{ format::sim_time(m.sent_at_ms) }</dd>
