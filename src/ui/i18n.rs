@@ -301,16 +301,3 @@ texts! {
     BackToScenarios => "All scenarios", "所有场景";
     Help => "How to use", "使用说明";
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_key_has_both_languages() {
-        for k in K::ALL {
-            assert!(!k.en().is_empty(), "{k:?} has no English");
-            assert!(!k.zh().is_empty(), "{k:?} has no Chinese");
-        }
-    }
-}
