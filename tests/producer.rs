@@ -1,7 +1,6 @@
 //! The producer's classic failures, each caused and then prevented by the right setting,
 //! and idempotence under random lost responses.
 use highwater::checker::AnomalyKind;
-use highwater::cli::run::run_to_end;
 use highwater::kafka::notes::Note;
 use highwater::kernel::Prng;
 use highwater::scenario::Scenario;
@@ -9,16 +8,9 @@ use highwater::session::Session;
 use serde_json::json;
 
 mod common;
-use common::load;
+use common::{kinds, load};
 
 
-fn kinds(s: &Scenario) -> Vec<AnomalyKind> {
-    let sim = run_to_end(s, s.seed, None, None).unwrap();
-    let mut k: Vec<AnomalyKind> = sim.checker.anomalies().map(|a| a.kind).collect();
-    k.sort();
-    k.dedup();
-    k
-}
 
 #[test]
 fn a_lost_response_and_a_retry_duplicate_unless_the_producer_is_idempotent() {

@@ -7,16 +7,9 @@ use highwater::scenario::Scenario;
 use highwater::session::Session;
 
 mod common;
-use common::load;
+use common::{kinds, load};
 
 
-fn kinds(s: &Scenario) -> Vec<AnomalyKind> {
-    let sim = run_to_end(s, s.seed, None, None).unwrap();
-    let mut k: Vec<AnomalyKind> = sim.checker.anomalies().map(|a| a.kind).collect();
-    k.sort();
-    k.dedup();
-    k
-}
 
 #[test]
 fn every_example_scenario_gives_its_expected_verdict() {
