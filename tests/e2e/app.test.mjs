@@ -3,7 +3,7 @@
 // Screenshots of the main states go to test-artifacts/ (look at them: they are the closing note).
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -23,6 +23,8 @@ let pageErrors;
 before(async () => {
   assert.ok(existsSync(path.join(DIST, 'index.html')), `${DIST}/index.html missing: run trunk build --release first`);
   mkdirSync(ARTIFACTS, { recursive: true });
+  // Screenshots of this run only: stale ones would not match what the tests saw.
+  for (const f of readdirSync(ARTIFACTS)) if (f.endsWith('.png')) rmSync(path.join(ARTIFACTS, f));
   site = await startServer({ dir: DIST });
   browser = await chromium.launch({
     executablePath: CHROME,
