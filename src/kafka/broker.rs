@@ -360,7 +360,8 @@ impl Broker {
                 self.fetchers.entry(leader).or_default().partitions.insert(tp);
             }
             if was_leader {
-                self.fail_delayed_produces(ctx, env, tp);
+                // Answers NOT_LEADER_OR_FOLLOWER to produces waiting on this partition.
+                self.try_complete_delayed_produces(ctx, env, tp);
                 if env.spec.offsets_topic == Some(tp.topic) {
                     self.unload_groups(ctx, tp);
                 }
@@ -599,9 +600,6 @@ impl Broker {
         }
     }
 
-    fn fail_delayed_produces(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
-        self.try_complete_delayed_produces(ctx, env, tp);
-    }
 
     pub fn on_produce_expire(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
         let Some(mut d) = self.delayed_produces.remove(&id) else { return };

@@ -5,7 +5,6 @@
 //! Loading never panics: a syntax or type error names the path of the bad field and its
 //! line and column; a semantic error (an unknown producer, a replication factor larger
 //! than the cluster, ...) names the path of the field.
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -677,11 +676,6 @@ impl Scenario {
         }
         script.sort_by_key(|(t, _)| *t);
         (script, narrations)
-    }
-
-    /// Expected anomaly kinds, if the scenario states them.
-    pub fn expected_anomalies(&self) -> Option<BTreeMap<String, ()>> {
-        self.expect.as_ref().map(|e| e.anomalies.iter().map(|a| (a.clone(), ())).collect())
     }
 }
 
