@@ -1531,6 +1531,13 @@ fn describe_internal(spec: &Spec, r: &InternalRecord) -> String {
         InternalRecord::GroupMetadata { group, generation, members, .. } => {
             format!("group {group} generation {generation}, {} member(s)", members.len())
         }
+        InternalRecord::TxnState(m) => format!(
+            "transaction {} {} epoch {} [{}]",
+            m.transactional_id,
+            m.state.name(),
+            m.producer_epoch,
+            m.partitions.iter().map(|tp| tp_name(spec, *tp)).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

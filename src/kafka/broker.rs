@@ -9,6 +9,8 @@ use super::log::{PartitionLog, SequenceCheck};
 use super::message::{
     FetchPartition, FetchPartitionResponse, LogRecord, Msg, PartitionState, ProduceBatch, ProducePartitionResponse,
 };
+use super::config::IsolationLevel;
+use super::message::{ControlType, InternalRecord};
 use super::notes::Note;
 use super::types::{BrokerId, ErrorCode, Tp};
 use super::world::{broker_node, Env, Timer, World};
@@ -83,6 +85,7 @@ struct ParkedFetch {
     from: NodeId,
     correlation: u64,
     replica: Option<BrokerId>,
+    isolation: IsolationLevel,
     partitions: Vec<FetchPartition>,
 }
 
@@ -102,6 +105,12 @@ pub(crate) enum Reply {
     Produce,
     OffsetCommit(super::group::PendingCommit),
     GroupStored { group: Rc<str>, generation: i32 },
+    /// TxnOffsetCommit: offsets written inside a transaction (pending until its marker).
+    TxnOffsetCommit(super::group::PendingCommit, i64),
+    /// The transaction coordinator's state write, and what to do once it is replicated.
+    TxnStored { transactional_id: Rc<str>, then: super::txn::AfterWrite },
+    /// WriteTxnMarkers from the transaction coordinator.
+    TxnMarkers { producer_id: i64, commit: bool },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -133,6 +142,8 @@ pub struct Broker {
     next_internal_id: u64,
     /// The group coordinator's state for the groups whose offsets partition this broker leads.
     pub coordinator: super::group::Coordinator,
+    /// The transaction coordinator's state for the `__transaction_state` partitions it leads.
+    pub txn_coordinator: super::txn::TxnCoordinator,
     /// When the group timer is armed to fire.
     pub(crate) group_tick_at: Option<u64>,
 }
@@ -154,6 +165,7 @@ impl Broker {
             next_producer_id: 0,
             next_internal_id: 0,
             coordinator: Default::default(),
+            txn_coordinator: Default::default(),
             group_tick_at: None,
         }
     }
@@ -188,6 +200,7 @@ impl Broker {
         self.delayed_produces.clear();
         self.metadata.clear();
         self.coordinator = Default::default();
+        self.txn_coordinator = Default::default();
         self.group_tick_at = None;
         for r in self.replicas.values_mut() {
             r.is_leader = false;
@@ -339,6 +352,9 @@ impl Broker {
                 self.load_groups(ctx, tp);
                 self.arm_group_tick(ctx);
             }
+            if became_leader && env.spec.transaction_topic == Some(tp.topic) {
+                self.load_transactions(ctx, env, tp);
+            }
             for f in self.fetchers.values_mut() {
                 f.partitions.remove(&tp);
             }
@@ -364,6 +380,9 @@ impl Broker {
                 self.try_complete_delayed_produces(ctx, env, tp);
                 if env.spec.offsets_topic == Some(tp.topic) {
                     self.unload_groups(ctx, tp);
+                }
+                if env.spec.transaction_topic == Some(tp.topic) {
+                    self.unload_transactions(tp);
                 }
             }
         }
@@ -545,6 +564,8 @@ impl Broker {
                 batch_last_seq: last_seq,
                 append_time: ctx.now,
                 payload: None,
+                transactional: batch.transactional && batch.producer_id >= 0,
+                control: None,
             })
             .collect();
         r.log.append(&records);
@@ -624,17 +645,94 @@ impl Broker {
                 let error = partitions.first().map(|p| p.error).unwrap_or(ErrorCode::None);
                 self.on_group_stored(ctx, env, group, generation, error);
             }
+            Reply::TxnOffsetCommit(pending, producer_id) => {
+                let error = partitions.first().map(|p| p.error).unwrap_or(ErrorCode::None);
+                self.on_txn_offsets_stored(ctx, pending, producer_id, error);
+            }
+            Reply::TxnStored { transactional_id, then } => {
+                let error = partitions.first().map(|p| p.error).unwrap_or(ErrorCode::None);
+                self.on_txn_stored(ctx, env, transactional_id, then, error);
+            }
+            Reply::TxnMarkers { producer_id, commit } => {
+                // The markers are replicated: pending transactional offsets of the
+                // groups on these partitions now count, or are dropped.
+                for p in partitions.iter().filter(|p| p.error == ErrorCode::None && env.spec.offsets_topic == Some(p.tp.topic)) {
+                    self.complete_txn_offsets(ctx, p.tp, producer_id, commit);
+                }
+                let partitions = partitions.into_iter().map(|p| (p.tp, p.error)).collect();
+                ctx.send(self.node(), d.from, Msg::WriteTxnMarkersResponse { correlation: d.correlation, producer_id, partitions });
+            }
         }
+    }
+
+    /// WriteTxnMarkers: append a COMMIT or ABORT control record to each partition this
+    /// broker leads, and answer once they are replicated (acks=all).
+    #[allow(clippy::too_many_arguments)] // one argument per field of the request
+    pub fn on_write_txn_markers(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        correlation: u64,
+        producer_id: i64,
+        producer_epoch: u16,
+        commit: bool,
+        partitions: Vec<Tp>,
+    ) {
+        let mut waits = Vec::new();
+        for tp in partitions {
+            let fail = |error| (ProducePartitionResponse { tp, error, base_offset: -1 }, None);
+            let Some(r) = self.replicas.get_mut(&tp).filter(|r| r.is_leader) else {
+                waits.push(fail(ErrorCode::NotLeaderOrFollower));
+                continue;
+            };
+            let offset = r.log.log_end_offset();
+            // The records of the transaction this marker ends (for the trace and checker).
+            let records: Vec<super::types::RecordId> = match r.log.producer(producer_id).and_then(|p| p.current_txn_first_offset) {
+                Some(first) => r
+                    .log
+                    .records_from(first)
+                    .filter(|x| x.producer_id == producer_id && x.control.is_none() && x.payload.is_none())
+                    .map(|x| x.id)
+                    .collect(),
+                None => Vec::new(),
+            };
+            self.next_internal_id += 1;
+            let marker = LogRecord {
+                id: super::types::RecordId(super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id),
+                leader_epoch: r.state.leader_epoch,
+                producer_id,
+                producer_epoch,
+                batch_first_seq: -1,
+                batch_last_seq: -1,
+                append_time: ctx.now,
+                payload: None,
+                transactional: true,
+                control: Some(if commit { ControlType::Commit } else { ControlType::Abort }),
+            };
+            r.log.append(&[marker]);
+            ctx.note(Note::Appended { broker: self.id, tp, first_offset: offset, count: 1, as_leader: true });
+            ctx.note(Note::TxnMarker { broker: self.id, tp, offset, producer_id, producer_epoch, commit, records });
+            waits.push((ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: offset as i64 }, Some(offset + 1)));
+            self.maybe_increment_high_watermark(ctx, env, tp);
+            self.try_complete_parked_fetches(ctx, env, tp);
+        }
+        let id = self.next();
+        self.delayed_produces.insert(id, DelayedProduce { from, correlation, partitions: waits, reply: Reply::TxnMarkers { producer_id, commit } });
+        ctx.set_timer(self.node(), env.broker.offsets_commit_timeout_ms, Timer::ProduceExpire(id));
+        self.try_complete_delayed(ctx, env, id);
     }
 
     /// The group coordinator writes to its `__consumer_offsets` partition like a producer
     /// with acks=all (`offsets.commit.required.acks`), and hears back through `reply`.
+    /// `txn`: (producer id, epoch) when the records belong to a transaction (TxnOffsetCommit).
     pub(crate) fn append_internal(
         &mut self,
         ctx: &mut Ctx<World>,
         env: &Env,
         tp: Tp,
-        payloads: Vec<super::message::InternalRecord>,
+        payloads: Vec<InternalRecord>,
+        txn: Option<(i64, u16)>,
         reply: Reply,
     ) -> Result<(), ErrorCode> {
         let r = self.replicas.get_mut(&tp).ok_or(ErrorCode::NotCoordinator)?;
@@ -654,12 +752,14 @@ impl Broker {
                 LogRecord {
                     id: super::types::RecordId(super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id),
                     leader_epoch: epoch,
-                    producer_id: -1,
-                    producer_epoch: 0,
+                    producer_id: txn.map(|t| t.0).unwrap_or(-1),
+                    producer_epoch: txn.map(|t| t.1).unwrap_or(0),
                     batch_first_seq: -1,
                     batch_last_seq: -1,
                     append_time: ctx.now,
                     payload: Some(Rc::new(p)),
+                    transactional: txn.is_some(),
+                    control: None,
                 }
             })
             .collect();
@@ -687,12 +787,13 @@ impl Broker {
         correlation: u64,
         replica: Option<BrokerId>,
         max_wait_ms: u64,
+        isolation: IsolationLevel,
         partitions: Vec<FetchPartition>,
     ) {
         let mut responses = Vec::with_capacity(partitions.len());
         let mut anything = false;
         for p in &partitions {
-            let resp = self.read_partition(ctx, env, replica, p);
+            let resp = self.read_partition(ctx, env, replica, isolation, p);
             anything |= resp.error != ErrorCode::None || resp.diverging_epoch.is_some() || !resp.records.is_empty();
             responses.push(resp);
         }
@@ -706,7 +807,7 @@ impl Broker {
         } else {
             // DelayedFetch: hold it until data arrives or max wait passes.
             let id = self.next();
-            self.parked_fetches.insert(id, ParkedFetch { from, correlation, replica, partitions });
+            self.parked_fetches.insert(id, ParkedFetch { from, correlation, replica, isolation, partitions });
             ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(id));
         }
     }
@@ -716,6 +817,7 @@ impl Broker {
         ctx: &mut Ctx<World>,
         env: &Env,
         replica: Option<BrokerId>,
+        isolation: IsolationLevel,
         p: &FetchPartition,
     ) -> FetchPartitionResponse {
         let now = ctx.now;
@@ -727,6 +829,8 @@ impl Broker {
             diverging_epoch: None,
             fetch_offset: p.fetch_offset,
             log_end_offset: 0,
+            last_stable_offset: 0,
+            aborted_transactions: Vec::new(),
             records: Rc::from(Vec::new()),
         };
         let Some(r) = self.replicas.get_mut(&p.tp) else {
@@ -747,6 +851,7 @@ impl Broker {
         }
         resp.high_watermark = r.log.high_watermark();
         resp.log_end_offset = r.log.log_end_offset();
+        resp.last_stable_offset = r.log.last_stable_offset();
         // Partition.fetchRecords: check the follower's last fetched epoch (KIP-320/595).
         if let Some(last_epoch) = p.last_fetched_epoch {
             let (e, end) = match r.log.end_offset_for_epoch(last_epoch) {
@@ -776,9 +881,13 @@ impl Broker {
                 f.last_fetch_time = now;
             }
         }
-        // Followers read to the LEO; consumers (read_uncommitted) only below the HW.
-        let limit = if replica.is_some() { leo } else { r.log.high_watermark() };
+        // Followers read to the LEO; consumers below the HW (read_uncommitted) or the
+        // LSO (read_committed), which also get the aborted transactions in range.
+        let limit = read_limit(r, replica, isolation);
         resp.records = Rc::from(r.log.read(p.fetch_offset, limit, env.broker.fetch_max_records));
+        if isolation == IsolationLevel::ReadCommitted && !resp.records.is_empty() {
+            resp.aborted_transactions = r.log.aborted_between(p.fetch_offset, p.fetch_offset + resp.records.len() as u64);
+        }
         resp
     }
 
@@ -811,10 +920,7 @@ impl Broker {
         for id in ids {
             let f = &self.parked_fetches[&id];
             let ready = f.partitions.iter().any(|p| match self.replicas.get(&p.tp) {
-                Some(r) if r.is_leader => {
-                    let limit = if f.replica.is_some() { r.log.log_end_offset() } else { r.log.high_watermark() };
-                    limit > p.fetch_offset
-                }
+                Some(r) if r.is_leader => read_limit(r, f.replica, f.isolation) > p.fetch_offset,
                 _ => true,
             });
             if ready {
@@ -831,7 +937,7 @@ impl Broker {
         let Some(f) = self.parked_fetches.remove(&id) else { return };
         let mut responses = Vec::new();
         for p in &f.partitions {
-            responses.push(self.read_partition(ctx, env, f.replica, p));
+            responses.push(self.read_partition(ctx, env, f.replica, f.isolation, p));
         }
         if let Some(b) = f.replica {
             for p in &f.partitions {
@@ -868,7 +974,7 @@ impl Broker {
         ctx.send(
             self.node(),
             broker_node(leader),
-            Msg::Fetch { correlation, replica: Some(self.id), max_wait_ms: cfg_wait, partitions },
+            Msg::Fetch { correlation, replica: Some(self.id), max_wait_ms: cfg_wait, isolation: IsolationLevel::ReadUncommitted, partitions },
         );
         ctx.set_timer(self.node(), timeout, Timer::FetcherTimeout(leader, correlation));
     }
@@ -983,8 +1089,7 @@ impl Broker {
     /// InitProducerId: hand out a producer id (unique per broker; Kafka gets blocks of ids
     /// from the controller, which gives the same uniqueness).
     pub fn on_init_producer_id(&mut self, ctx: &mut Ctx<World>, from: NodeId, correlation: u64) {
-        self.next_producer_id += 1;
-        let producer_id = i64::from(self.id.0) * 1_000_000 + self.next_producer_id + i64::from(self.incarnation) * 10_000;
+        let producer_id = self.new_producer_id();
         ctx.send(
             self.node(),
             from,
@@ -992,10 +1097,24 @@ impl Broker {
         );
     }
 
+    pub(crate) fn new_producer_id(&mut self) -> i64 {
+        self.next_producer_id += 1;
+        i64::from(self.id.0) * 1_000_000 + self.next_producer_id + i64::from(self.incarnation) * 10_000
+    }
+
     pub fn on_metadata(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64) {
         let partitions = self.metadata.values().cloned().collect();
         let controller = env.controller;
         ctx.send(self.node(), from, Msg::MetadataResponse { correlation, controller, partitions });
+    }
+}
+
+/// How far a fetch may read: followers to the LEO, consumers to the HW or the LSO.
+fn read_limit(r: &Replica, replica: Option<BrokerId>, isolation: IsolationLevel) -> u64 {
+    match (replica, isolation) {
+        (Some(_), _) => r.log.log_end_offset(),
+        (None, IsolationLevel::ReadUncommitted) => r.log.high_watermark(),
+        (None, IsolationLevel::ReadCommitted) => r.log.last_stable_offset(),
     }
 }
 

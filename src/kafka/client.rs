@@ -1,8 +1,9 @@
 //! What Kafka's clients share: grouping partition fetches by leader (the consumer's
-//! `Fetcher` sends one Fetch per node).
-use std::collections::BTreeMap;
+//! `Fetcher` sends one Fetch per node), and what a fetched batch shows the application.
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::message::{FetchPartition, PartitionState};
+use super::config::IsolationLevel;
+use super::message::{AbortedTxn, ControlType, FetchPartition, FetchPartitionResponse, LogRecord, PartitionState};
 use super::types::{BrokerId, Tp};
 
 /// The partitions to fetch, grouped by their leader, and whether some partition has no
@@ -28,4 +29,83 @@ pub fn fetches_by_leader(
         }
     }
     (per_leader, missing_leader)
+}
+
+/// What a fetch response gives the application (Kafka's `CompletedFetch`): the records
+/// it may see, with their offsets. Control records (transaction markers) are never
+/// returned; with read_committed, records of aborted transactions are skipped too.
+/// The position still moves past everything fetched.
+pub fn visible_records(p: &FetchPartitionResponse, isolation: IsolationLevel) -> Vec<(u64, &LogRecord)> {
+    let mut aborted_txns: Vec<AbortedTxn> = p.aborted_transactions.clone();
+    aborted_txns.sort_by_key(|t| std::cmp::Reverse(t.first_offset));
+    let mut aborted: BTreeSet<i64> = BTreeSet::new();
+    let mut out = Vec::with_capacity(p.records.len());
+    for (i, r) in p.records.iter().enumerate() {
+        let offset = p.fetch_offset + i as u64;
+        if isolation == IsolationLevel::ReadCommitted {
+            while aborted_txns.last().is_some_and(|t| t.first_offset <= offset) {
+                aborted.insert(aborted_txns.pop().expect("non-empty").producer_id);
+            }
+            if r.control == Some(ControlType::Abort) {
+                aborted.remove(&r.producer_id);
+            }
+            if r.transactional && aborted.contains(&r.producer_id) {
+                continue;
+            }
+        }
+        if r.control.is_none() {
+            out.push((offset, r));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kafka::types::RecordId;
+    use std::rc::Rc;
+
+    fn rec(id: u64, pid: i64, transactional: bool, control: Option<ControlType>) -> LogRecord {
+        LogRecord {
+            id: RecordId(id),
+            leader_epoch: 0,
+            producer_id: pid,
+            producer_epoch: 0,
+            batch_first_seq: 0,
+            batch_last_seq: 0,
+            append_time: 0,
+            payload: None,
+            transactional,
+            control,
+        }
+    }
+
+    #[test]
+    fn read_committed_skips_aborted_transactions_and_markers() {
+        // offsets: 0 plain, 1 txn(p7), 2 txn(p8), 3 ABORT(p7), 4 COMMIT(p8), 5 txn(p7) again
+        let records = vec![
+            rec(0, -1, false, None),
+            rec(1, 7, true, None),
+            rec(2, 8, true, None),
+            rec(3, 7, true, Some(ControlType::Abort)),
+            rec(4, 8, true, Some(ControlType::Commit)),
+            rec(5, 7, true, None),
+        ];
+        let p = FetchPartitionResponse {
+            tp: Tp { topic: 0, partition: 0 },
+            error: super::super::types::ErrorCode::None,
+            high_watermark: 6,
+            log_start_offset: 0,
+            diverging_epoch: None,
+            log_end_offset: 6,
+            last_stable_offset: 6,
+            aborted_transactions: vec![AbortedTxn { producer_id: 7, first_offset: 1 }],
+            fetch_offset: 0,
+            records: Rc::from(records),
+        };
+        let ids = |v: Vec<(u64, &LogRecord)>| v.into_iter().map(|(o, _)| o).collect::<Vec<_>>();
+        assert_eq!(ids(visible_records(&p, IsolationLevel::ReadCommitted)), vec![0, 2, 5], "aborted record 1 and both markers skipped; p7's later transaction is visible");
+        assert_eq!(ids(visible_records(&p, IsolationLevel::ReadUncommitted)), vec![0, 1, 2, 5], "read_uncommitted sees aborted data, never markers");
+    }
 }

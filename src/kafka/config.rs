@@ -56,6 +56,19 @@ pub struct BrokerConfig {
     pub group_min_session_timeout_ms: u64,
     #[serde(rename = "group.max.session.timeout.ms")]
     pub group_max_session_timeout_ms: u64,
+    /// Partitions of `__transaction_state`. Kafka's default is 50; Highwater's is 3.
+    #[serde(rename = "transaction.state.log.num.partitions")]
+    pub transaction_state_log_num_partitions: u32,
+    #[serde(rename = "transaction.state.log.replication.factor")]
+    pub transaction_state_log_replication_factor: u32,
+    #[serde(rename = "transaction.state.log.min.isr")]
+    pub transaction_state_log_min_isr: u32,
+    /// How often the transaction coordinator looks for transactions past their timeout.
+    #[serde(rename = "transaction.abort.timed.out.transaction.cleanup.interval.ms")]
+    pub transaction_abort_timed_out_transaction_cleanup_interval_ms: u64,
+    /// The largest `transaction.timeout.ms` a producer may ask for.
+    #[serde(rename = "transaction.max.timeout.ms")]
+    pub transaction_max_timeout_ms: u64,
     /// Before Kafka 3.7 (KAFKA-15583) the high watermark still advanced while the ISR was
     /// smaller than min.insync.replicas. Off: current Kafka.
     #[serde(rename = "legacy.hw.advances.under.min.isr")]
@@ -87,6 +100,11 @@ impl Default for BrokerConfig {
             group_initial_rebalance_delay_ms: 3_000,
             group_min_session_timeout_ms: 6_000,
             group_max_session_timeout_ms: 1_800_000,
+            transaction_state_log_num_partitions: 3,
+            transaction_state_log_replication_factor: 3,
+            transaction_state_log_min_isr: 2,
+            transaction_abort_timed_out_transaction_cleanup_interval_ms: 10_000,
+            transaction_max_timeout_ms: 900_000,
             legacy_hw_advances_under_min_isr: false,
         }
     }
@@ -160,6 +178,13 @@ pub struct ProducerConfig {
     /// Ignore keys in the built-in partitioner (every record is sticky-partitioned).
     #[serde(rename = "partitioner.ignore.keys")]
     pub partitioner_ignore_keys: bool,
+    /// Set: a transactional producer (implies idempotence). Two producers with the same
+    /// id fence each other: the newer one's InitProducerId bumps the epoch.
+    #[serde(rename = "transactional.id", skip_serializing_if = "Option::is_none")]
+    pub transactional_id: Option<String>,
+    /// The coordinator aborts a transaction left open longer than this.
+    #[serde(rename = "transaction.timeout.ms")]
+    pub transaction_timeout_ms: u64,
 }
 
 impl Default for ProducerConfig {
@@ -177,6 +202,8 @@ impl Default for ProducerConfig {
             batch_max_records: 100,
             partitioner_class: None,
             partitioner_ignore_keys: false,
+            transactional_id: None,
+            transaction_timeout_ms: 60_000,
         }
     }
 }
@@ -184,6 +211,9 @@ impl Default for ProducerConfig {
 impl ProducerConfig {
     /// Whether the producer is idempotent, applying Kafka's default rule.
     pub fn idempotent(&self) -> bool {
+        if self.transactional_id.is_some() {
+            return true;
+        }
         match self.enable_idempotence {
             Some(explicit) => explicit,
             None => {
@@ -195,6 +225,23 @@ impl ProducerConfig {
     /// Kafka's rule: idempotence needs acks=all, retries > 0 and at most 5 in flight.
     /// Returns a message naming the conflict, as Kafka's ConfigException would.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(t) = &self.transactional_id {
+            if t.is_empty() {
+                return Err("transactional.id must not be empty".into());
+            }
+            if self.enable_idempotence == Some(false) {
+                return Err("transactional.id requires idempotence: remove enable.idempotence=false".into());
+            }
+            if self.acks != Acks::All {
+                return Err("transactional.id requires acks=all".into());
+            }
+            if self.max_in_flight_requests_per_connection > 5 {
+                return Err("transactional.id requires max.in.flight.requests.per.connection <= 5".into());
+            }
+            if self.transaction_timeout_ms == 0 {
+                return Err("transaction.timeout.ms must be positive".into());
+            }
+        }
         if self.enable_idempotence == Some(true) {
             if self.acks != Acks::All {
                 return Err("enable.idempotence=true requires acks=all (set enable.idempotence=false to use acks=0 or 1)".into());
@@ -221,6 +268,26 @@ impl ProducerConfig {
     }
 }
 
+/// `isolation.level`: what a fetch may return of transactional data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationLevel {
+    /// Up to the high watermark, aborted and open transactions included (Kafka's default).
+    #[default]
+    ReadUncommitted,
+    /// Up to the last stable offset, without aborted transactions.
+    ReadCommitted,
+}
+
+impl IsolationLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "read_uncommitted",
+            IsolationLevel::ReadCommitted => "read_committed",
+        }
+    }
+}
+
 /// Consumer-side settings of the plain reader.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -233,11 +300,19 @@ pub struct ReaderConfig {
     pub retry_backoff_ms: u64,
     #[serde(rename = "max.poll.records")]
     pub max_poll_records: u32,
+    #[serde(rename = "isolation.level")]
+    pub isolation_level: IsolationLevel,
 }
 
 impl Default for ReaderConfig {
     fn default() -> Self {
-        ReaderConfig { fetch_max_wait_ms: 500, request_timeout_ms: 30_000, retry_backoff_ms: 100, max_poll_records: 500 }
+        ReaderConfig {
+            fetch_max_wait_ms: 500,
+            request_timeout_ms: 30_000,
+            retry_backoff_ms: 100,
+            max_poll_records: 500,
+            isolation_level: IsolationLevel::ReadUncommitted,
+        }
     }
 }
 
@@ -299,6 +374,8 @@ pub struct ConsumerConfig {
     /// The consumer refreshes metadata this often; a topic's new partitions are noticed then.
     #[serde(rename = "metadata.max.age.ms")]
     pub metadata_max_age_ms: u64,
+    #[serde(rename = "isolation.level")]
+    pub isolation_level: IsolationLevel,
     /// How long the application takes to process one record.
     #[serde(rename = "sim.processing.ms.per.record")]
     pub processing_ms_per_record: u64,
@@ -326,6 +403,7 @@ impl Default for ConsumerConfig {
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
             metadata_max_age_ms: 300_000,
+            isolation_level: IsolationLevel::ReadUncommitted,
             processing_ms_per_record: 10,
             commit: CommitPolicy::None,
             poll_timeout_ms: 1_000,

@@ -14,6 +14,8 @@ use super::assignor::{self, MemberSubscription, Strategy};
 use super::config::{AutoOffsetReset, CommitPolicy, ConsumerConfig};
 use super::message::{FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
 use super::notes::Note;
+use super::producer::Producer;
+use super::txn_client::TxnOp;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use super::world::{broker_node, Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
@@ -44,6 +46,28 @@ enum App {
     Processing(VecDeque<(Tp, u64, RecordId)>),
     /// Waiting for a `commitSync()`; then process (`true`) or poll again.
     Committing { correlation: u64, then_process: VecDeque<(Tp, u64, RecordId)> },
+    /// A transactional pipeline waits for sendOffsetsToTransaction() and
+    /// commitTransaction() (or abortTransaction()) to return.
+    TxnCommitting { offsets: Vec<OffsetCommitPartition> },
+}
+
+/// What a consume-transform-produce application asks of its producer, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PipelineOp {
+    /// Write the output of this processed input record.
+    Output(RecordId),
+    Txn(TxnOp),
+}
+
+/// A fetched entry waiting for poll(): a record at `from`, or (no record) a stretch the
+/// application never sees (transaction markers, aborted data) that moves the position
+/// from `from` to `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fetched {
+    tp: Tp,
+    from: u64,
+    record: Option<RecordId>,
+    to: u64,
 }
 
 /// Something a GC pause held back, replayed when the pause ends.
@@ -84,7 +108,7 @@ pub struct Consumer {
     offset_fetch_in_flight: Option<u64>,
     /// ListOffsets in flight: correlation -> (broker asked, partitions).
     list_offsets_in_flight: BTreeMap<u64, (BrokerId, Vec<Tp>)>,
-    buffer: VecDeque<(Tp, u64, RecordId)>,
+    buffer: VecDeque<Fetched>,
     fetches: BTreeMap<u64, BrokerId>,
     metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
@@ -107,6 +131,10 @@ pub struct Consumer {
     /// Brokers that refused a connection: (no new attempt before, current backoff), as
     /// `reconnect.backoff.ms` doubling up to `reconnect.backoff.max.ms`.
     reconnect: BTreeMap<BrokerId, (u64, u64)>,
+    /// A consume-transform-produce application's producer (same process, same node).
+    pub producer: Option<Box<Producer>>,
+    /// Requests for the producer, handed over by the world after each step.
+    pipeline_ops: Vec<PipelineOp>,
 }
 
 impl Consumer {
@@ -137,6 +165,8 @@ impl Consumer {
             offset_fetch_in_flight: None,
             list_offsets_in_flight: BTreeMap::new(),
             buffer: VecDeque::new(),
+            producer: None,
+            pipeline_ops: Vec::new(),
             fetches: BTreeMap::new(),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
@@ -302,8 +332,10 @@ impl Consumer {
     pub fn restart(&mut self, ctx: &mut Ctx<World>) {
         let keep = (self.index, self.node, self.name.clone(), self.group.clone(), self.topics.clone(), self.config.clone(), self.bootstrap.clone());
         let incarnation = self.incarnation + 1;
+        let producer = self.producer.take();
         *self = Consumer::new(keep.0, keep.1, keep.2, keep.3, keep.4, keep.5, keep.6);
         self.incarnation = incarnation;
+        self.producer = producer;
         ctx.note(Note::ConsumerRestarted { consumer: self.index });
         self.start(ctx);
     }
@@ -386,12 +418,14 @@ impl Consumer {
         self.ensure_positions(ctx);
         let mut records = VecDeque::new();
         while records.len() < self.config.max_poll_records as usize {
-            let Some((tp, offset, id)) = self.buffer.pop_front() else { break };
-            if self.positions.get(&tp) != Some(&offset) {
+            let Some(f) = self.buffer.pop_front() else { break };
+            if self.positions.get(&f.tp) != Some(&f.from) {
                 continue; // stale: revoked or repositioned meanwhile
             }
-            self.positions.insert(tp, offset + 1);
-            records.push_back((tp, offset, id));
+            self.positions.insert(f.tp, f.to);
+            if let Some(id) = f.record {
+                records.push_back((f.tp, f.from, id));
+            }
         }
         self.send_fetches(ctx);
         if records.is_empty() {
@@ -409,6 +443,9 @@ impl Consumer {
     }
 
     fn start_processing(&mut self, ctx: &mut Ctx<World>, env: &Env, records: VecDeque<(Tp, u64, RecordId)>) {
+        if self.transactional() {
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::Begin));
+        }
         self.app = App::Processing(records);
         if self.config.processing_ms_per_record == 0 {
             self.process_next(ctx, env);
@@ -427,6 +464,9 @@ impl Consumer {
         while let Some((tp, offset, record)) = queue.pop_front() {
             self.processed += 1;
             ctx.note(Note::RecordProcessed { consumer: self.index, tp, offset, record, generation: self.generation, incarnation: self.incarnation });
+            if self.producer.is_some() {
+                self.pipeline_ops.push(PipelineOp::Output(record));
+            }
             if self.config.processing_ms_per_record > 0 {
                 if !queue.is_empty() {
                     ctx.set_timer(self.node, self.config.processing_ms_per_record, Timer::ConsumerProcess);
@@ -436,6 +476,20 @@ impl Consumer {
             }
         }
         self.app = App::Polling;
+        if self.transactional() {
+            // Exactly-once: the input offsets go into the transaction, which commits them
+            // together with the outputs (sendOffsetsToTransaction + commitTransaction).
+            let offsets: Vec<OffsetCommitPartition> = self.positions.iter().map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o }).collect();
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::SendOffsets {
+                group: self.group.clone(),
+                member_id: self.member_id.clone(),
+                generation: self.generation,
+                offsets: offsets.clone(),
+            }));
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::Commit));
+            self.app = App::TxnCommitting { offsets };
+            return;
+        }
         match self.config.commit {
             CommitPolicy::SyncAfterProcessing => {
                 if let Some(correlation) = self.commit(ctx, true) {
@@ -482,6 +536,56 @@ impl Consumer {
         Some(correlation)
     }
 
+    // ----- consume-transform-produce ---------------------------------------------------------
+
+    /// A pipeline whose producer has a `transactional.id`.
+    pub fn transactional(&self) -> bool {
+        self.producer.as_ref().is_some_and(|p| p.txn.is_some())
+    }
+
+    pub fn take_pipeline_ops(&mut self) -> Vec<PipelineOp> {
+        std::mem::take(&mut self.pipeline_ops)
+    }
+
+    /// The producer may have finished a commit or abort: go on. Returns true if there
+    /// are new requests for the producer.
+    pub fn after_producer(&mut self, ctx: &mut Ctx<World>, _env: &Env) -> bool {
+        if !self.is_running() {
+            return false;
+        }
+        let Some(outcome) = self.producer.as_mut().and_then(|p| p.take_txn_outcome()) else { return false };
+        let App::TxnCommitting { offsets } = std::mem::replace(&mut self.app, App::Polling) else { return false };
+        if outcome.committed {
+            for o in offsets {
+                self.committed.insert(o.tp, o.offset);
+            }
+        } else if self.producer.as_ref().is_some_and(|p| matches!(p.txn.as_ref().map(|t| t.state), Some(super::txn_client::TxnClientState::Fatal(_)))) {
+            // Fenced: the application closes (a newer instance owns the transactional.id).
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "ProducerFencedException",
+                detail: "the pipeline's producer was fenced: the application stops".into(),
+            });
+            self.status = ConsumerStatus::Failed;
+            return false;
+        } else {
+            // Aborted: the outputs are gone, so process the batch again from the last
+            // committed offsets (the application seeks back).
+            for tp in self.assignment.clone() {
+                self.positions.remove(&tp);
+                self.fetch_positions.remove(&tp);
+            }
+            self.buffer.clear();
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "TransactionAborted",
+                detail: "the transaction was aborted: the consumer rewinds to its committed offsets".into(),
+            });
+        }
+        self.schedule_poll(ctx, 0);
+        !self.pipeline_ops.is_empty()
+    }
+
     // ----- group membership ------------------------------------------------------------------
 
     fn find_coordinator(&mut self, ctx: &mut Ctx<World>) {
@@ -491,7 +595,7 @@ impl Consumer {
         let broker = self.any_broker(ctx.now);
         let correlation = self.next();
         self.find_in_flight = Some((correlation, broker));
-        self.send_to(ctx, broker, Msg::FindCoordinator { correlation, group: self.group.clone() }, correlation);
+        self.send_to(ctx, broker, Msg::FindCoordinator { correlation, group: self.group.clone(), transaction: false }, correlation);
     }
 
     /// Kafka's rebalance protocol: cooperative only if every configured assignor supports it.
@@ -540,7 +644,7 @@ impl Consumer {
             self.positions.remove(tp);
             self.fetch_positions.remove(tp);
         }
-        self.buffer.retain(|(tp, _, _)| !partitions.contains(tp));
+        self.buffer.retain(|f| !partitions.contains(&f.tp));
         ctx.note(Note::ConsumerRevoked { consumer: self.index, partitions });
     }
 
@@ -740,6 +844,14 @@ impl Consumer {
                     return;
                 }
                 self.offset_fetch_in_flight = None;
+                if error == ErrorCode::UnstableOffsetCommit {
+                    // A transaction holds offsets for these partitions: ask again after
+                    // retry.backoff.ms, until it commits or aborts.
+                    if self.app == App::Polling {
+                        self.schedule_poll(ctx, self.config.retry_backoff_ms);
+                    }
+                    return;
+                }
                 if error != ErrorCode::None {
                     self.coordinator_lost(ctx);
                     return;
@@ -913,7 +1025,7 @@ impl Consumer {
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.list_offsets_in_flight.insert(correlation, (leader, partitions.clone()));
-            self.send_to(ctx, leader, Msg::ListOffsets { correlation, partitions, latest }, correlation);
+            self.send_to(ctx, leader, Msg::ListOffsets { correlation, partitions, latest, isolation: self.config.isolation_level }, correlation);
         }
     }
 
@@ -940,7 +1052,8 @@ impl Consumer {
             let correlation = self.next();
             self.fetches.insert(correlation, leader);
             let max_wait_ms = self.config.fetch_max_wait_ms;
-            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, partitions });
+            let isolation = self.config.isolation_level;
+            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions });
             ctx.set_timer(self.node, self.config.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
         }
         if missing_leader {
@@ -969,8 +1082,17 @@ impl Consumer {
             if self.fetch_positions.get(&p.tp) != Some(&p.fetch_offset) {
                 continue;
             }
-            for (i, r) in p.records.iter().enumerate() {
-                self.buffer.push_back((p.tp, p.fetch_offset + i as u64, r.id));
+            let mut cursor = p.fetch_offset;
+            for (offset, r) in super::client::visible_records(&p, self.config.isolation_level) {
+                if offset > cursor {
+                    self.buffer.push_back(Fetched { tp: p.tp, from: cursor, record: None, to: offset });
+                }
+                self.buffer.push_back(Fetched { tp: p.tp, from: offset, record: Some(r.id), to: offset + 1 });
+                cursor = offset + 1;
+            }
+            let end = p.fetch_offset + p.records.len() as u64;
+            if end > cursor {
+                self.buffer.push_back(Fetched { tp: p.tp, from: cursor, record: None, to: end });
             }
             got |= !p.records.is_empty();
             self.fetch_positions.insert(p.tp, p.fetch_offset + p.records.len() as u64);

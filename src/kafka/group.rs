@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::broker::{Broker, Reply};
+use super::config::IsolationLevel;
 use super::message::{GroupMemberMetadata, InternalRecord, Msg, OffsetCommitPartition, StoredMember};
 use super::notes::Note;
 use super::types::{ErrorCode, Tp};
@@ -75,6 +76,9 @@ pub struct Group {
     pub pending: BTreeMap<Rc<str>, u64>,
     /// Committed offsets (next offset to consume) with the generation that committed them.
     pub offsets: BTreeMap<Tp, (u64, i32)>,
+    /// Offsets committed inside transactions not yet ended: producer id -> offsets (with
+    /// the generation and member). They count once the COMMIT marker is written.
+    pub pending_txn_offsets: BTreeMap<i64, BTreeMap<Tp, (u64, i32, Rc<str>)>>,
     /// When the join phase ends at the latest.
     pub join_deadline: Option<u64>,
     /// The initial rebalance of an empty group waits at least until then (KIP-134).
@@ -94,6 +98,7 @@ impl Group {
             join_order: Vec::new(),
             pending: BTreeMap::new(),
             offsets: BTreeMap::new(),
+            pending_txn_offsets: BTreeMap::new(),
             join_deadline: None,
             initial_delay_until: None,
             offsets_partition,
@@ -145,11 +150,15 @@ impl Broker {
         Ok(self.coordinator.groups.entry(group.clone()).or_insert_with(|| Group::new(group.clone(), tp)))
     }
 
-    pub fn on_find_coordinator(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group: &str) {
-        let coordinator = env.spec.offsets_topic.and_then(|topic| {
-            let tp = Tp { topic, partition: offsets_partition_for(group, env.spec.topics[topic as usize].partitions) };
-            self.metadata.get(&tp).and_then(|s| s.leader)
-        });
+    pub fn on_find_coordinator(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group: &str, transaction: bool) {
+        let coordinator = if transaction {
+            self.txn_coordinator_for(env, group)
+        } else {
+            env.spec.offsets_topic.and_then(|topic| {
+                let tp = Tp { topic, partition: offsets_partition_for(group, env.spec.topics[topic as usize].partitions) };
+                self.metadata.get(&tp).and_then(|s| s.leader)
+            })
+        };
         let error = if coordinator.is_some() { ErrorCode::None } else { ErrorCode::CoordinatorNotAvailable };
         ctx.send(self.node(), from, Msg::FindCoordinatorResponse { correlation, error, coordinator });
     }
@@ -160,8 +169,25 @@ impl Broker {
         let mut loaded: BTreeMap<Rc<str>, Group> = BTreeMap::new();
         let r = &self.replicas[&tp];
         for rec in r.log.records() {
+            if let Some(kind) = rec.control {
+                // A transaction marker: the producer's pending offsets count, or not.
+                for g in loaded.values_mut() {
+                    if let Some(pending) = g.pending_txn_offsets.remove(&rec.producer_id) {
+                        if kind == super::message::ControlType::Commit {
+                            for (part, (offset, generation, _)) in pending {
+                                g.offsets.insert(part, (offset, generation));
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
             let Some(p) = &rec.payload else { continue };
             match p.as_ref() {
+                InternalRecord::OffsetCommit { group, tp: part, offset, generation, member } if rec.transactional => {
+                    let g = loaded.entry(group.clone()).or_insert_with(|| Group::new(group.clone(), tp));
+                    g.pending_txn_offsets.entry(rec.producer_id).or_default().insert(*part, (*offset, *generation, member.clone()));
+                }
                 InternalRecord::OffsetCommit { group, tp: part, offset, generation, .. } => {
                     let g = loaded.entry(group.clone()).or_insert_with(|| Group::new(group.clone(), tp));
                     g.offsets.insert(*part, (*offset, *generation));
@@ -201,6 +227,7 @@ impl Broker {
                         })
                         .collect();
                 }
+                InternalRecord::TxnState(_) => {}
             }
         }
         for (id, g) in loaded {
@@ -440,7 +467,7 @@ impl Broker {
                     let record = stored_group(g);
                     let tp = g.offsets_partition;
                     let reply_to = Reply::GroupStored { group: group_id.clone(), generation };
-                    if let Err(e) = self.append_internal(ctx, env, tp, vec![record], reply_to) {
+                    if let Err(e) = self.append_internal(ctx, env, tp, vec![record], None, reply_to) {
                         self.on_group_stored(ctx, env, group_id, generation, e);
                     }
                 }
@@ -569,7 +596,7 @@ impl Broker {
             .map(|o| InternalRecord::OffsetCommit { group: group_id.clone(), tp: o.tp, offset: o.offset, generation, member: member_id.clone() })
             .collect();
         let pending = PendingCommit { group: group_id.clone(), from, correlation, member: member_id.clone(), generation, offsets: offsets.clone() };
-        if let Err(e) = self.append_internal(ctx, env, tp, records, Reply::OffsetCommit(pending)) {
+        if let Err(e) = self.append_internal(ctx, env, tp, records, None, Reply::OffsetCommit(pending)) {
             respond(ctx, e, offsets);
         }
     }
@@ -600,21 +627,116 @@ impl Broker {
         let node = self.node();
         let (error, offsets) = match self.group_mut(env, &group_id) {
             Err(e) => (e, vec![]),
+            // The consumer asks with require_stable (KIP-447): while a transaction holds
+            // offsets for these partitions, the answer is UNSTABLE_OFFSET_COMMIT (retriable).
+            Ok(g) if g.pending_txn_offsets.values().any(|p| partitions.iter().any(|tp| p.contains_key(tp))) => {
+                (ErrorCode::UnstableOffsetCommit, vec![])
+            }
             Ok(g) => (ErrorCode::None, partitions.iter().map(|tp| (*tp, g.offsets.get(tp).map(|o| o.0))).collect()),
         };
         ctx.send(node, from, Msg::OffsetFetchResponse { correlation, error, offsets });
     }
 
-    pub fn on_list_offsets(&mut self, ctx: &mut Ctx<World>, from: NodeId, correlation: u64, partitions: Vec<Tp>, latest: bool) {
+    pub fn on_list_offsets(&mut self, ctx: &mut Ctx<World>, from: NodeId, correlation: u64, partitions: Vec<Tp>, latest: bool, isolation: IsolationLevel) {
         let offsets = partitions
             .into_iter()
             .map(|tp| match self.replicas.get(&tp) {
-                // "latest" for a read_uncommitted consumer is the high watermark.
-                Some(r) if r.is_leader => (tp, ErrorCode::None, if latest { r.log.high_watermark() } else { r.log.log_start_offset() }),
+                // "latest" is the high watermark for read_uncommitted, the LSO for read_committed.
+                Some(r) if r.is_leader => {
+                    let end = match isolation {
+                        IsolationLevel::ReadUncommitted => r.log.high_watermark(),
+                        IsolationLevel::ReadCommitted => r.log.last_stable_offset(),
+                    };
+                    (tp, ErrorCode::None, if latest { end } else { r.log.log_start_offset() })
+                }
                 _ => (tp, ErrorCode::NotLeaderOrFollower, 0),
             })
             .collect();
         ctx.send(self.node(), from, Msg::ListOffsetsResponse { correlation, offsets });
+    }
+
+    /// TxnOffsetCommit: offsets committed inside a transaction. The member and generation
+    /// are checked as for a plain commit (KIP-447 fences zombie consumers this way); the
+    /// offsets are written as transactional records and count only after the COMMIT marker.
+    #[allow(clippy::too_many_arguments)] // one argument per field of the request
+    pub fn on_txn_offset_commit(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        correlation: u64,
+        group_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: u16,
+        member_id: Rc<str>,
+        generation: i32,
+        offsets: Vec<OffsetCommitPartition>,
+    ) {
+        let node = self.node();
+        let respond = |ctx: &mut Ctx<World>, error: ErrorCode| {
+            if error != ErrorCode::None {
+                ctx.note(Note::CommitRejected { group: group_id.clone(), member: member_id.clone(), generation, error });
+            }
+            ctx.send(node, from, Msg::TxnOffsetCommitResponse { correlation, error });
+        };
+        let g = match self.group_mut(env, &group_id) {
+            Ok(g) => g,
+            Err(e) => return respond(ctx, e),
+        };
+        let error = if generation < 0 {
+            ErrorCode::None
+        } else if !g.members.contains_key(&member_id) {
+            ErrorCode::UnknownMemberId
+        } else if generation != g.generation {
+            ErrorCode::IllegalGeneration
+        } else {
+            ErrorCode::None
+        };
+        if error != ErrorCode::None {
+            return respond(ctx, error);
+        }
+        let tp = g.offsets_partition;
+        let records = offsets
+            .iter()
+            .map(|o| InternalRecord::OffsetCommit { group: group_id.clone(), tp: o.tp, offset: o.offset, generation, member: member_id.clone() })
+            .collect();
+        let pending = PendingCommit { group: group_id.clone(), from, correlation, member: member_id.clone(), generation, offsets };
+        if let Err(e) = self.append_internal(ctx, env, tp, records, Some((producer_id, producer_epoch)), Reply::TxnOffsetCommit(pending, producer_id)) {
+            respond(ctx, e);
+        }
+    }
+
+    /// The transactional offsets are replicated: they wait for the transaction's end.
+    pub(crate) fn on_txn_offsets_stored(&mut self, ctx: &mut Ctx<World>, p: PendingCommit, producer_id: i64, error: ErrorCode) {
+        let error = match error {
+            ErrorCode::None => ErrorCode::None,
+            ErrorCode::NotLeaderOrFollower => ErrorCode::NotCoordinator,
+            _ => ErrorCode::CoordinatorNotAvailable,
+        };
+        if error == ErrorCode::None {
+            if let Some(g) = self.coordinator.groups.get_mut(&p.group) {
+                let pending = g.pending_txn_offsets.entry(producer_id).or_default();
+                for o in &p.offsets {
+                    pending.insert(o.tp, (o.offset, p.generation, p.member.clone()));
+                }
+            }
+        }
+        ctx.send(self.node(), p.from, Msg::TxnOffsetCommitResponse { correlation: p.correlation, error });
+    }
+
+    /// A transaction marker reached `offsets_tp`: the producer's pending offsets in groups
+    /// of that partition become committed (COMMIT) or are dropped (ABORT).
+    pub(crate) fn complete_txn_offsets(&mut self, ctx: &mut Ctx<World>, offsets_tp: Tp, producer_id: i64, commit: bool) {
+        for g in self.coordinator.groups.values_mut().filter(|g| g.offsets_partition == offsets_tp) {
+            let Some(pending) = g.pending_txn_offsets.remove(&producer_id) else { continue };
+            if !commit {
+                continue;
+            }
+            for (tp, (offset, generation, member)) in pending {
+                g.offsets.insert(tp, (offset, generation));
+                ctx.note(Note::OffsetCommitted { group: g.id.clone(), tp, offset, generation, member });
+            }
+        }
     }
 
     /// The next moment a session may expire or a join phase may end.

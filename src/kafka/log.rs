@@ -24,6 +24,19 @@ pub struct BatchMeta {
 pub struct ProducerEntry {
     pub epoch: u16,
     pub batches: VecDeque<BatchMeta>,
+    /// First offset of the producer's open transaction in this partition, if any
+    /// (`currentTxnFirstOffset`).
+    pub current_txn_first_offset: Option<u64>,
+}
+
+/// A transaction whose marker is in the log: its data ran from `first_offset`, its
+/// marker is at `last_offset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CompletedTxn {
+    pub producer_id: i64,
+    pub first_offset: u64,
+    pub last_offset: u64,
+    pub aborted: bool,
 }
 
 /// What the idempotence check decided for a batch about to be appended on a leader.
@@ -47,6 +60,13 @@ pub struct PartitionLog {
     /// Leader-epoch cache: (epoch, start offset), strictly increasing in both.
     epochs: Vec<(u32, u64)>,
     producers: BTreeMap<i64, ProducerEntry>,
+    /// Open transactions: first offset -> producer id.
+    ongoing_txns: BTreeMap<u64, i64>,
+    /// Completed transactions whose marker may still be at or above the HW (they keep
+    /// the LSO down until it is replicated).
+    unstable_txns: VecDeque<CompletedTxn>,
+    /// Every aborted transaction (Kafka's aborted-transaction index), in marker order.
+    aborted_txns: Vec<CompletedTxn>,
 }
 
 impl PartitionLog {
@@ -87,6 +107,37 @@ impl PartitionLog {
         self.producers.get(&producer_id)
     }
 
+    /// LSO (`UnifiedLog.lastStableOffset`): the HW, or the first offset of the earliest
+    /// transaction still open or whose marker is not yet below the HW, if lower.
+    pub fn last_stable_offset(&self) -> u64 {
+        let hw = self.high_watermark;
+        let open = self.ongoing_txns.keys().next().copied();
+        let unreplicated = self.unstable_txns.iter().filter(|t| t.last_offset >= hw).map(|t| t.first_offset).min();
+        [Some(hw), open, unreplicated].into_iter().flatten().min().expect("hw")
+    }
+
+    /// Open transactions: (first offset, producer id), by first offset.
+    pub fn ongoing_transactions(&self) -> impl Iterator<Item = (u64, i64)> + '_ {
+        self.ongoing_txns.iter().map(|(o, p)| (*o, *p))
+    }
+
+    /// Aborted transactions that overlap `[from, to)` (`collectAbortedTxns`).
+    pub fn aborted_between(&self, from: u64, to: u64) -> Vec<super::message::AbortedTxn> {
+        self.aborted_txns
+            .iter()
+            .filter(|t| t.last_offset >= from && t.first_offset < to)
+            .map(|t| super::message::AbortedTxn { producer_id: t.producer_id, first_offset: t.first_offset })
+            .collect()
+    }
+
+    /// Whether the record at `offset` belongs to an aborted transaction.
+    pub fn is_aborted(&self, offset: u64) -> bool {
+        let Some(r) = self.get(offset) else { return false };
+        r.transactional
+            && r.control.is_none()
+            && self.aborted_txns.iter().any(|t| t.producer_id == r.producer_id && t.first_offset <= offset && offset < t.last_offset)
+    }
+
     /// Up to `max` records from `offset`, stopping before `limit`.
     pub fn read(&self, offset: u64, limit: u64, max: u32) -> Vec<LogRecord> {
         let end = limit.min(self.log_end_offset()).min(offset.saturating_add(u64::from(max)));
@@ -111,7 +162,7 @@ impl PartitionLog {
                 Some(prev) if offset > 0 => (prev.producer_id, prev.batch_first_seq, prev.producer_epoch) != (r.producer_id, r.batch_first_seq, r.producer_epoch),
                 _ => true,
             };
-            if new_batch {
+            if new_batch || r.control.is_some() {
                 self.track_producer(r, offset);
             }
         }
@@ -154,6 +205,10 @@ impl PartitionLog {
         let hw = hw.min(self.log_end_offset());
         if hw > self.high_watermark {
             self.high_watermark = hw;
+            // Transactions whose marker is now below the HW are stable.
+            while self.unstable_txns.front().is_some_and(|t| t.last_offset < hw) {
+                self.unstable_txns.pop_front();
+            }
             self.assert_invariants();
             true
         } else {
@@ -256,10 +311,27 @@ impl PartitionLog {
         let entry = self
             .producers
             .entry(r.producer_id)
-            .or_insert_with(|| ProducerEntry { epoch: r.producer_epoch, batches: VecDeque::new() });
+            .or_insert_with(|| ProducerEntry { epoch: r.producer_epoch, batches: VecDeque::new(), current_txn_first_offset: None });
         if r.producer_epoch != entry.epoch {
             entry.epoch = r.producer_epoch;
             entry.batches.clear();
+        }
+        if let Some(kind) = r.control {
+            // A transaction marker (`appendEndTxnMarker`): the producer's transaction in
+            // this partition ends here; a marker with a bumped epoch fences older writes.
+            if let Some(first) = entry.current_txn_first_offset.take() {
+                self.ongoing_txns.remove(&first);
+                let done = CompletedTxn { producer_id: r.producer_id, first_offset: first, last_offset: offset, aborted: kind == super::message::ControlType::Abort };
+                self.unstable_txns.push_back(done);
+                if done.aborted {
+                    self.aborted_txns.push(done);
+                }
+            }
+            return;
+        }
+        if r.transactional && entry.current_txn_first_offset.is_none() {
+            entry.current_txn_first_offset = Some(offset);
+            self.ongoing_txns.insert(offset, r.producer_id);
         }
         match entry.batches.back() {
             Some(b) if b.first_seq == r.batch_first_seq && b.last_seq == r.batch_last_seq => {}
@@ -278,6 +350,9 @@ impl PartitionLog {
 
     fn rebuild_producers(&mut self) {
         self.producers.clear();
+        self.ongoing_txns.clear();
+        self.unstable_txns.clear();
+        self.aborted_txns.clear();
         let records: Vec<LogRecord> = self.records.iter().cloned().collect();
         for (offset, r) in records.iter().enumerate() {
             self.track_producer(r, offset as u64);
@@ -306,6 +381,8 @@ mod tests {
             batch_last_seq: -1,
             append_time: id,
             payload: None,
+            transactional: false,
+            control: None,
         }
     }
 

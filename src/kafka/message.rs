@@ -2,6 +2,7 @@
 //! (`ErrorCode`s in responses), never Rust errors.
 use std::rc::Rc;
 
+use super::config::IsolationLevel;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::MessageInfo;
 
@@ -12,6 +13,63 @@ pub enum InternalRecord {
     OffsetCommit { group: Rc<str>, tp: Tp, offset: u64, generation: i32, member: Rc<str> },
     /// The group after a rebalance: generation, protocol, leader and each member's assignment.
     GroupMetadata { group: Rc<str>, generation: i32, protocol: Option<&'static str>, leader: Option<Rc<str>>, members: Vec<StoredMember> },
+    /// A transactional id's state, as the transaction coordinator writes it to
+    /// `__transaction_state` (Kafka's `TransactionLog` value).
+    TxnState(TxnMetadata),
+}
+
+/// The transaction coordinator's states (`TransactionState`). `PrepareEpochFence` is
+/// never written: it becomes a PrepareAbort with the bumped epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum TxnState {
+    Empty,
+    Ongoing,
+    PrepareCommit,
+    PrepareAbort,
+    CompleteCommit,
+    CompleteAbort,
+}
+
+impl TxnState {
+    pub fn name(self) -> &'static str {
+        match self {
+            TxnState::Empty => "Empty",
+            TxnState::Ongoing => "Ongoing",
+            TxnState::PrepareCommit => "PrepareCommit",
+            TxnState::PrepareAbort => "PrepareAbort",
+            TxnState::CompleteCommit => "CompleteCommit",
+            TxnState::CompleteAbort => "CompleteAbort",
+        }
+    }
+}
+
+/// One transactional id's metadata (`TransactionMetadata`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TxnMetadata {
+    pub transactional_id: Rc<str>,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    pub timeout_ms: u64,
+    pub state: TxnState,
+    /// The partitions in the current transaction (sorted).
+    pub partitions: Vec<Tp>,
+    /// When the current transaction started (for `transaction.timeout.ms`).
+    pub start_ms: u64,
+}
+
+/// What a control record says (`ControlRecordType`: ABORT = 0, COMMIT = 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum ControlType {
+    Abort,
+    Commit,
+}
+
+/// A transaction a read_committed fetch must drop: the producer's records from
+/// `first_offset` until its ABORT marker (`FetchResponse.AbortedTransaction`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AbortedTxn {
+    pub producer_id: i64,
+    pub first_offset: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -47,6 +105,11 @@ pub struct LogRecord {
     /// Content of an internal record; None for application records (their content is
     /// known by id).
     pub payload: Option<Rc<InternalRecord>>,
+    /// Written inside a transaction (the batch's `isTransactional` flag).
+    pub transactional: bool,
+    /// A control record (a transaction marker) and what it says; such records are never
+    /// returned to applications.
+    pub control: Option<ControlType>,
 }
 
 /// A batch as the producer sends it.
@@ -57,6 +120,8 @@ pub struct ProduceBatch {
     pub producer_id: i64,
     pub producer_epoch: u16,
     pub base_sequence: i32,
+    /// Part of a transaction (`isTransactional`).
+    pub transactional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -86,6 +151,10 @@ pub struct FetchPartitionResponse {
     /// -1 stands for Kafka's UNDEFINED.
     pub diverging_epoch: Option<(i64, i64)>,
     pub log_end_offset: u64,
+    /// LSO: a read_committed fetch reads only below it.
+    pub last_stable_offset: u64,
+    /// read_committed only: aborted transactions overlapping the returned records.
+    pub aborted_transactions: Vec<AbortedTxn>,
     pub fetch_offset: u64,
     pub records: Rc<[LogRecord]>,
 }
@@ -122,11 +191,13 @@ pub enum Msg {
     Produce { correlation: u64, acks: i8, timeout_ms: u64, batches: Vec<ProduceBatch> },
     ProduceResponse { correlation: u64, partitions: Vec<ProducePartitionResponse> },
     /// `replica` is the fetching broker for follower fetches, None for consumers.
-    Fetch { correlation: u64, replica: Option<BrokerId>, max_wait_ms: u64, partitions: Vec<FetchPartition> },
+    Fetch { correlation: u64, replica: Option<BrokerId>, max_wait_ms: u64, isolation: IsolationLevel, partitions: Vec<FetchPartition> },
     FetchResponse { correlation: u64, partitions: Vec<FetchPartitionResponse> },
     Metadata { correlation: u64 },
     MetadataResponse { correlation: u64, controller: Option<BrokerId>, partitions: Vec<PartitionState> },
-    InitProducerId { correlation: u64 },
+    /// With a transactional id it goes to the transaction coordinator, which bumps the
+    /// epoch (fencing older producers) and aborts what the previous one left open.
+    InitProducerId { correlation: u64, transactional_id: Option<Rc<str>>, transaction_timeout_ms: u64 },
     InitProducerIdResponse { correlation: u64, error: ErrorCode, producer_id: i64, producer_epoch: u16 },
     BrokerRegistration { broker: BrokerId, incarnation: u32 },
     BrokerRegistrationResponse { error: ErrorCode, broker_epoch: u64 },
@@ -140,7 +211,8 @@ pub enum Msg {
     /// `fenced` lists the brokers fenced at that moment: not eligible for the ISR.
     LeaderAndIsr { controller_epoch: u32, partitions: Vec<PartitionState>, fenced: Vec<BrokerId> },
     /// Where is the coordinator of this group? (any broker answers from its metadata)
-    FindCoordinator { correlation: u64, group: Rc<str> },
+    /// `transaction`: the key is a transactional id (key type TRANSACTION), else a group.
+    FindCoordinator { correlation: u64, group: Rc<str>, transaction: bool },
     FindCoordinatorResponse { correlation: u64, error: ErrorCode, coordinator: Option<BrokerId> },
     /// `protocols`: the member's assignors in preference order; `metadata` its subscription.
     JoinGroup {
@@ -173,9 +245,81 @@ pub enum Msg {
     OffsetFetch { correlation: u64, group: Rc<str>, partitions: Vec<Tp> },
     /// None: no committed offset for that partition.
     OffsetFetchResponse { correlation: u64, error: ErrorCode, offsets: Vec<(Tp, Option<u64>)> },
-    /// `latest`: the log end offset (else the log start offset).
-    ListOffsets { correlation: u64, partitions: Vec<Tp>, latest: bool },
+    /// `latest`: the log end offset (else the log start offset); the LSO for read_committed.
+    ListOffsets { correlation: u64, partitions: Vec<Tp>, latest: bool, isolation: IsolationLevel },
     ListOffsetsResponse { correlation: u64, offsets: Vec<(Tp, ErrorCode, u64)> },
+    AddPartitionsToTxn { correlation: u64, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, partitions: Vec<Tp> },
+    AddPartitionsToTxnResponse { correlation: u64, error: ErrorCode },
+    /// Adds the group's `__consumer_offsets` partition to the transaction.
+    AddOffsetsToTxn { correlation: u64, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, group: Rc<str> },
+    AddOffsetsToTxnResponse { correlation: u64, error: ErrorCode },
+    /// Offsets committed inside a transaction, sent to the group coordinator; they count
+    /// only once the transaction commits. The member and generation fence zombies (KIP-447).
+    TxnOffsetCommit {
+        correlation: u64,
+        transactional_id: Rc<str>,
+        group: Rc<str>,
+        producer_id: i64,
+        producer_epoch: u16,
+        member_id: Rc<str>,
+        generation: i32,
+        offsets: Vec<OffsetCommitPartition>,
+    },
+    TxnOffsetCommitResponse { correlation: u64, error: ErrorCode },
+    EndTxn { correlation: u64, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, commit: bool },
+    EndTxnResponse { correlation: u64, error: ErrorCode },
+    /// The transaction coordinator asks a partition leader to write a control record.
+    WriteTxnMarkers { correlation: u64, producer_id: i64, producer_epoch: u16, commit: bool, partitions: Vec<Tp> },
+    WriteTxnMarkersResponse { correlation: u64, producer_id: i64, partitions: Vec<(Tp, ErrorCode)> },
+}
+
+impl Msg {
+    /// The request's or response's correlation id, for those that have one.
+    pub fn correlation(&self) -> Option<u64> {
+        match self {
+            Msg::Produce { correlation, .. }
+            | Msg::ProduceResponse { correlation, .. }
+            | Msg::Fetch { correlation, .. }
+            | Msg::FetchResponse { correlation, .. }
+            | Msg::Metadata { correlation }
+            | Msg::MetadataResponse { correlation, .. }
+            | Msg::InitProducerId { correlation, .. }
+            | Msg::InitProducerIdResponse { correlation, .. }
+            | Msg::FindCoordinator { correlation, .. }
+            | Msg::FindCoordinatorResponse { correlation, .. }
+            | Msg::JoinGroup { correlation, .. }
+            | Msg::JoinGroupResponse { correlation, .. }
+            | Msg::SyncGroup { correlation, .. }
+            | Msg::SyncGroupResponse { correlation, .. }
+            | Msg::Heartbeat { correlation, .. }
+            | Msg::HeartbeatResponse { correlation, .. }
+            | Msg::LeaveGroup { correlation, .. }
+            | Msg::LeaveGroupResponse { correlation, .. }
+            | Msg::OffsetCommit { correlation, .. }
+            | Msg::OffsetCommitResponse { correlation, .. }
+            | Msg::OffsetFetch { correlation, .. }
+            | Msg::OffsetFetchResponse { correlation, .. }
+            | Msg::ListOffsets { correlation, .. }
+            | Msg::ListOffsetsResponse { correlation, .. }
+            | Msg::AddPartitionsToTxn { correlation, .. }
+            | Msg::AddPartitionsToTxnResponse { correlation, .. }
+            | Msg::AddOffsetsToTxn { correlation, .. }
+            | Msg::AddOffsetsToTxnResponse { correlation, .. }
+            | Msg::TxnOffsetCommit { correlation, .. }
+            | Msg::TxnOffsetCommitResponse { correlation, .. }
+            | Msg::EndTxn { correlation, .. }
+            | Msg::EndTxnResponse { correlation, .. }
+            | Msg::WriteTxnMarkers { correlation, .. }
+            | Msg::WriteTxnMarkersResponse { correlation, .. } => Some(*correlation),
+            Msg::BrokerRegistration { .. }
+            | Msg::BrokerRegistrationResponse { .. }
+            | Msg::BrokerHeartbeat { .. }
+            | Msg::BrokerHeartbeatResponse { .. }
+            | Msg::AlterPartition { .. }
+            | Msg::AlterPartitionResponse { .. }
+            | Msg::LeaderAndIsr { .. } => None,
+        }
+    }
 }
 
 fn tp_str(tp: &Tp) -> String {
@@ -217,6 +361,16 @@ impl MessageInfo for Msg {
             Msg::OffsetFetchResponse { .. } => "OffsetFetchResponse",
             Msg::ListOffsets { .. } => "ListOffsets",
             Msg::ListOffsetsResponse { .. } => "ListOffsetsResponse",
+            Msg::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
+            Msg::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxnResponse",
+            Msg::AddOffsetsToTxn { .. } => "AddOffsetsToTxn",
+            Msg::AddOffsetsToTxnResponse { .. } => "AddOffsetsToTxnResponse",
+            Msg::TxnOffsetCommit { .. } => "TxnOffsetCommit",
+            Msg::TxnOffsetCommitResponse { .. } => "TxnOffsetCommitResponse",
+            Msg::EndTxn { .. } => "EndTxn",
+            Msg::EndTxnResponse { .. } => "EndTxnResponse",
+            Msg::WriteTxnMarkers { .. } => "WriteTxnMarkers",
+            Msg::WriteTxnMarkersResponse { .. } => "WriteTxnMarkersResponse",
         }
     }
 
@@ -251,7 +405,9 @@ impl MessageInfo for Msg {
                 .join(", "),
             Msg::Metadata { .. } => "all topics".into(),
             Msg::MetadataResponse { partitions, .. } => format!("{} partitions", partitions.len()),
-            Msg::InitProducerId { .. } => String::new(),
+            Msg::InitProducerId { transactional_id, .. } => {
+                transactional_id.as_ref().map(|t| format!("transactional.id={t}")).unwrap_or_default()
+            }
             Msg::InitProducerIdResponse { error, producer_id, producer_epoch, .. } => {
                 format!("{} producer_id={producer_id} epoch={producer_epoch}", error.name())
             }
@@ -276,7 +432,9 @@ impl MessageInfo for Msg {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            Msg::FindCoordinator { group, .. } => format!("group {group}"),
+            Msg::FindCoordinator { group, transaction, .. } => {
+                format!("{} {group}", if *transaction { "transactional.id" } else { "group" })
+            }
             Msg::FindCoordinatorResponse { error, coordinator, .. } => {
                 format!("{} coordinator={}", error.name(), coordinator.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into()))
             }
@@ -317,6 +475,31 @@ impl MessageInfo for Msg {
                     .join(",")
             ),
             Msg::ListOffsets { partitions, latest, .. } => format!("{} {}", if *latest { "latest" } else { "earliest" }, tps_str(partitions)),
+            Msg::AddPartitionsToTxn { transactional_id, producer_epoch, partitions, .. } => {
+                format!("{transactional_id} epoch={producer_epoch} {}", tps_str(partitions))
+            }
+            Msg::AddOffsetsToTxn { transactional_id, producer_epoch, group, .. } => {
+                format!("{transactional_id} epoch={producer_epoch} group {group}")
+            }
+            Msg::TxnOffsetCommit { transactional_id, member_id, generation, offsets, .. } => format!(
+                "{transactional_id} member={member_id} generation={generation} {}",
+                offsets.iter().map(|o| format!("{}={}", tp_str(&o.tp), o.offset)).collect::<Vec<_>>().join(",")
+            ),
+            Msg::EndTxn { transactional_id, producer_epoch, commit, .. } => {
+                format!("{transactional_id} epoch={producer_epoch} {}", if *commit { "COMMIT" } else { "ABORT" })
+            }
+            Msg::WriteTxnMarkers { producer_id, producer_epoch, commit, partitions, .. } => format!(
+                "{} producer_id={producer_id} epoch={producer_epoch} {}",
+                if *commit { "COMMIT" } else { "ABORT" },
+                tps_str(partitions)
+            ),
+            Msg::WriteTxnMarkersResponse { partitions, .. } => {
+                partitions.iter().map(|(tp, e)| format!("{} {}", tp_str(tp), e.name())).collect::<Vec<_>>().join(",")
+            }
+            Msg::AddPartitionsToTxnResponse { error, .. }
+            | Msg::AddOffsetsToTxnResponse { error, .. }
+            | Msg::TxnOffsetCommitResponse { error, .. }
+            | Msg::EndTxnResponse { error, .. } => error.name().to_string(),
             Msg::ListOffsetsResponse { offsets, .. } => {
                 offsets.iter().map(|(tp, e, o)| format!("{} {} {o}", tp_str(tp), e.name())).collect::<Vec<_>>().join(",")
             }

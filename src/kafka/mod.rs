@@ -13,4 +13,6 @@ pub mod group;
 pub mod notes;
 pub mod producer;
 pub mod reader;
+pub mod txn;
+pub mod txn_client;
 pub mod world;

@@ -68,6 +68,22 @@ pub enum Note {
     RejoinRequested { consumer: u32, reason: &'static str },
     /// An admin operation failed.
     AdminError { operation: &'static str, error: ErrorCode },
+    /// A partition leader wrote a transaction marker at `offset`; `records` are the
+    /// application records of the transaction it ends in that partition.
+    TxnMarker { broker: BrokerId, tp: Tp, offset: u64, producer_id: i64, producer_epoch: u16, commit: bool, records: Vec<RecordId> },
+    /// The transaction coordinator stored a transactional id's new state.
+    TxnStateChanged { broker: BrokerId, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, state: &'static str, partitions: Vec<Tp> },
+    /// The coordinator bumped the epoch to fence an older producer and abort its transaction.
+    TxnFenced { transactional_id: Rc<str>, producer_epoch: u16, reason: &'static str },
+    /// A coordinator took over a transactional id from its `__transaction_state` log.
+    TxnLoaded { broker: BrokerId, transactional_id: Rc<str>, state: &'static str, producer_epoch: u16 },
+    /// A producer's application called a transaction method (`initTransactions`,
+    /// `beginTransaction`, `commitTransaction`, `abortTransaction`) and what came of it.
+    TxnClient { producer: u32, call: &'static str, outcome: &'static str },
+    /// An exception reached a producer's application (e.g. ProducerFencedException).
+    ProducerError { producer: u32, error: &'static str, detail: String },
+    ProducerCrashed { producer: u32 },
+    ProducerRestarted { producer: u32 },
     /// A scenario's narration for this moment.
     Narration { index: u32 },
 }

@@ -12,6 +12,9 @@ use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use super::world::{broker_node, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
+/// Correlation ids of a producer embedded in a consumer's process start here.
+pub const EMBEDDED_CORRELATION_BASE: u64 = 1 << 40;
+
 /// Kafka's `reconnect.backoff.ms` and `reconnect.backoff.max.ms` defaults.
 pub const RECONNECT_BACKOFF_MS: u64 = 50;
 pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
@@ -39,9 +42,9 @@ pub struct Batch {
 }
 
 #[derive(Clone, Debug)]
-struct InFlightRequest {
-    broker: BrokerId,
-    batches: Vec<Batch>,
+pub(crate) struct InFlightRequest {
+    pub(crate) broker: BrokerId,
+    pub(crate) batches: Vec<Batch>,
 }
 
 #[derive(Clone, Debug)]
@@ -59,11 +62,11 @@ pub struct Producer {
     /// InitProducerId in flight: correlation and the broker asked.
     init_in_flight: Option<(u64, BrokerId)>,
     /// Records waiting to be batched, per partition.
-    queued: BTreeMap<Tp, VecDeque<(RecordId, u64)>>,
+    pub(crate) queued: BTreeMap<Tp, VecDeque<(RecordId, u64)>>,
     /// Batches to send again, per partition, in sequence order.
-    retries: BTreeMap<Tp, VecDeque<Batch>>,
-    next_sequence: BTreeMap<Tp, i32>,
-    in_flight: BTreeMap<u64, InFlightRequest>,
+    pub(crate) retries: BTreeMap<Tp, VecDeque<Batch>>,
+    pub(crate) next_sequence: BTreeMap<Tp, i32>,
+    pub(crate) in_flight: BTreeMap<u64, InFlightRequest>,
     next_correlation: u64,
     /// When the pending retry/reconnect wake-up fires, if one is set.
     retry_timer_at: Option<u64>,
@@ -77,6 +80,10 @@ pub struct Producer {
     round_robin: BTreeMap<u32, u32>,
     pub acked: u64,
     pub failed: u64,
+    /// The transaction manager, when `transactional.id` is set.
+    pub txn: Option<super::txn_client::TxnClient>,
+    /// False while the producer's process is down.
+    pub running: bool,
 }
 
 impl Producer {
@@ -106,10 +113,33 @@ impl Producer {
             round_robin: BTreeMap::new(),
             acked: 0,
             failed: 0,
+            txn: None,
+            running: true,
         }
+        .with_transactions()
     }
 
-    fn next(&mut self) -> u64 {
+    /// A producer that shares its network node with a consumer (a consume-transform-produce
+    /// application): its correlation ids start high so the two never collide.
+    pub fn embedded(index: u32, node: NodeId, name: String, config: ProducerConfig, bootstrap: Vec<BrokerId>) -> Self {
+        let mut p = Producer::new(index, node, name, config, bootstrap);
+        p.next_correlation = EMBEDDED_CORRELATION_BASE;
+        p
+    }
+
+    /// Whether a correlation id belongs to an embedded producer.
+    pub fn owns_correlation(&self, correlation: u64) -> bool {
+        (correlation >= EMBEDDED_CORRELATION_BASE) == (self.next_correlation >= EMBEDDED_CORRELATION_BASE)
+    }
+
+    fn with_transactions(mut self) -> Self {
+        if let Some(id) = &self.config.transactional_id {
+            self.txn = Some(super::txn_client::TxnClient::new(std::rc::Rc::from(id.as_str())));
+        }
+        self
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
         self.next_correlation += 1;
         self.next_correlation
     }
@@ -126,6 +156,7 @@ impl Producer {
         self.in_flight.contains_key(&correlation)
             || self.metadata_in_flight.is_some_and(|(c, _)| c == correlation)
             || self.init_in_flight.is_some_and(|(c, _)| c == correlation)
+            || self.txn.as_ref().is_some_and(|t| t.has_in_flight(correlation))
     }
 
     pub fn in_flight_requests(&self) -> usize {
@@ -177,6 +208,15 @@ impl Producer {
     /// The application calls `send()`: the record joins its partition's queue. It leaves
     /// when the batch is full or `linger.ms` has passed since the batch started.
     pub fn send(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp, rule: &'static str) {
+        if self.txn.is_some() {
+            // The application thread may be blocked in an earlier transaction call.
+            return self.txn_call(ctx, super::txn_client::TxnOp::Send(record, tp, rule));
+        }
+        self.accept(ctx, record, tp, rule);
+    }
+
+    /// The record joins the accumulator.
+    pub(crate) fn accept(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp, rule: &'static str) {
         let q = self.queued.entry(tp).or_default();
         q.push_back((record, ctx.now));
         let full = q.len() >= self.config.batch_max_records as usize;
@@ -194,7 +234,7 @@ impl Producer {
         self.pump(ctx);
     }
 
-    fn next_bootstrap(&mut self) -> BrokerId {
+    pub(crate) fn next_bootstrap(&mut self) -> BrokerId {
         let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
         self.bootstrap_next += 1;
         b
@@ -221,6 +261,9 @@ impl Producer {
                 let (record, _) = q.pop_front().expect("front");
                 ctx.note(Note::RecordFailed { record, tp: *tp, error: ErrorCode::RequestTimedOut });
                 self.failed += 1;
+                if let Some(t) = self.txn.as_mut() {
+                    t.doom(ErrorCode::RequestTimedOut);
+                }
             }
         }
         self.queued.retain(|_, q| !q.is_empty());
@@ -244,6 +287,10 @@ impl Producer {
     /// Send whatever can be sent now (Kafka's `Sender.sendProducerData`).
     pub fn pump(&mut self, ctx: &mut Ctx<World>) {
         self.expire_queued(ctx);
+        if self.txn.is_some() {
+            // The transaction manager's requests come first (`maybeSendAndPollTransactionalRequest`).
+            self.txn_poll(ctx);
+        }
         let has_work = self.queued.values().any(|q| !q.is_empty()) || self.retries.values().any(|q| !q.is_empty());
         if !has_work {
             return;
@@ -252,12 +299,15 @@ impl Producer {
             self.request_metadata(ctx);
             return;
         }
+        if self.txn.is_some() && self.producer_id < 0 {
+            return; // initTransactions() first
+        }
         if self.config.idempotent() && self.producer_id < 0 {
             if self.init_in_flight.is_none() {
                 let correlation = self.next();
                 let broker = self.next_bootstrap();
                 self.init_in_flight = Some((correlation, broker));
-                ctx.send(self.node, broker_node(broker), Msg::InitProducerId { correlation });
+                ctx.send(self.node, broker_node(broker), Msg::InitProducerId { correlation, transactional_id: None, transaction_timeout_ms: 0 });
                 ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
             }
             return;
@@ -269,6 +319,9 @@ impl Producer {
         let mut wake_at: Option<u64> = None;
         let mut wake = |t: u64| wake_at = Some(wake_at.map_or(t, |w: u64| w.min(t)));
         for tp in tps {
+            if self.txn.as_ref().is_some_and(|t| !t.may_send_to(tp)) {
+                continue; // not yet added to the transaction (AddPartitionsToTxn)
+            }
             let Some(leader) = self.metadata.get(&tp).and_then(|s| s.leader) else {
                 missing_leader = true;
                 continue;
@@ -336,7 +389,7 @@ impl Producer {
     }
 
     /// Make sure the producer looks again at `t` (a retry or reconnect backoff ends).
-    fn wake_at(&mut self, ctx: &mut Ctx<World>, t: u64) {
+    pub(crate) fn wake_at(&mut self, ctx: &mut Ctx<World>, t: u64) {
         if self.retry_timer_at.is_none_or(|at| at > t) {
             self.retry_timer_at = Some(t);
             ctx.set_timer(self.node, t.saturating_sub(ctx.now), Timer::ProducerRetry);
@@ -361,6 +414,7 @@ impl Producer {
                 producer_id: if self.config.idempotent() { self.producer_id } else { -1 },
                 producer_epoch: self.producer_epoch,
                 base_sequence: b.base_sequence,
+                transactional: self.txn.is_some(),
             })
             .collect();
         ctx.send(self.node, broker_node(broker), Msg::Produce { correlation, acks, timeout_ms: self.config.request_timeout_ms, batches: wire });
@@ -392,6 +446,9 @@ impl Producer {
     }
 
     pub fn on_init_producer_id_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, error: ErrorCode, producer_id: i64, epoch: u16) {
+        if self.txn.is_some() {
+            return self.txn_init_response(ctx, correlation, error, producer_id, epoch);
+        }
         if self.init_in_flight.map(|(c, _)| c) != Some(correlation) {
             return;
         }
@@ -453,6 +510,11 @@ impl Producer {
                 ctx.note(Note::RecordFailed { record: *r, tp: batch.tp, error });
             }
             self.failed += batch.records.len() as u64;
+            if self.txn.is_some() {
+                // A failed send dooms the transaction: it can only be aborted.
+                self.txn_batch_failed(ctx, error);
+                return;
+            }
             if error == ErrorCode::OutOfOrderSequenceNumber && self.config.idempotent() {
                 // KIP-360: the idempotent producer starts over with a new producer id and
                 // epoch, so the records after this one can still be written.
@@ -472,6 +534,9 @@ impl Producer {
 
     /// A request got no answer within request.timeout.ms (or the connection was refused).
     pub fn on_request_failed(&mut self, ctx: &mut Ctx<World>, correlation: u64) {
+        if self.txn.as_ref().is_some_and(|t| t.has_in_flight(correlation)) {
+            return self.txn_request_failed(ctx, correlation);
+        }
         if self.metadata_in_flight.map(|(c, _)| c) == Some(correlation) {
             self.metadata_in_flight = None;
             self.request_metadata(ctx);
@@ -494,7 +559,8 @@ impl Producer {
     pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
         let affected = self.in_flight.values().any(|r| r.broker == broker)
             || self.metadata_in_flight.is_some_and(|(_, b)| b == broker)
-            || self.init_in_flight.is_some_and(|(_, b)| b == broker);
+            || self.init_in_flight.is_some_and(|(_, b)| b == broker)
+            || self.txn.as_ref().is_some_and(|t| t.requests_to(broker));
         if affected {
             self.on_connection_refused(ctx, broker);
         }
@@ -520,8 +586,22 @@ impl Producer {
         if self.init_in_flight.is_some_and(|(_, b)| b == broker) {
             self.init_in_flight = None;
         }
+        self.txn_connection_lost(ctx, broker);
         self.request_metadata(ctx);
         self.pump(ctx);
+    }
+
+    /// Every message a producer handles; false if it is not one of them.
+    pub fn on_message(&mut self, ctx: &mut Ctx<World>, msg: Msg) -> bool {
+        match msg {
+            Msg::MetadataResponse { correlation, partitions, .. } => self.on_metadata_response(ctx, correlation, partitions),
+            Msg::InitProducerIdResponse { correlation, error, producer_id, producer_epoch } => {
+                self.on_init_producer_id_response(ctx, correlation, error, producer_id, producer_epoch)
+            }
+            Msg::ProduceResponse { correlation, partitions } => self.on_produce_response(ctx, correlation, partitions),
+            other => return self.txn_on_message(ctx, other),
+        }
+        true
     }
 
     pub fn set_acks(&mut self, acks: Acks) {

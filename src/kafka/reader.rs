@@ -1,6 +1,7 @@
 //! A plain reader: a consumer without a group. It fetches every partition of one topic
-//! from the leader, from offset 0, reading only below the high watermark
-//! (`isolation.level=read_uncommitted`), long-polling with `fetch.max.wait.ms`.
+//! from the leader, from offset 0, reading below the high watermark
+//! (`isolation.level=read_uncommitted`) or the last stable offset (`read_committed`),
+//! long-polling with `fetch.max.wait.ms`.
 //! Consumer groups and offset commits grow from here (issue 4).
 use std::collections::BTreeMap;
 
@@ -90,7 +91,8 @@ impl Reader {
             let correlation = self.next();
             self.in_flight.insert(correlation, leader);
             let max_wait_ms = self.config.fetch_max_wait_ms;
-            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, partitions });
+            let isolation = self.config.isolation_level;
+            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions });
             ctx.set_timer(self.node, self.config.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
         }
         if missing {
@@ -127,12 +129,12 @@ impl Reader {
             if p.fetch_offset != *pos {
                 continue;
             }
-            for (i, r) in p.records.iter().enumerate() {
-                let offset = p.fetch_offset + i as u64;
-                ctx.note(Note::Read { reader: self.index, tp: p.tp, offset, record: r.id, high_watermark: p.high_watermark });
+            let visible = super::client::visible_records(&p, self.config.isolation_level);
+            for (offset, r) in &visible {
+                ctx.note(Note::Read { reader: self.index, tp: p.tp, offset: *offset, record: r.id, high_watermark: p.high_watermark });
             }
             *pos += p.records.len() as u64;
-            self.records_read += p.records.len() as u64;
+            self.records_read += visible.len() as u64;
         }
         if errors {
             self.metadata_in_flight = None;

@@ -47,6 +47,12 @@ pub enum ErrorCode {
     MemberIdRequired,
     FencedInstanceId,
     InvalidSessionTimeout,
+    InvalidTxnState,
+    InvalidProducerIdMapping,
+    InvalidTransactionTimeout,
+    ConcurrentTransactions,
+    UnstableOffsetCommit,
+    ProducerFenced,
 }
 
 impl ErrorCode {
@@ -81,6 +87,12 @@ impl ErrorCode {
             ErrorCode::MemberIdRequired => 79,
             ErrorCode::FencedInstanceId => 82,
             ErrorCode::InvalidSessionTimeout => 26,
+            ErrorCode::InvalidTxnState => 48,
+            ErrorCode::InvalidProducerIdMapping => 49,
+            ErrorCode::InvalidTransactionTimeout => 50,
+            ErrorCode::ConcurrentTransactions => 51,
+            ErrorCode::UnstableOffsetCommit => 88,
+            ErrorCode::ProducerFenced => 90,
         }
     }
 
@@ -115,6 +127,12 @@ impl ErrorCode {
             ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
             ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
             ErrorCode::InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
+            ErrorCode::InvalidTxnState => "INVALID_TXN_STATE",
+            ErrorCode::InvalidProducerIdMapping => "INVALID_PRODUCER_ID_MAPPING",
+            ErrorCode::InvalidTransactionTimeout => "INVALID_TRANSACTION_TIMEOUT",
+            ErrorCode::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
+            ErrorCode::UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT",
+            ErrorCode::ProducerFenced => "PRODUCER_FENCED",
         }
     }
 
@@ -134,6 +152,8 @@ impl ErrorCode {
                 | ErrorCode::UnknownLeaderEpoch
                 | ErrorCode::CoordinatorNotAvailable
                 | ErrorCode::NotCoordinator
+                | ErrorCode::ConcurrentTransactions
+                | ErrorCode::UnstableOffsetCommit
         )
     }
 }
@@ -153,5 +173,10 @@ mod tests {
         assert_eq!(ErrorCode::UnknownMemberId.code(), 25);
         assert_eq!(ErrorCode::RebalanceInProgress.code(), 27);
         assert_eq!(ErrorCode::MemberIdRequired.code(), 79);
+        assert_eq!(ErrorCode::ConcurrentTransactions.code(), 51);
+        assert_eq!(ErrorCode::ProducerFenced.code(), 90);
+        assert_eq!(ErrorCode::UnstableOffsetCommit.code(), 88);
+        assert!(ErrorCode::ConcurrentTransactions.is_retriable());
+        assert!(!ErrorCode::ProducerFenced.is_retriable());
     }
 }

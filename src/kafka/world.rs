@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::broker::{Broker, BrokerStatus, Replica};
 use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
-use super::consumer::Consumer;
+use super::consumer::{Consumer, PipelineOp};
+use super::txn_client::TxnOp;
 use super::controller::{Controller, QUORUM_TICK_MS};
 use super::message::{Msg, PartitionState};
 use super::notes::Note;
@@ -47,6 +48,16 @@ pub struct ConsumerSpec {
     pub topics: Vec<u32>,
     pub config: ConsumerConfig,
     pub start_ms: u64,
+    /// A consume-transform-produce application: every processed record is written to
+    /// this topic by a producer in the same process (transactional if it has a
+    /// `transactional.id`, then the input offsets are committed in the transaction).
+    pub transform: Option<TransformSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TransformSpec {
+    pub topic: u32,
+    pub producer: ProducerConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -69,6 +80,8 @@ pub struct Spec {
     pub voters: Vec<BrokerId>,
     /// Index of `__consumer_offsets` in `topics`, when the scenario has consumer groups.
     pub offsets_topic: Option<u32>,
+    /// Index of `__transaction_state` in `topics`, when some producer is transactional.
+    pub transaction_topic: Option<u32>,
 }
 
 impl Spec {
@@ -95,6 +108,17 @@ impl Spec {
     }
     pub fn tp_name(&self, tp: Tp) -> String {
         format!("{}-{}", self.topics[tp.topic as usize].name, tp.partition)
+    }
+    /// Client index of the producer inside consumer `c` (after the plain producers).
+    pub fn embedded_producer_index(&self, c: u32) -> u32 {
+        self.producers.len() as u32 + c
+    }
+    /// Display name of a producer by client index (embedded ones are named after their consumer).
+    pub fn producer_name(&self, i: u32) -> String {
+        match self.producers.get(i as usize) {
+            Some(p) => p.name.clone(),
+            None => self.consumers.get(i as usize - self.producers.len()).map(|c| c.name.clone()).unwrap_or_else(|| format!("producer {i}")),
+        }
     }
     /// Display name of a network node.
     pub fn node_name(&self, node: NodeId) -> String {
@@ -153,6 +177,8 @@ pub enum Timer {
     FetchExpire(u64),
     ProduceExpire(u64),
     FetcherRetry(BrokerId),
+    TxnMarkerRetry,
+    TxnTimeoutCheck,
     FetcherTimeout(BrokerId, u64),
     AlterPartitionTimeout(Tp, u32),
     ClientStart,
@@ -190,13 +216,23 @@ pub enum KafkaAction {
     AddPartitions { topic: u32, partitions: u32 },
     /// The application calls `subscribe()` with a new topic list.
     ConsumerSubscribe { consumer: u32, topics: Vec<u32> },
+    /// A transactional producer's application calls beginTransaction().
+    BeginTransaction(u32),
+    CommitTransaction(u32),
+    AbortTransaction(u32),
+    /// A producer's process dies (everything in memory is gone) / starts again.
+    ProducerCrash(u32),
+    ProducerRestart(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RecordInfo {
+    /// Client index of the producer (see `Spec::producer_name`).
     pub producer: u32,
     pub key: Option<Rc<str>>,
     pub tp: Tp,
+    /// For a pipeline's output: the input record it was made from.
+    pub source: Option<RecordId>,
 }
 
 #[derive(Clone)]
@@ -259,7 +295,11 @@ impl World {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                Consumer::new(i as u32, spec.consumer_node(i as u32), c.name.clone(), Rc::from(c.group.as_str()), c.topics.clone(), c.config.clone(), broker_ids.clone())
+                let mut consumer = Consumer::new(i as u32, spec.consumer_node(i as u32), c.name.clone(), Rc::from(c.group.as_str()), c.topics.clone(), c.config.clone(), broker_ids.clone());
+                if let Some(t) = &c.transform {
+                    consumer.producer = Some(Box::new(Producer::embedded(spec.embedded_producer_index(i as u32), spec.consumer_node(i as u32), c.name.clone(), t.producer.clone(), broker_ids.clone())));
+                }
+                consumer
             })
             .collect();
         World { spec: Rc::new(spec), brokers, controller, producers, readers, consumers, records: ChunkedVec::new() }
@@ -290,8 +330,41 @@ impl World {
             let (partition, rule) = p.partition_for(ctx, topic, partitions, key.as_deref(), partition);
             let tp = Tp { topic, partition };
             let id = RecordId(self.records.len() as u64);
-            self.records.push(RecordInfo { producer, key: key.clone(), tp });
+            self.records.push(RecordInfo { producer, key: key.clone(), tp, source: None });
             p.send(ctx, id, tp, rule);
+        }
+    }
+
+    /// Hand a pipeline consumer's requests to its producer: outputs of processed records
+    /// (keyed like their input) and transaction calls, in the order the application made them.
+    fn run_pipeline(&mut self, ctx: &mut Ctx<World>, c: usize) {
+        loop {
+            let ops = self.consumers[c].take_pipeline_ops();
+            if ops.is_empty() {
+                break;
+            }
+            let Some(out_topic) = self.spec.consumers[c].transform.as_ref().map(|t| t.topic) else { break };
+            let partitions = self.spec.topics[out_topic as usize].partitions;
+            for op in ops {
+                match op {
+                    PipelineOp::Output(source) => {
+                        let key = self.records.get(source.0 as usize).and_then(|r| r.key.clone());
+                        let index = self.spec.embedded_producer_index(c as u32);
+                        let id = RecordId(self.records.len() as u64);
+                        let p = self.consumers[c].producer.as_mut().expect("pipeline producer");
+                        let (partition, rule) = p.partition_for(ctx, out_topic, partitions, key.as_deref(), None);
+                        let tp = Tp { topic: out_topic, partition };
+                        self.records.push(RecordInfo { producer: index, key, tp, source: Some(source) });
+                        p.send(ctx, id, tp, rule);
+                    }
+                    PipelineOp::Txn(op) => self.consumers[c].producer.as_mut().expect("pipeline producer").txn_call(ctx, op),
+                }
+            }
+        }
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        if self.consumers[c].after_producer(ctx, &env) {
+            self.run_pipeline(ctx, c);
         }
     }
 
@@ -311,6 +384,18 @@ impl World {
         }
         for c in self.consumers.iter_mut().filter(|c| c.is_running()) {
             c.on_connection_closed(ctx, dead);
+        }
+        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
+            b.on_txn_marker_connection_lost(ctx, dead);
+        }
+        self.run_pipelines(ctx);
+    }
+
+    fn run_pipelines(&mut self, ctx: &mut Ctx<World>) {
+        for c in 0..self.consumers.len() {
+            if self.consumers[c].producer.is_some() {
+                self.run_pipeline(ctx, c);
+            }
         }
     }
 
@@ -348,6 +433,7 @@ impl World {
         for (from, msg) in held {
             self.consumers[c].on_message(ctx, &env, from, msg);
         }
+        self.run_pipeline(ctx, c);
     }
 
     fn broker_index(&self, node: NodeId) -> Option<usize> {
@@ -376,8 +462,8 @@ impl World {
             Msg::Produce { correlation, acks, timeout_ms, batches } => {
                 self.brokers[i].on_produce(ctx, &env, from, correlation, acks, timeout_ms, batches)
             }
-            Msg::Fetch { correlation, replica, max_wait_ms, partitions } => {
-                self.brokers[i].on_fetch(ctx, &env, from, correlation, replica, max_wait_ms, partitions)
+            Msg::Fetch { correlation, replica, max_wait_ms, isolation, partitions } => {
+                self.brokers[i].on_fetch(ctx, &env, from, correlation, replica, max_wait_ms, isolation, partitions)
             }
             Msg::FetchResponse { correlation, partitions } => {
                 if let Some(leader) = from_broker {
@@ -385,7 +471,29 @@ impl World {
                 }
             }
             Msg::Metadata { correlation } => self.brokers[i].on_metadata(ctx, &env, from, correlation),
-            Msg::InitProducerId { correlation } => self.brokers[i].on_init_producer_id(ctx, from, correlation),
+            Msg::InitProducerId { correlation, transactional_id: None, .. } => self.brokers[i].on_init_producer_id(ctx, from, correlation),
+            Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => {
+                self.brokers[i].on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms)
+            }
+            Msg::AddPartitionsToTxn { correlation, transactional_id, producer_id, producer_epoch, partitions } => self.brokers[i]
+                .on_add_partitions_to_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, partitions, false),
+            Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
+                let topic = spec.offsets_topic.unwrap_or(0);
+                let partition = super::group::offsets_partition_for(&group, spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1));
+                let tps = vec![Tp { topic, partition }];
+                self.brokers[i].on_add_partitions_to_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, tps, true)
+            }
+            Msg::TxnOffsetCommit { correlation, group, producer_id, producer_epoch, member_id, generation, offsets, .. } => self.brokers[i]
+                .on_txn_offset_commit(ctx, &env, from, correlation, group, producer_id, producer_epoch, member_id, generation, offsets),
+            Msg::EndTxn { correlation, transactional_id, producer_id, producer_epoch, commit } => {
+                self.brokers[i].on_end_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, commit)
+            }
+            Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions } => {
+                self.brokers[i].on_write_txn_markers(ctx, &env, from, correlation, producer_id, producer_epoch, commit, partitions)
+            }
+            Msg::WriteTxnMarkersResponse { correlation, partitions, .. } => {
+                self.brokers[i].on_write_txn_markers_response(ctx, &env, correlation, partitions)
+            }
             Msg::BrokerRegistration { broker, incarnation } => {
                 self.controller.on_registration(ctx, &env, me, broker, incarnation)
             }
@@ -415,7 +523,9 @@ impl World {
             Msg::LeaderAndIsr { partitions, fenced, .. } => {
                 self.brokers[i].on_leader_and_isr(ctx, &env, &partitions, fenced)
             }
-            Msg::FindCoordinator { correlation, group } => self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group),
+            Msg::FindCoordinator { correlation, group, transaction } => {
+                self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group, transaction)
+            }
             Msg::JoinGroup { correlation, group, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata } => self.brokers[i]
                 .on_join_group(ctx, &env, from, correlation, group, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata),
             Msg::SyncGroup { correlation, group, member_id, generation, assignments } => {
@@ -429,7 +539,9 @@ impl World {
                 self.brokers[i].on_offset_commit(ctx, &env, from, correlation, group, member_id, generation, offsets)
             }
             Msg::OffsetFetch { correlation, group, partitions } => self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions),
-            Msg::ListOffsets { correlation, partitions, latest } => self.brokers[i].on_list_offsets(ctx, from, correlation, partitions, latest),
+            Msg::ListOffsets { correlation, partitions, latest, isolation } => {
+                self.brokers[i].on_list_offsets(ctx, from, correlation, partitions, latest, isolation)
+            }
             Msg::ProduceResponse { .. }
             | Msg::MetadataResponse { .. }
             | Msg::InitProducerIdResponse { .. }
@@ -440,7 +552,11 @@ impl World {
             | Msg::LeaveGroupResponse { .. }
             | Msg::OffsetCommitResponse { .. }
             | Msg::OffsetFetchResponse { .. }
-            | Msg::ListOffsetsResponse { .. } => {}
+            | Msg::ListOffsetsResponse { .. }
+            | Msg::AddPartitionsToTxnResponse { .. }
+            | Msg::AddOffsetsToTxnResponse { .. }
+            | Msg::TxnOffsetCommitResponse { .. }
+            | Msg::EndTxnResponse { .. } => {}
         }
     }
 
@@ -451,18 +567,18 @@ impl World {
             }
             let (spec, controller) = self.env_parts();
             let env = Env { spec: &spec, broker: &spec.broker, controller };
-            self.consumers[c].on_message(ctx, &env, from, msg);
+            let for_producer = self.consumers[c].producer.as_ref().is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
+            if for_producer {
+                self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
+            } else {
+                self.consumers[c].on_message(ctx, &env, from, msg);
+            }
+            self.run_pipeline(ctx, c);
             return;
         }
         match (self.client(to), msg) {
-            (Client::Producer(p), Msg::MetadataResponse { correlation, partitions, .. }) => {
-                self.producers[p].on_metadata_response(ctx, correlation, partitions)
-            }
-            (Client::Producer(p), Msg::InitProducerIdResponse { correlation, error, producer_id, producer_epoch }) => {
-                self.producers[p].on_init_producer_id_response(ctx, correlation, error, producer_id, producer_epoch)
-            }
-            (Client::Producer(p), Msg::ProduceResponse { correlation, partitions }) => {
-                self.producers[p].on_produce_response(ctx, correlation, partitions)
+            (Client::Producer(p), msg) => {
+                self.producers[p].on_message(ctx, msg);
             }
             (Client::Reader(r), Msg::MetadataResponse { correlation, partitions, .. }) => {
                 self.readers[r].on_metadata_response(ctx, correlation, partitions)
@@ -504,6 +620,8 @@ impl World {
             Timer::FetchExpire(id) => b.on_fetch_expire(ctx, &env, id),
             Timer::ProduceExpire(id) => b.on_produce_expire(ctx, &env, id),
             Timer::FetcherRetry(leader) => b.on_fetcher_retry(ctx, &env, leader),
+            Timer::TxnMarkerRetry => b.on_txn_marker_retry(ctx, &env),
+            Timer::TxnTimeoutCheck => b.on_txn_timeout_check(ctx, &env),
             Timer::FetcherTimeout(leader, c) => b.on_fetcher_timeout(ctx, &env, leader, c),
             Timer::AlterPartitionTimeout(tp, epoch) => b.on_alter_partition_timeout(tp, epoch),
             Timer::GroupTick => b.on_group_tick(ctx, &env),
@@ -527,10 +645,27 @@ impl World {
             }
             let (spec, controller) = self.env_parts();
             let env = Env { spec: &spec, broker: &spec.broker, controller };
+            let producer_timer = match &timer {
+                Timer::ProducerRetry | Timer::ProducerLinger => true,
+                Timer::ClientRequestTimeout(x) => self.consumers[c].producer.as_ref().is_some_and(|p| p.owns_correlation(*x)),
+                _ => false,
+            };
             if timer == Timer::ConsumerResume {
                 self.resume_consumer(ctx, c);
+            } else if producer_timer {
+                let running = self.consumers[c].is_running();
+                if let Some(p) = self.consumers[c].producer.as_mut().filter(|_| running) {
+                    match timer {
+                        Timer::ProducerRetry => p.on_retry_timer(ctx),
+                        Timer::ProducerLinger => p.on_linger_timer(ctx),
+                        Timer::ClientRequestTimeout(x) => p.on_request_failed(ctx, x),
+                        _ => {}
+                    }
+                }
+                self.run_pipeline(ctx, c);
             } else {
                 self.consumers[c].on_timer(ctx, &env, timer);
+                self.run_pipeline(ctx, c);
             }
             return;
         }
@@ -616,7 +751,10 @@ impl Model for World {
             (None, _) => match self.client(from) {
                 Client::Producer(p) => self.producers[p].on_connection_refused(ctx, target),
                 Client::Reader(r) => self.readers[r].on_connection_refused(ctx, target),
-                Client::Consumer(c) => self.consumers[c].on_connection_closed(ctx, target),
+                Client::Consumer(c) => {
+                    self.consumers[c].on_connection_closed(ctx, target);
+                    self.run_pipeline(ctx, c);
+                }
             },
         }
     }
@@ -634,6 +772,7 @@ impl Model for World {
                     // (KRaft brokers would re-fetch the metadata log).
                     let other = BrokerId(j as u32 + 1);
                     self.brokers[j].on_fetch_refused(ctx, &env, broker);
+                    self.brokers[j].on_txn_marker_connection_lost(ctx, broker);
                     if self.controller.active == Some(broker) && self.controller.is_active(ctx, broker) {
                         self.controller.resync(ctx, broker, other);
                     }
@@ -643,7 +782,8 @@ impl Model for World {
                     Client::Reader(r) => self.readers[r].on_connection_closed(ctx, broker),
                     Client::Consumer(c) => {
                         if self.consumers[c].is_running() {
-                            self.consumers[c].on_connection_closed(ctx, broker)
+                            self.consumers[c].on_connection_closed(ctx, broker);
+                            self.run_pipeline(ctx, c);
                         }
                     }
                 },
@@ -654,7 +794,39 @@ impl Model for World {
     fn on_action(&mut self, ctx: &mut Ctx<Self>, action: &KafkaAction) {
         match action {
             KafkaAction::Produce { producer, topic, key, count, partition } => {
-                self.produce(ctx, *producer, *topic, key.clone(), *count, *partition)
+                if self.producers[*producer as usize].running {
+                    self.produce(ctx, *producer, *topic, key.clone(), *count, *partition)
+                }
+            }
+            KafkaAction::BeginTransaction(p) | KafkaAction::CommitTransaction(p) | KafkaAction::AbortTransaction(p) => {
+                let op = match action {
+                    KafkaAction::BeginTransaction(_) => TxnOp::Begin,
+                    KafkaAction::CommitTransaction(_) => TxnOp::Commit,
+                    _ => TxnOp::Abort,
+                };
+                let producer = &mut self.producers[*p as usize];
+                if producer.running && producer.txn.is_some() {
+                    producer.txn_call(ctx, op);
+                }
+            }
+            KafkaAction::ProducerCrash(p) => {
+                let producer = &mut self.producers[*p as usize];
+                if producer.running {
+                    let spec = &self.spec.producers[*p as usize];
+                    let mut fresh = Producer::new(*p, producer.node, spec.name.clone(), spec.config.clone(), producer.bootstrap.clone());
+                    fresh.running = false;
+                    *producer = fresh;
+                    ctx.node_down(producer.node);
+                    ctx.note(Note::ProducerCrashed { producer: *p });
+                }
+            }
+            KafkaAction::ProducerRestart(p) => {
+                let producer = &mut self.producers[*p as usize];
+                if !producer.running {
+                    producer.running = true;
+                    ctx.node_up(producer.node);
+                    ctx.note(Note::ProducerRestarted { producer: *p });
+                }
             }
             KafkaAction::Crash(b) | KafkaAction::PowerLoss(b) => {
                 let power_loss = matches!(action, KafkaAction::PowerLoss(_));
@@ -685,6 +857,10 @@ impl Model for World {
                 if consumer.is_running() {
                     consumer.crash(ctx);
                     ctx.node_down(consumer.node);
+                    // Its producer dies with the process.
+                    if let Some(p) = consumer.producer.as_mut() {
+                        **p = Producer::embedded(p.index, p.node, p.name.clone(), p.config.clone(), p.bootstrap.clone());
+                    }
                 }
             }
             KafkaAction::ConsumerRestart(c) => {
@@ -730,9 +906,13 @@ impl Model for World {
             (None, Timer::ClientRequestTimeout(c)) => match self.client(node) {
                 Client::Producer(p) => self.producers[p].has_in_flight(*c),
                 Client::Reader(r) => self.readers[r].has_in_flight(*c),
-                Client::Consumer(x) => self.consumers[x].has_in_flight(*c),
+                Client::Consumer(x) => {
+                    self.consumers[x].has_in_flight(*c) || self.consumers[x].producer.as_ref().is_some_and(|p| p.has_in_flight(*c))
+                }
             },
             (Some(i), Timer::GroupTick) => self.brokers[i].group_tick_live(now),
+            (Some(i), Timer::TxnMarkerRetry) => self.brokers[i].txn_coordinator.retry_live(now),
+            (Some(i), Timer::TxnTimeoutCheck) => self.brokers[i].txn_coordinator.timeout_check_live(now),
             // Only the earliest pending poll() counts; later ones were superseded.
             (None, Timer::ConsumerPoll) => match self.client(node) {
                 Client::Consumer(x) => self.consumers[x].poll_due(now),
@@ -753,6 +933,8 @@ impl Model for World {
             Timer::FetchExpire(_) => "DelayedFetchExpired",
             Timer::ProduceExpire(_) => "DelayedProduceExpired",
             Timer::FetcherRetry(_) => "FetcherBackoff",
+            Timer::TxnMarkerRetry => "TxnMarkerRetry",
+            Timer::TxnTimeoutCheck => "AbortTimedOutTransactions",
             Timer::FetcherTimeout(_, _) => "FetchTimeout",
             Timer::AlterPartitionTimeout(_, _) => "AlterPartitionTimeout",
             Timer::ClientStart => "ClientStart",
@@ -788,6 +970,11 @@ impl Model for World {
             KafkaAction::ConsumerClose(c) => format!("close consumer {c}"),
             KafkaAction::AddPartitions { topic, partitions } => format!("topic {topic} grows to {partitions} partitions"),
             KafkaAction::ConsumerSubscribe { consumer, topics } => format!("consumer {consumer} subscribes to {topics:?}"),
+            KafkaAction::BeginTransaction(p) => format!("producer {p} beginTransaction()"),
+            KafkaAction::CommitTransaction(p) => format!("producer {p} commitTransaction()"),
+            KafkaAction::AbortTransaction(p) => format!("producer {p} abortTransaction()"),
+            KafkaAction::ProducerCrash(p) => format!("crash producer {p}"),
+            KafkaAction::ProducerRestart(p) => format!("restart producer {p}"),
         }
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kafka::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
 use crate::kafka::types::BrokerId;
-use crate::kafka::world::{place_replicas, ConsumerSpec, KafkaAction, ProducerSpec, ReaderSpec, Spec, TopicSpec};
+use crate::kafka::world::{place_replicas, ConsumerSpec, KafkaAction, ProducerSpec, ReaderSpec, Spec, TopicSpec, TransformSpec};
 use crate::kernel::sim::Action;
 use crate::kernel::{NetFault, NetworkConfig, NodeId, Ratio, Time};
 
@@ -122,6 +122,21 @@ pub struct ConsumerSection {
     pub start_ms: u64,
     #[serde(default)]
     pub config: ConsumerConfig,
+    /// A consume-transform-produce application: each processed record is written to
+    /// `to` by a producer in the same process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transform: Option<TransformSection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformSection {
+    /// The output topic.
+    pub to: String,
+    /// The producer's settings; with `transactional.id`, the input offsets are committed
+    /// in the same transaction as the outputs (exactly-once).
+    #[serde(default)]
+    pub config: ProducerConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +210,14 @@ pub enum TimelineEntry {
     ConsumerSubscribe { at_ms: u64, consumer: String, topics: Vec<String> },
     /// Grow a topic to `partitions` partitions (Kafka's CreatePartitions; never shrinks).
     AddPartitions { at_ms: u64, topic: String, partitions: u32 },
+    /// A transactional producer's application calls beginTransaction() (the first call
+    /// also runs initTransactions()).
+    BeginTransaction { at_ms: u64, producer: String },
+    CommitTransaction { at_ms: u64, producer: String },
+    AbortTransaction { at_ms: u64, producer: String },
+    /// The producer's process dies: what it had not sent is gone, its transaction stays open.
+    ProducerCrash { at_ms: u64, producer: String },
+    ProducerRestart { at_ms: u64, producer: String },
 }
 
 fn one() -> u32 {
@@ -225,7 +248,12 @@ impl TimelineEntry {
             | TimelineEntry::ConsumerResume { at_ms, .. }
             | TimelineEntry::ConsumerClose { at_ms, .. }
             | TimelineEntry::ConsumerSubscribe { at_ms, .. }
-            | TimelineEntry::AddPartitions { at_ms, .. } => *at_ms,
+            | TimelineEntry::AddPartitions { at_ms, .. }
+            | TimelineEntry::BeginTransaction { at_ms, .. }
+            | TimelineEntry::CommitTransaction { at_ms, .. }
+            | TimelineEntry::AbortTransaction { at_ms, .. }
+            | TimelineEntry::ProducerCrash { at_ms, .. }
+            | TimelineEntry::ProducerRestart { at_ms, .. } => *at_ms,
         }
     }
 }
@@ -268,7 +296,9 @@ pub const KNOWN_MESSAGE_KINDS: &[&str] = &[
     "BrokerHeartbeatResponse", "AlterPartition", "AlterPartitionResponse", "LeaderAndIsr", "FindCoordinator",
     "FindCoordinatorResponse", "JoinGroup", "JoinGroupResponse", "SyncGroup", "SyncGroupResponse", "Heartbeat",
     "HeartbeatResponse", "LeaveGroup", "LeaveGroupResponse", "OffsetCommit", "OffsetCommitResponse", "OffsetFetch",
-    "OffsetFetchResponse", "ListOffsets", "ListOffsetsResponse",
+    "OffsetFetchResponse", "ListOffsets", "ListOffsetsResponse", "AddPartitionsToTxn", "AddPartitionsToTxnResponse",
+    "AddOffsetsToTxn", "AddOffsetsToTxnResponse", "TxnOffsetCommit", "TxnOffsetCommitResponse", "EndTxn", "EndTxnResponse",
+    "WriteTxnMarkers", "WriteTxnMarkersResponse",
 ];
 
 /// Limits that keep a run bounded (and a browser tab alive).
@@ -425,6 +455,16 @@ impl Scenario {
                 self.topic_index(t).ok_or_else(|| semantic(format!("consumers[{i}].topics[{j}]"), format!("unknown topic \"{t}\"")))?;
             }
             c.config.validate().map_err(|m| semantic(format!("consumers[{i}].config"), m))?;
+            if let Some(t) = &c.transform {
+                self.topic_index(&t.to).ok_or_else(|| semantic(format!("consumers[{i}].transform.to"), format!("unknown topic \"{}\"", t.to)))?;
+                t.config.validate().map_err(|m| semantic(format!("consumers[{i}].transform.config"), m))?;
+                if t.config.transactional_id.is_some() && c.config.enable_auto_commit {
+                    return Err(semantic(
+                        format!("consumers[{i}].config.enable.auto.commit"),
+                        "a transactional pipeline commits its offsets in the transaction (sendOffsetsToTransaction): set enable.auto.commit=false",
+                    ));
+                }
+            }
             if c.config.session_timeout_ms < cfg.group_min_session_timeout_ms || c.config.session_timeout_ms > cfg.group_max_session_timeout_ms {
                 return Err(semantic(
                     format!("consumers[{i}].config.session.timeout.ms"),
@@ -593,6 +633,21 @@ impl Scenario {
                 }
                 Action::Model(KafkaAction::AddPartitions { topic: t, partitions: *partitions })
             }
+            TimelineEntry::BeginTransaction { producer, .. } | TimelineEntry::CommitTransaction { producer, .. } | TimelineEntry::AbortTransaction { producer, .. } => {
+                let i = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
+                if self.producers[i as usize].config.transactional_id.is_none() {
+                    return Err(semantic(p("producer"), format!("producer \"{producer}\" has no transactional.id")));
+                }
+                Action::Model(match e {
+                    TimelineEntry::BeginTransaction { .. } => KafkaAction::BeginTransaction(i),
+                    TimelineEntry::CommitTransaction { .. } => KafkaAction::CommitTransaction(i),
+                    _ => KafkaAction::AbortTransaction(i),
+                })
+            }
+            TimelineEntry::ProducerCrash { producer, .. } | TimelineEntry::ProducerRestart { producer, .. } => {
+                let i = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
+                Action::Model(if matches!(e, TimelineEntry::ProducerCrash { .. }) { KafkaAction::ProducerCrash(i) } else { KafkaAction::ProducerRestart(i) })
+            }
         })
     }
 
@@ -642,8 +697,13 @@ impl Scenario {
                     topics: x.topics.iter().map(|t| self.topic_index(t).expect("validated")).collect(),
                     config: x.config.clone(),
                     start_ms: x.start_ms,
+                    transform: x.transform.as_ref().map(|t| TransformSpec {
+                        topic: self.topic_index(&t.to).expect("validated"),
+                        producer: t.config.clone(),
+                    }),
                 })
                 .collect(),
+            transaction_topic: None,
         };
         if !self.consumers.is_empty() {
             // Groups need Kafka's internal topic for their metadata and committed offsets.
@@ -655,6 +715,21 @@ impl Scenario {
                 partitions,
                 replication_factor: rf,
                 overrides: TopicOverrides::default(),
+                assignment: place_replicas(c.brokers, partitions, rf, 0),
+            });
+        }
+        let transactional = self.producers.iter().any(|p| p.config.transactional_id.is_some())
+            || self.consumers.iter().any(|x| x.transform.as_ref().is_some_and(|t| t.config.transactional_id.is_some()));
+        if transactional {
+            // The transaction coordinator keeps its state in this internal topic.
+            let partitions = c.config.transaction_state_log_num_partitions;
+            let rf = c.config.transaction_state_log_replication_factor.clamp(1, c.brokers);
+            spec.transaction_topic = Some(spec.topics.len() as u32);
+            spec.topics.push(TopicSpec {
+                name: "__transaction_state".into(),
+                partitions,
+                replication_factor: rf,
+                overrides: TopicOverrides { min_insync_replicas: Some(c.config.transaction_state_log_min_isr.min(rf)), ..Default::default() },
                 assignment: place_replicas(c.brokers, partitions, rf, 0),
             });
         }
