@@ -18,7 +18,15 @@
 //! - `poll-skip`: a consumer started a partition from a committed offset past records the
 //!   group never processed (at-most-once loss).
 //! - `nonmonotonic-commit`: a group's committed offset for a partition went backwards.
+//! - `aborted-read`: a reader or a consumer got a record of a transaction that aborted
+//!   (Jepsen's G1a); read_committed never does, read_uncommitted may.
+//! - `duplicate-output`: a reader saw two outputs of one input record of a
+//!   consume-transform-produce pipeline (exactly-once broken end to end).
 //! - `idle-member` (a notice, not a failure): a member got no partition in a generation.
+//!
+//! A transactional pipeline may process a record twice (an aborted attempt, then the
+//! one that commits): exactly-once is about effects, so it is judged by its outputs
+//! (`duplicate-output`), not by `duplicate-processing`.
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -42,6 +50,8 @@ pub enum AnomalyKind {
     DuplicateProcessing,
     PollSkip,
     NonmonotonicCommit,
+    AbortedRead,
+    DuplicateOutput,
     IdleMember,
 }
 
@@ -58,6 +68,8 @@ impl AnomalyKind {
             AnomalyKind::DuplicateProcessing => "duplicate-processing",
             AnomalyKind::PollSkip => "poll-skip",
             AnomalyKind::NonmonotonicCommit => "nonmonotonic-commit",
+            AnomalyKind::AbortedRead => "aborted-read",
+            AnomalyKind::DuplicateOutput => "duplicate-output",
             AnomalyKind::IdleMember => "idle-member",
         }
     }
@@ -73,7 +85,7 @@ impl AnomalyKind {
     }
 }
 
-pub const ALL_KINDS: [AnomalyKind; 11] = [
+pub const ALL_KINDS: [AnomalyKind; 13] = [
     AnomalyKind::LostWrite,
     AnomalyKind::Duplicate,
     AnomalyKind::NonmonotonicSend,
@@ -84,6 +96,8 @@ pub const ALL_KINDS: [AnomalyKind; 11] = [
     AnomalyKind::DuplicateProcessing,
     AnomalyKind::PollSkip,
     AnomalyKind::NonmonotonicCommit,
+    AnomalyKind::AbortedRead,
+    AnomalyKind::DuplicateOutput,
     AnomalyKind::IdleMember,
 ];
 
@@ -99,7 +113,7 @@ pub struct Anomaly {
 }
 
 /// What the checker knows of one record.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordTrack {
     pub tp: Option<Tp>,
     pub acked_offset: Option<u64>,
@@ -109,6 +123,13 @@ pub struct RecordTrack {
     pub leader_offset: Option<u64>,
     pub reads: u32,
     pub lost: bool,
+    /// Its transaction aborted (or committed).
+    pub aborted: bool,
+    pub committed: bool,
+    /// Who first read or processed it (a reader's or consumer's name), for reports.
+    pub first_reader: Option<Rc<str>>,
+    /// An aborted-read was reported for it.
+    pub aborted_read_reported: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -131,6 +152,8 @@ pub struct KafkaChecker {
     committed: BTreeMap<(Rc<str>, Tp), u64>,
     /// Per (group, partition): offsets below this were checked for skips.
     skip_checked: BTreeMap<(Rc<str>, Tp), u64>,
+    /// Per (reader, input record): the pipeline output the reader saw for it.
+    outputs_seen: BTreeMap<(u32, RecordId), RecordId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -341,9 +364,9 @@ impl KafkaChecker {
                 self.on_high_watermark(at, world, *broker, *tp, *high_watermark)
             }
             Note::Read { reader, tp, offset, record, high_watermark } => {
-                if let Some(t) = self.records.get_mut(record.0 as usize) {
-                    t.reads += 1;
-                }
+                let name: Rc<str> = Rc::from(world.readers[*reader as usize].name.as_str());
+                self.on_read(at, world, name, *tp, *record);
+                self.check_output(at, world, *reader, *tp, *record);
                 if offset >= high_watermark {
                     let detail = format!("{} read offset {offset} of {} at high watermark {high_watermark}", world.readers[*reader as usize].name, world.spec.tp_name(*tp));
                     self.report(at, AnomalyKind::ReadAboveHw, *tp, vec![*record], detail);
@@ -370,7 +393,31 @@ impl KafkaChecker {
                 self.reader_hw.insert((*reader, *tp), *high_watermark);
             }
             Note::RecordProcessed { consumer, tp, offset, record, generation, incarnation } => {
-                self.on_processed(at, world, *consumer, *tp, *offset, *record, *generation, *incarnation)
+                let name: Rc<str> = Rc::from(world.consumers[*consumer as usize].name.as_str());
+                self.on_read(at, world, name, *tp, *record);
+                // A transactional pipeline's retried processing is expected (see above).
+                if !world.consumers[*consumer as usize].transactional() {
+                    self.on_processed(at, world, *consumer, *tp, *offset, *record, *generation, *incarnation)
+                }
+            }
+            Note::TxnMarker { tp, commit, records, producer_id, .. } => {
+                for r in records {
+                    let Some(t) = self.records.get_mut(r.0 as usize) else { continue };
+                    if *commit {
+                        t.committed = true;
+                        continue;
+                    }
+                    t.aborted = true;
+                    if let (Some(reader), false) = (t.first_reader.clone(), t.aborted_read_reported) {
+                        t.aborted_read_reported = true;
+                        let detail = format!(
+                            "{reader} read record #{} of {} before its transaction (producer id {producer_id}) aborted: it saw data that never committed (read_uncommitted)",
+                            r.0,
+                            world.spec.tp_name(*tp)
+                        );
+                        self.report(at, AnomalyKind::AbortedRead, *tp, vec![*r], detail);
+                    }
+                }
             }
             Note::OffsetCommitted { group, tp, offset, member, .. } => {
                 let key = (group.clone(), *tp);
@@ -402,6 +449,39 @@ impl KafkaChecker {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A reader got a record, or a consumer processed one.
+    fn on_read(&mut self, at: &At, world: &World, who: Rc<str>, tp: Tp, record: RecordId) {
+        let Some(t) = self.records.get_mut(record.0 as usize) else { return };
+        t.reads += 1;
+        if t.first_reader.is_none() {
+            t.first_reader = Some(who.clone());
+        }
+        if t.aborted && !t.aborted_read_reported {
+            t.aborted_read_reported = true;
+            let detail = format!("{who} read record #{} of {}, whose transaction aborted", record.0, world.spec.tp_name(tp));
+            self.report(at, AnomalyKind::AbortedRead, tp, vec![record], detail);
+        }
+    }
+
+    /// A reader read a pipeline output: was another output of the same input seen before?
+    fn check_output(&mut self, at: &At, world: &World, reader: u32, tp: Tp, record: RecordId) {
+        let Some(source) = world.records.get(record.0 as usize).and_then(|i| i.source) else { return };
+        match self.outputs_seen.get(&(reader, source)).copied() {
+            Some(first) if first != record => {
+                let producer = world.records.get(record.0 as usize).map(|i| world.spec.producer_name(i.producer)).unwrap_or_default();
+                let detail = format!(
+                    "{} saw records #{} and #{}: two outputs of input record #{} written by {producer} (the input was processed twice and both results are visible: exactly-once is broken)",
+                    world.readers[reader as usize].name, first.0, record.0, source.0
+                );
+                self.report(at, AnomalyKind::DuplicateOutput, tp, vec![first, record], detail);
+            }
+            Some(_) => {}
+            None => {
+                self.outputs_seen.insert((reader, source), record);
+            }
         }
     }
 
