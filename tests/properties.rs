@@ -6,6 +6,9 @@ use highwater::kernel::Prng;
 use highwater::scenario::Scenario;
 use serde_json::{json, Value};
 
+mod common;
+use common::random_faults;
+
 /// A producer writing one keyed record every 200 ms for the first 6 s.
 fn steady_writes(until_ms: u64) -> Vec<Value> {
     (1..=until_ms / 200)
@@ -79,34 +82,6 @@ fn acks_1_does_lose_writes_under_some_single_broker_crash() {
         }
     }
     assert!(found > 100, "acks=1 lost writes in only {found} of 200 cases");
-}
-
-/// A random fault schedule of 2 to 7 faults, then everything healed and restarted.
-/// Returns the faults and when the healing happens.
-fn random_faults(prng: &mut Prng, with_power_loss: bool) -> (Vec<Value>, u64) {
-    let mut faults = Vec::new();
-    let mut t = 0;
-    for _ in 0..prng.between(2, 8) {
-        t += prng.between(100, 4_000);
-        let b = prng.between(1, 3);
-        let kinds = if with_power_loss { 7 } else { 6 };
-        faults.push(match prng.below(kinds) {
-            0 => json!({"at_ms": t, "action": "crash", "broker": b}),
-            1 => json!({"at_ms": t, "action": "restart", "broker": b}),
-            2 => json!({"at_ms": t, "action": "isolate", "node": format!("b{b}")}),
-            3 => json!({"at_ms": t, "action": "heal_all"}),
-            4 => json!({"at_ms": t, "action": "drop", "probability": {"numerator": prng.between(0, 20), "denominator": 100}}),
-            5 => json!({"at_ms": t, "action": "slow", "node": format!("b{b}"), "extra_ms": prng.between(0, 300)}),
-            _ => json!({"at_ms": t, "action": "power_loss", "broker": b}),
-        });
-    }
-    let healed = t + 1_000;
-    for b in 1..=3 {
-        faults.push(json!({"at_ms": healed, "action": "restart", "broker": b}));
-    }
-    faults.push(json!({"at_ms": healed, "action": "heal_all"}));
-    faults.push(json!({"at_ms": healed, "action": "drop", "probability": {"numerator": 0, "denominator": 1}}));
-    (faults, healed)
 }
 
 /// Swarm: random crashes, power losses, restarts, partitions and message loss. Whatever

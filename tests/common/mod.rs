@@ -3,7 +3,9 @@
 
 use highwater::checker::AnomalyKind;
 use highwater::cli::run::run_to_end;
+use highwater::kernel::Prng;
 use highwater::scenario::Scenario;
+use serde_json::{json, Value};
 
 /// One of the example scenarios in `scenarios/`, by id.
 pub fn load(name: &str) -> Scenario {
@@ -19,4 +21,32 @@ pub fn kinds(s: &Scenario) -> Vec<AnomalyKind> {
     k.sort();
     k.dedup();
     k
+}
+
+/// A random fault schedule of 2 to 7 faults, then everything healed and restarted.
+/// Returns the faults and when the healing happens.
+pub fn random_faults(prng: &mut Prng, with_power_loss: bool) -> (Vec<Value>, u64) {
+    let mut faults = Vec::new();
+    let mut t = 0;
+    for _ in 0..prng.between(2, 8) {
+        t += prng.between(100, 4_000);
+        let b = prng.between(1, 3);
+        let kinds = if with_power_loss { 7 } else { 6 };
+        faults.push(match prng.below(kinds) {
+            0 => json!({"at_ms": t, "action": "crash", "broker": b}),
+            1 => json!({"at_ms": t, "action": "restart", "broker": b}),
+            2 => json!({"at_ms": t, "action": "isolate", "node": format!("b{b}")}),
+            3 => json!({"at_ms": t, "action": "heal_all"}),
+            4 => json!({"at_ms": t, "action": "drop", "probability": {"numerator": prng.between(0, 20), "denominator": 100}}),
+            5 => json!({"at_ms": t, "action": "slow", "node": format!("b{b}"), "extra_ms": prng.between(0, 300)}),
+            _ => json!({"at_ms": t, "action": "power_loss", "broker": b}),
+        });
+    }
+    let healed = t + 1_000;
+    for b in 1..=3 {
+        faults.push(json!({"at_ms": healed, "action": "restart", "broker": b}));
+    }
+    faults.push(json!({"at_ms": healed, "action": "heal_all"}));
+    faults.push(json!({"at_ms": healed, "action": "drop", "probability": {"numerator": 0, "denominator": 1}}));
+    (faults, healed)
 }
