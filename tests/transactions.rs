@@ -426,3 +426,40 @@ fn transactions_under_random_faults() {
     // The schedules do exercise both outcomes.
     assert!(committed_total > 500 && aborted_total > 50, "committed records {committed_total}, abort markers {aborted_total}");
 }
+
+/// KIP-447: a pipeline instance that was dropped from its group (GC pause) commits its
+/// transaction with its old generation; the group coordinator rejects the offsets, the
+/// transaction aborts, and none of its outputs become visible. Without transactions the
+/// same pause duplicates outputs.
+#[test]
+fn a_paused_pipeline_instance_is_fenced_by_its_generation() {
+    assert_eq!(kinds(&load("pipeline-zombie-duplicates")), vec![AnomalyKind::DuplicateProcessing, AnomalyKind::DuplicateOutput]);
+    let (session, ns) = notes(load("pipeline-zombie-fenced"));
+    assert!(session.timeline().current().checker.anomalies().next().is_none());
+    let rejected = ns.iter().find_map(|(t, n)| match n {
+        Note::CommitRejected { generation: 1, error, .. } => Some((*t, *error)),
+        _ => None,
+    });
+    let (rejected_at, error) = rejected.expect("the zombie's TxnOffsetCommit is rejected");
+    assert_eq!(error, ErrorCode::UnknownMemberId);
+    // Its transaction aborted: the invoices it wrote before the pause are aborted records.
+    let aborted: Vec<RecordId> = ns
+        .iter()
+        .filter_map(|(t, n)| match n {
+            Note::TxnMarker { commit: false, records, tp, .. } if tp.topic == 1 && *t >= rejected_at => Some(records.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(!aborted.is_empty());
+    let read = reads(&ns, 0);
+    assert!(aborted.iter().all(|r| !read.contains(r)));
+    // Every order has one invoice, and accounting could read the ones of orders-0 only
+    // after the zombie's transaction ended: it held the LSO back.
+    let records = &session.timeline().current().model.records;
+    let mut sources: Vec<u64> = read.iter().map(|r| records.get(r.0 as usize).unwrap().source.unwrap().0).collect();
+    sources.sort();
+    assert_eq!(sources, (0..6).collect::<Vec<_>>());
+    let last_read = ns.iter().filter_map(|(t, n)| matches!(n, Note::Read { .. }).then_some(*t)).max().unwrap();
+    assert!(last_read >= rejected_at, "reads of invoices-0 waited for the abort");
+}

@@ -395,10 +395,7 @@ impl KafkaChecker {
             Note::RecordProcessed { consumer, tp, offset, record, generation, incarnation } => {
                 let name: Rc<str> = Rc::from(world.consumers[*consumer as usize].name.as_str());
                 self.on_read(at, world, name, *tp, *record);
-                // A transactional pipeline's retried processing is expected (see above).
-                if !world.consumers[*consumer as usize].transactional() {
-                    self.on_processed(at, world, *consumer, *tp, *offset, *record, *generation, *incarnation)
-                }
+                self.on_processed(at, world, *consumer, *tp, *offset, *record, *generation, *incarnation)
             }
             Note::TxnMarker { tp, commit, records, producer_id, .. } => {
                 for r in records {
@@ -493,6 +490,10 @@ impl KafkaChecker {
         match self.processing.get(&key).copied() {
             None => {
                 self.processing.insert(key, now);
+            }
+            Some(prev) if c.transactional() => {
+                // A transactional pipeline's retried processing is expected (see above).
+                self.processing.insert(key, Processing { count: prev.count + 1, ..now });
             }
             Some(prev) => {
                 let cause = if prev.offset != offset {

@@ -135,6 +135,8 @@ pub struct Consumer {
     pub producer: Option<Box<Producer>>,
     /// Requests for the producer, handed over by the world after each step.
     pipeline_ops: Vec<PipelineOp>,
+    /// `groupMetadata()`: member id and generation as of the last completed join.
+    pub group_metadata: (Rc<str>, i32),
 }
 
 impl Consumer {
@@ -167,6 +169,7 @@ impl Consumer {
             buffer: VecDeque::new(),
             producer: None,
             pipeline_ops: Vec::new(),
+            group_metadata: (Rc::from(""), -1),
             fetches: BTreeMap::new(),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
@@ -480,12 +483,8 @@ impl Consumer {
             // Exactly-once: the input offsets go into the transaction, which commits them
             // together with the outputs (sendOffsetsToTransaction + commitTransaction).
             let offsets: Vec<OffsetCommitPartition> = self.positions.iter().map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o }).collect();
-            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::SendOffsets {
-                group: self.group.clone(),
-                member_id: self.member_id.clone(),
-                generation: self.generation,
-                offsets: offsets.clone(),
-            }));
+            let (member_id, generation) = self.group_metadata.clone();
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::SendOffsets { group: self.group.clone(), member_id, generation, offsets: offsets.clone() }));
             self.pipeline_ops.push(PipelineOp::Txn(TxnOp::Commit));
             self.app = App::TxnCommitting { offsets };
             return;
@@ -973,6 +972,10 @@ impl Consumer {
         self.assignment = assignment.clone();
         self.join_state = JoinState::Member;
         self.joined_counts = self.counts();
+        // consumer.groupMetadata() changes only here (onJoinComplete): a member that was
+        // dropped from the group keeps its old generation in what it sends to a
+        // transaction, so the coordinator can fence it.
+        self.group_metadata = (self.member_id.clone(), self.generation);
         // onJoinComplete restarts the auto-commit timer.
         self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
         ctx.note(Note::ConsumerAssigned { consumer: self.index, generation: self.generation, partitions: assignment });
