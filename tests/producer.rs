@@ -129,3 +129,59 @@ fn records_waiting_for_a_leader_fail_after_delivery_timeout() {
     assert_eq!(failed.len(), 2, "both records expire");
     assert!(failed.iter().all(|t| (17_000..17_500).contains(t)), "{failed:?}: 5 s after they were sent at 12 s");
 }
+
+fn all_notes(s: Scenario) -> Vec<(u64, Note)> {
+    let mut session = Session::new(s);
+    session.seek(u64::MAX);
+    let tl = session.timeline();
+    (1..=tl.horizon()).flat_map(|i| {
+        let (rec, ns) = tl.record(i).unwrap();
+        ns.iter().map(move |n| (rec.time, n.clone())).collect::<Vec<_>>()
+    }).collect()
+}
+
+#[test]
+fn fire_and_forget_loses_failures_silently_while_sync_and_callbacks_see_them() {
+    assert_eq!(kinds(&load("fire-and-forget-loss")), vec![AnomalyKind::LostWrite]);
+    let sync = load("sync-send-sees-failures");
+    assert!(kinds(&sync).is_empty());
+    let ns = all_notes(sync);
+    let seen: Vec<&'static str> = ns.iter().filter_map(|(_, n)| match n {
+        Note::ProducerError { error, .. } => Some(*error),
+        _ => None,
+    }).collect();
+    assert_eq!(seen, vec!["ExecutionException"], "send().get() throws once, for the record that timed out");
+    // A sync application sends one record at a time: each RecordSent comes after the
+    // previous record's result.
+    let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
+    let done: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordAcked { .. } | Note::RecordFailed { .. }).then_some(*t)).collect();
+    assert_eq!(sent.len(), 5);
+    for (i, t) in sent.iter().enumerate().skip(1) {
+        assert!(*t >= done[i - 1], "record {i} sent at {t}, before the previous result at {}", done[i - 1]);
+    }
+    // After the timed-out record, the idempotent producer starts its sequences over
+    // (a new producer id): the next records are written, not rejected as out of order.
+    assert!(!ns.iter().any(|(_, n)| matches!(n, Note::RecordFailed { error: highwater::kafka::types::ErrorCode::OutOfOrderSequenceNumber, .. })));
+}
+
+#[test]
+fn a_full_buffer_blocks_send_until_max_block_ms_then_fails() {
+    // The only replica's broker is down: records pile up in buffer.memory (10 records of
+    // 100 bytes); send() blocks, and after max.block.ms the blocked call fails.
+    let text = json!({
+        "id": "buffer", "title": {"en": "t"}, "duration_ms": 20000,
+        "cluster": {"brokers": 3},
+        "topics": [{"name": "t", "partitions": 1, "replication_factor": 1, "assignment": [[2]]}],
+        "producers": [{"name": "app", "config": {"buffer.memory": 1000, "max.block.ms": 2000, "delivery.timeout.ms": 60000, "request.timeout.ms": 30000}}],
+        "timeline": [
+            {"at_ms": 500, "action": "crash", "broker": 2},
+            {"at_ms": 1000, "action": "produce", "producer": "app", "topic": "t", "count": 12}
+        ]
+    });
+    let ns = all_notes(Scenario::from_json(&text.to_string()).unwrap());
+    let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
+    assert_eq!(sent.len(), 12);
+    assert!(sent[..10].iter().all(|t| *t == 1000), "ten fit in the buffer: {sent:?}");
+    let exhausted: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::ProducerError { error: "BufferExhaustedException", .. }).then_some(*t)).collect();
+    assert_eq!(exhausted, vec![3000, 5000], "the 11th call blocks 2 s and fails; then the 12th");
+}

@@ -346,9 +346,25 @@ impl KafkaChecker {
                     }
                 }
             }
-            Note::RecordFailed { record, .. } => {
+            Note::RecordFailed { record, tp, error } => {
                 if let Some(t) = self.records.get_mut(record.0 as usize) {
                     t.failed = true;
+                }
+                // Fire-and-forget: the application never looks at the result, so as far as
+                // it knows the record was written.
+                let producer = world.records.get(record.0 as usize).map(|i| i.producer);
+                let style = producer.and_then(|p| world.spec.producer_config(p)).map(|c| c.send_style);
+                if style == Some(crate::kafka::config::SendStyle::FireAndForget) {
+                    if let Some(t) = self.records.get_mut(record.0 as usize).filter(|t| !t.lost) {
+                        t.lost = true;
+                        let detail = format!(
+                            "record #{} (for {}): the send failed ({}), and the application, sending fire-and-forget, never checked the result; it counts the record as sent",
+                            record.0,
+                            world.spec.tp_name(*tp),
+                            error.name()
+                        );
+                        self.report(at, AnomalyKind::LostWrite, *tp, vec![*record], detail);
+                    }
                 }
             }
             Note::RecordSentNoAck { record, .. } => {

@@ -185,6 +185,49 @@ pub struct ProducerConfig {
     /// The coordinator aborts a transaction left open longer than this.
     #[serde(rename = "transaction.timeout.ms")]
     pub transaction_timeout_ms: u64,
+    /// Bytes of records the producer may hold unsent; when full, send() blocks up to
+    /// `max.block.ms`, then fails (BufferExhaustedException).
+    #[serde(rename = "buffer.memory")]
+    pub buffer_memory: u64,
+    #[serde(rename = "max.block.ms")]
+    pub max_block_ms: u64,
+    /// The size of one record, for `buffer.memory` (records here have no content).
+    #[serde(rename = "sim.record.bytes")]
+    pub record_bytes: u64,
+    /// How the application calls send(): "async" (with a callback, Kafka's usual way),
+    /// "sync" (send().get(): wait for each result), "fire-and-forget" (never look at it).
+    #[serde(rename = "sim.send.style")]
+    pub send_style: SendStyle,
+}
+
+/// How the application uses the result of send().
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendStyle {
+    /// send(record, callback): the application goes on; the callback hears the result.
+    #[default]
+    Async,
+    /// send(record).get(): the application waits for each record's result.
+    Sync,
+    /// send(record) and nothing else: a failure goes unnoticed.
+    FireAndForget,
+}
+
+impl SendStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendStyle::Async => "async",
+            SendStyle::Sync => "sync",
+            SendStyle::FireAndForget => "fire-and-forget",
+        }
+    }
+}
+
+impl ProducerConfig {
+    /// How many records fit in `buffer.memory`.
+    pub fn buffer_records(&self) -> usize {
+        (self.buffer_memory / self.record_bytes.max(1)).max(1) as usize
+    }
 }
 
 impl Default for ProducerConfig {
@@ -204,6 +247,10 @@ impl Default for ProducerConfig {
             partitioner_ignore_keys: false,
             transactional_id: None,
             transaction_timeout_ms: 60_000,
+            buffer_memory: 33_554_432,
+            max_block_ms: 60_000,
+            record_bytes: 100,
+            send_style: SendStyle::Async,
         }
     }
 }
@@ -258,6 +305,9 @@ impl ProducerConfig {
         }
         if self.batch_max_records == 0 {
             return Err("sim.batch.max.records must be at least 1".into());
+        }
+        if self.record_bytes == 0 || self.buffer_memory < self.record_bytes {
+            return Err("buffer.memory must hold at least one record of sim.record.bytes".into());
         }
         if let Some(c) = &self.partitioner_class {
             if !matches!(c.as_str(), "round-robin" | "org.apache.kafka.clients.producer.RoundRobinPartitioner") {

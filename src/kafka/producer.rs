@@ -84,6 +84,14 @@ pub struct Producer {
     pub txn: Option<super::txn_client::TxnClient>,
     /// False while the producer's process is down.
     pub running: bool,
+    /// send() calls the application has made but the producer has not taken yet: the
+    /// application waits for a result (`sim.send.style=sync`) or for room in
+    /// `buffer.memory`.
+    app_queue: VecDeque<(RecordId, Tp, &'static str)>,
+    /// Since when the first call in `app_queue` has been waiting.
+    app_front_since: u64,
+    /// sync: the record whose result the application waits for.
+    sync_waiting: Option<RecordId>,
 }
 
 impl Producer {
@@ -115,6 +123,9 @@ impl Producer {
             failed: 0,
             txn: None,
             running: true,
+            app_queue: VecDeque::new(),
+            app_front_since: 0,
+            sync_waiting: None,
         }
         .with_transactions()
     }
@@ -212,7 +223,62 @@ impl Producer {
             // The application thread may be blocked in an earlier transaction call.
             return self.txn_call(ctx, super::txn_client::TxnOp::Send(record, tp, rule));
         }
-        self.accept(ctx, record, tp, rule);
+        if self.app_queue.is_empty() {
+            self.app_front_since = ctx.now;
+        }
+        self.app_queue.push_back((record, tp, rule));
+        self.run_app(ctx);
+    }
+
+    /// Whether a record is still in the producer (queued, retrying or in flight).
+    fn holds(&self, record: RecordId) -> bool {
+        self.queued.values().flatten().any(|(r, _)| *r == record)
+            || self.retries.values().flatten().chain(self.in_flight.values().flat_map(|f| &f.batches)).any(|b| b.records.contains(&record))
+    }
+
+    /// The application's send() calls, in order, as far as they can go now: a sync
+    /// application waits for each result; a full `buffer.memory` blocks send() for up
+    /// to `max.block.ms`, then it fails.
+    pub(crate) fn run_app(&mut self, ctx: &mut Ctx<World>) {
+        if self.sync_waiting.is_some_and(|r| !self.holds(r)) {
+            self.sync_waiting = None;
+            self.app_front_since = ctx.now;
+        }
+        while self.sync_waiting.is_none() {
+            let Some(&(record, tp, rule)) = self.app_queue.front() else { return };
+            if self.pending() >= self.config.buffer_records() {
+                let deadline = self.app_front_since + self.config.max_block_ms;
+                if ctx.now < deadline {
+                    self.wake_at(ctx, deadline);
+                    return;
+                }
+                self.app_queue.pop_front();
+                self.app_front_since = ctx.now;
+                ctx.note(Note::RecordSent { record, producer: self.index, tp, rule });
+                ctx.note(Note::ProducerError {
+                    producer: self.index,
+                    error: "BufferExhaustedException",
+                    detail: format!("send() waited max.block.ms ({} ms): buffer.memory is full of records that cannot be sent", self.config.max_block_ms),
+                });
+                ctx.note(Note::RecordFailed { record, tp, error: ErrorCode::RequestTimedOut });
+                self.failed += 1;
+                continue;
+            }
+            self.app_queue.pop_front();
+            self.app_front_since = ctx.now;
+            if self.config.send_style == super::config::SendStyle::Sync {
+                self.sync_waiting = Some(record);
+            }
+            self.accept(ctx, record, tp, rule);
+            if self.sync_waiting.is_some_and(|r| !self.holds(r)) {
+                self.sync_waiting = None; // acks=0: done as soon as it is written
+            }
+        }
+    }
+
+    /// Calls the application has not made yet (blocked behind a sync send or a full buffer).
+    pub fn blocked_calls(&self) -> usize {
+        self.app_queue.len()
     }
 
     /// The record joins the accumulator.
@@ -256,31 +322,63 @@ impl Producer {
     fn expire_queued(&mut self, ctx: &mut Ctx<World>) {
         let timeout = self.config.delivery_timeout_ms;
         let now = ctx.now;
+        let mut expired: Vec<(Tp, Vec<RecordId>)> = Vec::new();
         for (tp, q) in self.queued.iter_mut() {
+            let mut records = Vec::new();
             while q.front().is_some_and(|(_, created)| now.saturating_sub(*created) >= timeout) {
-                let (record, _) = q.pop_front().expect("front");
-                ctx.note(Note::RecordFailed { record, tp: *tp, error: ErrorCode::RequestTimedOut });
-                self.failed += 1;
-                if let Some(t) = self.txn.as_mut() {
-                    t.doom(ErrorCode::RequestTimedOut);
-                }
+                records.push(q.pop_front().expect("front").0);
+            }
+            if !records.is_empty() {
+                expired.push((*tp, records));
             }
         }
         self.queued.retain(|_, q| !q.is_empty());
         for q in self.retries.values_mut() {
             while q.front().is_some_and(|b| now.saturating_sub(b.created_at) >= timeout) {
                 let b = q.pop_front().expect("front");
-                for r in &b.records {
-                    ctx.note(Note::RecordFailed { record: *r, tp: b.tp, error: ErrorCode::RequestTimedOut });
-                }
-                self.failed += b.records.len() as u64;
+                expired.push((b.tp, b.records));
             }
         }
         self.retries.retain(|_, q| !q.is_empty());
+        for (tp, records) in expired {
+            self.fail_records(ctx, tp, &records, ErrorCode::RequestTimedOut);
+        }
         let queued = self.queued.values().filter_map(|q| q.front()).map(|(_, c)| *c);
         let retrying = self.retries.values().filter_map(|q| q.front()).map(|b| b.created_at);
         if let Some(oldest) = queued.chain(retrying).min() {
             self.wake_at(ctx, oldest + timeout);
+        }
+    }
+
+    /// The producer gives up on records: their futures fail. What the application sees
+    /// depends on how it sends (`sim.send.style`); a transaction can then only abort.
+    fn fail_records(&mut self, ctx: &mut Ctx<World>, tp: Tp, records: &[RecordId], error: ErrorCode) {
+        for r in records {
+            ctx.note(Note::RecordFailed { record: *r, tp, error });
+        }
+        self.failed += records.len() as u64;
+        if self.txn.is_some() {
+            self.txn_batch_failed(ctx, error);
+            return;
+        }
+        if self.config.idempotent() && self.producer_id >= 0 {
+            // A failed batch leaves a gap in the partition's sequence numbers: the
+            // idempotent producer bumps its epoch and starts the sequences over
+            // (KIP-360; TransactionManager.handleFailedBatch). Here: a new producer id.
+            self.producer_id = -1;
+            self.next_sequence.clear();
+        }
+        let seen = match self.config.send_style {
+            super::config::SendStyle::Sync => Some(("ExecutionException", "send().get() threw")),
+            super::config::SendStyle::Async => Some(("Callback", "the send callback got")),
+            super::config::SendStyle::FireAndForget => None,
+        };
+        if let Some((error_name, how)) = seen {
+            ctx.note(Note::ProducerError {
+                producer: self.index,
+                error: error_name,
+                detail: format!("{how} {} for {} record(s): the application knows these records may not be written", error.name(), records.len()),
+            });
         }
     }
 
@@ -483,6 +581,7 @@ impl Producer {
             self.request_metadata(ctx);
         }
         self.pump(ctx);
+        self.run_app(ctx);
     }
 
     fn fail_or_retry(&mut self, ctx: &mut Ctx<World>, batch: Batch, error: ErrorCode) {
@@ -506,20 +605,9 @@ impl Producer {
             self.wake_at(ctx, ctx.now + backoff);
         } else {
             let error = if expired { ErrorCode::RequestTimedOut } else { error };
-            for r in &batch.records {
-                ctx.note(Note::RecordFailed { record: *r, tp: batch.tp, error });
-            }
-            self.failed += batch.records.len() as u64;
+            self.fail_records(ctx, batch.tp, &batch.records, error);
             if self.txn.is_some() {
-                // A failed send dooms the transaction: it can only be aborted.
-                self.txn_batch_failed(ctx, error);
                 return;
-            }
-            if error == ErrorCode::OutOfOrderSequenceNumber && self.config.idempotent() {
-                // KIP-360: the idempotent producer starts over with a new producer id and
-                // epoch, so the records after this one can still be written.
-                self.producer_id = -1;
-                self.next_sequence.clear();
             }
         }
     }
@@ -530,6 +618,7 @@ impl Producer {
         }
         self.retry_timer_at = None;
         self.pump(ctx);
+        self.run_app(ctx);
     }
 
     /// A request got no answer within request.timeout.ms (or the connection was refused).
@@ -553,6 +642,7 @@ impl Producer {
         }
         self.metadata_in_flight = None;
         self.request_metadata(ctx);
+        self.run_app(ctx);
     }
 
     /// The connection to a broker closed: requests in flight to it fail (if any).
@@ -589,6 +679,7 @@ impl Producer {
         self.txn_connection_lost(ctx, broker);
         self.request_metadata(ctx);
         self.pump(ctx);
+        self.run_app(ctx);
     }
 
     /// Every message a producer handles; false if it is not one of them.

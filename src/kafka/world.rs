@@ -113,6 +113,13 @@ impl Spec {
     pub fn embedded_producer_index(&self, c: u32) -> u32 {
         self.producers.len() as u32 + c
     }
+    /// The settings of a producer by client index (embedded ones included).
+    pub fn producer_config(&self, i: u32) -> Option<&ProducerConfig> {
+        match self.producers.get(i as usize) {
+            Some(p) => Some(&p.config),
+            None => self.consumers.get(i as usize - self.producers.len())?.transform.as_ref().map(|t| &t.producer),
+        }
+    }
     /// Display name of a producer by client index (embedded ones are named after their consumer).
     pub fn producer_name(&self, i: u32) -> String {
         match self.producers.get(i as usize) {
