@@ -8,8 +8,10 @@ use crate::checker::{Anomaly, KafkaChecker};
 use crate::kafka::broker::BrokerStatus;
 use crate::kafka::config::Acks;
 use crate::kafka::consumer::{ConsumerStatus, JoinState};
-use crate::kafka::message::InternalRecord;
+use crate::kafka::message::{ControlType, InternalRecord};
 use crate::kafka::notes::Note;
+use crate::kafka::producer::Producer;
+use crate::kafka::txn_client::TxnClientState;
 use crate::kafka::types::{BrokerId, Tp};
 use crate::kafka::world::{KafkaAction, Spec, World};
 use crate::kernel::sim::Action;
@@ -57,6 +59,17 @@ pub enum Command {
     ConsumerClose(String),
     /// Grow a topic to `partitions` partitions (Kafka's CreatePartitions).
     AddPartitions { topic: String, partitions: u32 },
+    /// A transactional producer's application calls beginTransaction().
+    BeginTransaction(String),
+    /// ... commitTransaction().
+    CommitTransaction(String),
+    /// ... abortTransaction().
+    AbortTransaction(String),
+    /// A producer's process dies: everything in its memory is gone.
+    ProducerCrash(String),
+    /// The producer's process starts again (a transactional one calls initTransactions()
+    /// with its next send or transaction call).
+    ProducerRestart(String),
 }
 
 /// Most records one Produce command may send.
@@ -89,6 +102,11 @@ impl Command {
             Command::ConsumerResume(c) => format!("cresume.{}", f(c)),
             Command::ConsumerClose(c) => format!("cclose.{}", f(c)),
             Command::AddPartitions { topic, partitions } => format!("partitions.{}.{partitions}", f(topic)),
+            Command::BeginTransaction(p) => format!("begin.{}", f(p)),
+            Command::CommitTransaction(p) => format!("commit.{}", f(p)),
+            Command::AbortTransaction(p) => format!("abort.{}", f(p)),
+            Command::ProducerCrash(p) => format!("pcrash.{}", f(p)),
+            Command::ProducerRestart(p) => format!("prestart.{}", f(p)),
         }
     }
 
@@ -185,6 +203,17 @@ impl Command {
                 want(2)?;
                 let n = u32::try_from(number(2)?).map_err(|_| "partition count is out of range".to_string())?;
                 Command::AddPartitions { topic: field(1)?, partitions: n }
+            }
+            "begin" | "commit" | "abort" | "pcrash" | "prestart" => {
+                want(1)?;
+                let p = field(1)?;
+                match name {
+                    "begin" => Command::BeginTransaction(p),
+                    "commit" => Command::CommitTransaction(p),
+                    "abort" => Command::AbortTransaction(p),
+                    "pcrash" => Command::ProducerCrash(p),
+                    _ => Command::ProducerRestart(p),
+                }
             }
             "" => return Err("empty action".into()),
             other => return Err(format!("unknown action \"{other}\"")),
@@ -463,9 +492,12 @@ impl Session {
                 let kind = match n {
                     Note::LeaderElected { .. } => "election",
                     Note::IsrChanged { .. } => "isr",
-                    Note::BrokerFenced { .. } => "fenced",
-                    Note::BrokerCrashed { .. } | Note::ConsumerCrashed { .. } => "crash",
-                    Note::BrokerRestarted { .. } | Note::ConsumerRestarted { .. } => "restart",
+                    Note::BrokerFenced { .. } | Note::TxnFenced { .. } => "fenced",
+                    Note::BrokerCrashed { .. } | Note::ConsumerCrashed { .. } | Note::ProducerCrashed { .. } => "crash",
+                    Note::BrokerRestarted { .. } | Note::ConsumerRestarted { .. } | Note::ProducerRestarted { .. } => "restart",
+                    Note::TxnMarker { commit: true, .. } => "txn-commit",
+                    Note::TxnMarker { commit: false, .. } => "txn-abort",
+                    Note::ProducerError { .. } => "producer-error",
                     Note::ControllerElected { .. } => "controller",
                     Note::Narration { .. } => "narration",
                     Note::Truncated { .. } => "truncation",
@@ -661,6 +693,19 @@ impl Session {
                 }
                 Action::Model(KafkaAction::AddPartitions { topic: ti, partitions: *partitions })
             }
+            Command::BeginTransaction(p) | Command::CommitTransaction(p) | Command::AbortTransaction(p) => {
+                let i = producer(p)?;
+                if spec.producers[i as usize].config.transactional_id.is_none() {
+                    return Err(format!("producer \"{p}\" has no transactional.id"));
+                }
+                Action::Model(match command {
+                    Command::BeginTransaction(_) => KafkaAction::BeginTransaction(i),
+                    Command::CommitTransaction(_) => KafkaAction::CommitTransaction(i),
+                    _ => KafkaAction::AbortTransaction(i),
+                })
+            }
+            Command::ProducerCrash(p) => Action::Model(KafkaAction::ProducerCrash(producer(p)?)),
+            Command::ProducerRestart(p) => Action::Model(KafkaAction::ProducerRestart(producer(p)?)),
         })
     }
 
@@ -706,6 +751,29 @@ impl Session {
             world.controller.partitions.get(&tp).and_then(|s| s.leader)
         };
 
+        // Kafka's own topics.
+        let is_internal = |topic: u32| Some(topic) == spec.offsets_topic || Some(topic) == spec.transaction_topic;
+        // Transaction coordinators: the leader of each transactional id's __transaction_state partition.
+        let txn_ids = transactional_ids(spec);
+        let txn_coordinator_of = |id: &str| -> Option<BrokerId> {
+            let topic = spec.transaction_topic?;
+            let parts = spec.topics[topic as usize].partitions;
+            let tp = Tp { topic, partition: crate::kafka::txn::txn_partition_for(id, parts) };
+            world.controller.partitions.get(&tp).and_then(|s| s.leader)
+        };
+        // Who wrote a transaction marker: producer ids as the producers know them now.
+        let mut pid_names: BTreeMap<i64, String> = BTreeMap::new();
+        if spec.transaction_topic.is_some() {
+            for p in &world.producers {
+                pid_names.insert(p.producer_id, p.name.clone());
+            }
+            for c in &world.consumers {
+                if let Some(p) = &c.producer {
+                    pid_names.insert(p.producer_id, c.name.clone());
+                }
+            }
+        }
+
         // One window per partition, so the strips of its replicas line up.
         let mut window_end: BTreeMap<Tp, u64> = BTreeMap::new();
         for b in &world.brokers {
@@ -744,23 +812,41 @@ impl Session {
                     b.replicas
                         .iter()
                         .map(|(tp, r)| {
-                            let internal = Some(tp.topic) == spec.offsets_topic;
+                            let internal = is_internal(tp.topic);
                             let end = window_end.get(tp).copied().unwrap_or(0);
                             let start = end.saturating_sub(u64::from(opts.cells));
                             let leo = r.log.log_end_offset();
+                            let open: Vec<(u64, i64)> = r.log.ongoing_transactions().collect();
                             let cells = if opts.cells == 0 {
                                 Vec::new()
                             } else {
                                 r.log.records_from(start.min(leo)).take((leo.saturating_sub(start)) as usize).enumerate().map(|(i, rec)| {
                                     let offset = start + i as u64;
-                                    let info = if rec.payload.is_none() { world.records.get(rec.id.0 as usize) } else { None };
+                                    let app = rec.payload.is_none() && rec.control.is_none();
+                                    let info = if app { world.records.get(rec.id.0 as usize) } else { None };
+                                    let control = rec.control.map(|c| if c == ControlType::Commit { "commit" } else { "abort" });
+                                    let txn = (rec.transactional && control.is_none()).then(|| {
+                                        if r.log.is_aborted(offset) {
+                                            "aborted"
+                                        } else if open.iter().any(|(first, pid)| *pid == rec.producer_id && *first <= offset) {
+                                            "open"
+                                        } else {
+                                            "committed"
+                                        }
+                                    });
                                     CellView {
                                         offset,
                                         epoch: rec.leader_epoch,
-                                        record: rec.payload.is_none().then_some(rec.id.0),
+                                        record: app.then_some(rec.id.0),
                                         key: info.and_then(|i| i.key.as_ref().map(|k| k.to_string())),
-                                        producer: info.and_then(|i| spec.producers.get(i.producer as usize).map(|p| p.name.clone())),
+                                        producer: match info {
+                                            Some(i) => Some(spec.producer_name(i.producer)),
+                                            None if control.is_some() => pid_names.get(&rec.producer_id).cloned(),
+                                            None => None,
+                                        },
                                         internal: rec.payload.as_deref().map(|p| describe_internal(spec, p)),
+                                        control,
+                                        txn,
                                     }
                                 }).collect()
                             };
@@ -773,6 +859,7 @@ impl Session {
                                 log_start_offset: r.log.log_start_offset(),
                                 log_end_offset: leo,
                                 high_watermark: r.log.high_watermark(),
+                                last_stable_offset: r.log.last_stable_offset(),
                                 epoch_runs: r.log.epochs().to_vec(),
                                 flushed_offset: r.log.flushed_offset(),
                                 internal,
@@ -803,6 +890,7 @@ impl Session {
                     coordinator_for: group_names.iter().filter(|g| coordinator_of(g) == Some(b.id)).cloned().collect(),
                     slow_ms: sim.network().slowness(node),
                     summary,
+                    txn_coordinator_for: txn_ids.iter().filter(|id| txn_coordinator_of(id) == Some(b.id)).cloned().collect(),
                 }
             })
             .collect();
@@ -817,7 +905,7 @@ impl Session {
                 let leader_log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
                 let hw = leader_log.map(|l| l.high_watermark()).unwrap_or(0);
                 let topic = spec.topics[st.tp.topic as usize].name.clone();
-                let internal = Some(st.tp.topic) == spec.offsets_topic;
+                let internal = is_internal(st.tp.topic);
                 let group_offsets = if internal {
                     Vec::new()
                 } else {
@@ -848,6 +936,7 @@ impl Session {
                     isr: st.isr.iter().map(|b| b.0).collect(),
                     high_watermark: hw,
                     log_end_offset: leader_log.map(|l| l.log_end_offset()).unwrap_or(0),
+                    last_stable_offset: leader_log.map(|l| l.last_stable_offset()).unwrap_or(0),
                     internal,
                     groups: group_offsets,
                 }
@@ -865,7 +954,7 @@ impl Session {
                     name: t.name.clone(),
                     partitions: t.partitions,
                     replication_factor: t.replication_factor,
-                    internal: Some(i as u32) == spec.offsets_topic,
+                    internal: is_internal(i as u32),
                     ..TopicView::default()
                 };
                 for st in world.controller.partitions.range(first..=last).map(|(_, st)| st) {
@@ -894,25 +983,47 @@ impl Session {
             })
             .collect();
 
-        let producers: Vec<ProducerView> = world
-            .producers
-            .iter()
-            .map(|p| ProducerView {
-                name: p.name.clone(),
+        let txn_state_of = |id: &str| -> Option<String> {
+            let b = txn_coordinator_of(id)?;
+            let broker = world.broker(b);
+            if !broker.is_running() {
+                return None;
+            }
+            broker.txn_coordinator.txns.get(id).map(|e| e.meta.state.name().to_string())
+        };
+        let producer_view = |p: &Producer, name: &str| -> ProducerView {
+            let txn = p.txn.as_ref();
+            ProducerView {
+                name: name.to_string(),
                 acks: p.config.acks.as_str().to_string(),
                 idempotent: p.config.idempotent(),
                 acked: p.acked,
                 failed: p.failed,
                 pending: p.pending() as u64,
                 in_flight_requests: p.in_flight_requests() as u64,
-            })
-            .collect();
+                running: p.running,
+                transactional_id: p.config.transactional_id.clone(),
+                producer_id: p.producer_id,
+                producer_epoch: p.producer_epoch,
+                txn_state: txn.map(|t| t.state.name().to_string()),
+                txn_error: txn.and_then(|t| match t.state {
+                    TxnClientState::AbortableError(e) | TxnClientState::Fatal(e) => Some(e.name().to_string()),
+                    _ => None,
+                }),
+                txn_call: txn.and_then(|t| t.current_call()).map(str::to_string),
+                txn_partitions: txn.map(|t| t.added.iter().map(|tp| tp_name(spec, *tp)).collect()).unwrap_or_default(),
+                txn_coordinator: txn.and_then(|t| t.coordinator).map(|b| b.0),
+                coordinator_state: p.config.transactional_id.as_deref().and_then(txn_state_of),
+            }
+        };
+        let producers: Vec<ProducerView> = world.producers.iter().map(|p| producer_view(p, &p.name)).collect();
         let readers: Vec<ReaderView> = world
             .readers
             .iter()
             .map(|r| ReaderView {
                 name: r.name.clone(),
                 topic: spec.topics[r.topic as usize].name.clone(),
+                isolation: r.config.isolation_level.as_str().to_string(),
                 records_read: r.records_read,
                 positions: r.positions.iter().map(|(tp, o)| (tp.partition, *o)).collect(),
             })
@@ -958,6 +1069,13 @@ impl Session {
                     processed: c.processed,
                     coordinator: c.coordinator.map(|b| b.0),
                     paused_until: frozen.or(blocked),
+                    isolation: c.config.isolation_level.as_str().to_string(),
+                    output_topic: spec
+                        .consumers
+                        .get(c.index as usize)
+                        .and_then(|cs| cs.transform.as_ref())
+                        .map(|t| spec.topics[t.topic as usize].name.clone()),
+                    producer: c.producer.as_deref().map(|p| producer_view(p, &c.name)),
                 }
             })
             .collect();
@@ -1306,6 +1424,14 @@ impl Session {
                     | Note::CommitRejected { .. }
                     | Note::ConsumerCrashed { .. }
                     | Note::RecordFailed { .. }
+                    | Note::TxnMarker { .. }
+                    | Note::TxnStateChanged { .. }
+                    | Note::TxnFenced { .. }
+                    | Note::TxnLoaded { .. }
+                    | Note::TxnClient { .. }
+                    | Note::ProducerError { .. }
+                    | Note::ProducerCrashed { .. }
+                    | Note::ProducerRestarted { .. }
             )
         }) || category == "action"
             || category == "drop";
@@ -1472,6 +1598,10 @@ pub fn action_text(spec: &Spec, label: &str, lang: &str) -> String {
                 format!("broker {} 断电", b("power loss on broker"))
             } else if en.starts_with("restart broker") {
                 format!("重启 broker {}", b("restart broker"))
+            } else if label.starts_with("crash producer") {
+                format!("生产者 {} 宕机", b("crash"))
+            } else if label.starts_with("restart producer") {
+                format!("重启生产者 {}", b("restart"))
             } else if en.starts_with("crash ") {
                 format!("消费者 {} 宕机", b("crash"))
             } else if en.starts_with("restart ") {
@@ -1512,6 +1642,13 @@ pub fn node_of(spec: &Spec, name: &str) -> Option<NodeId> {
         return Some(spec.reader_node(i as u32));
     }
     spec.consumers.iter().position(|c| c.name == name).map(|i| spec.consumer_node(i as u32))
+}
+
+/// Every transactional id of the scenario: producers' and pipelines'.
+fn transactional_ids(spec: &Spec) -> Vec<String> {
+    let mut ids: Vec<String> = spec.producers.iter().filter_map(|p| p.config.transactional_id.clone()).collect();
+    ids.extend(spec.consumers.iter().filter_map(|c| c.transform.as_ref()?.producer.transactional_id.clone()));
+    ids
 }
 
 fn preferred_leader(spec: &Spec, tp: Tp) -> Option<u32> {
@@ -1555,6 +1692,8 @@ pub fn anomaly_name_zh(kind: &str) -> String {
         "poll-skip" => "跳过消息（消息丢失）",
         "nonmonotonic-commit" => "提交位移回退",
         "idle-member" => "空闲成员",
+        "aborted-read" => "读到已中止事务",
+        "duplicate-output" => "重复输出",
         _ => return kind.to_string(),
     };
     format!("{zh} ({kind})")
@@ -1712,6 +1851,22 @@ pub fn describe_note_in(spec: &Spec, n: &Note, lang: &str) -> Option<String> {
                 format!("consumer {c} crashed")
             }
         }
+        Note::ConsumerError { consumer, error, detail } => {
+            let c = spec.consumers.get(*consumer as usize).map(|c| c.name.clone()).unwrap_or_default();
+            if zh {
+                format!("消费者 {c} 抛出 {error}：{detail}")
+            } else {
+                format!("consumer {c} threw {error}: {detail}")
+            }
+        }
+        Note::ConsumerRestarted { consumer } => {
+            let c = spec.consumers.get(*consumer as usize).map(|c| c.name.clone()).unwrap_or_default();
+            if zh {
+                format!("消费者 {c} 重启")
+            } else {
+                format!("consumer {c} restarted")
+            }
+        }
         Note::ConsumerPaused { consumer, until, gc } => {
             let c = spec.consumers.get(*consumer as usize).map(|c| c.name.clone()).unwrap_or_default();
             match (zh, gc) {
@@ -1719,6 +1874,86 @@ pub fn describe_note_in(spec: &Spec, n: &Note, lang: &str) -> Option<String> {
                 (true, false) => format!("消费者 {c} 处理变慢，直到 {until} ms"),
                 (false, true) => format!("consumer {c} frozen (GC pause) until {until} ms"),
                 (false, false) => format!("consumer {c} processing slowly until {until} ms"),
+            }
+        }
+        Note::TxnMarker { broker, tp: t, offset, producer_id, producer_epoch, commit, records } => {
+            let (kind, a) = if *commit { ("COMMIT", "a") } else { ("ABORT", "an") };
+            if zh {
+                format!(
+                    "broker {} 在 {} 位移 {offset} 写入 {kind} 标记（producer id {producer_id}，epoch {producer_epoch}，结束 {} 条消息的事务）",
+                    broker.0,
+                    tp(t),
+                    records.len()
+                )
+            } else {
+                format!(
+                    "broker {} wrote {a} {kind} marker in {} at offset {offset} (producer id {producer_id}, epoch {producer_epoch}, ends a transaction of {} record(s))",
+                    broker.0,
+                    tp(t),
+                    records.len()
+                )
+            }
+        }
+        Note::TxnStateChanged { broker, transactional_id, producer_id, producer_epoch, state, partitions } => {
+            let parts = partitions.iter().map(&tp).collect::<Vec<_>>().join(", ");
+            if zh {
+                format!("事务协调者 broker {}：{transactional_id} → {state}（producer id {producer_id}，epoch {producer_epoch}，分区 [{parts}]）", broker.0)
+            } else {
+                format!("transaction coordinator broker {}: {transactional_id} → {state} (producer id {producer_id}, epoch {producer_epoch}, partitions [{parts}])", broker.0)
+            }
+        }
+        Note::TxnFenced { transactional_id, producer_epoch, reason } => {
+            if zh {
+                format!("{transactional_id} 的 epoch 提升到 {producer_epoch}：旧的生产者被隔离（fenced），它的事务被中止（{reason}）")
+            } else {
+                format!("{transactional_id}: epoch bumped to {producer_epoch}, the older producer is fenced and its transaction aborted ({reason})")
+            }
+        }
+        Note::TxnLoaded { broker, transactional_id, state, producer_epoch } => {
+            if zh {
+                format!("broker {} 从 __transaction_state 载入事务 {transactional_id}（{state}，epoch {producer_epoch}）", broker.0)
+            } else {
+                format!("broker {} loaded transaction {transactional_id} from __transaction_state ({state}, epoch {producer_epoch})", broker.0)
+            }
+        }
+        Note::TxnClient { producer, call, outcome } => {
+            let p = spec.producer_name(*producer);
+            if zh {
+                let o = match *outcome {
+                    "ok" => "成功",
+                    "called" => "已调用",
+                    "committed" => "已提交",
+                    "aborted" => "已中止",
+                    "failed" => "失败",
+                    other => other,
+                };
+                format!("{p}：{call} → {o}")
+            } else {
+                format!("{p}: {call} → {outcome}")
+            }
+        }
+        Note::ProducerError { producer, error, detail } => {
+            let p = spec.producer_name(*producer);
+            if zh {
+                format!("{p} 抛出 {error}：{detail}")
+            } else {
+                format!("{p} threw {error}: {detail}")
+            }
+        }
+        Note::ProducerCrashed { producer } => {
+            let p = spec.producer_name(*producer);
+            if zh {
+                format!("生产者 {p} 宕机")
+            } else {
+                format!("producer {p} crashed")
+            }
+        }
+        Note::ProducerRestarted { producer } => {
+            let p = spec.producer_name(*producer);
+            if zh {
+                format!("生产者 {p} 重启")
+            } else {
+                format!("producer {p} restarted")
             }
         }
         _ => return None,
@@ -1754,6 +1989,11 @@ mod tests {
             Command::ConsumerResume("c1".into()),
             Command::ConsumerClose("c1".into()),
             Command::AddPartitions { topic: "orders".into(), partitions: 4 },
+            Command::BeginTransaction("bank".into()),
+            Command::CommitTransaction("my bank".into()),
+            Command::AbortTransaction("bank".into()),
+            Command::ProducerCrash("p.1".into()),
+            Command::ProducerRestart("p.1".into()),
         ];
         for c in all {
             let t = c.to_token();
@@ -1764,6 +2004,92 @@ mod tests {
         assert!(Command::from_token("explode.1").unwrap_err().contains("unknown action"));
         assert!(Command::from_token("cut.b1").unwrap_err().contains("takes 2"));
         assert!(Command::from_token("isolate.%Z1").unwrap_err().contains("escape"));
+        assert!(Command::from_token("begin").unwrap_err().contains("takes 1"));
+        assert!(Command::from_token("commit.a.b").unwrap_err().contains("takes 1"));
+    }
+
+    #[test]
+    fn transactions_in_the_view() {
+        let mut session = Session::new(load("transaction-aborted-read"));
+        session.compute_ahead(u64::MAX);
+        // While the first transaction is open, the leader's LSO stays at its first offset.
+        let mut open_seen = false;
+        for step in (0..=session.horizon()).step_by(5) {
+            session.seek(step);
+            let v = session.view();
+            if v.brokers.iter().flat_map(|b| &b.replicas).any(|r| {
+                r.is_leader && !r.internal && r.last_stable_offset < r.high_watermark && r.cells.iter().any(|c| c.txn == Some("open"))
+            }) {
+                open_seen = true;
+                break;
+            }
+        }
+        assert!(open_seen, "an open transaction holds the LSO below the HW");
+        session.seek(session.horizon());
+        let v = session.view();
+        let cells: Vec<&CellView> = v.brokers[0].replicas.iter().filter(|r| r.topic == "payments").flat_map(|r| &r.cells).collect();
+        assert_eq!(cells.iter().filter(|c| c.txn == Some("aborted")).count(), 3, "three aborted payments");
+        assert_eq!(cells.iter().filter(|c| c.txn == Some("committed")).count(), 2, "two committed ones");
+        let markers: Vec<&&CellView> = cells.iter().filter(|c| c.control.is_some()).collect();
+        assert_eq!(markers.len(), 2);
+        assert!(markers.iter().all(|c| c.record.is_none() && c.producer.as_deref() == Some("bank")), "{markers:?}");
+        assert!(markers.iter().any(|c| c.control == Some("abort")) && markers.iter().any(|c| c.control == Some("commit")));
+        assert_eq!(v.brokers.iter().filter(|b| b.txn_coordinator_for == ["bank-1"]).count(), 1, "one transaction coordinator");
+        assert!(v.brokers[0].replicas.iter().any(|r| r.internal && r.topic == "__transaction_state"));
+        let p = &v.producers[0];
+        assert_eq!(p.transactional_id.as_deref(), Some("bank-1"));
+        assert_eq!(p.txn_state.as_deref(), Some("READY"));
+        assert!(p.producer_id >= 0 && p.running);
+        assert_eq!(p.coordinator_state.as_deref(), Some("CompleteCommit"));
+        assert_eq!(v.readers[0].isolation, "read_uncommitted");
+        let kinds: Vec<&str> = session.timeline_markers().iter().map(|m| m.kind).collect();
+        assert!(kinds.contains(&"txn-abort") && kinds.contains(&"txn-commit") && kinds.contains(&"anomaly"), "{kinds:?}");
+        assert!(session.final_anomalies().unwrap().iter().all(|a| a.kind == "aborted-read"));
+        assert_eq!(anomaly_name_zh("aborted-read"), "读到已中止事务 (aborted-read)");
+        let zh = session.search_events(&EventFilter { text: "ABORT 标记".into(), ..Default::default() }, "zh", 1, 10);
+        assert!(!zh.is_empty(), "markers are described in Chinese");
+    }
+
+    #[test]
+    fn transaction_and_producer_commands() {
+        let mut session = Session::new(load("transaction-read-committed"));
+        session.compute_ahead(u64::MAX);
+        // After the lesson's own transactions, with time left in the run.
+        let mut at = session.horizon();
+        while at > 0 && session.timeline().record(at).unwrap().0.time > 7_000 {
+            at -= 1;
+        }
+        session.seek(at);
+        assert_eq!(session.view().producers[0].txn_state.as_deref(), Some("READY"));
+        let before = session.digest();
+        assert!(session.act(&Command::BeginTransaction("nobody".into())).unwrap_err().contains("unknown producer"));
+        assert_eq!(session.digest(), before, "rejected commands change nothing");
+        session.act(&Command::BeginTransaction("bank".into())).unwrap();
+        session.act(&Command::Produce { producer: "bank".into(), topic: "payments".into(), key: Some("carol".into()), count: 2 }).unwrap();
+        for _ in 0..200 {
+            session.step_forward();
+        }
+        let v = session.view();
+        assert_eq!(v.producers[0].txn_state.as_deref(), Some("IN_TRANSACTION"));
+        assert!(!v.producers[0].txn_partitions.is_empty(), "the partition was added to the transaction");
+        assert!(v.brokers.iter().flat_map(|b| &b.replicas).any(|r| r.is_leader && r.last_stable_offset < r.high_watermark));
+        session.act(&Command::CommitTransaction("bank".into())).unwrap();
+        for _ in 0..300 {
+            session.step_forward();
+        }
+        let v = session.view();
+        assert_eq!(v.producers[0].txn_state.as_deref(), Some("READY"));
+        assert!(v.brokers.iter().flat_map(|b| &b.replicas).all(|r| r.last_stable_offset == r.high_watermark));
+        session.act(&Command::ProducerCrash("bank".into())).unwrap();
+        assert!(!session.view().producers[0].running);
+        session.act(&Command::ProducerRestart("bank".into())).unwrap();
+        assert!(session.view().producers[0].running);
+        // The link form replays all of it.
+        let replayed = Session::replay(session.scenario().clone(), session.seed(), session.actions(), session.cursor()).unwrap();
+        assert_eq!(replayed.digest(), session.digest());
+        // A producer without a transactional.id cannot begin a transaction.
+        let mut plain = Session::new(load("acks1-leader-failure"));
+        assert!(plain.act(&Command::BeginTransaction("producer".into())).unwrap_err().contains("no transactional.id"));
     }
 
     #[test]

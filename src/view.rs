@@ -45,6 +45,9 @@ pub struct BrokerView {
     pub slow_ms: u64,
     /// Counts over all of its replicas (always filled, also without details).
     pub summary: BrokerSummary,
+    /// Transactional ids whose transaction coordinator this broker is (it leads their
+    /// `__transaction_state` partition).
+    pub txn_coordinator_for: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -69,12 +72,15 @@ pub struct ReplicaView {
     pub log_start_offset: u64,
     pub log_end_offset: u64,
     pub high_watermark: u64,
+    /// LSO: the first offset of the earliest transaction still open (or whose marker is not
+    /// yet below the HW); the HW when there is none. read_committed reads stop here.
+    pub last_stable_offset: u64,
     /// The leader-epoch runs of the log: (epoch, first offset), ascending. Records from
     /// one run's offset up to the next run's carry that epoch.
     pub epoch_runs: Vec<(u32, u64)>,
     /// Records below this offset are flushed to disk; the rest is in the page cache.
     pub flushed_offset: u64,
-    /// A topic of Kafka's own (`__consumer_offsets`).
+    /// A topic of Kafka's own (`__consumer_offsets`, `__transaction_state`).
     pub internal: bool,
     /// First offset of the drawn window; the same for every replica of the partition, so
     /// strips line up across brokers.
@@ -99,6 +105,11 @@ pub struct CellView {
     pub producer: Option<String>,
     /// What an internal record says ("commit orders-0=5", "group billing gen 2").
     pub internal: Option<String>,
+    /// A transaction marker (control record): "commit" or "abort".
+    pub control: Option<&'static str>,
+    /// A record written inside a transaction, as this replica's log has it: "open" (no
+    /// marker yet), "committed" or "aborted".
+    pub txn: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -119,6 +130,8 @@ pub struct PartitionView {
     pub isr: Vec<u32>,
     pub high_watermark: u64,
     pub log_end_offset: u64,
+    /// The leader's last stable offset (see [`ReplicaView::last_stable_offset`]).
+    pub last_stable_offset: u64,
     pub internal: bool,
     /// Committed offset and lag (HW − committed) of each group reading this partition.
     pub groups: Vec<GroupOffsetView>,
@@ -193,7 +206,8 @@ pub struct Marker {
     pub step: u64,
     pub time_ms: u64,
     /// "election", "isr", "fenced", "crash", "restart", "controller", "narration",
-    /// "truncation", "rebalance", "partitions", "action", "anomaly"
+    /// "truncation", "rebalance", "partitions", "action", "anomaly", "txn-commit",
+    /// "txn-abort" (a transaction marker), "producer-error"
     pub kind: &'static str,
     pub label: String,
     /// The label in Simplified Chinese (the same as `label` when there is no translation).
@@ -217,12 +231,34 @@ pub struct ProducerView {
     pub failed: u64,
     pub pending: u64,
     pub in_flight_requests: u64,
+    /// False after a crash (until a restart).
+    pub running: bool,
+    pub transactional_id: Option<String>,
+    /// From InitProducerId; -1 before it.
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    /// The transaction manager's state: "UNINITIALIZED", "READY", "IN_TRANSACTION",
+    /// "ABORTABLE_ERROR", "FATAL_ERROR" (transactional producers only).
+    pub txn_state: Option<String>,
+    /// The error behind ABORTABLE_ERROR or FATAL_ERROR ("PRODUCER_FENCED", ...).
+    pub txn_error: Option<String>,
+    /// The blocking call in progress ("commitTransaction()", ...).
+    pub txn_call: Option<String>,
+    /// Partitions the coordinator has in the current transaction ("payments-0").
+    pub txn_partitions: Vec<String>,
+    /// The broker the producer uses as its transaction coordinator.
+    pub txn_coordinator: Option<u32>,
+    /// The state the coordinator stored for the transactional id ("Ongoing",
+    /// "PrepareCommit", "CompleteCommit", ...), when it is up.
+    pub coordinator_state: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ReaderView {
     pub name: String,
     pub topic: String,
+    /// `isolation.level`: "read_uncommitted" or "read_committed".
+    pub isolation: String,
     pub records_read: u64,
     /// (partition, next offset to read)
     pub positions: Vec<(u32, u64)>,
@@ -246,6 +282,12 @@ pub struct ConsumerView {
     pub coordinator: Option<u32>,
     /// When a pause ends (GC pause or slow processing), in simulated ms.
     pub paused_until: Option<u64>,
+    /// `isolation.level`: "read_uncommitted" or "read_committed".
+    pub isolation: String,
+    /// A consume-transform-produce application: the topic it writes its results to...
+    pub output_topic: Option<String>,
+    /// ...with this producer (transactional when it has a transactional id).
+    pub producer: Option<ProducerView>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
