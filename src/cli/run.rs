@@ -171,15 +171,23 @@ fn groups(sim: &KafkaSimulation) -> Vec<GroupSummary> {
             let g = coordinator.and_then(|b| b.coordinator.groups.get(name));
             let topics: std::collections::BTreeSet<u32> =
                 world.consumers.iter().filter(|c| &*c.group == name).flat_map(|c| c.topics.iter().copied()).collect();
+            let read_committed = world
+                .consumers
+                .iter()
+                .any(|c| &*c.group == name && c.config.isolation_level == crate::kafka::config::IsolationLevel::ReadCommitted);
             let partitions = world
                 .controller
                 .partitions
                 .values()
                 .filter(|st| topics.contains(&st.tp.topic))
                 .map(|st| {
-                    let hw = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| r.log.high_watermark()).unwrap_or(0);
+                    let log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
+                    let hw = log.map(|l| l.high_watermark()).unwrap_or(0);
+                    // A read_committed group can only get as far as the LSO (Kafka's
+                    // records-lag for read_committed).
+                    let end = if read_committed { log.map(|l| l.last_stable_offset()).unwrap_or(0) } else { hw };
                     let committed = g.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0);
-                    GroupPartition { partition: world.spec.tp_name(st.tp), committed, high_watermark: hw, lag: hw.saturating_sub(committed.unwrap_or(0)) }
+                    GroupPartition { partition: world.spec.tp_name(st.tp), committed, high_watermark: hw, lag: end.saturating_sub(committed.unwrap_or(0)) }
                 })
                 .collect();
             GroupSummary {
