@@ -110,6 +110,36 @@ impl Default for BrokerConfig {
     }
 }
 
+impl BrokerConfig {
+    /// Values the model cannot run with; the error names the key.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.min_insync_replicas == 0 {
+            return Err(("min.insync.replicas", "must be at least 1".into()));
+        }
+        // Periodic tasks with a zero interval would fire forever at the same instant.
+        for (key, value) in [
+            ("replica.lag.time.max.ms", self.replica_lag_time_max_ms),
+            ("replica.fetch.backoff.ms", self.replica_fetch_backoff_ms),
+            ("replica.socket.timeout.ms", self.replica_socket_timeout_ms),
+            ("replica.high.watermark.checkpoint.interval.ms", self.replica_high_watermark_checkpoint_interval_ms),
+            ("broker.heartbeat.interval.ms", self.broker_heartbeat_interval_ms),
+            ("broker.session.timeout.ms", self.broker_session_timeout_ms),
+            ("controller.quorum.fetch.timeout.ms", self.controller_quorum_fetch_timeout_ms),
+            ("offsets.commit.timeout.ms", self.offsets_commit_timeout_ms),
+            ("sim.fetch.max.records", u64::from(self.fetch_max_records)),
+            ("transaction.abort.timed.out.transaction.cleanup.interval.ms", self.transaction_abort_timed_out_transaction_cleanup_interval_ms),
+        ] {
+            if value == 0 {
+                return Err((key, "must be positive".into()));
+            }
+        }
+        if self.replica_lag_time_max_ms < 2 {
+            return Err(("replica.lag.time.max.ms", "must be at least 2".into()));
+        }
+        Ok(())
+    }
+}
+
 /// Per-topic overrides of broker defaults (Kafka's topic-level configs).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

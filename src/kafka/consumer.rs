@@ -535,6 +535,12 @@ impl Consumer {
         Some(correlation)
     }
 
+    /// New settings from now on (SetConfig); the assignors are read again.
+    pub fn set_config(&mut self, config: ConsumerConfig) {
+        self.strategies = config.strategies().expect("validated");
+        self.config = config;
+    }
+
     // ----- consume-transform-produce ---------------------------------------------------------
 
     /// A pipeline whose producer has a `transactional.id`.

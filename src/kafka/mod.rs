@@ -13,6 +13,7 @@ pub mod group;
 pub mod notes;
 pub mod producer;
 pub mod reader;
+pub mod settings;
 pub mod txn;
 pub mod txn_client;
 pub mod world;

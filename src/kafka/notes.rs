@@ -82,6 +82,10 @@ pub enum Note {
     TxnClient { producer: u32, call: &'static str, outcome: &'static str },
     /// An exception reached a producer's application (e.g. ProducerFencedException).
     ProducerError { producer: u32, error: &'static str, detail: String },
+    /// A setting changed from this moment on (`value` as JSON).
+    ConfigChanged { target: String, key: String, value: String },
+    /// A setting change was refused; nothing changed.
+    ConfigRejected { target: String, key: String, error: String },
     ProducerCrashed { producer: u32 },
     ProducerRestarted { producer: u32 },
     /// A scenario's narration for this moment.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::broker::{Broker, BrokerStatus, Replica};
 use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
 use super::consumer::{Consumer, PipelineOp};
+use super::settings::{ConfigTarget, NewConfig};
 use super::txn_client::TxnOp;
 use super::controller::{Controller, QUORUM_TICK_MS};
 use super::message::{Msg, PartitionState};
@@ -230,6 +231,8 @@ pub enum KafkaAction {
     /// A producer's process dies (everything in memory is gone) / starts again.
     ProducerCrash(u32),
     ProducerRestart(u32),
+    /// Change one setting from now on (`value` is JSON, checked as in a scenario file).
+    SetConfig { target: super::settings::ConfigTarget, key: String, value: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -340,6 +343,45 @@ impl World {
             self.records.push(RecordInfo { producer, key: key.clone(), tp, source: None });
             p.send(ctx, id, tp, rule);
         }
+    }
+
+    /// Change a setting from now on. A refused value changes nothing (the note says why).
+    fn set_config(&mut self, ctx: &mut Ctx<World>, target: &ConfigTarget, key: &str, value: &str) {
+        let label = target.label(&self.spec);
+        let new = match super::settings::check(&self.spec, target, key, value) {
+            Ok(n) => n,
+            Err(error) => return ctx.note(Note::ConfigRejected { target: label, key: key.to_string(), error }),
+        };
+        let spec = Rc::make_mut(&mut self.spec);
+        match (target, new) {
+            (_, NewConfig::Brokers(c)) => spec.broker = c,
+            (ConfigTarget::Topic(t), NewConfig::Topic(c)) => spec.topics[*t as usize].overrides = c,
+            (ConfigTarget::Producer(p), NewConfig::Producer(c)) => {
+                let p = *p as usize;
+                if p < spec.producers.len() {
+                    spec.producers[p].config = c.clone();
+                    self.producers[p].config = c;
+                } else {
+                    let i = p - spec.producers.len();
+                    if let Some(t) = spec.consumers[i].transform.as_mut() {
+                        t.producer = c.clone();
+                    }
+                    if let Some(prod) = self.consumers[i].producer.as_mut() {
+                        prod.config = c;
+                    }
+                }
+            }
+            (ConfigTarget::Consumer(i), NewConfig::Consumer(c)) => {
+                spec.consumers[*i as usize].config = c.clone();
+                self.consumers[*i as usize].set_config(c);
+            }
+            (ConfigTarget::Reader(r), NewConfig::Reader(c)) => {
+                spec.readers[*r as usize].config = c.clone();
+                self.readers[*r as usize].config = c;
+            }
+            _ => return,
+        }
+        ctx.note(Note::ConfigChanged { target: label, key: key.to_string(), value: value.to_string() });
     }
 
     /// Hand a pipeline consumer's requests to its producer: outputs of processed records
@@ -827,6 +869,7 @@ impl Model for World {
                     ctx.note(Note::ProducerCrashed { producer: *p });
                 }
             }
+            KafkaAction::SetConfig { target, key, value } => self.set_config(ctx, target, key, value),
             KafkaAction::ProducerRestart(p) => {
                 let producer = &mut self.producers[*p as usize];
                 if !producer.running {
@@ -982,6 +1025,16 @@ impl Model for World {
             KafkaAction::AbortTransaction(p) => format!("producer {p} abortTransaction()"),
             KafkaAction::ProducerCrash(p) => format!("crash producer {p}"),
             KafkaAction::ProducerRestart(p) => format!("restart producer {p}"),
+            KafkaAction::SetConfig { target, key, value } => {
+                let who = match target {
+                    ConfigTarget::Brokers => "brokers".to_string(),
+                    ConfigTarget::Topic(t) => format!("topic {t}"),
+                    ConfigTarget::Producer(p) => format!("producer {p}"),
+                    ConfigTarget::Consumer(c) => format!("consumer {c}"),
+                    ConfigTarget::Reader(r) => format!("reader {r}"),
+                };
+                format!("{who}: {key}={value}")
+            }
         }
     }
 }

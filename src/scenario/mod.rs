@@ -218,6 +218,9 @@ pub enum TimelineEntry {
     /// The producer's process dies: what it had not sent is gone, its transaction stays open.
     ProducerCrash { at_ms: u64, producer: String },
     ProducerRestart { at_ms: u64, producer: String },
+    /// Change one setting from now on: `target` is "brokers", "topic:<name>", or a
+    /// producer, consumer or reader name; `key` and `value` as in the config sections.
+    SetConfig { at_ms: u64, target: String, key: String, value: serde_json::Value },
 }
 
 fn one() -> u32 {
@@ -253,7 +256,8 @@ impl TimelineEntry {
             | TimelineEntry::CommitTransaction { at_ms, .. }
             | TimelineEntry::AbortTransaction { at_ms, .. }
             | TimelineEntry::ProducerCrash { at_ms, .. }
-            | TimelineEntry::ProducerRestart { at_ms, .. } => *at_ms,
+            | TimelineEntry::ProducerRestart { at_ms, .. }
+            | TimelineEntry::SetConfig { at_ms, .. } => *at_ms,
         }
     }
 }
@@ -356,28 +360,7 @@ impl Scenario {
             }
         }
         let cfg = &c.config;
-        if cfg.min_insync_replicas == 0 {
-            return Err(semantic("cluster.config.min.insync.replicas", "must be at least 1"));
-        }
-        // Periodic tasks with a zero interval would fire forever at the same instant.
-        for (key, value) in [
-            ("replica.lag.time.max.ms", cfg.replica_lag_time_max_ms),
-            ("replica.fetch.backoff.ms", cfg.replica_fetch_backoff_ms),
-            ("replica.socket.timeout.ms", cfg.replica_socket_timeout_ms),
-            ("replica.high.watermark.checkpoint.interval.ms", cfg.replica_high_watermark_checkpoint_interval_ms),
-            ("broker.heartbeat.interval.ms", cfg.broker_heartbeat_interval_ms),
-            ("broker.session.timeout.ms", cfg.broker_session_timeout_ms),
-            ("controller.quorum.fetch.timeout.ms", cfg.controller_quorum_fetch_timeout_ms),
-            ("offsets.commit.timeout.ms", cfg.offsets_commit_timeout_ms),
-            ("sim.fetch.max.records", u64::from(cfg.fetch_max_records)),
-        ] {
-            if value == 0 {
-                return Err(semantic(format!("cluster.config.{key}"), "must be positive"));
-            }
-        }
-        if cfg.replica_lag_time_max_ms < 2 {
-            return Err(semantic("cluster.config.replica.lag.time.max.ms", "must be at least 2"));
-        }
+        cfg.validate().map_err(|(key, m)| semantic(format!("cluster.config.{key}"), m))?;
         if self.network.drop.denominator == 0 {
             return Err(semantic("network.drop.denominator", "must not be 0"));
         }
@@ -499,6 +482,24 @@ impl Scenario {
             return Err(semantic(path, format!("\"{name}\" looks like a broker (b1, b2, ...); pick another name")));
         }
         Ok(())
+    }
+
+    /// A SetConfig target by name.
+    pub fn config_target(&self, name: &str) -> Option<crate::kafka::settings::ConfigTarget> {
+        use crate::kafka::settings::ConfigTarget;
+        if name == "brokers" {
+            return Some(ConfigTarget::Brokers);
+        }
+        if let Some(t) = name.strip_prefix("topic:") {
+            return self.topic_index(t).map(ConfigTarget::Topic);
+        }
+        if let Some(i) = self.producer_index(name) {
+            return Some(ConfigTarget::Producer(i));
+        }
+        if let Some(i) = self.readers.iter().position(|r| r.name == name) {
+            return Some(ConfigTarget::Reader(i as u32));
+        }
+        self.consumers.iter().position(|c| c.name == name).map(|i| ConfigTarget::Consumer(i as u32))
     }
 
     fn topic_index(&self, name: &str) -> Option<u32> {
@@ -643,6 +644,14 @@ impl Scenario {
                     TimelineEntry::CommitTransaction { .. } => KafkaAction::CommitTransaction(i),
                     _ => KafkaAction::AbortTransaction(i),
                 })
+            }
+            TimelineEntry::SetConfig { target, key, value, .. } => {
+                let target = self.config_target(target).ok_or_else(|| {
+                    semantic(p("target"), format!("unknown target \"{target}\" (\"brokers\", \"topic:<name>\", or a producer, consumer or reader name)"))
+                })?;
+                let value = value.to_string();
+                crate::kafka::settings::check(&self.spec(), &target, key, &value).map_err(|m| semantic(p("value"), m))?;
+                Action::Model(KafkaAction::SetConfig { target, key: key.clone(), value })
             }
             TimelineEntry::ProducerCrash { producer, .. } | TimelineEntry::ProducerRestart { producer, .. } => {
                 let i = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
