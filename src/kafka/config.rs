@@ -382,6 +382,10 @@ pub struct ReaderConfig {
     pub max_poll_records: u32,
     #[serde(rename = "isolation.level")]
     pub isolation_level: IsolationLevel,
+    /// Where to go when the position is out of range (after a truncation). The reader
+    /// always starts at offset 0.
+    #[serde(rename = "auto.offset.reset")]
+    pub auto_offset_reset: AutoOffsetReset,
 }
 
 impl Default for ReaderConfig {
@@ -392,6 +396,7 @@ impl Default for ReaderConfig {
             retry_backoff_ms: 100,
             max_poll_records: 500,
             isolation_level: IsolationLevel::ReadUncommitted,
+            auto_offset_reset: AutoOffsetReset::Latest,
         }
     }
 }

@@ -39,6 +39,9 @@ pub enum Note {
     ControllerElected { broker: BrokerId, epoch: u32 },
     /// A reader got a record.
     Read { reader: u32, tp: Tp, offset: u64, record: RecordId, high_watermark: u64 },
+    /// A reader's position was out of range (the log was truncated below it): it moved to
+    /// `to` by `auto.offset.reset` (None: `none`, it stops reading the partition).
+    ReaderReset { reader: u32, tp: Tp, from: u64, to: Option<u64> },
     /// A reader learned a partition's high watermark from a fetch response.
     ReaderHighWatermark { reader: u32, tp: Tp, high_watermark: u64 },
     /// A coordinator took over a group from its `__consumer_offsets` log.

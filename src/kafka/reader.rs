@@ -5,7 +5,7 @@
 //! Consumer groups and offset commits grow from here (issue 4).
 use std::collections::BTreeMap;
 
-use super::config::ReaderConfig;
+use super::config::{AutoOffsetReset, IsolationLevel, ReaderConfig};
 use super::message::{FetchPartitionResponse, Msg, PartitionState};
 use super::notes::Note;
 use super::types::{BrokerId, ErrorCode, Tp};
@@ -119,13 +119,17 @@ impl Reader {
         }
         let mut errors = false;
         for p in partitions {
+            if p.error == ErrorCode::OffsetOutOfRange && self.positions.get(&p.tp) == Some(&p.fetch_offset) {
+                self.reset_position(ctx, &p);
+                continue;
+            }
             if p.error != ErrorCode::None {
                 errors = true;
                 continue;
             }
             ctx.note(Note::ReaderHighWatermark { reader: self.index, tp: p.tp, high_watermark: p.high_watermark });
             self.high_watermarks.insert(p.tp, p.high_watermark);
-            let pos = self.positions.get_mut(&p.tp).expect("assigned partition");
+            let Some(pos) = self.positions.get_mut(&p.tp) else { continue }; // given up (auto.offset.reset=none)
             if p.fetch_offset != *pos {
                 continue;
             }
@@ -143,6 +147,26 @@ impl Reader {
         } else {
             self.poll(ctx);
         }
+    }
+
+    /// The position is beyond the partition's log (it was truncated): `auto.offset.reset`.
+    /// The answer carries the leader's HW and LSO, so no ListOffsets is needed here.
+    fn reset_position(&mut self, ctx: &mut Ctx<World>, p: &FetchPartitionResponse) {
+        let to = match self.config.auto_offset_reset {
+            AutoOffsetReset::Earliest => p.log_start_offset,
+            AutoOffsetReset::Latest => match self.config.isolation_level {
+                IsolationLevel::ReadUncommitted => p.high_watermark,
+                IsolationLevel::ReadCommitted => p.last_stable_offset,
+            },
+            AutoOffsetReset::None => {
+                // OffsetOutOfRangeException: the application stops reading the partition.
+                self.positions.remove(&p.tp);
+                ctx.note(Note::ReaderReset { reader: self.index, tp: p.tp, from: p.fetch_offset, to: None });
+                return;
+            }
+        };
+        self.positions.insert(p.tp, to);
+        ctx.note(Note::ReaderReset { reader: self.index, tp: p.tp, from: p.fetch_offset, to: Some(to) });
     }
 
     pub fn on_backoff_timer(&mut self, ctx: &mut Ctx<World>) {
