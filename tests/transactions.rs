@@ -463,3 +463,50 @@ fn a_paused_pipeline_instance_is_fenced_by_its_generation() {
     let last_read = ns.iter().filter_map(|(t, n)| matches!(n, Note::Read { .. }).then_some(*t)).max().unwrap();
     assert!(last_read >= rejected_at, "reads of invoices-0 waited for the abort");
 }
+
+/// A consumer group reads a transactional topic: read_committed processes only committed
+/// records and its committed offsets move past the markers (no lag left); read_uncommitted
+/// processes the aborted ones too.
+#[test]
+fn a_read_committed_group_skips_aborted_records_and_commits_past_markers() {
+    let run = |isolation: &str| {
+        let text = json!({
+            "id": "txn-group", "title": {"en": "t"}, "duration_ms": 15000,
+            "cluster": {"brokers": 3},
+            "topics": [{"name": "payments", "partitions": 1, "replication_factor": 3}],
+            "producers": [{"name": "tx", "config": {"transactional.id": "bank-1"}}],
+            "consumers": [{"name": "c", "group": "g", "topics": ["payments"],
+                           "config": {"auto.offset.reset": "earliest", "enable.auto.commit": false, "sim.commit": "sync-after-processing", "isolation.level": isolation}}],
+            "timeline": [
+                {"at_ms": 5000, "action": "begin_transaction", "producer": "tx"},
+                {"at_ms": 5000, "action": "produce", "producer": "tx", "topic": "payments", "count": 3},
+                {"at_ms": 6000, "action": "abort_transaction", "producer": "tx"},
+                {"at_ms": 7000, "action": "begin_transaction", "producer": "tx"},
+                {"at_ms": 7000, "action": "produce", "producer": "tx", "topic": "payments", "count": 2},
+                {"at_ms": 7000, "action": "commit_transaction", "producer": "tx"}
+            ]
+        });
+        notes(Scenario::from_json(&text.to_string()).unwrap())
+    };
+    let processed = |ns: &[(u64, Note)]| -> Vec<RecordId> {
+        ns.iter()
+            .filter_map(|(_, n)| match n {
+                Note::RecordProcessed { record, .. } => Some(*record),
+                _ => None,
+            })
+            .collect()
+    };
+    let committed = |ns: &[(u64, Note)]| ns.iter().filter_map(|(_, n)| match n {
+        Note::OffsetCommitted { offset, .. } => Some(*offset),
+        _ => None,
+    }).max();
+    let (session, ns) = run("read_committed");
+    assert_eq!(processed(&ns), ids(&[3, 4]));
+    // Log: 0-2 aborted records, 3 ABORT marker, 4-5 committed records, 6 COMMIT marker.
+    assert_eq!(committed(&ns), Some(7), "the position moved past the last marker");
+    assert!(session.timeline().current().checker.anomalies().next().is_none());
+    let (session, ns) = run("read_uncommitted");
+    assert_eq!(processed(&ns), ids(&[0, 1, 2, 3, 4]));
+    let kinds: Vec<AnomalyKind> = session.timeline().current().checker.anomalies().map(|a| a.kind).collect();
+    assert_eq!(kinds, vec![AnomalyKind::AbortedRead; 3]);
+}
