@@ -78,7 +78,7 @@ pub struct Group {
     pub offsets: BTreeMap<Tp, (u64, i32)>,
     /// Offsets committed inside transactions not yet ended: producer id -> offsets (with
     /// the generation and member). They count once the COMMIT marker is written.
-    pub pending_txn_offsets: BTreeMap<i64, BTreeMap<Tp, (u64, i32, Rc<str>)>>,
+    pub pending_txn_offsets: BTreeMap<i64, PendingTxnOffsets>,
     /// When the join phase ends at the latest.
     pub join_deadline: Option<u64>,
     /// The initial rebalance of an empty group waits at least until then (KIP-134).
@@ -113,6 +113,9 @@ impl Group {
         self.members.values().map(|m| m.rebalance_timeout_ms).max().unwrap_or(0)
     }
 }
+
+/// A transaction's offsets for a group: partition -> (offset, generation, member).
+pub type PendingTxnOffsets = BTreeMap<Tp, (u64, i32, Rc<str>)>;
 
 /// An offset commit waiting for its records to be replicated.
 #[derive(Clone, Debug)]

@@ -606,9 +606,6 @@ impl Producer {
         } else {
             let error = if expired { ErrorCode::RequestTimedOut } else { error };
             self.fail_records(ctx, batch.tp, &batch.records, error);
-            if self.txn.is_some() {
-                return;
-            }
         }
     }
 
