@@ -917,6 +917,11 @@ impl Model for World {
                 let consumer = &mut self.consumers[*c as usize];
                 if !consumer.is_running() {
                     ctx.node_up(consumer.node);
+                    // A new process: a pipeline's producer starts afresh too (after a close
+                    // or a fatal error as after a crash).
+                    if let Some(p) = consumer.producer.as_mut() {
+                        **p = Producer::embedded(p.index, p.node, p.name.clone(), p.config.clone(), p.bootstrap.clone());
+                    }
                     consumer.restart(ctx);
                 }
             }
