@@ -361,7 +361,7 @@ fn exactly_once_pipeline_under_random_crashes() {
 fn transactions_under_random_faults() {
     let mut committed_total = 0;
     let mut aborted_total = 0;
-    for seed in 0..80 {
+    for seed in 0..250 {
         let mut prng = Prng::new(50_000 + seed);
         let (faults, healed) = random_faults(&mut prng, false);
         let mut timeline: Vec<Value> = Vec::new();
@@ -374,6 +374,14 @@ fn transactions_under_random_faults() {
             t += prng.between(500, 1_500);
         }
         timeline.extend(faults);
+        // Sometimes the producer's process dies too, and comes back (or not).
+        if prng.chance(highwater::kernel::Ratio::new(1, 3)) {
+            let at = prng.between(1_000, 8_000);
+            timeline.push(json!({"at_ms": at, "action": "producer_crash", "producer": "tx"}));
+            if prng.chance(highwater::kernel::Ratio::new(2, 3)) {
+                timeline.push(json!({"at_ms": at + prng.between(100, 3_000), "action": "producer_restart", "producer": "tx"}));
+            }
+        }
         let text = json!({
             "id": format!("txn-faults-{seed}"), "title": {"en": "t"}, "seed": seed, "duration_ms": healed + 70_000,
             "cluster": {"brokers": 3, "config": {"min.insync.replicas": 2}},
@@ -414,6 +422,13 @@ fn transactions_under_random_faults() {
         for r in &committed_markers {
             assert!(read.contains(r), "seed {seed}: record #{} committed but never read\n{}", r.0, s.to_json());
         }
+        // Once healed, every transaction the coordinator knows has completed.
+        for b in session.timeline().current().model.brokers.iter().filter(|b| b.is_running()) {
+            for (id, e) in &b.txn_coordinator.txns {
+                let state = e.meta.state.name();
+                assert!(!state.starts_with("Prepare") && state != "Ongoing", "seed {seed}: {id} left {state}\n{}", s.to_json());
+            }
+        }
         // Once healed, no transaction is left hanging: every LSO caught up with its HW.
         for b in &session.timeline().current().model.brokers {
             for (tp, r) in &b.replicas {
@@ -424,7 +439,7 @@ fn transactions_under_random_faults() {
         }
     }
     // The schedules do exercise both outcomes.
-    assert!(committed_total > 500 && aborted_total > 50, "committed records {committed_total}, abort markers {aborted_total}");
+    assert!(committed_total > 1_500 && aborted_total > 150, "committed records {committed_total}, abort markers {aborted_total}");
 }
 
 /// KIP-447: a pipeline instance that was dropped from its group (GC pause) commits its

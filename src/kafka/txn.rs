@@ -134,8 +134,17 @@ impl Broker {
             if let Some(e) = self.txn_coordinator.txns.get_mut(&id) {
                 e.pending = None;
             }
-            self.answer_after_write(ctx, &then, coordinator_error(error), None);
+            self.write_failed(ctx, &then, coordinator_error(error));
         }
+    }
+
+    fn write_failed(&mut self, ctx: &mut Ctx<World>, then: &AfterWrite, error: ErrorCode) {
+        if matches!(then, AfterWrite::Completed) && error != ErrorCode::NotCoordinator {
+            // The markers are written; only the final state is missing. Kafka's marker
+            // channel retries this append (`tryAppendToLog`); here the retry tick does.
+            self.arm_marker_retry(ctx);
+        }
+        self.answer_after_write(ctx, then, error, None);
     }
 
     fn answer_after_write(&mut self, ctx: &mut Ctx<World>, then: &AfterWrite, error: ErrorCode, meta: Option<&TxnMetadata>) {
@@ -319,7 +328,7 @@ impl Broker {
             if e.meta.producer_epoch == u16::MAX {
                 self.txn_coordinator.txns.remove(&transactional_id);
             }
-            return self.answer_after_write(ctx, &then, error, None);
+            return self.write_failed(ctx, &then, error);
         }
         e.meta = next.clone();
         ctx.note(Note::TxnStateChanged {
