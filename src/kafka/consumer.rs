@@ -884,13 +884,21 @@ impl Consumer {
                     return;
                 }
                 let from = if self.config.auto_offset_reset == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
+                let mut failed = false;
                 for (tp, error, offset) in offsets {
                     if error == ErrorCode::None && self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
                         self.set_position(ctx, tp, offset, from);
                     }
+                    failed |= error != ErrorCode::None;
+                }
+                if failed {
+                    // The leader moved (NOT_LEADER_OR_FOLLOWER): new metadata, and ask again
+                    // after retry.backoff.ms (Kafka's OffsetFetcher does the same).
+                    self.metadata_in_flight = None;
+                    self.request_metadata(ctx);
                 }
                 if self.app == App::Polling {
-                    self.schedule_poll(ctx, 0);
+                    self.schedule_poll(ctx, if failed { self.config.retry_backoff_ms } else { 0 });
                 }
             }
             Msg::MetadataResponse { correlation, partitions, .. } => {

@@ -238,7 +238,11 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         }
         match reason {
             Some(reason) => {
-                if reason == DropReason::ReceiverDown && self.up[m.from.0 as usize] {
+                // A lost message to a node that is down anyway: the sender finds the
+                // receiver down as for any other message to it (a crashed process refuses
+                // the connection), or it would never hear of it.
+                let receiver_down = !self.up[m.to.0 as usize] && matches!(reason, DropReason::ReceiverDown | DropReason::Lost);
+                if receiver_down && self.up[m.from.0 as usize] {
                     let (from, to) = (m.from, m.to);
                     self.with_ctx(notes, |model, ctx| model.on_undeliverable(ctx, from, to, m.msg));
                 }
