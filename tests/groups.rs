@@ -258,3 +258,60 @@ fn a_subscription_change_triggers_a_rebalance() {
     let total: usize = last.1.iter().map(|(_, n)| n).sum();
     assert_eq!(total, 4, "c2 now also owns refunds' two partitions: {last:?}");
 }
+
+/// Consumer groups under random broker faults, consumer crashes and GC pauses: no record is
+/// skipped, and once everything heals the group catches up (its committed offsets reach
+/// the high watermark) under both commit styles. (Each case prints its scenario on failure.)
+#[test]
+fn groups_catch_up_without_skipping_under_random_faults() {
+    use highwater::cli::run::run_to_end;
+    use highwater::kernel::{Prng, Ratio};
+    for (style, config) in [
+        ("commitSync after processing", json!({"enable.auto.commit": false, "sim.commit": "sync-after-processing"})),
+        ("auto-commit, cooperative", json!({"enable.auto.commit": true, "auto.commit.interval.ms": 1000, "partition.assignment.strategy": ["cooperative-sticky"]})),
+    ] {
+        for seed in 0..150 {
+            let mut prng = Prng::new(70_000 + seed);
+            let (faults, healed) = common::random_faults(&mut prng, false);
+            let mut timeline = vec![
+                json!({"at_ms": 2500, "action": "produce", "producer": "src", "topic": "in", "count": 30}),
+                json!({"at_ms": 6000, "action": "produce", "producer": "src", "topic": "in", "count": 30}),
+            ];
+            timeline.extend(faults);
+            if prng.chance(Ratio::new(1, 2)) {
+                let at = prng.between(2_000, 9_000);
+                timeline.push(json!({"at_ms": at, "action": "consumer_crash", "consumer": "c1"}));
+                timeline.push(json!({"at_ms": at + prng.between(100, 4_000), "action": "consumer_restart", "consumer": "c1"}));
+            }
+            if prng.chance(Ratio::new(1, 3)) {
+                timeline.push(json!({"at_ms": prng.between(2_000, 9_000), "action": "consumer_pause", "consumer": "c2", "ms": prng.between(1_000, 12_000), "gc": true}));
+            }
+            let consumer = |name: &str| {
+                let mut c = json!({"auto.offset.reset": "earliest", "session.timeout.ms": 6000, "max.poll.interval.ms": 10000, "sim.processing.ms.per.record": 20});
+                for (k, v) in config.as_object().unwrap() {
+                    c[k] = v.clone();
+                }
+                json!({"name": name, "group": "g", "topics": ["in"], "config": c})
+            };
+            let text = json!({
+                "id": format!("groups-{seed}"), "title": {"en": "t"}, "seed": seed, "duration_ms": healed + 60_000,
+                "cluster": {"brokers": 3, "config": {"min.insync.replicas": 2}},
+                "network": {"latency_ms": 2, "jitter_ms": 3},
+                "topics": [{"name": "in", "partitions": 3, "replication_factor": 3}],
+                "producers": [{"name": "src"}],
+                "consumers": [consumer("c1"), consumer("c2")],
+                "timeline": timeline
+            });
+            let s = Scenario::from_json(&text.to_string()).unwrap();
+            let sim = run_to_end(&s, s.seed, None, None).unwrap();
+            let bad: Vec<_> = sim.checker.anomalies().filter(|a| matches!(a.kind, AnomalyKind::PollSkip | AnomalyKind::LostWrite)).map(|a| a.detail.clone()).collect();
+            assert!(bad.is_empty(), "{style}, seed {seed}: {bad:?}\n{}", s.to_json());
+            let group = sim.model.brokers.iter().filter(|b| b.is_running()).find_map(|b| b.coordinator.groups.get("g"));
+            for st in sim.model.controller.partitions.values().filter(|st| st.tp.topic == 0) {
+                let hw = st.leader.and_then(|l| sim.model.broker(l).replicas.get(&st.tp)).map(|r| r.log.high_watermark()).unwrap_or(0);
+                let committed = group.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0).unwrap_or(0);
+                assert_eq!(committed, hw, "{style}, seed {seed}: {:?} not caught up\n{}", st.tp, s.to_json());
+            }
+        }
+    }
+}

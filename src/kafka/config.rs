@@ -461,6 +461,9 @@ pub struct ConsumerConfig {
     pub metadata_max_age_ms: u64,
     #[serde(rename = "isolation.level")]
     pub isolation_level: IsolationLevel,
+    /// How long a blocking call (commitSync()) keeps retrying retriable errors.
+    #[serde(rename = "default.api.timeout.ms")]
+    pub default_api_timeout_ms: u64,
     /// How long the application takes to process one record.
     #[serde(rename = "sim.processing.ms.per.record")]
     pub processing_ms_per_record: u64,
@@ -489,6 +492,7 @@ impl Default for ConsumerConfig {
             retry_backoff_ms: 100,
             metadata_max_age_ms: 300_000,
             isolation_level: IsolationLevel::ReadUncommitted,
+            default_api_timeout_ms: 60_000,
             processing_ms_per_record: 10,
             commit: CommitPolicy::None,
             poll_timeout_ms: 1_000,

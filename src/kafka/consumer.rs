@@ -137,6 +137,10 @@ pub struct Consumer {
     pipeline_ops: Vec<PipelineOp>,
     /// `groupMetadata()`: member id and generation as of the last completed join.
     pub group_metadata: (Rc<str>, i32),
+    /// A commitSync() that failed with a retriable error and will be sent again (with the
+    /// records to process after it), until `commit_deadline`.
+    commit_retry: Option<VecDeque<(Tp, u64, RecordId)>>,
+    commit_deadline: Option<u64>,
 }
 
 impl Consumer {
@@ -170,6 +174,8 @@ impl Consumer {
             producer: None,
             pipeline_ops: Vec::new(),
             group_metadata: (Rc::from(""), -1),
+            commit_retry: None,
+            commit_deadline: None,
             fetches: BTreeMap::new(),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
@@ -414,6 +420,26 @@ impl Consumer {
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
             return;
         }
+        if let Some(then_process) = self.commit_retry.take() {
+            // The application is still inside commitSync(): try again, or give up.
+            if self.commit_deadline.is_some_and(|d| ctx.now >= d) {
+                self.commit_deadline = None;
+                ctx.note(Note::ConsumerError {
+                    consumer: self.index,
+                    error: "TimeoutException",
+                    detail: format!("commitSync() could not commit within default.api.timeout.ms ({} ms)", self.config.default_api_timeout_ms),
+                });
+            } else if let Some(correlation) = self.commit(ctx, true) {
+                self.app = App::Committing { correlation, then_process };
+                return;
+            } else {
+                self.commit_deadline = None;
+            }
+            if !then_process.is_empty() {
+                self.start_processing(ctx, env, then_process);
+                return;
+            }
+        }
         if self.config.enable_auto_commit && ctx.now >= self.auto_commit_deadline {
             self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
             self.commit(ctx, false);
@@ -436,10 +462,7 @@ impl Consumer {
             return;
         }
         if self.config.commit == CommitPolicy::SyncBeforeProcessing {
-            match self.commit(ctx, true) {
-                Some(correlation) => self.app = App::Committing { correlation, then_process: records },
-                None => self.start_processing(ctx, env, records),
-            }
+            self.commit_sync(ctx, env, records);
         } else {
             self.start_processing(ctx, env, records);
         }
@@ -490,18 +513,34 @@ impl Consumer {
             return;
         }
         match self.config.commit {
-            CommitPolicy::SyncAfterProcessing => {
-                if let Some(correlation) = self.commit(ctx, true) {
-                    self.app = App::Committing { correlation, then_process: VecDeque::new() };
-                    return;
-                }
-            }
+            CommitPolicy::SyncAfterProcessing => return self.commit_sync(ctx, _env, VecDeque::new()),
             CommitPolicy::AsyncAfterProcessing => {
                 self.commit(ctx, false);
             }
             CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
         }
         self.schedule_poll(ctx, 0);
+    }
+
+    /// `commitSync()`, then process `then_process` (or poll). With no coordinator known it
+    /// finds one first; retriable failures are retried until `default.api.timeout.ms`.
+    fn commit_sync(&mut self, ctx: &mut Ctx<World>, env: &Env, then_process: VecDeque<(Tp, u64, RecordId)>) {
+        let uncommitted = self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o));
+        if self.coordinator.is_none() && self.generation >= 0 && uncommitted {
+            self.commit_deadline.get_or_insert(ctx.now + self.config.default_api_timeout_ms);
+            self.commit_retry = Some(then_process);
+            self.app = App::Polling;
+            self.schedule_poll(ctx, 0);
+            return;
+        }
+        match self.commit(ctx, true) {
+            Some(correlation) => self.app = App::Committing { correlation, then_process },
+            None if then_process.is_empty() => {
+                self.app = App::Polling;
+                self.schedule_poll(ctx, 0);
+            }
+            None => self.start_processing(ctx, env, then_process),
+        }
     }
 
     /// Commit the application's positions. Returns the correlation (None: nothing to do).
@@ -708,8 +747,12 @@ impl Consumer {
         self.heartbeat_in_flight = None;
         self.offset_fetch_in_flight = None;
         self.commits_in_flight.clear();
-        if matches!(self.app, App::Committing { .. }) {
+        if let App::Committing { then_process, .. } = &mut self.app {
+            // commitSync() retries a retriable failure until default.api.timeout.ms.
+            let then_process = std::mem::take(then_process);
             self.app = App::Polling;
+            self.commit_deadline.get_or_insert(ctx.now + self.config.default_api_timeout_ms);
+            self.commit_retry = Some(then_process);
         }
         if matches!(self.join_state, JoinState::Joining(_) | JoinState::Syncing(_)) {
             self.join_state = JoinState::NotMember;
@@ -813,6 +856,7 @@ impl Consumer {
                 }
                 match error {
                     ErrorCode::None => {
+                        self.commit_deadline = None;
                         for o in offsets {
                             self.committed.insert(o.tp, o.offset);
                         }
