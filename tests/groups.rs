@@ -8,21 +8,9 @@ use highwater::session::Session;
 use serde_json::{json, Value};
 
 mod common;
-use common::load;
+use common::{load, notes};
 
 
-/// Run to the end; every note with the time it happened.
-fn notes(s: Scenario) -> (Session, Vec<(u64, Note)>) {
-    let mut session = Session::new(s);
-    session.seek(u64::MAX);
-    let tl = session.timeline();
-    let mut out = Vec::new();
-    for i in 1..=tl.horizon() {
-        let (rec, ns) = tl.record(i).unwrap();
-        out.extend(ns.iter().map(|n| (rec.time, n.clone())));
-    }
-    (session, out)
-}
 
 fn group_scenario(consumers: Value, timeline: Value, duration_ms: u64) -> Scenario {
     let text = json!({

@@ -8,7 +8,7 @@ use highwater::session::Session;
 use serde_json::json;
 
 mod common;
-use common::{kinds, load};
+use common::{kinds, load, notes};
 
 
 
@@ -130,22 +130,13 @@ fn records_waiting_for_a_leader_fail_after_delivery_timeout() {
     assert!(failed.iter().all(|t| (17_000..17_500).contains(t)), "{failed:?}: 5 s after they were sent at 12 s");
 }
 
-fn all_notes(s: Scenario) -> Vec<(u64, Note)> {
-    let mut session = Session::new(s);
-    session.seek(u64::MAX);
-    let tl = session.timeline();
-    (1..=tl.horizon()).flat_map(|i| {
-        let (rec, ns) = tl.record(i).unwrap();
-        ns.iter().map(move |n| (rec.time, n.clone())).collect::<Vec<_>>()
-    }).collect()
-}
 
 #[test]
 fn fire_and_forget_loses_failures_silently_while_sync_and_callbacks_see_them() {
     assert_eq!(kinds(&load("fire-and-forget-loss")), vec![AnomalyKind::LostWrite]);
     let sync = load("sync-send-sees-failures");
     assert!(kinds(&sync).is_empty());
-    let ns = all_notes(sync);
+    let (_, ns) = notes(sync);
     let seen: Vec<&'static str> = ns.iter().filter_map(|(_, n)| match n {
         Note::ProducerError { error, .. } => Some(*error),
         _ => None,
@@ -178,7 +169,7 @@ fn a_full_buffer_blocks_send_until_max_block_ms_then_fails() {
             {"at_ms": 1000, "action": "produce", "producer": "app", "topic": "t", "count": 12}
         ]
     });
-    let ns = all_notes(Scenario::from_json(&text.to_string()).unwrap());
+    let (_, ns) = notes(Scenario::from_json(&text.to_string()).unwrap());
     let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
     assert_eq!(sent.len(), 12);
     assert!(sent[..10].iter().all(|t| *t == 1000), "ten fit in the buffer: {sent:?}");

@@ -2,24 +2,15 @@
 //! when the log is truncated below its position.
 use highwater::kafka::notes::Note;
 use highwater::kafka::types::RecordId;
-use highwater::session::Session;
 
 mod common;
-use common::load;
+use common::{load, notes};
 
 #[test]
 fn a_reader_past_a_truncated_log_resets_by_auto_offset_reset_and_reads_on() {
     // unclean-leader-election: the reader read offsets 0..5 from broker 1; broker 3, elected
     // without them, has a log end of 2. The reader's position 5 is out of range.
-    let mut session = Session::new(load("unclean-leader-election"));
-    session.seek(u64::MAX);
-    let tl = session.timeline();
-    let ns: Vec<(u64, Note)> = (1..=tl.horizon())
-        .flat_map(|i| {
-            let (rec, ns) = tl.record(i).unwrap();
-            ns.iter().map(move |n| (rec.time, n.clone())).collect::<Vec<_>>()
-        })
-        .collect();
+    let (session, ns) = notes(load("unclean-leader-election"));
     let reset = ns.iter().find_map(|(t, n)| match n {
         Note::ReaderReset { from, to, .. } => Some((*t, *from, *to)),
         _ => None,

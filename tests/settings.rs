@@ -6,7 +6,10 @@ use highwater::kafka::types::ErrorCode;
 use highwater::kafka::world::KafkaAction;
 use highwater::kernel::sim::Action;
 use highwater::scenario::Scenario;
-use highwater::session::{build_simulation, Session};
+use highwater::session::build_simulation;
+
+mod common;
+use common::notes;
 use serde_json::{json, Value};
 
 fn scenario(timeline: Value) -> Scenario {
@@ -20,16 +23,6 @@ fn scenario(timeline: Value) -> Scenario {
     Scenario::from_json(&text.to_string()).unwrap()
 }
 
-fn notes(session: &mut Session) -> Vec<(u64, Note)> {
-    session.seek(u64::MAX);
-    let tl = session.timeline();
-    (1..=tl.horizon())
-        .flat_map(|i| {
-            let (rec, ns) = tl.record(i).unwrap();
-            ns.iter().map(move |n| (rec.time, n.clone())).collect::<Vec<_>>()
-        })
-        .collect()
-}
 
 /// When each record was sent and when it was appended by the leader.
 fn send_to_append(ns: &[(u64, Note)]) -> Vec<u64> {
@@ -45,7 +38,7 @@ fn a_setting_changed_mid_run_applies_from_then_on() {
         {"at_ms": 2000, "action": "set_config", "target": "app", "key": "linger.ms", "value": 400},
         {"at_ms": 3000, "action": "produce", "producer": "app", "topic": "t", "count": 1}
     ]));
-    let ns = notes(&mut Session::new(s));
+    let (_, ns) = notes(s);
     let delays = send_to_append(&ns);
     assert_eq!(delays.len(), 2);
     assert!(delays[0] < 20, "linger.ms 5 at first: {delays:?}");
@@ -60,14 +53,12 @@ fn a_topic_override_changes_what_the_leader_accepts() {
         {"at_ms": 500, "action": "crash", "broker": 3},
         {"at_ms": 12000, "action": "produce", "producer": "app", "topic": "t", "count": 1}
     ]));
-    let mut session = Session::new(s.clone());
-    session.seek(u64::MAX);
+    let (_, before) = notes(s.clone());
     let mut with_change = s;
     with_change.timeline.push(serde_json::from_value(json!({"at_ms": 11000, "action": "set_config", "target": "topic:t", "key": "min.insync.replicas", "value": 3})).unwrap());
     with_change.duration_ms = 14000;
-    let ns = notes(&mut Session::new(with_change));
+    let (_, ns) = notes(with_change);
     assert!(ns.iter().any(|(_, n)| matches!(n, Note::ProduceError { error: ErrorCode::NotEnoughReplicas, .. })));
-    let before = notes(&mut session);
     assert!(!before.iter().any(|(_, n)| matches!(n, Note::ProduceError { .. })), "without the change the write succeeds");
 }
 

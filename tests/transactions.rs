@@ -12,20 +12,8 @@ use highwater::session::Session;
 use serde_json::{json, Value};
 
 mod common;
-use common::{kinds, load, random_faults};
+use common::{kinds, load, notes, random_faults};
 
-/// Run to the end; every note with the time it happened.
-fn notes(s: Scenario) -> (Session, Vec<(u64, Note)>) {
-    let mut session = Session::new(s);
-    session.seek(u64::MAX);
-    let tl = session.timeline();
-    let mut out = Vec::new();
-    for i in 1..=tl.horizon() {
-        let (rec, ns) = tl.record(i).unwrap();
-        out.extend(ns.iter().map(|n| (rec.time, n.clone())));
-    }
-    (session, out)
-}
 
 /// One data partition led by broker 1 (replicas 1, 2, 3), a transactional producer "tx"
 /// (transactional.id "bank-1", whose coordinator is the leader of

@@ -594,10 +594,7 @@ impl Broker {
             return respond(ctx, error, offsets);
         }
         let tp = g.offsets_partition;
-        let records = offsets
-            .iter()
-            .map(|o| InternalRecord::OffsetCommit { group: group_id.clone(), tp: o.tp, offset: o.offset, generation, member: member_id.clone() })
-            .collect();
+        let records = commit_records(&group_id, &member_id, generation, &offsets);
         let pending = PendingCommit { group: group_id.clone(), from, correlation, member: member_id.clone(), generation, offsets: offsets.clone() };
         if let Err(e) = self.append_internal(ctx, env, tp, records, None, Reply::OffsetCommit(pending)) {
             respond(ctx, e, offsets);
@@ -607,12 +604,7 @@ impl Broker {
     /// The commit's records are replicated (or failed): apply it and answer.
     pub(crate) fn on_commit_stored(&mut self, ctx: &mut Ctx<World>, _env: &Env, p: PendingCommit, error: ErrorCode) {
         let node = self.node();
-        // Append errors reach the client as coordinator errors, as in Kafka.
-        let error = match error {
-            ErrorCode::None => ErrorCode::None,
-            ErrorCode::NotLeaderOrFollower => ErrorCode::NotCoordinator,
-            _ => ErrorCode::CoordinatorNotAvailable,
-        };
+        let error = coordinator_error(error);
         if error == ErrorCode::None {
             if let Some(g) = self.coordinator.groups.get_mut(&p.group) {
                 for o in &p.offsets {
@@ -699,10 +691,7 @@ impl Broker {
             return respond(ctx, error);
         }
         let tp = g.offsets_partition;
-        let records = offsets
-            .iter()
-            .map(|o| InternalRecord::OffsetCommit { group: group_id.clone(), tp: o.tp, offset: o.offset, generation, member: member_id.clone() })
-            .collect();
+        let records = commit_records(&group_id, &member_id, generation, &offsets);
         let pending = PendingCommit { group: group_id.clone(), from, correlation, member: member_id.clone(), generation, offsets };
         if let Err(e) = self.append_internal(ctx, env, tp, records, Some((producer_id, producer_epoch)), Reply::TxnOffsetCommit(pending, producer_id)) {
             respond(ctx, e);
@@ -711,11 +700,7 @@ impl Broker {
 
     /// The transactional offsets are replicated: they wait for the transaction's end.
     pub(crate) fn on_txn_offsets_stored(&mut self, ctx: &mut Ctx<World>, p: PendingCommit, producer_id: i64, error: ErrorCode) {
-        let error = match error {
-            ErrorCode::None => ErrorCode::None,
-            ErrorCode::NotLeaderOrFollower => ErrorCode::NotCoordinator,
-            _ => ErrorCode::CoordinatorNotAvailable,
-        };
+        let error = coordinator_error(error);
         if error == ErrorCode::None {
             if let Some(g) = self.coordinator.groups.get_mut(&p.group) {
                 let pending = g.pending_txn_offsets.entry(producer_id).or_default();
@@ -792,6 +777,23 @@ impl Broker {
         }
         self.arm_group_tick(ctx);
     }
+}
+
+/// Append errors reach clients as coordinator errors, as in Kafka.
+pub(crate) fn coordinator_error(error: ErrorCode) -> ErrorCode {
+    match error {
+        ErrorCode::None => ErrorCode::None,
+        ErrorCode::NotLeaderOrFollower | ErrorCode::NotCoordinator => ErrorCode::NotCoordinator,
+        _ => ErrorCode::CoordinatorNotAvailable,
+    }
+}
+
+/// The `__consumer_offsets` records of a commit, one per partition.
+fn commit_records(group: &Rc<str>, member: &Rc<str>, generation: i32, offsets: &[OffsetCommitPartition]) -> Vec<InternalRecord> {
+    offsets
+        .iter()
+        .map(|o| InternalRecord::OffsetCommit { group: group.clone(), tp: o.tp, offset: o.offset, generation, member: member.clone() })
+        .collect()
 }
 
 fn broker_node_of(b: super::types::BrokerId) -> NodeId {

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use super::broker::{Broker, Reply};
+use super::group::coordinator_error;
 use super::message::{InternalRecord, Msg, TxnMetadata, TxnState};
 use super::notes::Note;
 use super::types::{BrokerId, ErrorCode, Tp};
@@ -94,15 +95,6 @@ pub fn txn_partition_for(transactional_id: &str, partitions: u32) -> u32 {
 
 fn init_error(correlation: u64, error: ErrorCode) -> Msg {
     Msg::InitProducerIdResponse { correlation, error, producer_id: -1, producer_epoch: 0 }
-}
-
-/// Append errors reach clients as coordinator errors, as in Kafka.
-fn coordinator_error(error: ErrorCode) -> ErrorCode {
-    match error {
-        ErrorCode::None => ErrorCode::None,
-        ErrorCode::NotLeaderOrFollower | ErrorCode::NotCoordinator => ErrorCode::NotCoordinator,
-        _ => ErrorCode::CoordinatorNotAvailable,
-    }
 }
 
 impl Broker {

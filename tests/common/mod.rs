@@ -3,8 +3,10 @@
 
 use highwater::checker::AnomalyKind;
 use highwater::cli::run::run_to_end;
+use highwater::kafka::notes::Note;
 use highwater::kernel::Prng;
 use highwater::scenario::Scenario;
+use highwater::session::Session;
 use serde_json::{json, Value};
 
 /// One of the example scenarios in `scenarios/`, by id.
@@ -49,4 +51,23 @@ pub fn random_faults(prng: &mut Prng, with_power_loss: bool) -> (Vec<Value>, u64
     faults.push(json!({"at_ms": healed, "action": "heal_all"}));
     faults.push(json!({"at_ms": healed, "action": "drop", "probability": {"numerator": 0, "denominator": 1}}));
     (faults, healed)
+}
+
+/// Run to the end; the session and every note with the time it happened.
+pub fn notes(s: Scenario) -> (Session, Vec<(u64, Note)>) {
+    let mut session = Session::new(s);
+    session.seek(u64::MAX);
+    let out = session_notes(&session);
+    (session, out)
+}
+
+/// Every note of a session's run so far, with the time it happened.
+pub fn session_notes(session: &Session) -> Vec<(u64, Note)> {
+    let tl = session.timeline();
+    (1..=tl.horizon())
+        .flat_map(|i| {
+            let (rec, ns) = tl.record(i).unwrap();
+            ns.iter().map(move |n| (rec.time, n.clone())).collect::<Vec<_>>()
+        })
+        .collect()
 }
