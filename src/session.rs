@@ -761,16 +761,18 @@ impl Session {
             let tp = Tp { topic, partition: crate::kafka::txn::txn_partition_for(id, parts) };
             world.controller.partitions.get(&tp).and_then(|s| s.leader)
         };
-        // Who wrote a transaction marker: producer ids as the producers know them now.
+        // Who wrote a transaction marker: producer ids as the producers know them now (two
+        // producers with one transactional id share it: "old/new").
         let mut pid_names: BTreeMap<i64, String> = BTreeMap::new();
         if spec.transaction_topic.is_some() {
-            for p in &world.producers {
-                pid_names.insert(p.producer_id, p.name.clone());
-            }
-            for c in &world.consumers {
-                if let Some(p) = &c.producer {
-                    pid_names.insert(p.producer_id, c.name.clone());
+            let named = world.producers.iter().map(|p| (p.producer_id, &p.name));
+            let embedded = world.consumers.iter().filter_map(|c| c.producer.as_ref().map(|p| (p.producer_id, &c.name)));
+            for (pid, name) in named.chain(embedded).filter(|(pid, _)| *pid >= 0) {
+                let entry = pid_names.entry(pid).or_default();
+                if !entry.is_empty() {
+                    entry.push('/');
                 }
+                entry.push_str(name);
             }
         }
 
@@ -1648,6 +1650,13 @@ pub fn node_of(spec: &Spec, name: &str) -> Option<NodeId> {
 fn transactional_ids(spec: &Spec) -> Vec<String> {
     let mut ids: Vec<String> = spec.producers.iter().filter_map(|p| p.config.transactional_id.clone()).collect();
     ids.extend(spec.consumers.iter().filter_map(|c| c.transform.as_ref()?.producer.transactional_id.clone()));
+    // Two producers may share an id (the zombie lessons): one coordinator badge.
+    let mut seen = Vec::new();
+    ids.retain(|id| {
+        let new = !seen.contains(id);
+        seen.push(id.clone());
+        new
+    });
     ids
 }
 

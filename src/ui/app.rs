@@ -169,7 +169,7 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |()| {
             if let Some(h) = &state.session {
-                if let Some((name, json)) = h.with(|s| (format!("{}.json", s.scenario().id), s.scenario_json())) {
+                if let Some((name, json)) = h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(s.scenario()))) {
                     dom::download(&name, &json);
                 }
             }
@@ -250,7 +250,7 @@ pub fn app() -> Html {
                     if state.large {
                         <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>
                     }
-                    <Legend lang={l} />
+                    <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} />
                     if !state.presenter {
                         <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
                     }
@@ -271,7 +271,7 @@ pub fn app() -> Html {
 }
 
 /// Fills shared by every strip (committed = solid, not yet committed = stripes,
-/// truncated = cross-hatch), defined once; colours come from the theme's CSS variables.
+/// truncated = cross-hatch, aborted = grey hatching), defined once; colours come from the theme's CSS variables.
 fn patterns() -> Html {
     html! {
         <svg class="hw-defs" width="0" height="0" aria-hidden="true" focusable="false">
@@ -283,6 +283,10 @@ fn patterns() -> Html {
                 <pattern id="hw-pat-truncated" patternUnits="userSpaceOnUse" width="6" height="6">
                     <rect class="pat-bg truncated" width="6" height="6" />
                     <path class="pat-line truncated" d="M0 0 L6 6 M6 0 L0 6" />
+                </pattern>
+                <pattern id="hw-pat-aborted" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(-45)">
+                    <rect class="pat-bg aborted" width="5" height="5" />
+                    <rect class="pat-fg aborted" width="1.6" height="5" />
                 </pattern>
             </defs>
         </svg>

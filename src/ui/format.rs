@@ -34,6 +34,7 @@ pub fn family(kind: &str) -> &'static str {
         "Fetch" => "fetch",
         "LeaderAndIsr" | "AlterPartition" | "BrokerRegistration" | "BrokerHeartbeat" => "control",
         "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "OffsetCommit" | "OffsetFetch" | "FindCoordinator" => "group",
+        "AddPartitionsToTxn" | "AddOffsetsToTxn" | "TxnOffsetCommit" | "EndTxn" | "WriteTxnMarkers" => "txn",
         _ => "meta",
     }
 }

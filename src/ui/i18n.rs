@@ -77,6 +77,8 @@ texts! {
     FeaturedLessons => "Start here", "从这里开始";
     MoreScenarios => "More scenarios", "更多场景";
     LargeClusters => "Large clusters", "大规模集群";
+    ProducerLessons => "Producers: acks, retries, idempotence", "生产者：acks、重试与幂等";
+    TxnLessons => "Transactions and exactly-once", "事务与精确一次";
     ImportFile => "Import a scenario file…", "导入场景文件…";
     Share => "Share", "分享";
     LinkCopied => "Link copied to the clipboard.", "链接已复制到剪贴板。";
@@ -142,6 +144,32 @@ texts! {
     HwLong => "High watermark: records below it are committed", "高水位 (HW)：低于它的消息已提交";
     LeoLong => "Log end offset: where the next record goes", "日志末端位移 (LEO)：下一条消息的位置";
     Truncated => "truncated", "已截断";
+    Lso => "LSO", "LSO";
+    LsoLong => "Last stable offset: read_committed readers stop here (the first offset of an open transaction)", "最后稳定位移 (LSO)：read_committed 的读取停在这里（未结束事务的第一个位移）";
+    TxnOpen => "open transaction", "事务进行中";
+    TxnCommitted => "committed transaction", "事务已提交";
+    TxnAborted => "aborted transaction", "事务已中止";
+    CommitMarker => "COMMIT marker", "COMMIT 标记";
+    AbortMarker => "ABORT marker", "ABORT 标记";
+    TxnCoordinator => "txn", "事务";
+    TxnCoordinatorLong => "Transaction coordinator of", "事务协调者，负责";
+    Transaction => "Transaction", "事务";
+    BeginTxn => "Begin transaction", "开始事务";
+    BeginTxnHint => "beginTransaction(): the records sent next belong to it", "beginTransaction()：之后发送的消息都属于这个事务";
+    CommitTxn => "Commit transaction", "提交事务";
+    CommitTxnHint => "commitTransaction(): EndTxn(COMMIT), then COMMIT markers in every partition", "commitTransaction()：EndTxn(COMMIT)，然后在每个分区写入 COMMIT 标记";
+    AbortTxn => "Abort transaction", "中止事务";
+    AbortTxnHint => "abortTransaction(): EndTxn(ABORT), then ABORT markers; the records stay, marked aborted", "abortTransaction()：EndTxn(ABORT)，然后写入 ABORT 标记；消息仍在日志中，被标记为中止";
+    ProducerCrashHint => "The process dies: unsent records and its transaction state are gone", "进程崩溃：未发送的消息和事务状态全部丢失";
+    ProducerRestartHint => "A transactional producer calls initTransactions() again: a new epoch fences the old one", "事务生产者重新调用 initTransactions()：新的 epoch 隔离旧的生产者";
+    Fenced => "fenced", "已被隔离 (fenced)";
+    FencedLong => "A newer producer with the same transactional.id (or a timeout) fenced this one: every call now fails", "同一 transactional.id 的新生产者（或事务超时）隔离了它：之后的每次调用都会失败";
+    BlockingCall => "Blocking call in progress", "阻塞中的调用";
+    CoordinatorState => "State at the transaction coordinator", "事务协调者记录的状态";
+    TxnPartitions => "Partitions in the transaction", "事务中的分区";
+    WritesTo => "writes to", "写入";
+    PipelineLong => "Consume-transform-produce: every processed record is written to this topic", "消费-转换-生产：每条处理过的消息都写入这个主题";
+    IsolationLong => "isolation.level: what a fetch may return of transactional data", "isolation.level：拉取时能读到哪些事务数据";
     Slow => "slow", "慢";
     InternalTopic => "internal topic", "内部主题";
     ShowInternal => "show", "展开";
@@ -191,6 +219,11 @@ texts! {
     LegendResponse => "response", "响应";
     LegendDrop => "dropped message", "被丢弃的消息";
     LegendCut => "cut link (click to heal)", "断开的链路（点击恢复）";
+    LegendTxnOpen => "record of an open transaction", "未结束事务中的消息";
+    LegendAborted => "record of an aborted transaction", "已中止事务中的消息";
+    LegendCommitMarker => "COMMIT marker (control record)", "COMMIT 标记（控制消息）";
+    LegendAbortMarker => "ABORT marker (control record)", "ABORT 标记（控制消息）";
+    LegendTxnRpc => "transaction request", "事务请求";
     // Action menus
     Crash => "Crash", "宕机";
     CrashHint => "The process dies; the disk keeps everything", "进程崩溃；磁盘数据保留";
@@ -280,6 +313,8 @@ texts! {
     ProducerSettings => "Producer", "生产者";
     ConsumerSettings => "Consumer", "消费者";
     NetworkSettings => "Network", "网络";
+    ReaderSettings => "Reader", "读取者";
+    PipelineSettings => "Pipeline producer (transform)", "管道中的生产者 (transform)";
     // Errors
     ErrLink => "This link cannot be opened", "无法打开此链接";
     ErrImport => "Could not import \"{0}\"", "无法导入「{0}」";

@@ -48,7 +48,7 @@ impl Metrics {
         26.0 * self.s
     }
     pub fn left_w(&self) -> f64 {
-        142.0 * self.s
+        164.0 * self.s
     }
     pub fn right_w(&self) -> f64 {
         206.0 * self.s
@@ -128,6 +128,8 @@ pub struct Layout {
     pub readers: Vec<(String, Rect)>,
     /// (broker, topic, partition) -> strip, for full cards.
     pub strips: BTreeMap<(u32, String, u32), StripGeom>,
+    /// Header height of each full broker card (taller when its badges need two rows).
+    pub headers: BTreeMap<u32, f64>,
     /// Top of the column titles.
     pub columns: Vec<(&'static str, f64, f64)>,
 }
@@ -154,6 +156,65 @@ pub fn card_rows(replicas: &[crate::view::ReplicaView], show_internal: bool, lar
     (rows, internal.len())
 }
 
+/// Whether the scenario has transactional producers (its picture shows transactions).
+pub fn has_transactions(v: &ClusterView) -> bool {
+    v.producers.iter().any(|p| p.transactional_id.is_some())
+        || v.consumers.iter().any(|c| c.producer.as_ref().is_some_and(|p| p.transactional_id.is_some()))
+}
+
+/// Whether client cards show their `isolation.level` (it matters once there are
+/// transactions, or when it is not the default).
+pub fn shows_isolation(v: &ClusterView, isolation: &str) -> bool {
+    isolation == "read_committed" || has_transactions(v)
+}
+
+/// Height of a producer card: compact when there are many, taller when transactional.
+pub fn producer_h(m: &Metrics, v: &ClusterView, p: &crate::view::ProducerView) -> f64 {
+    if v.producers.len() > 5 {
+        62.0 * m.s
+    } else if p.transactional_id.is_some() {
+        m.producer_h() + 58.0 * m.s
+    } else {
+        m.producer_h()
+    }
+}
+
+/// Height of a consumer's card: lines for its isolation level, a pipeline's output and a
+/// transactional pipeline's state.
+pub fn member_h(m: &Metrics, v: &ClusterView, c: &crate::view::ConsumerView) -> f64 {
+    let iso = if shows_isolation(v, &c.isolation) { 22.0 } else { 0.0 };
+    let pipe = if c.output_topic.is_some() { 22.0 } else { 0.0 };
+    let txn = if c.producer.as_ref().is_some_and(|p| p.transactional_id.is_some()) { 62.0 } else { 0.0 };
+    m.member_h() + (iso + pipe + txn) * m.s
+}
+
+/// Height of a broker card's header: the title row, then its badges (♛ controller,
+/// ⚑ group coordinator, ⚖ transaction coordinator, ◔ slow) in as many rows as they need
+/// in `width` (estimated from their text).
+pub fn header_h(m: &Metrics, b: &crate::view::BrokerView, width: f64) -> f64 {
+    let mut texts: Vec<usize> = Vec::new();
+    if b.is_controller {
+        texts.push(12);
+    }
+    texts.extend(b.coordinator_for.iter().map(|g| 14 + g.chars().count()));
+    texts.extend(b.txn_coordinator_for.iter().map(|id| 6 + id.chars().count()));
+    if b.slow_ms > 0 {
+        texts.push(16);
+    }
+    let avail = width - 16.0 * m.s;
+    let (mut rows, mut used) = (0usize, f64::INFINITY);
+    for n in texts {
+        let w = (n as f64 * 7.6 + 22.0) * m.s;
+        if used + w > avail {
+            rows += 1;
+            used = w;
+        } else {
+            used += w;
+        }
+    }
+    m.header_h() + rows.saturating_sub(1) as f64 * 21.0 * m.s
+}
+
 pub fn compute(input: &LayoutInput) -> Layout {
     let m = Metrics { s: input.scale };
     let v = input.view;
@@ -161,8 +222,12 @@ pub fn compute(input: &LayoutInput) -> Layout {
     let has_left = !v.producers.is_empty();
     let has_right = !v.consumers.is_empty() || !v.readers.is_empty();
     let left_x = m.pad();
-    let mid_x = if has_left { left_x + m.left_w() + m.gap() } else { m.pad() };
-    let right_x = l.width - m.pad() - if has_right { m.right_w() } else { 0.0 };
+    // Transactional producers have longer lines (states, calls): a wider column.
+    let left_w = if v.producers.iter().any(|p| p.transactional_id.is_some()) { m.left_w() * 1.2 } else { m.left_w() };
+    // ... and consumers' isolation levels and pipelines.
+    let right_w = if has_transactions(v) { m.right_w() * 1.12 } else { m.right_w() };
+    let mid_x = if has_left { left_x + left_w + m.gap() } else { m.pad() };
+    let right_x = l.width - m.pad() - if has_right { right_w } else { 0.0 };
     let mid_w = (if has_right { right_x - m.gap() } else { right_x }) - mid_x;
     let top = m.pad() + 26.0 * m.s;
 
@@ -183,9 +248,12 @@ pub fn compute(input: &LayoutInput) -> Layout {
             let Some(b) = v.brokers.iter().find(|b| b.id == *id) else { continue };
             let page = input.page.get(id).copied().unwrap_or(0);
             let (rows, _) = card_rows(&b.replicas, false, true, page);
-            let h = m.header_h() + rows.len().max(1) as f64 * m.strip_h() + m.internal_h() + m.card_pad();
-            let rect = Rect { x: mid_x, y, w: mid_w.min(m.card_max_w() * 2.0), h };
-            place_strips(&mut l, &m, b, &rows, rect);
+            let w = mid_w.min(m.card_max_w() * 2.0);
+            let head = header_h(&m, b, w);
+            let h = head + rows.len().max(1) as f64 * m.strip_h() + m.internal_h() + m.card_pad();
+            let rect = Rect { x: mid_x, y, w, h };
+            l.headers.insert(b.id, head);
+            place_strips(&mut l, &m, b, &rows, rect, head);
             l.cards.push((b.id, rect));
             y += h + m.gap() / 2.0;
             bottom = y;
@@ -202,18 +270,21 @@ pub fn compute(input: &LayoutInput) -> Layout {
         let mut y = top;
         for r in 0..rows {
             let row: Vec<&crate::view::BrokerView> = v.brokers.iter().skip(r * cols).take(cols).collect();
+            // One header height per row, so the strips of a row line up.
+            let head = row.iter().map(|b| header_h(&m, b, w)).fold(m.header_h(), f64::max);
             let h = row
                 .iter()
                 .map(|b| {
                     let (rows, internal) = card_rows(&b.replicas, input.show_internal, false, 0);
                     let internal_line = if internal > 0 { m.internal_h() } else { 0.0 };
-                    m.header_h() + rows.len() as f64 * m.strip_h() + internal_line + m.card_pad()
+                    head + rows.len() as f64 * m.strip_h() + internal_line + m.card_pad()
                 })
-                .fold(m.header_h() + m.card_pad(), f64::max);
+                .fold(head + m.card_pad(), f64::max);
             for (c, b) in row.iter().enumerate() {
                 let rect = Rect { x: x0 + c as f64 * (w + m.gap()), y, w, h };
                 let (rows, _) = card_rows(&b.replicas, input.show_internal, false, 0);
-                place_strips(&mut l, &m, b, &rows, rect);
+                l.headers.insert(b.id, head);
+                place_strips(&mut l, &m, b, &rows, rect, head);
                 l.cards.push((b.id, rect));
                 l.nodes.insert(format!("b{}", b.id), rect);
             }
@@ -228,15 +299,15 @@ pub fn compute(input: &LayoutInput) -> Layout {
     if has_left {
         let mut y = top;
         // Many producers: compact cards (name, acks and counts on two lines).
-        let h = if v.producers.len() > 5 { 62.0 * m.s } else { m.producer_h() };
         for p in &v.producers {
-            let rect = Rect { x: left_x, y, w: m.left_w(), h };
+            let h = producer_h(&m, v, p);
+            let rect = Rect { x: left_x, y, w: left_w, h };
             l.producers.push((p.name.clone(), rect));
             l.nodes.insert(p.name.clone(), rect);
             y += h + 8.0 * m.s;
         }
         left_bottom = y;
-        l.columns.push(("producers", left_x, left_x + m.left_w()));
+        l.columns.push(("producers", left_x, left_x + left_w));
     }
 
     // Consumer groups (by configured group) and readers.
@@ -251,36 +322,38 @@ pub fn compute(input: &LayoutInput) -> Layout {
         }
         for g in groups {
             let members: Vec<&crate::view::ConsumerView> = v.consumers.iter().filter(|c| c.group == g).collect();
-            let h = m.group_header_h() + members.len() as f64 * (m.member_h() + 8.0 * m.s) + 4.0 * m.s;
-            let rect = Rect { x: right_x, y, w: m.right_w(), h };
+            let h = m.group_header_h() + members.iter().map(|c| member_h(&m, v, c) + 8.0 * m.s).sum::<f64>() + 4.0 * m.s;
+            let rect = Rect { x: right_x, y, w: right_w, h };
             l.groups.push((g.to_string(), rect));
             let mut my = y + m.group_header_h();
             for c in members {
-                let mr = Rect { x: right_x + 8.0 * m.s, y: my, w: m.right_w() - 16.0 * m.s, h: m.member_h() };
+                let mh = member_h(&m, v, c);
+                let mr = Rect { x: right_x + 8.0 * m.s, y: my, w: right_w - 16.0 * m.s, h: mh };
                 l.members.push((c.name.clone(), mr));
                 l.nodes.insert(c.name.clone(), mr);
-                my += m.member_h() + 8.0 * m.s;
+                my += mh + 8.0 * m.s;
             }
             y += h + 14.0 * m.s;
         }
         for r in &v.readers {
-            let rect = Rect { x: right_x, y, w: m.right_w(), h: m.reader_h() };
+            let h = m.reader_h() + if shows_isolation(v, &r.isolation) { 22.0 * m.s } else { 0.0 };
+            let rect = Rect { x: right_x, y, w: right_w, h };
             l.readers.push((r.name.clone(), rect));
             l.nodes.insert(r.name.clone(), rect);
-            y += m.reader_h() + 12.0 * m.s;
+            y += h + 12.0 * m.s;
         }
         right_bottom = y;
-        l.columns.push(("consumers", right_x, right_x + m.right_w()));
+        l.columns.push(("consumers", right_x, right_x + right_w));
     }
 
     l.height = bottom.max(left_bottom).max(right_bottom) + m.pad();
     l
 }
 
-fn place_strips(l: &mut Layout, m: &Metrics, b: &crate::view::BrokerView, rows: &[usize], card: Rect) {
+fn place_strips(l: &mut Layout, m: &Metrics, b: &crate::view::BrokerView, rows: &[usize], card: Rect, head: f64) {
     for (i, idx) in rows.iter().enumerate() {
         let r = &b.replicas[*idx];
-        let y = card.y + m.header_h() + i as f64 * m.strip_h() + m.label_h();
+        let y = card.y + head + i as f64 * m.strip_h() + m.label_h();
         let svg = Rect { x: card.x + m.card_pad(), y, w: card.w - 2.0 * m.card_pad(), h: m.strip_svg_h() };
         l.strips.insert((b.id, r.topic.clone(), r.partition), StripGeom { svg });
     }

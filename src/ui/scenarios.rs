@@ -8,6 +8,10 @@ pub enum Shelf {
     /// The first lessons a newcomer should open.
     Featured,
     More,
+    /// acks, retries, idempotence, send styles.
+    Producers,
+    /// Transactions, read_committed, zombies and exactly-once pipelines.
+    Transactions,
     Large,
 }
 
@@ -40,6 +44,21 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("zombie-consumer-fenced", Shelf::More),
     lesson!("coordinator-failover", Shelf::More),
     lesson!("group-broker-failure-and-pause", Shelf::More),
+    lesson!("acks0-leader-failure", Shelf::Producers),
+    lesson!("fire-and-forget-loss", Shelf::Producers),
+    lesson!("sync-send-sees-failures", Shelf::Producers),
+    lesson!("retry-duplicates", Shelf::Producers),
+    lesson!("retry-duplicates-idempotent", Shelf::Producers),
+    lesson!("retry-reordering", Shelf::Producers),
+    lesson!("retry-reordering-one-in-flight", Shelf::Producers),
+    lesson!("retry-reordering-idempotent", Shelf::Producers),
+    lesson!("transaction-aborted-read", Shelf::Transactions),
+    lesson!("transaction-read-committed", Shelf::Transactions),
+    lesson!("zombie-producer-fenced", Shelf::Transactions),
+    lesson!("pipeline-duplicates", Shelf::Transactions),
+    lesson!("pipeline-exactly-once", Shelf::Transactions),
+    lesson!("pipeline-zombie-duplicates", Shelf::Transactions),
+    lesson!("pipeline-zombie-fenced", Shelf::Transactions),
     Builtin { id: "cluster-9-brokers", json: include_str!("scenarios/cluster-9-brokers.json"), shelf: Shelf::Large },
     Builtin { id: "cluster-50-brokers", json: include_str!("scenarios/cluster-50-brokers.json"), shelf: Shelf::Large },
 ];

@@ -98,6 +98,9 @@ pub enum SettingScope {
     Topic(String),
     Producer(String),
     Consumer(String),
+    Reader(String),
+    /// The producer of a consume-transform-produce consumer (`transform.config`).
+    Pipeline(String),
     Network,
 }
 
@@ -254,7 +257,8 @@ impl AppState {
         handle.with(|s| {
             let scenario = match &self.builtin {
                 Some(id) => ScenarioRef::Builtin(id.clone()),
-                None => ScenarioRef::Inline(serde_json::to_string(s.scenario()).unwrap_or_default()),
+                // Through a Value, like the settings: one less serializer of Scenario in the wasm.
+                None => ScenarioRef::Inline(serde_json::to_value(s.scenario()).map(|v| v.to_string()).unwrap_or_default()),
             };
             let seed = (s.seed() != s.scenario().seed).then_some(s.seed());
             UrlState { scenario, seed, step: s.cursor(), actions: s.actions().to_vec() }.to_fragment()
@@ -519,20 +523,52 @@ impl AppState {
                     SettingScope::Topic(name) => find_named(v, "topics", name)?,
                     SettingScope::Producer(name) => find_named(v, "producers", name)?,
                     SettingScope::Consumer(name) => find_named(v, "consumers", name)?,
+                    SettingScope::Reader(name) => find_named(v, "readers", name)?,
+                    SettingScope::Pipeline(name) => {
+                        find_named(v, "consumers", name)?.get_mut("transform").filter(|t| t.is_object()).ok_or_else(|| format!("consumer \"{name}\" has no transform"))?
+                    }
                 };
-                if matches!(scope, SettingScope::Topic(_) | SettingScope::Producer(_) | SettingScope::Consumer(_)) {
+                let target = if matches!(scope, SettingScope::Broker | SettingScope::Network) {
+                    target
+                } else {
                     if target.get("config").is_none() {
                         target["config"] = serde_json::json!({});
                     }
-                    target["config"][key.as_str()] = parsed;
-                } else {
-                    target[key.as_str()] = parsed;
+                    &mut target["config"]
+                };
+                // `null` (typed as "none") removes a setting that is off by default.
+                match (parsed.is_null(), target.as_object_mut()) {
+                    (true, Some(map)) => {
+                        map.remove(key.as_str());
+                    }
+                    _ => target[key.as_str()] = parsed,
                 }
                 Ok(())
             },
             &what,
         );
     }
+}
+
+/// A scenario as a pretty JSON file, its sections in the usual order (id, title, ...).
+/// Written from a `serde_json::Value` (which the settings and links use too), so the wasm
+/// carries one serializer of `Scenario` instead of two.
+pub fn export_json(scenario: &Scenario) -> String {
+    const ORDER: &[&str] = &[
+        "id", "title", "description", "seed", "duration_ms", "cluster", "network", "topics", "producers", "consumers", "readers", "timeline", "expect",
+    ];
+    let value = serde_json::to_value(scenario).unwrap_or_default();
+    let Some(map) = value.as_object() else { return value.to_string() };
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_by_key(|k| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
+    let fields: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let body = serde_json::to_string_pretty(&map[k.as_str()]).unwrap_or_default().replace('\n', "\n  ");
+            format!("  {}: {body}", serde_json::Value::String(k.to_string()))
+        })
+        .collect();
+    format!("{{\n{}\n}}\n", fields.join(",\n"))
 }
 
 fn find_named<'a>(v: &'a mut serde_json::Value, list: &str, name: &str) -> Result<&'a mut serde_json::Value, String> {
@@ -546,6 +582,12 @@ fn find_named<'a>(v: &'a mut serde_json::Value, list: &str, name: &str) -> Resul
 /// validation then checks ranges and combinations (and names the field).
 pub fn parse_setting_value(key: &str, value: &str) -> Result<serde_json::Value, String> {
     let v = value.trim();
+    if key == "transactional.id" && (v.is_empty() || v == "none" || v == "null") {
+        return Ok(serde_json::Value::Null);
+    }
+    if key == "transactional.id" {
+        return Ok(serde_json::Value::String(v.to_string()));
+    }
     if v.is_empty() {
         return Err(format!("{key}: a value is needed"));
     }

@@ -108,6 +108,13 @@ test('start screen lists the lessons and opens one at step 0', async () => {
   for (const id of ['acks1-leader-failure', 'acks-all-leader-failure', 'unclean-leader-election', 'more-consumers-than-partitions']) {
     assert.ok(await page.getByTestId(`lesson-${id}`).isVisible(), `lesson ${id} on the start screen`);
   }
+  // The producer lessons and the transaction lessons have shelves of their own.
+  for (const id of ['acks0-leader-failure', 'retry-duplicates', 'retry-reordering-idempotent']) {
+    assert.equal(await page.getByTestId('shelf-producers').getByTestId(`lesson-${id}`).count(), 1, `${id} with the producer lessons`);
+  }
+  for (const id of ['transaction-aborted-read', 'transaction-read-committed', 'zombie-producer-fenced', 'pipeline-exactly-once']) {
+    assert.equal(await page.getByTestId('shelf-transactions').getByTestId(`lesson-${id}`).count(), 1, `${id} with the transaction lessons`);
+  }
   await shot('01-start-screen');
   await page.getByTestId('open-acks1-leader-failure').click();
   await waitForStep(0);
@@ -450,5 +457,177 @@ test('nine brokers under load: hundreds of messages move on a canvas; a click on
   await page.getByTestId('cluster').click({ position: hit, force: true });
   await page.getByTestId('inspector').waitFor();
   await shot('15-nine-brokers-canvas');
+  assert.deepEqual(pageErrors, []);
+});
+
+// ------------------------------------------------------------------ transactions
+/** data-txn of every cell of `topic-partition`'s strip on broker `b`, in offset order. */
+const txnCells = (b, tp) =>
+  page.evaluate(
+    ([b, tp]) =>
+      [...document.querySelectorAll(`[data-testid="broker-${b}"] [data-testid="replica-${tp}"] g[data-txn]`)].map((g) => g.dataset.txn),
+    [b, tp],
+  );
+/** The step of the last timeline marker of `kind`. */
+const lastMarker = (kind) =>
+  page.evaluate((kind) => Math.max(...[...document.querySelectorAll(`[data-testid="marker"][data-kind="${kind}"]`)].map((m) => Number(m.dataset.step))), kind);
+
+test('transactions: read_uncommitted reads an aborted transaction (aborted cells, markers, aborted-read)', async () => {
+  await openLesson('transaction-aborted-read');
+  await page.getByTestId('help').getByRole('button').click();
+  // The coordinator of transactional.id bank-1 is badged; the reader shows its isolation level.
+  assert.equal(await page.getByTestId('txn-coordinator-badge').count(), 1);
+  assert.match(await page.getByTestId('reader-auditor').getByTestId('isolation').textContent(), /read_uncommitted/);
+  // Play to the end at full speed.
+  await page.getByTestId('speed').selectOption('6');
+  await page.getByTestId('play').click();
+  await waitFor(() => /End of the run/.test(document.querySelector('[data-testid="narration"]').textContent), null, 30000);
+  const end = Number(await page.getByTestId('scrubber').getAttribute('max'));
+  assert.equal(await stepNumber(), end, 'played to the last step');
+  // payments-1 holds the aborted transaction: three aborted records and an ABORT marker;
+  // payments-0 the committed one: two records and a COMMIT marker. On every replica.
+  for (const b of [1, 2, 3]) {
+    assert.deepEqual(await txnCells(b, 'payments-1'), ['aborted', 'aborted', 'aborted', 'marker-abort'], `broker ${b} payments-1`);
+    assert.deepEqual(await txnCells(b, 'payments-0'), ['committed', 'committed', 'marker-commit'], `broker ${b} payments-0`);
+  }
+  assert.equal(await page.getByTestId('producer-bank').getAttribute('data-txn-state'), 'READY');
+  // (The ABORT marker shares its spot on the timeline with the anomalies it revealed,
+  // which win it.)
+  for (const kind of ['txn-commit', 'anomaly']) {
+    assert.ok((await page.locator(`[data-testid="marker"][data-kind="${kind}"]`).count()) > 0, `a ${kind} marker on the timeline`);
+  }
+  await page.getByTestId('tab-anomalies').click();
+  const anomalies = page.locator('[data-testid="anomaly"][data-kind="aborted-read"]:not(.future)');
+  assert.equal(await anomalies.count(), 3, 'one aborted-read per aborted record');
+  assert.match(await anomalies.first().textContent(), /aborted-read.*payments-1/s);
+  await page.getByTestId('legend').getByText('ABORT marker').waitFor();
+  await page.setViewportSize({ width: 1280, height: 1100 });
+  await shot('16-transaction-aborted-read');
+  // In Chinese: the anomaly's name and the legend.
+  await page.getByTestId('lang-zh').click();
+  await waitFor(() => document.querySelector('[data-testid="anomaly"]').textContent.includes('读到已中止事务'));
+  assert.match(await page.getByTestId('legend').textContent(), /ABORT 标记/);
+  await shot('17-transaction-aborted-read-zh');
+  await page.getByTestId('lang-en').click();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('read_committed: the LSO stays below the HW while a transaction is open; markers, no anomaly', async () => {
+  await openLesson('transaction-read-committed');
+  await page.getByTestId('help').getByRole('button').click();
+  const end = Number(await page.getByTestId('scrubber').getAttribute('max'));
+  // Find a step where a leader's LSO tag is drawn (a transaction is open).
+  let lsoAt = -1;
+  for (let s = 20; s <= end && lsoAt < 0; s += 10) {
+    await scrubTo(s);
+    if ((await page.getByTestId('lso').count()) > 0) lsoAt = s;
+  }
+  assert.ok(lsoAt > 0, 'an LSO tag appears while the transaction is open');
+  const strip = page.locator('[data-testid^="replica-"]', { has: page.getByTestId('lso') }).first();
+  assert.equal(await strip.getAttribute('data-leader'), 'true', 'drawn on the leader');
+  const lso = Number((await strip.getByTestId('lso').textContent()).replace(/\D+/g, ''));
+  assert.ok(lso < Number(await strip.getAttribute('data-hw')), `LSO ${lso} below the HW`);
+  assert.ok((await strip.locator('g[data-txn="open"]').count()) > 0, 'the open transaction’s records are marked');
+  assert.match(await page.getByTestId('reader-auditor').getByTestId('isolation').textContent(), /read_committed/);
+  await shot('18-read-committed-lso');
+  // At the end: both markers, no anomaly (the reader skipped the aborted records).
+  await scrubTo(end);
+  assert.equal(await page.getByTestId('lso').count(), 0, 'no open transaction left: LSO = HW');
+  const all = await page.evaluate(() => [...document.querySelectorAll('g[data-txn]')].map((g) => g.dataset.txn));
+  assert.ok(all.includes('marker-commit') && all.includes('marker-abort') && all.includes('aborted'), all.join(','));
+  await page.getByTestId('tab-anomalies').click();
+  await page.getByTestId('no-anomalies').waitFor();
+  assert.equal(await page.locator('[data-testid="anomaly"]').count(), 0, 'no anomaly, now or later');
+  await shot('19-read-committed-end');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('producer menu: begin a transaction, send, commit; crash and restart the producer', async () => {
+  await openLesson('transaction-read-committed');
+  await page.getByTestId('help').getByRole('button').click();
+  // After the lesson's last COMMIT marker the producer is READY, with time left in the run.
+  await scrubTo((await lastMarker('txn-commit')) + 20);
+  const bank = page.getByTestId('producer-bank');
+  assert.equal(await bank.getAttribute('data-txn-state'), 'READY');
+  const openMenu = async () => {
+    await bank.getByRole('button', { name: /bank/ }).first().click();
+    await page.getByTestId('txn-menu').waitFor();
+  };
+  await openMenu();
+  for (const id of ['act-begin', 'act-commit', 'act-abort', 'act-pcrash']) {
+    const item = page.getByTestId(id);
+    await item.scrollIntoViewIfNeeded();
+    const topmost = await item.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    });
+    assert.ok(topmost, `${id} is visible and on top`);
+  }
+  await shot('20-producer-transaction-menu');
+  const start = await stepNumber();
+  await page.getByTestId('act-begin').click();
+  await waitForStep(start + 1);
+  assert.match(await page.getByTestId('notice').textContent(), /Branched/);
+  await openMenu();
+  await page.getByTestId('send-count').fill('2');
+  await page.getByTestId('act-send').click();
+  await waitForStep(start + 2);
+  await waitComputed();
+  // The records go out in the transaction: IN_TRANSACTION, open cells, an LSO tag.
+  // Once they are replicated (below the HW), the LSO stays at the transaction's start.
+  for (let s = start + 2; (await page.getByTestId('lso').count()) === 0 && s < start + 600; s += 10) await scrubTo(s);
+  assert.ok((await page.locator('g[data-txn="open"]').count()) > 0, 'records of the open transaction');
+  assert.equal(await bank.getAttribute('data-txn-state'), 'IN_TRANSACTION');
+  assert.ok((await page.getByTestId('lso').count()) > 0, 'an LSO tag');
+  await shot('21-transaction-open-by-hand');
+  const commits = await page.locator('g[data-txn="marker-commit"]').count();
+  await openMenu();
+  const committedAt = await stepNumber();
+  await page.getByTestId('act-commit').click();
+  await waitForStep(committedAt + 1);
+  await waitComputed();
+  // The timeline marks where the COMMIT marker was written.
+  const marker = await lastMarker('txn-commit');
+  assert.ok(marker > committedAt, 'a COMMIT marker after the commit');
+  await scrubTo(marker);
+  assert.ok((await page.locator('g[data-txn="marker-commit"]').count()) > commits, 'new COMMIT markers');
+  await waitFor(() => document.querySelector('[data-testid="producer-bank"]').dataset.txnState === 'READY');
+  assert.match(page.url(), /:begin\.bank~\d+:produce\.bank\.payments\.2~\d+:commit\.bank/, page.url());
+  // Crash and restart: the card says so, and the link keeps both.
+  await openMenu();
+  await page.getByTestId('act-pcrash').click();
+  await waitFor(() => document.querySelector('[data-testid="producer-bank"]').dataset.status === 'crashed');
+  await bank.getByTestId('producer-down').waitFor();
+  await shot('22-producer-crashed');
+  await bank.getByRole('button', { name: /bank/ }).first().click();
+  await page.getByTestId('act-prestart').click();
+  await waitFor(() => document.querySelector('[data-testid="producer-bank"]').dataset.status === 'running');
+  assert.match(page.url(), /:pcrash\.bank~\d+:prestart\.bank/);
+  // The link replays it all.
+  const url = page.url();
+  const here = await snapshot();
+  const other = await context.newPage();
+  await other.goto(url);
+  await other.getByTestId('step').waitFor();
+  page = other;
+  assert.deepEqual(await snapshot(), here);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('exactly-once pipeline: the consumer writes to its output topic in transactions', async () => {
+  await openLesson('pipeline-exactly-once');
+  await page.getByTestId('help').getByRole('button').click();
+  const end = Number(await page.getByTestId('scrubber').getAttribute('max'));
+  await scrubTo(end);
+  const billing = page.getByTestId('consumer-billing');
+  assert.match(await billing.getByTestId('pipeline').textContent(), /invoices/);
+  assert.match(await billing.getByTestId('transactional-id').textContent(), /billing-1/);
+  assert.equal(await billing.getByTestId('txn-state').textContent(), 'READY');
+  // The restarted instance fenced the crashed one's epoch: the event log says so.
+  await page.getByTestId('event-filter').fill('fenced');
+  await waitFor(() => [...document.querySelectorAll('[data-testid="event"]')].some((e) => /billing-1: epoch bumped to 1/.test(e.textContent)));
+  await page.getByTestId('tab-anomalies').click();
+  await page.getByTestId('no-anomalies').waitFor();
+  await shot('23-pipeline-exactly-once');
   assert.deepEqual(pageErrors, []);
 });

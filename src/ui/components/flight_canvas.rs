@@ -21,7 +21,7 @@ pub struct FlightItem {
     pub id: u64,
     pub x: f64,
     pub y: f64,
-    /// "produce", "fetch", "control", "group", "meta"
+    /// "produce", "fetch", "control", "group", "txn", "meta"
     pub family: &'static str,
     pub response: bool,
     pub selected: bool,
@@ -66,14 +66,14 @@ pub struct FlightCanvasProps {
 struct Anim {
     /// Colours from the theme's CSS variables, and the theme they were read for
     /// (reading computed styles forces a style recalculation: once per theme).
-    colours: Option<(String, Rc<[String; 6]>)>,
+    colours: Option<(String, Rc<[String; 7]>)>,
     from: BTreeMap<u64, (f64, f64)>,
     start: f64,
     frame: Option<Closure<dyn FnMut(f64)>>,
     handle: Option<i32>,
 }
 
-fn colours(canvas: &HtmlCanvasElement) -> [String; 6] {
+fn colours(canvas: &HtmlCanvasElement) -> [String; 7] {
     let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
     let get = |name: &str, fallback: &str| -> String {
         style
@@ -90,10 +90,11 @@ fn colours(canvas: &HtmlCanvasElement) -> [String; 6] {
         get("--msg-group", "#8a3fc2"),
         get("--msg-meta", "#5b6878"),
         get("--panel", "#ffffff"),
+        get("--msg-txn", "#0b7285"),
     ]
 }
 
-fn draw(ctx: &CanvasRenderingContext2d, items: &[FlightItem], at: &dyn Fn(&FlightItem) -> (f64, f64), c: &[String; 6], w: f64, h: f64, s: f64) {
+fn draw(ctx: &CanvasRenderingContext2d, items: &[FlightItem], at: &dyn Fn(&FlightItem) -> (f64, f64), c: &[String; 7], w: f64, h: f64, s: f64) {
     ctx.clear_rect(0.0, 0.0, w, h);
     let r = 5.0 * s;
     for it in items {
@@ -103,6 +104,7 @@ fn draw(ctx: &CanvasRenderingContext2d, items: &[FlightItem], at: &dyn Fn(&Fligh
             "fetch" => &c[1],
             "control" => &c[2],
             "group" => &c[3],
+            "txn" => &c[6],
             _ => &c[4],
         };
         ctx.begin_path();
@@ -122,6 +124,17 @@ fn draw(ctx: &CanvasRenderingContext2d, items: &[FlightItem], at: &dyn Fn(&Fligh
                 ctx.move_to(x, y - 1.2 * r);
                 ctx.line_to(x + 1.2 * r, y + r);
                 ctx.line_to(x - 1.2 * r, y + r);
+                ctx.close_path();
+            }
+            "txn" => {
+                // A hexagon (corners without sin/cos, which would add libm to the wasm).
+                let (a, b) = (1.15 * r, 1.15 * r * 0.866);
+                ctx.move_to(x + a, y);
+                ctx.line_to(x + a / 2.0, y + b);
+                ctx.line_to(x - a / 2.0, y + b);
+                ctx.line_to(x - a, y);
+                ctx.line_to(x - a / 2.0, y - b);
+                ctx.line_to(x + a / 2.0, y - b);
                 ctx.close_path();
             }
             _ => {

@@ -141,9 +141,22 @@ pub fn menu(p: &MenuProps) -> Html {
                         onclick={act(Command::SetAcks { producer: name.clone(), acks: a.to_string() })}>{ format!("acks={a}") }</button>
                 }
             };
+            let running = pr.is_none_or(|p| p.running);
+            let transactional = pr.is_some_and(|p| p.transactional_id.is_some());
             html! {
                 <>
                     <h3>{ format!("{} {name}", t(l, K::ProducerOne)) }</h3>
+                    if transactional {
+                        <div class="hw-menu-section" data-testid="txn-menu">
+                            <div class="hw-menu-label">{ t(l, K::Transaction) }{ pr.and_then(|p| p.txn_state.clone()).map(|st| format!(" · {st}")).unwrap_or_default() }</div>
+                            <button class="hw-menu-item" data-testid="act-begin" disabled={!running} title={t(l, K::BeginTxnHint)}
+                                onclick={act(Command::BeginTransaction(name.clone()))}>{ "◐ " }{ t(l, K::BeginTxn) }<small>{ t(l, K::BeginTxnHint) }</small></button>
+                            <button class="hw-menu-item" data-testid="act-commit" disabled={!running} title={t(l, K::CommitTxnHint)}
+                                onclick={act(Command::CommitTransaction(name.clone()))}>{ "✓ " }{ t(l, K::CommitTxn) }<small>{ t(l, K::CommitTxnHint) }</small></button>
+                            <button class="hw-menu-item danger" data-testid="act-abort" disabled={!running} title={t(l, K::AbortTxnHint)}
+                                onclick={act(Command::AbortTransaction(name.clone()))}>{ "✗ " }{ t(l, K::AbortTxn) }<small>{ t(l, K::AbortTxnHint) }</small></button>
+                        </div>
+                    }
                     <div class="hw-menu-section">
                         <div class="hw-menu-label">{ t(l, K::SendRecords) }</div>
                         <div class="hw-inline">
@@ -154,12 +167,22 @@ pub fn menu(p: &MenuProps) -> Html {
                             </select>
                         </div>
                         <input type="text" placeholder={t(l, K::WithKey)} value={(*key).clone()} oninput={bind(&key)} aria-label={t(l, K::WithKey)} data-testid="send-key" />
-                        <button class="hw-menu-item primary" data-testid="act-send" disabled={n == 0}
+                        <button class="hw-menu-item primary" data-testid="act-send" disabled={n == 0 || !running}
                             onclick={act(Command::Produce { producer: name.clone(), topic: (*topic).clone(), key: k, count: n })}>{ "✉ " }{ t(l, K::Send) }</button>
                     </div>
                     <div class="hw-menu-section">
                         <div class="hw-menu-label">{ t(l, K::ChangeAcks) }</div>
                         <div class="hw-chips">{ acks_btn("0") }{ acks_btn("1") }{ acks_btn("all") }</div>
+                    </div>
+                    <div class="hw-menu-section">
+                        if running {
+                            <button class="hw-menu-item danger" data-testid="act-pcrash" title={t(l, K::ProducerCrashHint)}
+                                onclick={act(Command::ProducerCrash(name.clone()))}>{ "✕ " }{ t(l, K::Crash) }<small>{ t(l, K::ProducerCrashHint) }</small></button>
+                        } else {
+                            <button class="hw-menu-item" data-testid="act-prestart" title={t(l, K::ProducerRestartHint)}
+                                onclick={act(Command::ProducerRestart(name.clone()))}>{ "↺ " }{ t(l, K::Restart) }
+                                if transactional { <small>{ t(l, K::ProducerRestartHint) }</small> }</button>
+                        }
                     </div>
                     { links(name) }
                 </>

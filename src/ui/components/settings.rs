@@ -14,6 +14,9 @@ enum Kind {
     Topic,
     Producer,
     Consumer,
+    Reader,
+    /// The producer inside a consume-transform-produce consumer (its `transform.config`).
+    Pipeline,
     Network,
 }
 
@@ -34,6 +37,11 @@ const SETTINGS: &[Setting] = &[
     Setting { kind: Kind::Broker, key: "broker.heartbeat.interval.ms", default: "2000", en: "How often a broker sends a heartbeat to the controller.", zh: "Broker 向控制器发送心跳的间隔。" },
     Setting { kind: Kind::Broker, key: "log.flush.interval.messages", default: "never", en: "Fsync the log after this many records; by default Kafka leaves flushing to the OS page cache.", zh: "每写入这么多条消息就刷盘（fsync）；默认交给操作系统页缓存。" },
     Setting { kind: Kind::Broker, key: "group.initial.rebalance.delay.ms", default: "3000", en: "The first rebalance of an empty group waits this long for more members.", zh: "空消费者组的首次再均衡会等待这么久，让更多成员加入。" },
+    Setting { kind: Kind::Broker, key: "transaction.state.log.num.partitions", default: "50", en: "Partitions of __transaction_state; a transactional id's coordinator leads its partition. (Highwater uses 3 to keep the picture small.)", zh: "__transaction_state 的分区数；某个 transactional id 的事务协调者就是其所在分区的 leader。（Highwater 默认用 3，让画面简洁。）" },
+    Setting { kind: Kind::Broker, key: "transaction.state.log.replication.factor", default: "3", en: "Replicas of each __transaction_state partition.", zh: "__transaction_state 每个分区的副本数。" },
+    Setting { kind: Kind::Broker, key: "transaction.state.log.min.isr", default: "2", en: "min.insync.replicas of __transaction_state: below it the coordinator cannot store a transaction's state.", zh: "__transaction_state 的 min.insync.replicas：低于它，事务协调者无法写入事务状态。" },
+    Setting { kind: Kind::Broker, key: "transaction.max.timeout.ms", default: "900000", en: "The largest transaction.timeout.ms a producer may ask for (InitProducerId fails above it).", zh: "生产者可申请的最大 transaction.timeout.ms（超过则 InitProducerId 失败）。" },
+    Setting { kind: Kind::Broker, key: "transaction.abort.timed.out.transaction.cleanup.interval.ms", default: "10000", en: "How often the coordinator looks for transactions open longer than their timeout, and aborts them.", zh: "事务协调者检查超时未结束事务并将其中止的间隔。" },
     Setting { kind: Kind::Topic, key: "min.insync.replicas", default: "broker's", en: "This topic's override of min.insync.replicas.", zh: "该主题对 min.insync.replicas 的覆盖值。" },
     Setting { kind: Kind::Topic, key: "unclean.leader.election.enable", default: "broker's", en: "This topic's override of unclean.leader.election.enable.", zh: "该主题对 unclean.leader.election.enable 的覆盖值。" },
     Setting { kind: Kind::Producer, key: "acks", default: "all", en: "0: no answer; 1: the leader's append; all: every ISR member (at least min.insync.replicas). Applies from this step.", zh: "0：不等待响应；1：leader 写入即确认；all：所有 ISR 副本（至少 min.insync.replicas）。从当前步骤起生效。" },
@@ -43,6 +51,8 @@ const SETTINGS: &[Setting] = &[
     Setting { kind: Kind::Producer, key: "linger.ms", default: "5", en: "How long a batch waits for more records before it is sent.", zh: "批次发送前等待更多消息的时间。" },
     Setting { kind: Kind::Producer, key: "request.timeout.ms", default: "30000", en: "How long the producer waits for an answer before it retries.", zh: "生产者等待响应的时间，超时后重试。" },
     Setting { kind: Kind::Producer, key: "delivery.timeout.ms", default: "120000", en: "The longest a record may take to be acknowledged, retries included.", zh: "一条消息从发送到确认（含重试）的最长时间。" },
+    Setting { kind: Kind::Producer, key: "transactional.id", default: "null", en: "Makes the producer transactional (implies idempotence): records go out in transactions that commit or abort as a whole; a new producer with the same id fences the old one. \"none\" removes it.", zh: "使生产者成为事务生产者（隐含幂等）：消息在事务中发送，整体提交或中止；同一 id 的新生产者会隔离旧的。输入 \"none\" 可移除。" },
+    Setting { kind: Kind::Producer, key: "transaction.timeout.ms", default: "60000", en: "The coordinator aborts a transaction left open longer than this (and fences the producer's epoch).", zh: "事务超过这个时间仍未结束，事务协调者会将其中止（并隔离该生产者的 epoch）。" },
     Setting { kind: Kind::Consumer, key: "enable.auto.commit", default: "true", en: "Commit the positions every auto.commit.interval.ms, in poll(): a crash in between reprocesses records.", zh: "在 poll() 中每隔 auto.commit.interval.ms 自动提交位移：两次提交之间宕机会重复消费。" },
     Setting { kind: Kind::Consumer, key: "auto.commit.interval.ms", default: "5000", en: "How often positions are committed automatically.", zh: "自动提交位移的间隔。" },
     Setting { kind: Kind::Consumer, key: "auto.offset.reset", default: "latest", en: "Where a group without a committed offset starts: earliest, latest or none.", zh: "没有已提交位移时从哪里开始：earliest、latest 或 none。" },
@@ -52,6 +62,10 @@ const SETTINGS: &[Setting] = &[
     Setting { kind: Kind::Consumer, key: "partition.assignment.strategy", default: "range,cooperative-sticky", en: "Assignors in order of preference: range, roundrobin, sticky, cooperative-sticky.", zh: "分区分配策略，按优先顺序：range、roundrobin、sticky、cooperative-sticky。" },
     Setting { kind: Kind::Consumer, key: "sim.processing.ms.per.record", default: "10", en: "(simulation) How long the application takes per record.", zh: "（模拟）应用处理每条消息的耗时。" },
     Setting { kind: Kind::Consumer, key: "sim.commit", default: "none", en: "(simulation) Manual commits: none, sync-after-processing, async-after-processing, sync-before-processing.", zh: "（模拟）手动提交：none、sync-after-processing、async-after-processing、sync-before-processing。" },
+    Setting { kind: Kind::Consumer, key: "isolation.level", default: "read_uncommitted", en: "read_uncommitted: everything up to the HW, aborted transactions included; read_committed: only up to the LSO, without aborted records.", zh: "read_uncommitted：读到 HW 为止，包括已中止事务的消息；read_committed：只读到 LSO，跳过已中止的消息。" },
+    Setting { kind: Kind::Reader, key: "isolation.level", default: "read_uncommitted", en: "read_uncommitted: everything up to the HW, aborted transactions included; read_committed: only up to the LSO, without aborted records.", zh: "read_uncommitted：读到 HW 为止，包括已中止事务的消息；read_committed：只读到 LSO，跳过已中止的消息。" },
+    Setting { kind: Kind::Pipeline, key: "transactional.id", default: "null", en: "Set: outputs and the input offsets commit in one transaction (exactly-once). \"none\" removes it: outputs are sent and offsets committed separately (at-least-once).", zh: "设置后：输出与输入位移在同一个事务中提交（精确一次）。输入 \"none\" 移除：输出与位移分开提交（至少一次）。" },
+    Setting { kind: Kind::Pipeline, key: "transaction.timeout.ms", default: "60000", en: "The coordinator aborts a transaction left open longer than this.", zh: "事务超过这个时间仍未结束，事务协调者会将其中止。" },
     Setting { kind: Kind::Network, key: "latency_ms", default: "2", en: "(simulation) One-way latency of every link.", zh: "（模拟）每条链路的单向延迟。" },
     Setting { kind: Kind::Network, key: "jitter_ms", default: "1", en: "(simulation) Extra random latency, up to this much.", zh: "（模拟）额外的随机延迟上限。" },
 ];
@@ -69,6 +83,8 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     let topic = use_state(String::new);
     let producer = use_state(String::new);
     let consumer = use_state(String::new);
+    let reader = use_state(String::new);
+    let pipeline = use_state(String::new);
     let Some(value) = p.session.with(|s| serde_json::to_value(s.scenario()).unwrap_or_default()) else { return html! {} };
     let names = |list: &str| -> Vec<String> {
         value.get(list).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.get("name")?.as_str().map(str::to_string)).collect()).unwrap_or_default()
@@ -76,23 +92,33 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     let topics = names("topics");
     let producers = names("producers");
     let consumers = names("consumers");
+    let readers = names("readers");
+    // Consumers that are consume-transform-produce pipelines.
+    let pipelines: Vec<String> = value
+        .get("consumers")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter(|c| c.get("transform").is_some_and(|t| !t.is_null())).filter_map(|c| c.get("name")?.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
     // The entity each section edits: the one picked, else the first.
     let pick = |list: &[String], h: &UseStateHandle<String>| -> String {
         if list.contains(&**h) { (**h).clone() } else { list.first().cloned().unwrap_or_default() }
     };
     let (topic_now, producer_now, consumer_now) = (pick(&topics, &topic), pick(&producers, &producer), pick(&consumers, &consumer));
+    let (reader_now, pipeline_now) = (pick(&readers, &reader), pick(&pipelines, &pipeline));
 
     let current = |kind: Kind, entity: &str, key: &str| -> Option<String> {
         let v = match kind {
             Kind::Broker => value.get("cluster")?.get("config")?.get(key)?.clone(),
             Kind::Network => value.get("network")?.get(key)?.clone(),
-            Kind::Topic | Kind::Producer | Kind::Consumer => {
+            Kind::Topic | Kind::Producer | Kind::Consumer | Kind::Reader | Kind::Pipeline => {
                 let list = match kind {
                     Kind::Topic => "topics",
                     Kind::Producer => "producers",
+                    Kind::Reader => "readers",
                     _ => "consumers",
                 };
                 let item = value.get(list)?.as_array()?.iter().find(|x| x.get("name").and_then(|n| n.as_str()) == Some(entity))?;
+                let item = if kind == Kind::Pipeline { item.get("transform")? } else { item };
                 item.get("config")?.get(key)?.clone()
             }
         };
@@ -114,14 +140,22 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
         });
         html! { <select onchange={on}>{ for list.iter().map(|n| html! { <option value={n.clone()} selected={*n == now}>{ n.clone() }</option> }) }</select> }
     };
+    // The broker's transaction.* settings matter only once some producer is transactional.
+    let has_txn = {
+        let list = |name: &str| value.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+        list("producers").iter().any(|p| p.get("config").and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null()))
+            || list("consumers").iter().any(|c| c.get("transform").and_then(|t| t.get("config")).and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null()))
+    };
     let section = |kind: Kind, title: K, entity: String, extra: Html| {
-        let rows = SETTINGS.iter().filter(|s| s.kind == kind).map(|s| {
+        let rows = SETTINGS.iter().filter(|s| s.kind == kind && (has_txn || kind != Kind::Broker || !s.key.starts_with("transaction."))).map(|s| {
             let scope = match kind {
                 Kind::Broker => SettingScope::Broker,
                 Kind::Network => SettingScope::Network,
                 Kind::Topic => SettingScope::Topic(entity.clone()),
                 Kind::Producer => SettingScope::Producer(entity.clone()),
                 Kind::Consumer => SettingScope::Consumer(entity.clone()),
+                Kind::Reader => SettingScope::Reader(entity.clone()),
+                Kind::Pipeline => SettingScope::Pipeline(entity.clone()),
             };
             let cur = current(kind, &entity, s.key);
             let row_key = format!("{}-{entity}-{}-{}", s.key, kind as u8, cur.clone().unwrap_or_default());
@@ -146,6 +180,8 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
             if !topics.is_empty() { { section(Kind::Topic, K::TopicSettings, topic_now.clone(), picker(&topics, &topic, &topic_now)) } }
             if !producers.is_empty() { { section(Kind::Producer, K::ProducerSettings, producer_now.clone(), picker(&producers, &producer, &producer_now)) } }
             if !consumers.is_empty() { { section(Kind::Consumer, K::ConsumerSettings, consumer_now.clone(), picker(&consumers, &consumer, &consumer_now)) } }
+            if !pipelines.is_empty() { { section(Kind::Pipeline, K::PipelineSettings, pipeline_now.clone(), picker(&pipelines, &pipeline, &pipeline_now)) } }
+            if !readers.is_empty() { { section(Kind::Reader, K::ReaderSettings, reader_now.clone(), picker(&readers, &reader, &reader_now)) } }
             { section(Kind::Network, K::NetworkSettings, String::new(), html! {}) }
         </div>
     }

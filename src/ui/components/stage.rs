@@ -108,7 +108,8 @@ pub fn stage(p: &StageProps) -> Html {
     let cards = lay.cards.iter().filter_map(|(id, rect)| {
         let b = v.brokers.iter().find(|b| b.id == *id)?;
         let page = pages.get(id).copied().unwrap_or(0);
-        Some(broker_card(p, b, rect, &m, &marks, &leader_of, page, &pages, &select))
+        let head = lay.headers.get(id).copied().unwrap_or(m.header_h());
+        Some(broker_card(p, b, rect, head, &m, &marks, &leader_of, page, &pages, &select))
     });
     let small_cards = lay.small.iter().filter_map(|(id, rect)| {
         let b = v.brokers.iter().find(|b| b.id == *id)?;
@@ -185,6 +186,7 @@ fn broker_card(
     p: &StageProps,
     b: &BrokerView,
     rect: &Rect,
+    head: f64,
     m: &Metrics,
     marks: &BTreeMap<(String, u32), Vec<StripMark>>,
     leader_of: &BTreeMap<(String, u32), u32>,
@@ -230,15 +232,31 @@ fn broker_card(
         }
     });
     let internal_line = (internal > 0 && !p.large).then(|| {
-        let leads = b.replicas.iter().filter(|r| r.internal && r.is_leader).map(|r| r.partition.to_string()).collect::<Vec<_>>();
+        // One entry per internal topic (__consumer_offsets, __transaction_state): its
+        // replicas here and the partitions this broker leads.
+        let mut topics: Vec<(&str, usize, Vec<String>)> = Vec::new();
+        for r in b.replicas.iter().filter(|r| r.internal) {
+            let i = match topics.iter().position(|x| x.0 == r.topic) {
+                Some(i) => i,
+                None => {
+                    topics.push((r.topic.as_str(), 0, Vec::new()));
+                    topics.len() - 1
+                }
+            };
+            topics[i].1 += 1;
+            if r.is_leader {
+                topics[i].2.push(format!("p{}", r.partition));
+            }
+        }
         let cb = p.on_action.clone();
-        let label = format!(
-            "__consumer_offsets · {internal} {} {}",
-            t(l, K::ReplicasShort),
-            if leads.is_empty() { String::new() } else { format!("· {} p{}", t(l, K::Leader), leads.join(",")) }
-        );
+        let label = topics
+            .iter()
+            .map(|(name, n, leads)| if leads.is_empty() { format!("{name} ×{n}") } else { format!("{name} ×{n} ★{}", leads.join(",")) })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let title = format!("{}: {label} ({} ★ = {})", t(l, K::InternalTopic), t(l, K::ReplicasShort), t(l, K::Leader));
         html! {
-            <button class="hw-internal" style={format!("height:{}px", fmt(m.internal_h() - 4.0))} title={t(l, K::InternalTopic)}
+            <button class="hw-internal" style={format!("height:{}px", fmt(m.internal_h() - 4.0))} title={title}
                 onclick={Callback::from(move |e: MouseEvent| { e.stop_propagation(); cb.emit(Action::ToggleInternal); })}>
                 <span>{ label }</span>
                 <span class="hw-internal-toggle">{ if p.show_internal { t(l, K::HideInternal) } else { t(l, K::ShowInternal) } }{ if p.show_internal { " ▴" } else { " ▾" } }</span>
@@ -275,7 +293,7 @@ fn broker_card(
         <div key={format!("b{}", b.id)} class={classes!("hw-card", "hw-broker", format!("status-{}", format::css_word(&b.status)), selected.then_some("selected"))}
             style={pos(rect)} data-testid={format!("broker-{}", b.id)} data-status={b.status.clone()}
             onclick={select(Selection::Broker(b.id))}>
-            <header class="hw-card-head" style={format!("height:{}px", fmt(m.header_h()))}>
+            <header class="hw-card-head" style={format!("height:{}px", fmt(head))}>
                 <button class="hw-card-title" aria-haspopup="menu" aria-label={format!("{} {} — {}", t(l, K::Broker), b.id, t(l, K::Actions))}
                     onclick={select(Selection::Broker(b.id))}>{ format!("{} {}", t(l, K::Broker), b.id) }</button>
                 { status_pill(l, &b.status) }
@@ -287,6 +305,10 @@ fn broker_card(
                     }
                     { for b.coordinator_for.iter().map(|g| html! {
                         <span class="hw-pill coordinator" title={format!("{} {g}", t(l, K::CoordinatorLong))}><span aria-hidden="true">{ "⚑ " }</span>{ format!("{} {g}", t(l, K::Coordinator)) }</span>
+                    }) }
+                    { for b.txn_coordinator_for.iter().map(|id| html! {
+                        <span class="hw-pill txn-coordinator" data-testid="txn-coordinator-badge" title={format!("{} transactional.id {id}", t(l, K::TxnCoordinatorLong))}>
+                            <span aria-hidden="true">{ "⚖ " }</span>{ format!("{} {id}", t(l, K::TxnCoordinator)) }</span>
                     }) }
                     { for slow }
                 </div>
@@ -357,15 +379,66 @@ fn small_card_component(p: &SmallCardProps) -> Html {
     }
 }
 
+/// A producer is fenced when its transaction manager failed for good because a newer
+/// producer with its transactional.id (or a timeout) bumped the epoch.
+fn is_fenced(pr: &ProducerView) -> bool {
+    pr.txn_state.as_deref() == Some("FATAL_ERROR") && matches!(pr.txn_error.as_deref(), Some("PRODUCER_FENCED") | Some("INVALID_PRODUCER_EPOCH"))
+}
+
+/// The transaction lines of a transactional producer (its own card or a pipeline's):
+/// state (or ⊘ fenced), producer id and epoch, and the blocking call in progress or the
+/// coordinator's view of the transaction.
+fn txn_lines(l: Lang, pr: &ProducerView, with_id: bool) -> Html {
+    let Some(state) = pr.txn_state.clone() else { return html! {} };
+    let epoch = if pr.producer_id >= 0 { format!("pid {} · {} {}", pr.producer_id, t(l, K::Epoch), pr.producer_epoch) } else { "pid –".to_string() };
+    let state_pill = if !pr.running {
+        html! { <span class="hw-pill status-crashed" data-testid="producer-down"><span aria-hidden="true">{ "✕ " }</span>{ t(l, K::StatusCrashed) }</span> }
+    } else if is_fenced(pr) {
+        html! { <span class="hw-pill fenced" data-testid="fenced" title={format!("{} ({})", t(l, K::FencedLong), pr.txn_error.clone().unwrap_or_default())}>
+            <span aria-hidden="true">{ "⊘ " }</span>{ t(l, K::Fenced) }</span> }
+    } else {
+        let title = match &pr.txn_error {
+            Some(e) => format!("{state}: {e}"),
+            None if pr.txn_partitions.is_empty() => state.clone(),
+            None => format!("{state} · {}: {}", t(l, K::TxnPartitions), pr.txn_partitions.join(", ")),
+        };
+        html! { <span class={format!("hw-pill txn-state {}", state.to_lowercase())} data-testid="txn-state" title={title}>{ state.clone() }</span> }
+    };
+    let id = pr.transactional_id.clone().filter(|_| with_id).map(|id| html! { <span class="hw-pill txn" title="transactional.id" data-testid="transactional-id">{ id }</span> });
+    let detail = match (&pr.txn_call, pr.txn_coordinator) {
+        (Some(call), _) => html! { <div class="hw-client-line hw-txn-call" data-testid="txn-call" title={t(l, K::BlockingCall)}>{ format!("◷ {call}") }</div> },
+        (None, Some(b)) => {
+            let text = match &pr.coordinator_state {
+                Some(st) => format!("⚖ b{b} · {st}"),
+                None => format!("⚖ b{b}"),
+            };
+            let parts = if pr.txn_partitions.is_empty() { String::new() } else { format!(" · {}: {}", t(l, K::TxnPartitions), pr.txn_partitions.join(", ")) };
+            html! { <div class="hw-client-line hw-txn-line" title={format!("{} (broker {b}){parts}", t(l, K::CoordinatorState))}>{ text }</div> }
+        }
+        _ => html! {},
+    };
+    html! {
+        <>
+            <div class="hw-client-line">{ for id }{ state_pill }</div>
+            <div class="hw-client-line hw-txn-line" title="producer id · epoch">{ epoch }</div>
+            { detail }
+        </>
+    }
+}
+
 fn producer_card(p: &StageProps, pr: &ProducerView, rect: &Rect, select: &dyn Fn(Selection) -> Callback<MouseEvent>) -> Html {
     let l = p.lang;
     let selected = p.selection == Some(Selection::Producer(pr.name.clone()));
+    let fenced = is_fenced(pr);
+    let class = classes!("hw-card", "hw-client", "hw-producer", (!pr.running).then_some("down"), fenced.then_some("fenced"), selected.then_some("selected"));
+    let status = if !pr.running { "crashed" } else if fenced { "fenced" } else { "running" };
     if rect.h < 80.0 * p.scale {
         return html! {
-            <div key={format!("p-{}", pr.name)} class={classes!("hw-card", "hw-client", "hw-producer", "compact", selected.then_some("selected"))} style={pos(rect)}
-                data-testid={format!("producer-{}", pr.name)} onclick={select(Selection::Producer(pr.name.clone()))}>
+            <div key={format!("p-{}", pr.name)} class={classes!(class, "compact")} style={pos(rect)}
+                data-testid={format!("producer-{}", pr.name)} data-status={status} onclick={select(Selection::Producer(pr.name.clone()))}>
                 <div class="hw-client-head">
-                    <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Producer(pr.name.clone()))}>{ "✉ " }{ pr.name.clone() }</button>
+                    <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Producer(pr.name.clone()))}>
+                        { if !pr.running { "✕ " } else if fenced { "⊘ " } else { "✉ " } }{ pr.name.clone() }</button>
                     <span class="hw-pill acks" data-testid="acks">{ format!("acks={}", pr.acks) }</span>
                 </div>
                 <div class="hw-counts" title={format!("{} / {} / {}", t(l, K::Acked), t(l, K::Failed), t(l, K::Pending))}>
@@ -377,14 +450,24 @@ fn producer_card(p: &StageProps, pr: &ProducerView, rect: &Rect, select: &dyn Fn
         };
     }
     html! {
-        <div key={format!("p-{}", pr.name)} class={classes!("hw-card", "hw-client", "hw-producer", selected.then_some("selected"))} style={pos(rect)}
-            data-testid={format!("producer-{}", pr.name)} onclick={select(Selection::Producer(pr.name.clone()))}>
+        <div key={format!("p-{}", pr.name)} class={class} style={pos(rect)}
+            data-testid={format!("producer-{}", pr.name)} data-status={status} data-txn-state={pr.txn_state.clone()}
+            onclick={select(Selection::Producer(pr.name.clone()))}>
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Producer(pr.name.clone()))}>{ "✉ " }{ pr.name.clone() }</button>
                 <button class="hw-menu-btn" aria-label={t(l, K::Actions)} onclick={select(Selection::Producer(pr.name.clone()))}>{ "⋯" }</button>
             </div>
             <div class="hw-client-line"><span class="hw-pill acks" data-testid="acks">{ format!("acks={}", pr.acks) }</span>
-                if pr.idempotent { <span class="hw-pill idem">{ t(l, K::Idempotent) }</span> }</div>
+                if let Some(id) = &pr.transactional_id {
+                    <span class="hw-pill txn" title="transactional.id" data-testid="transactional-id">{ id.clone() }</span>
+                } else if pr.idempotent {
+                    <span class="hw-pill idem">{ t(l, K::Idempotent) }</span>
+                }
+                if !pr.running && pr.transactional_id.is_none() {
+                    <span class="hw-pill status-crashed" data-testid="producer-down"><span aria-hidden="true">{ "✕ " }</span>{ t(l, K::StatusCrashed) }</span>
+                }
+            </div>
+            { txn_lines(l, pr, false) }
             <div class="hw-counts">
                 <span title={t(l, K::Acked)}>{ format!("✓ {} {}", pr.acked, t(l, K::Acked)) }</span>
                 <span title={t(l, K::Failed)} class={classes!((pr.failed > 0).then_some("bad"))}>{ format!("✗ {} {}", pr.failed, t(l, K::Failed)) }</span>
@@ -440,8 +523,16 @@ fn member_card(p: &StageProps, c: &ConsumerView, rect: &Rect, select: &dyn Fn(Se
     } else {
         c.assignment.iter().map(|(tp, part, pos)| format!("{tp}-{part} @{pos}")).collect::<Vec<_>>().join(" · ")
     };
+    let fenced = c.producer.as_ref().is_some_and(is_fenced);
+    let pipe = c.output_topic.as_ref().map(|topic| {
+        html! {
+            <div class="hw-client-line hw-pipe" title={t(l, K::PipelineLong)} data-testid="pipeline">
+                <span aria-hidden="true">{ "⇒ " }</span>{ t(l, K::WritesTo) }{ " " }<b>{ topic.clone() }</b>
+            </div>
+        }
+    });
     html! {
-        <div key={format!("c-{}", c.name)} class={classes!("hw-card", "hw-client", "hw-member", format!("cstatus-{}", c.status), selected.then_some("selected"), idle.then_some("idle"))}
+        <div key={format!("c-{}", c.name)} class={classes!("hw-card", "hw-client", "hw-member", format!("cstatus-{}", c.status), selected.then_some("selected"), idle.then_some("idle"), fenced.then_some("pipeline-fenced"))}
             style={pos(rect)} data-testid={format!("consumer-{}", c.name)} data-status={c.status.clone()}
             onclick={select(Selection::Consumer(c.name.clone()))}>
             <div class="hw-client-head">
@@ -451,6 +542,13 @@ fn member_card(p: &StageProps, c: &ConsumerView, rect: &Rect, select: &dyn Fn(Se
             </div>
             <div class="hw-client-line hw-muted">{ format!("{} · {} {}", t(l, join_key), t(l, K::Generation), c.generation) }</div>
             <div class="hw-client-line hw-assign" title={parts.clone()}>{ parts }</div>
+            if layout::shows_isolation(&p.view, &c.isolation) {
+                <div class="hw-client-line">{ isolation_pill(l, &c.isolation) }</div>
+            }
+            { for pipe }
+            if let Some(pr) = c.producer.as_ref().filter(|pr| pr.transactional_id.is_some()) {
+                { txn_lines(l, pr, true) }
+            }
         </div>
     }
 }
@@ -468,7 +566,18 @@ fn reader_card(p: &StageProps, r: &ReaderView, rect: &Rect, select: &dyn Fn(Sele
             </div>
             <div class="hw-client-line">{ format!("{} {} · {} {}", t(l, K::Read), r.records_read, t(l, K::Topic), r.topic) }</div>
             <div class="hw-client-line hw-assign hw-muted" title={positions.clone()}>{ positions }</div>
+            if layout::shows_isolation(&p.view, &r.isolation) {
+                <div class="hw-client-line">{ isolation_pill(l, &r.isolation) }</div>
+            }
         </div>
+    }
+}
+
+/// `isolation.level`: read_committed solid green, read_uncommitted dashed amber.
+fn isolation_pill(l: Lang, isolation: &str) -> Html {
+    html! {
+        <span class={format!("hw-pill iso {isolation}")} data-testid="isolation" title={t(l, K::IsolationLong)}>
+            <span aria-hidden="true">{ if isolation == "read_committed" { "✓ " } else { "≈ " } }</span>{ isolation.to_string() }</span>
     }
 }
 
@@ -598,6 +707,10 @@ fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
                 "fetch" => html! { <rect class="hw-msg-body" x={fmt(-r)} y={fmt(-r)} width={fmt(2.0 * r)} height={fmt(2.0 * r)} /> },
                 "control" => html! { <path class="hw-msg-body" d={format!("M0 {:.1} L{:.1} 0 L0 {:.1} L{:.1} 0Z", -r * 1.3, r * 1.3, r * 1.3, -r * 1.3)} /> },
                 "group" => html! { <path class="hw-msg-body" d={format!("M0 {:.1} L{:.1} {:.1} L{:.1} {:.1}Z", -r * 1.2, r * 1.2, r, -r * 1.2, r)} /> },
+                "txn" => {
+                    let (a, b) = (r * 1.15, r * 1.15 * 0.866);
+                    html! { <path class="hw-msg-body" d={format!("M{a:.1} 0 L{:.1} {b:.1} L{:.1} {b:.1} L{:.1} 0 L{:.1} {:.1} L{:.1} {:.1}Z", a / 2.0, -a / 2.0, -a, -a / 2.0, -b, a / 2.0, -b)} /> }
+                }
                 _ => html! { <circle class="hw-msg-body" r={fmt(r * 0.7)} /> },
             }
         };

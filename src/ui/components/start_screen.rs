@@ -22,8 +22,9 @@ struct Card {
     clients: usize,
 }
 
-/// The start screen: the four lessons to begin with, then the others, then the large
-/// clusters, each a card with its title, a description and what is in it.
+/// The start screen: the four lessons to begin with, then the others, the producer
+/// lessons, the transaction lessons, then the large clusters, each a card with its title,
+/// a description and what is in it.
 #[function_component(StartScreen)]
 pub fn start_screen(p: &StartProps) -> Html {
     let l = p.lang;
@@ -78,6 +79,10 @@ pub fn start_screen(p: &StartProps) -> Html {
             <div class="hw-shelf featured">{ shelf(Shelf::Featured) }</div>
             <h2 class="hw-shelf-title">{ t(l, K::MoreScenarios) }</h2>
             <div class="hw-shelf">{ shelf(Shelf::More) }</div>
+            <h2 class="hw-shelf-title">{ t(l, K::ProducerLessons) }</h2>
+            <div class="hw-shelf" data-testid="shelf-producers">{ shelf(Shelf::Producers) }</div>
+            <h2 class="hw-shelf-title">{ t(l, K::TxnLessons) }</h2>
+            <div class="hw-shelf" data-testid="shelf-transactions">{ shelf(Shelf::Transactions) }</div>
             <h2 class="hw-shelf-title">{ t(l, K::LargeClusters) }</h2>
             <div class="hw-shelf">{ shelf(Shelf::Large) }</div>
             <p><button class="hw-btn" data-testid="start-import" onclick={p.on_import.reform(|_: MouseEvent| ())}>{ "↑ " }{ t(l, K::ImportFile) }</button></p>

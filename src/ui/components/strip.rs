@@ -1,9 +1,14 @@
 //! One replica's log as a strip of offset cells (SVG). Cells differ by colour *and*
 //! pattern: committed = solid, not yet committed = diagonal stripes, truncated = cross-hatch
-//! in a lane of their own under the strip. HW and LEO are vertical lines with tags (HW's
-//! tag ends at its line, LEO's starts at its line, so they never overlap); the leader epoch
-//! of each run of records is a band under the cells. Consumers' positions (▼) and groups'
-//! committed offsets (◆) are marked above the cells of the leader's strip.
+//! in a lane of their own under the strip. Transactions: a record of a transaction still
+//! open has a dotted outline, one of an aborted transaction is grey, hatched and struck
+//! through, and the markers (control records) are solid cells with ✓ (COMMIT) or ✗ (ABORT)
+//! instead of their offset. HW and LEO are vertical lines with tags (HW's tag ends at its
+//! line, LEO's starts at its line, so they never overlap); on a leader whose LSO is below
+//! the HW, a dotted LSO line and tag too (left of HW's tag, or under it when there is no
+//! room). The leader epoch of each run of records is a band under the cells. Consumers'
+//! positions (▼) and groups' committed offsets (◆) are marked above the cells of the
+//! leader's strip.
 use yew::prelude::*;
 
 use crate::ui::i18n::{t, Lang, K};
@@ -42,23 +47,48 @@ pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[Stri
 
     let cells = r.cells.iter().filter(|c| c.offset >= start).map(|c| {
         let committed = c.offset < r.high_watermark;
-        let class = if committed { "hw-cell committed" } else { "hw-cell uncommitted" };
+        // What the cell shows: a marker's glyph, else its offset.
+        let (class, glyph, on_dark) = match (c.control, c.txn) {
+            (Some("commit"), _) => ("hw-cell marker-commit", Some("✓"), true),
+            (Some(_), _) => ("hw-cell marker-abort", Some("✗"), true),
+            (None, Some("aborted")) => ("hw-cell aborted", None, false),
+            _ if committed => ("hw-cell committed", None, true),
+            _ => ("hw-cell uncommitted", None, false),
+        };
+        let open = c.txn == Some("open");
         let x = x_of(c.offset);
-        let what = match (&c.record, &c.internal) {
-            (Some(id), _) => format!("{} #{id}", t(lang, K::Record)),
-            (None, Some(text)) => text.clone(),
+        let what = match (&c.record, &c.internal, c.control) {
+            (_, _, Some("commit")) => t(lang, K::CommitMarker).to_string(),
+            (_, _, Some(_)) => t(lang, K::AbortMarker).to_string(),
+            (Some(id), _, _) => format!("{} #{id}", t(lang, K::Record)),
+            (None, Some(text), _) => text.clone(),
             _ => String::new(),
         };
         let key = c.key.as_ref().map(|k| format!(" · {} {k}", t(lang, K::Key))).unwrap_or_default();
         let producer = c.producer.as_ref().map(|p| format!(" · {p}")).unwrap_or_default();
         let state = if committed { t(lang, K::Committed) } else { t(lang, K::NotCommitted) };
-        let title = format!("{} {} · {} · {} {}{key}{producer} · {state}", t(lang, K::Offset), c.offset, what, t(lang, K::Epoch), c.epoch);
+        let txn = match c.txn {
+            Some("open") => format!(" · {}", t(lang, K::TxnOpen)),
+            Some("aborted") => format!(" · {}", t(lang, K::TxnAborted)),
+            Some(_) => format!(" · {}", t(lang, K::TxnCommitted)),
+            None => String::new(),
+        };
+        let title = format!("{} {} · {} · {} {}{key}{producer} · {state}{txn}", t(lang, K::Offset), c.offset, what, t(lang, K::Epoch), c.epoch);
+        let (tx, ty) = (x + cw / 2.0, top + ch / 2.0 + 4.0 * s);
         html! {
-            <g key={c.offset}>
-                <rect class={class} x={fmt(x + 1.0)} y={fmt(top)} width={fmt(cw - 2.0)} height={fmt(ch)} rx="3" />
-                if cw >= 16.0 {
-                    <text class={classes!("hw-cell-text", committed.then_some("on-dark"))} x={fmt(x + cw / 2.0)} y={fmt(top + ch / 2.0 + 4.0 * s)}
-                        text-anchor="middle">{ c.offset }</text>
+            <g key={c.offset} data-txn={c.txn.or(c.control.map(|m| if m == "commit" { "marker-commit" } else { "marker-abort" }))}>
+                <rect class={classes!(class, open.then_some("txn-open"))} x={fmt(x + 1.0)} y={fmt(top)} width={fmt(cw - 2.0)} height={fmt(ch)} rx="3" />
+                if open {
+                    // A second, inner dotted outline: visible on green and on amber cells.
+                    <rect class="hw-txn-open-inner" x={fmt(x + 3.5 * s)} y={fmt(top + 2.5 * s)} width={fmt(cw - 7.0 * s)} height={fmt(ch - 5.0 * s)} rx="2" />
+                }
+                if let Some(g) = glyph {
+                    <text class="hw-cell-text on-dark hw-marker-glyph" x={fmt(tx)} y={fmt(ty + s)} text-anchor="middle">{ g }</text>
+                } else if cw >= 16.0 {
+                    <text class={classes!("hw-cell-text", on_dark.then_some("on-dark"))} x={fmt(tx)} y={fmt(ty)} text-anchor="middle">{ c.offset }</text>
+                }
+                if c.txn == Some("aborted") {
+                    <line class="hw-strike" x1={fmt(x + 3.0)} x2={fmt(x + cw - 3.0)} y1={fmt(top + ch / 2.0)} y2={fmt(top + ch / 2.0)} />
                 }
                 <title>{ title }</title>
             </g>
@@ -106,6 +136,27 @@ pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[Stri
             </g>
         }
     };
+    // The LSO, on a leader whose open transactions hold it below the HW: its tag ends at
+    // its line, left of HW's tag (under it when there is no room there).
+    let lso = r.last_stable_offset;
+    let lso_html = (r.is_leader && lso < hw).then(|| {
+        let text = format!("LSO {lso}");
+        let w = (text.chars().count() as f64 * 6.6 + 8.0) * s;
+        let x = if lso < start { 3.0 * s } else { x_of(lso) };
+        // HW's tag: right-aligned at HW's line, unless HW=LEO (then it starts there).
+        let hw_x = if hw < start { 3.0 * s } else { x_of(hw) };
+        let hw_left = if hw == leo { hw_x } else { hw_x - (format!("HW {hw}").chars().count() as f64 * 6.6 + 8.0) * s };
+        let right = x.min(hw_left - 2.0 * s);
+        let (x0, y) = if right - w >= 0.0 { (right - w, tag_y) } else { ((x - w).max(0.0), ghost_y) };
+        html! {
+            <g class="hw-tag hw-tag-lso" data-testid="lso">
+                <line class="hw-lso-line" x1={fmt(x)} x2={fmt(x)} y1={fmt(top - 4.0 * s)} y2={fmt(y + 2.0 * s)} />
+                <rect x={fmt(x0)} y={fmt(y)} width={fmt(w)} height={fmt(15.0 * s)} rx="3" />
+                <text x={fmt(x0 + w / 2.0)} y={fmt(y + 11.0 * s)} text-anchor="middle">{ text }</text>
+                <title>{ t(lang, K::LsoLong) }</title>
+            </g>
+        }
+    });
     let markers = if hw == leo {
         html! {
             <>
@@ -177,7 +228,7 @@ pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[Stri
 
     html! {
         <svg class="hw-strip-svg" width={fmt(width)} height={fmt(height)} role="img"
-            aria-label={format!("LEO {leo}, HW {hw}")}>
+            aria-label={if lso < hw && r.is_leader { format!("LEO {leo}, HW {hw}, LSO {lso}") } else { format!("LEO {leo}, HW {hw}") }}>
             if leo == 0 && r.truncated.is_none() {
                 <text class="hw-empty-log" x={fmt(3.0 * s)} y={fmt(top + ch / 2.0 + 4.0 * s)}>{ t(lang, K::EmptyLog) }</text>
             }
@@ -187,6 +238,7 @@ pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[Stri
             { for bands }
             { for ghosts }
             { markers }
+            { for lso_html }
             { for marks_html }
         </svg>
     }

@@ -27,6 +27,9 @@ fn rank(kind: &str) -> u8 {
         "truncation" => 5,
         "isr" => 4,
         "controller" => 4,
+        "producer-error" => 5,
+        "txn-abort" => 5,
+        "txn-commit" => 4,
         "fenced" => 3,
         "restart" => 3,
         "action" => 2,
@@ -46,13 +49,17 @@ pub fn glyph(kind: &str) -> &'static str {
         "controller" => "♛",
         "fenced" => "⊘",
         "restart" => "↺",
+        "txn-commit" => "✓",
+        "txn-abort" => "⊠",
+        "producer-error" => "‼",
         "action" => "▲",
         _ => "•",
     }
 }
 
 /// The scrubber: a range input over every computed step, with markers above it for
-/// elections, ISR changes, rebalances, crashes, truncations and anomalies.
+/// elections, ISR changes, rebalances, crashes, truncations, transaction markers, producer
+/// errors and anomalies.
 #[function_component(TimelineBar)]
 pub fn timeline_bar(p: &TimelineProps) -> Html {
     let l = p.lang;
