@@ -6,6 +6,68 @@ use super::config::IsolationLevel;
 use super::message::{AbortedTxn, ControlType, FetchPartition, FetchPartitionResponse, LogRecord, PartitionState};
 use super::types::{BrokerId, Tp};
 
+/// Kafka's `reconnect.backoff.ms` and `reconnect.backoff.max.ms` defaults.
+pub const RECONNECT_BACKOFF_MS: u64 = 50;
+pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
+
+/// A client's connections to brokers (Kafka's `ClusterConnectionStates`, in miniature):
+/// the bootstrap list it cycles through for metadata and coordinator lookups, and the
+/// brokers that refused or broke a connection, which it leaves alone for
+/// `reconnect.backoff.ms`, doubling up to `reconnect.backoff.max.ms` until one answers.
+#[derive(Clone, Debug)]
+pub struct Connections {
+    brokers: Vec<BrokerId>,
+    next: usize,
+    /// Broker -> (no new connection before, current backoff).
+    backoff: BTreeMap<BrokerId, (u64, u64)>,
+}
+
+impl Connections {
+    pub fn new(brokers: Vec<BrokerId>) -> Connections {
+        Connections { brokers, next: 0, backoff: BTreeMap::new() }
+    }
+
+    pub fn brokers(&self) -> &[BrokerId] {
+        &self.brokers
+    }
+
+    /// The next bootstrap broker, skipping those in backoff when another is not.
+    pub fn pick(&mut self, now: u64) -> BrokerId {
+        for _ in 0..self.brokers.len() {
+            let b = self.brokers[self.next % self.brokers.len()];
+            self.next += 1;
+            if self.usable(b, now) {
+                return b;
+            }
+        }
+        let b = self.brokers[self.next % self.brokers.len()];
+        self.next += 1;
+        b
+    }
+
+    /// Whether a connection to `broker` may be tried now.
+    pub fn usable(&self, broker: BrokerId, now: u64) -> bool {
+        self.backoff.get(&broker).is_none_or(|(until, _)| *until <= now)
+    }
+
+    /// When `broker` may be tried again, if it is in backoff.
+    pub fn backoff_until(&self, broker: BrokerId, now: u64) -> Option<u64> {
+        self.backoff.get(&broker).map(|(until, _)| *until).filter(|t| *t > now)
+    }
+
+    /// A connection to `broker` was refused or broke: back off. Returns until when.
+    pub fn failed(&mut self, broker: BrokerId, now: u64) -> u64 {
+        let backoff = self.backoff.get(&broker).map(|(_, b)| (b * 2).min(RECONNECT_BACKOFF_MAX_MS)).unwrap_or(RECONNECT_BACKOFF_MS);
+        self.backoff.insert(broker, (now + backoff, backoff));
+        now + backoff
+    }
+
+    /// `broker` answered: the connection works.
+    pub fn succeeded(&mut self, broker: BrokerId) {
+        self.backoff.remove(&broker);
+    }
+}
+
 /// The partitions to fetch, grouped by their leader, and whether some partition has no
 /// known leader (then metadata needs a refresh). `skip(leader)` leaves a leader out for
 /// now: a fetch to it is already in flight, or its connection is backing off.
@@ -79,6 +141,23 @@ mod tests {
             transactional,
             control,
         }
+    }
+
+    #[test]
+    fn connections_back_off_doubling_and_skip_brokers_in_backoff() {
+        let (b1, b2) = (BrokerId(1), BrokerId(2));
+        let mut c = Connections::new(vec![b1, b2]);
+        assert_eq!(c.failed(b1, 1_000), 1_050);
+        assert_eq!(c.failed(b1, 1_050), 1_150, "doubled");
+        assert_eq!(c.pick(1_100), b2);
+        assert_eq!(c.pick(1_100), b2, "b1 is skipped while in backoff");
+        assert!(c.usable(b1, 1_150));
+        for _ in 0..10 {
+            c.failed(b2, 2_000);
+        }
+        assert_eq!(c.backoff_until(b2, 2_000), Some(3_000), "capped at reconnect.backoff.max.ms");
+        c.succeeded(b2);
+        assert!(c.usable(b2, 2_000));
     }
 
     #[test]

@@ -89,8 +89,7 @@ pub struct Consumer {
     pub status: ConsumerStatus,
     /// Bumped at every restart: a new process.
     pub incarnation: u32,
-    bootstrap: Vec<BrokerId>,
-    bootstrap_next: usize,
+    conns: super::client::Connections,
     pub coordinator: Option<BrokerId>,
     /// FindCoordinator in flight: correlation and the broker asked.
     find_in_flight: Option<(u64, BrokerId)>,
@@ -128,9 +127,6 @@ pub struct Consumer {
     pub processed: u64,
     /// Partition counts of the subscribed topics when this member last joined.
     joined_counts: BTreeMap<u32, u32>,
-    /// Brokers that refused a connection: (no new attempt before, current backoff), as
-    /// `reconnect.backoff.ms` doubling up to `reconnect.backoff.max.ms`.
-    reconnect: BTreeMap<BrokerId, (u64, u64)>,
     /// A consume-transform-produce application's producer (same process, same node).
     pub producer: Option<Box<Producer>>,
     /// Requests for the producer, handed over by the world after each step.
@@ -156,8 +152,7 @@ impl Consumer {
             strategies,
             status: ConsumerStatus::Running,
             incarnation: 0,
-            bootstrap,
-            bootstrap_next: 0,
+            conns: super::client::Connections::new(bootstrap),
             coordinator: None,
             find_in_flight: None,
             member_id: Rc::from(""),
@@ -192,7 +187,6 @@ impl Consumer {
             next_correlation: 0,
             processed: 0,
             joined_counts: BTreeMap::new(),
-            reconnect: BTreeMap::new(),
         }
     }
 
@@ -263,22 +257,12 @@ impl Consumer {
         ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
     }
 
-    /// The next bootstrap broker, skipping those in reconnect backoff when others are not.
     fn any_broker(&mut self, now: u64) -> BrokerId {
-        for _ in 0..self.bootstrap.len() {
-            let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
-            self.bootstrap_next += 1;
-            if self.usable(b, now) {
-                return b;
-            }
-        }
-        let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
-        self.bootstrap_next += 1;
-        b
+        self.conns.pick(now)
     }
 
     fn usable(&self, broker: BrokerId, now: u64) -> bool {
-        self.reconnect.get(&broker).is_none_or(|(until, _)| *until <= now)
+        self.conns.usable(broker, now)
     }
 
     // ----- GC pause: hold everything -----------------------------------------------------
@@ -339,7 +323,7 @@ impl Consumer {
 
     /// A new process of the same application: it joins as a new member.
     pub fn restart(&mut self, ctx: &mut Ctx<World>) {
-        let keep = (self.index, self.node, self.name.clone(), self.group.clone(), self.topics.clone(), self.config.clone(), self.bootstrap.clone());
+        let keep = (self.index, self.node, self.name.clone(), self.group.clone(), self.topics.clone(), self.config.clone(), self.conns.brokers().to_vec());
         let incarnation = self.incarnation + 1;
         let producer = self.producer.take();
         *self = Consumer::new(keep.0, keep.1, keep.2, keep.3, keep.4, keep.5, keep.6);
@@ -770,7 +754,7 @@ impl Consumer {
         }
         // An answer from a broker: the connection works again.
         if from.0 < env.spec.broker_count {
-            self.reconnect.remove(&BrokerId(from.0 + 1));
+            self.conns.succeeded(BrokerId(from.0 + 1));
         }
         match msg {
             Msg::FindCoordinatorResponse { correlation, error, coordinator } => {
@@ -1201,8 +1185,7 @@ impl Consumer {
     /// request in flight to it fails now (fetches, metadata, coordinator lookups, offset
     /// lookups; and if it is the coordinator, heartbeats, joins, commits and offset fetches).
     pub fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
-        let backoff = self.reconnect.get(&broker).map(|(_, b)| (b * 2).min(super::producer::RECONNECT_BACKOFF_MAX_MS)).unwrap_or(super::producer::RECONNECT_BACKOFF_MS);
-        self.reconnect.insert(broker, (ctx.now + backoff, backoff));
+        self.conns.failed(broker, ctx.now);
         let dead: Vec<u64> = self.fetches.iter().filter(|(_, b)| **b == broker).map(|(c, _)| *c).collect();
         for c in dead {
             self.fetches.remove(&c);

@@ -15,9 +15,6 @@ use crate::kernel::{Ctx, NodeId};
 /// Correlation ids of a producer embedded in a consumer's process start here.
 pub const EMBEDDED_CORRELATION_BASE: u64 = 1 << 40;
 
-/// Kafka's `reconnect.backoff.ms` and `reconnect.backoff.max.ms` defaults.
-pub const RECONNECT_BACKOFF_MS: u64 = 50;
-pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
 
 /// Kafka's exponential retry backoff (KIP-580): `retry.backoff.ms * 2^(attempts-1)`, capped
 /// times a jitter factor in [0.8, 1.2] (`jitter_percent` is 0..=40), capped at `retry.backoff.max.ms`.
@@ -53,8 +50,7 @@ pub struct Producer {
     pub node: NodeId,
     pub name: String,
     pub config: ProducerConfig,
-    pub bootstrap: Vec<BrokerId>,
-    bootstrap_next: usize,
+    pub conns: super::client::Connections,
     pub metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
     pub producer_id: i64,
@@ -71,9 +67,6 @@ pub struct Producer {
     /// When the pending retry/reconnect wake-up fires, if one is set.
     retry_timer_at: Option<u64>,
     linger_armed: bool,
-    /// Per broker: no new connection attempt before this time, and the current backoff.
-    reconnect_at: BTreeMap<BrokerId, u64>,
-    reconnect_backoff: BTreeMap<BrokerId, u64>,
     /// Per topic: the sticky partition for records without a key, and how many went to it.
     sticky: BTreeMap<u32, (u32, u64)>,
     /// Per topic: the next partition of `partitioner.class=round-robin`.
@@ -101,8 +94,7 @@ impl Producer {
             node,
             name,
             config,
-            bootstrap,
-            bootstrap_next: 0,
+            conns: super::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
             producer_id: -1,
@@ -115,8 +107,6 @@ impl Producer {
             next_correlation: 0,
             retry_timer_at: None,
             linger_armed: false,
-            reconnect_at: BTreeMap::new(),
-            reconnect_backoff: BTreeMap::new(),
             sticky: BTreeMap::new(),
             round_robin: BTreeMap::new(),
             acked: 0,
@@ -300,17 +290,15 @@ impl Producer {
         self.pump(ctx);
     }
 
-    pub(crate) fn next_bootstrap(&mut self) -> BrokerId {
-        let b = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
-        self.bootstrap_next += 1;
-        b
+    pub(crate) fn next_bootstrap(&mut self, now: u64) -> BrokerId {
+        self.conns.pick(now)
     }
 
     fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
         if self.metadata_in_flight.is_some() {
             return;
         }
-        let broker = self.next_bootstrap();
+        let broker = self.next_bootstrap(ctx.now);
         let correlation = self.next();
         self.metadata_in_flight = Some((correlation, broker));
         ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
@@ -403,7 +391,7 @@ impl Producer {
         if self.config.idempotent() && self.producer_id < 0 {
             if self.init_in_flight.is_none() {
                 let correlation = self.next();
-                let broker = self.next_bootstrap();
+                let broker = self.next_bootstrap(ctx.now);
                 self.init_in_flight = Some((correlation, broker));
                 ctx.send(self.node, broker_node(broker), Msg::InitProducerId { correlation, transactional_id: None, transaction_timeout_ms: 0 });
                 ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
@@ -424,7 +412,7 @@ impl Producer {
                 missing_leader = true;
                 continue;
             };
-            if let Some(t) = self.reconnect_at.get(&leader).copied().filter(|t| *t > ctx.now) {
+            if let Some(t) = self.conns.backoff_until(leader, ctx.now) {
                 wake(t);
                 continue; // reconnect.backoff.ms after a refused connection
             }
@@ -560,7 +548,7 @@ impl Producer {
 
     pub fn on_produce_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<ProducePartitionResponse>) {
         let Some(req) = self.in_flight.remove(&correlation) else { return };
-        self.reconnect_backoff.remove(&req.broker);
+        self.conns.succeeded(req.broker);
         let mut refresh = false;
         for batch in req.batches {
             let resp = partitions.iter().find(|p| p.tp == batch.tp);
@@ -656,10 +644,8 @@ impl Producer {
     /// The broker's host refused the connection: every request to it fails now, and the
     /// producer waits `reconnect.backoff.ms` (doubling up to `reconnect.backoff.max.ms`).
     pub fn on_connection_refused(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
-        let backoff = self.reconnect_backoff.get(&broker).map(|b| (b * 2).min(RECONNECT_BACKOFF_MAX_MS)).unwrap_or(RECONNECT_BACKOFF_MS);
-        self.reconnect_backoff.insert(broker, backoff);
-        self.reconnect_at.insert(broker, ctx.now + backoff);
-        self.wake_at(ctx, ctx.now + backoff);
+        let until = self.conns.failed(broker, ctx.now);
+        self.wake_at(ctx, until);
         let refused: Vec<u64> = self.in_flight.iter().filter(|(_, r)| r.broker == broker).map(|(c, _)| *c).collect();
         for c in refused {
             let req = self.in_flight.remove(&c).expect("in flight");

@@ -19,8 +19,7 @@ pub struct Reader {
     pub name: String,
     pub topic: u32,
     pub config: ReaderConfig,
-    pub bootstrap: Vec<BrokerId>,
-    bootstrap_next: usize,
+    pub conns: super::client::Connections,
     pub metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<u64>,
     /// Next offset to read, per partition.
@@ -42,8 +41,7 @@ impl Reader {
             name,
             topic,
             config,
-            bootstrap,
-            bootstrap_next: 0,
+            conns: super::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
             positions: (0..partitions).map(|p| (Tp { topic, partition: p }, 0)).collect(),
@@ -72,8 +70,7 @@ impl Reader {
         if self.metadata_in_flight.is_some() {
             return;
         }
-        let broker = self.bootstrap[self.bootstrap_next % self.bootstrap.len()];
-        self.bootstrap_next += 1;
+        let broker = self.conns.pick(ctx.now);
         let correlation = self.next();
         self.metadata_in_flight = Some(correlation);
         ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
@@ -86,7 +83,9 @@ impl Reader {
             return; // the backoff timer polls when it fires
         }
         let positions = self.positions.iter().map(|(tp, pos)| (*tp, *pos));
-        let (per_leader, missing) = super::client::fetches_by_leader(positions, &self.metadata, |l| self.in_flight.values().any(|b| *b == l));
+        let now = ctx.now;
+        let busy = |l: BrokerId| self.in_flight.values().any(|b| *b == l) || !self.conns.usable(l, now);
+        let (per_leader, missing) = super::client::fetches_by_leader(positions, &self.metadata, busy);
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.in_flight.insert(correlation, leader);
@@ -97,6 +96,17 @@ impl Reader {
         }
         if missing {
             self.request_metadata(ctx);
+        }
+        // A leader in reconnect backoff: look again when its backoff ends.
+        let waiting = self
+            .positions
+            .keys()
+            .filter_map(|tp| self.metadata.get(tp).and_then(|s| s.leader))
+            .filter_map(|l| self.conns.backoff_until(l, now))
+            .min();
+        if let Some(until) = waiting {
+            self.backing_off = true;
+            ctx.set_timer(self.node, until - now, Timer::ReaderPoll);
         }
     }
 
@@ -114,9 +124,8 @@ impl Reader {
     }
 
     pub fn on_fetch_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<FetchPartitionResponse>) {
-        if self.in_flight.remove(&correlation).is_none() {
-            return;
-        }
+        let Some(broker) = self.in_flight.remove(&correlation) else { return };
+        self.conns.succeeded(broker);
         let mut errors = false;
         for p in partitions {
             if p.error == ErrorCode::OffsetOutOfRange && self.positions.get(&p.tp) == Some(&p.fetch_offset) {
@@ -202,6 +211,7 @@ impl Reader {
     }
 
     pub fn on_connection_refused(&mut self, ctx: &mut Ctx<World>, broker: BrokerId) {
+        self.conns.failed(broker, ctx.now);
         self.in_flight.retain(|_, b| *b != broker);
         if self.metadata_in_flight.is_some() {
             self.metadata_in_flight = None;

@@ -250,7 +250,7 @@ impl Producer {
                 (Request::FindGroupCoordinator, Some(Blocking::SendOffsets { group, .. })) => group.clone(),
                 _ => id.clone(),
             };
-            let broker = self.next_bootstrap();
+            let broker = self.next_bootstrap(ctx.now);
             let correlation = self.next();
             let transaction = find == Request::FindCoordinator;
             self.txn_mut().in_flight = Some((correlation, broker, find));
