@@ -176,7 +176,15 @@ mod ui {
             scenario: ScenarioRef::Inline("{\"id\":\"x ~&#\"}".into()),
             seed: Some(7),
             step: 99,
-            actions: vec![(5, Command::Crash(2)), (9, Command::Cut("b1".into(), "my client".into()))],
+            actions: vec![
+                (5, Command::Crash(2)),
+                (9, Command::Cut("b1".into(), "my client".into())),
+                (11, Command::BeginTransaction("bank".into())),
+                (12, Command::CommitTransaction("my bank".into())),
+                (13, Command::AbortTransaction("bank".into())),
+                (14, Command::ProducerCrash("bank".into())),
+                (15, Command::ProducerRestart("bank".into())),
+            ],
         };
         assert_eq!(UrlState::parse(&s.to_fragment()), Ok(Some(s.clone())));
         assert_eq!(UrlState::parse(""), Ok(None));
@@ -201,7 +209,15 @@ mod ui {
 
     #[wasm_bindgen_test]
     fn layout_cards_never_overlap() {
-        for (id, width) in [("acks1-leader-failure", 1024.0), ("more-consumers-than-partitions", 1280.0), ("cluster-9-brokers", 1500.0)] {
+        for (id, width) in [
+            ("acks1-leader-failure", 1024.0),
+            ("more-consumers-than-partitions", 1280.0),
+            ("cluster-9-brokers", 1500.0),
+            ("transaction-aborted-read", 1024.0),
+            ("zombie-producer-fenced", 1024.0),
+            ("pipeline-exactly-once", 1024.0),
+            ("pipeline-zombie-fenced", 1280.0),
+        ] {
             let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin(id.into())).reduce(Action::Seek(300));
             for scale in [1.0, 1.3] {
                 let lay = layout::compute(&LayoutInput {
@@ -213,6 +229,12 @@ mod ui {
                     show_internal: false,
                     page: &Default::default(),
                 });
+                // Members sit inside their group's box: check they fit in it.
+                for (name, m) in &lay.members {
+                    let c = state.view.consumers.iter().find(|c| &c.name == name).unwrap();
+                    let g = lay.groups.iter().find(|g| g.0 == c.group).unwrap().1;
+                    assert!(m.y >= g.y && m.y + m.h <= g.y + g.h + 0.5 && m.x >= g.x && m.x + m.w <= g.x + g.w + 0.5, "{id}: {name} inside its group");
+                }
                 let mut rects: Vec<Rect> = lay.cards.iter().map(|c| c.1).collect();
                 rects.extend(lay.producers.iter().map(|c| c.1));
                 rects.extend(lay.groups.iter().map(|c| c.1));
@@ -225,6 +247,71 @@ mod ui {
                     }
                 }
             }
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn transaction_commands_from_the_menu_survive_the_link() {
+        use highwater::ui::state::SettingScope;
+        let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("transaction-read-committed".into())).reduce(Action::ComputeMore);
+        assert!(state.finished);
+        // After the lesson's last COMMIT marker, with time left in the run.
+        let after = state.markers.iter().filter(|m| m.kind == "txn-commit").map(|m| m.step).max().unwrap() + 20;
+        let mut state = state.reduce(Action::Seek(after));
+        assert_eq!(state.view.producers[0].txn_state.as_deref(), Some("READY"));
+        for c in [
+            Command::BeginTransaction("bank".into()),
+            Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2 },
+            Command::CommitTransaction("bank".into()),
+            Command::AbortTransaction("bank".into()),
+            Command::ProducerCrash("bank".into()),
+            Command::ProducerRestart("bank".into()),
+        ] {
+            state = state.reduce(Action::Act(c.clone()));
+            assert!(state.error.is_none(), "{c:?}: {:?}", state.error);
+            let next = state.view.step + 60;
+            state = state.reduce(Action::ComputeMore).reduce(Action::Seek(next));
+        }
+        let fragment = state.fragment().unwrap();
+        for token in ["begin.bank", "commit.bank", "abort.bank", "pcrash.bank", "prestart.bank"] {
+            assert!(fragment.contains(token), "{token} in {fragment}");
+        }
+        let other = Rc::new(AppState::default()).reduce(Action::LoadFragment(fragment));
+        assert!(other.error.is_none(), "{:?}", other.error);
+        assert_eq!(other.view, state.view, "the link gives the same view");
+        // Transaction commands need a transactional producer; refused ones change nothing.
+        let plain = Rc::new(AppState::builtin()).reduce(Action::Seek(20));
+        let refused = plain.clone().reduce(Action::Act(Command::BeginTransaction("producer".into())));
+        assert!(refused.error.as_deref().unwrap().contains("no transactional.id"));
+        assert_eq!(refused.fragment(), plain.fragment());
+        // Settings of pipelines and readers: "none" removes a transactional.id.
+        let eos = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("pipeline-exactly-once".into())).reduce(Action::Seek(10));
+        assert!(eos.view.consumers[0].producer.as_ref().unwrap().transactional_id.is_some());
+        let alo = eos.reduce(Action::ApplySetting { scope: SettingScope::Pipeline("billing".into()), key: "transactional.id".into(), value: "none".into() });
+        assert!(alo.error.is_none(), "{:?}", alo.error);
+        assert_eq!(alo.view.step, 10);
+        assert!(alo.view.consumers[0].producer.as_ref().unwrap().transactional_id.is_none(), "at-least-once now");
+        let rc = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("transaction-aborted-read".into())).reduce(Action::ApplySetting {
+            scope: SettingScope::Reader("auditor".into()),
+            key: "isolation.level".into(),
+            value: "read_committed".into(),
+        });
+        assert!(rc.error.is_none(), "{:?}", rc.error);
+        assert_eq!(rc.view.readers[0].isolation, "read_committed");
+        let rc = rc.reduce(Action::ComputeMore);
+        let none = rc.session.as_ref().unwrap().with(|s| s.final_anomalies().map(|a| a.is_empty())).flatten();
+        assert_eq!(none, Some(true), "read_committed skips the aborted records");
+        let bad = rc.reduce(Action::ApplySetting { scope: SettingScope::Producer("bank".into()), key: "transaction.timeout.ms".into(), value: "0".into() });
+        assert!(bad.error.as_deref().unwrap().contains("transaction.timeout.ms"), "{:?}", bad.error);
+    }
+
+    #[wasm_bindgen_test]
+    fn exported_scenarios_load_back_the_same() {
+        for b in BUILTINS {
+            let s = highwater::scenario::Scenario::from_json(b.json).unwrap();
+            let text = highwater::ui::state::export_json(&s);
+            assert!(text.starts_with("{\n  \"id\": "), "{}: sections in the usual order", b.id);
+            assert_eq!(highwater::scenario::Scenario::from_json(&text).unwrap(), s, "{}", b.id);
         }
     }
 }

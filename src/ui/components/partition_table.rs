@@ -15,8 +15,8 @@ pub struct PartitionTableProps {
 
 const PAGE: usize = 50;
 
-/// Leader, epoch, replicas, ISR, LEO, HW and, per consumer group, the committed offset and
-/// lag, like the cluster UIs users know. Long tables are paged; a topic can be picked.
+/// Leader, epoch, replicas, ISR, LEO, HW (and the LSO once there are transactions) and,
+/// per consumer group, the committed offset and lag, like the cluster UIs users know. Long tables are paged; a topic can be picked.
 #[function_component(PartitionTable)]
 pub fn partition_table(p: &PartitionTableProps) -> Html {
     let l = p.lang;
@@ -24,6 +24,8 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
     let page = use_state(|| 0usize);
     let v = &*p.view;
     let groups: Vec<String> = v.groups.iter().map(|g| g.id.clone()).collect();
+    // With transactions, the LSO (where read_committed reads stop) gets a column.
+    let lso = crate::ui::layout::has_transactions(v);
     let rows: Vec<&PartitionView> = v.partitions.iter().filter(|pt| !pt.internal && (topic.is_empty() || pt.topic == *topic)).collect();
     let pages = rows.len().div_ceil(PAGE).max(1);
     let cur = (*page).min(pages - 1);
@@ -87,11 +89,12 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
                         <th>{ "ISR" }</th>
                         <th class="num">{ "LEO" }</th>
                         <th class="num">{ "HW" }</th>
+                        if lso { <th class="num" title={t(l, K::LsoLong)}>{ "LSO" }</th> }
                         { for groups.iter().map(|g| html! { <th class="num" colspan="2">{ format!("{} {g}: {} / {}", t(l, K::Group), t(l, K::Committed), t(l, K::Lag)) }</th> }) }
                     </tr>
                 </thead>
                 <tbody>
-                    { for rows.iter().skip(cur * PAGE).take(PAGE).map(|pt| row(pt, &groups, l)) }
+                    { for rows.iter().skip(cur * PAGE).take(PAGE).map(|pt| row(pt, &groups, lso, l)) }
                 </tbody>
             </table>
             </div>
@@ -99,7 +102,7 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
     }
 }
 
-fn row(pt: &PartitionView, groups: &[String], l: Lang) -> Html {
+fn row(pt: &PartitionView, groups: &[String], lso: bool, l: Lang) -> Html {
     let name = format!("{}-{}", pt.topic, pt.partition);
     let under = pt.isr.len() < pt.replicas.len();
     let leader = match pt.leader {
@@ -115,6 +118,10 @@ fn row(pt: &PartitionView, groups: &[String], l: Lang) -> Html {
             <td data-testid="isr" class={classes!(under.then_some("shrunk"))}>{ if under { "▽ " } else { "" } }{ format::ids(&pt.isr) }</td>
             <td class="num" data-testid="leo">{ pt.log_end_offset }</td>
             <td class="num" data-testid="hw">{ pt.high_watermark }</td>
+            if lso {
+                <td class={classes!("num", (pt.last_stable_offset < pt.high_watermark).then_some("held"))} data-testid="lso">
+                    { if pt.last_stable_offset < pt.high_watermark { "◷ " } else { "" } }{ pt.last_stable_offset }</td>
+            }
             { for groups.iter().map(|g| {
                 let o = pt.groups.iter().find(|x| &x.group == g);
                 let committed = o.and_then(|o| o.committed).map(|c| c.to_string()).unwrap_or_else(|| "—".into());
