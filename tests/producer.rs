@@ -176,3 +176,4 @@ fn a_full_buffer_blocks_send_until_max_block_ms_then_fails() {
     let exhausted: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::ProducerError { error: "BufferExhaustedException", .. }).then_some(*t)).collect();
     assert_eq!(exhausted, vec![3000, 5000], "the 11th call blocks 2 s and fails; then the 12th");
 }
+

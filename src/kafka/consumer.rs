@@ -326,9 +326,13 @@ impl Consumer {
         let keep = (self.index, self.node, self.name.clone(), self.group.clone(), self.topics.clone(), self.config.clone(), self.conns.brokers().to_vec());
         let incarnation = self.incarnation + 1;
         let producer = self.producer.take();
+        // Correlation ids keep growing: an answer to the old process that arrives late
+        // must not match a request of the new one.
+        let next_correlation = self.next_correlation;
         *self = Consumer::new(keep.0, keep.1, keep.2, keep.3, keep.4, keep.5, keep.6);
         self.incarnation = incarnation;
         self.producer = producer;
+        self.next_correlation = next_correlation;
         ctx.note(Note::ConsumerRestarted { consumer: self.index });
         self.start(ctx);
     }

@@ -128,6 +128,14 @@ impl Producer {
         p
     }
 
+    /// The same producer as a new process: nothing of its state survives but the
+    /// correlation counter, so that a late answer to the old process matches nothing.
+    pub fn restarted(&self) -> Producer {
+        let mut p = Producer::new(self.index, self.node, self.name.clone(), self.config.clone(), self.conns.brokers().to_vec());
+        p.next_correlation = self.next_correlation;
+        p
+    }
+
     /// Whether a correlation id belongs to an embedded producer.
     pub fn owns_correlation(&self, correlation: u64) -> bool {
         (correlation >= EMBEDDED_CORRELATION_BASE) == (self.next_correlation >= EMBEDDED_CORRELATION_BASE)
@@ -686,6 +694,20 @@ impl Producer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restarted_producer_never_reuses_a_correlation_id() {
+        // A late answer to the crashed process must match no request of the new one.
+        let mut old = Producer::new(0, NodeId(3), "p".into(), ProducerConfig::default(), vec![BrokerId(1)]);
+        let used: Vec<u64> = (0..5).map(|_| old.next()).collect();
+        let mut new = old.restarted();
+        assert!(new.next() > *used.last().unwrap());
+        let mut embedded = Producer::embedded(1, NodeId(4), "c".into(), ProducerConfig::default(), vec![BrokerId(1)]);
+        let first = embedded.next();
+        let mut again = embedded.restarted();
+        let next = again.next();
+        assert!(next > first && again.owns_correlation(next), "still in the embedded range");
+    }
 
     #[test]
     fn retry_backoff_doubles_up_to_the_max_with_jitter() {

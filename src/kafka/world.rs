@@ -861,8 +861,8 @@ impl Model for World {
             KafkaAction::ProducerCrash(p) => {
                 let producer = &mut self.producers[*p as usize];
                 if producer.running {
-                    let spec = &self.spec.producers[*p as usize];
-                    let mut fresh = Producer::new(*p, producer.node, spec.name.clone(), spec.config.clone(), producer.conns.brokers().to_vec());
+                    let mut fresh = producer.restarted();
+                    fresh.config = self.spec.producers[*p as usize].config.clone();
                     fresh.running = false;
                     *producer = fresh;
                     ctx.node_down(producer.node);
@@ -909,7 +909,7 @@ impl Model for World {
                     ctx.node_down(consumer.node);
                     // Its producer dies with the process.
                     if let Some(p) = consumer.producer.as_mut() {
-                        **p = Producer::embedded(p.index, p.node, p.name.clone(), p.config.clone(), p.conns.brokers().to_vec());
+                        **p = p.restarted();
                     }
                 }
             }
@@ -920,7 +920,7 @@ impl Model for World {
                     // A new process: a pipeline's producer starts afresh too (after a close
                     // or a fatal error as after a crash).
                     if let Some(p) = consumer.producer.as_mut() {
-                        **p = Producer::embedded(p.index, p.node, p.name.clone(), p.config.clone(), p.conns.brokers().to_vec());
+                        **p = p.restarted();
                     }
                     consumer.restart(ctx);
                 }
