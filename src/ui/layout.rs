@@ -86,7 +86,7 @@ impl Metrics {
         96.0 * self.s
     }
     pub fn producer_h(&self) -> f64 {
-        112.0 * self.s
+        120.0 * self.s
     }
     pub fn group_header_h(&self) -> f64 {
         62.0 * self.s
