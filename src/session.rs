@@ -825,7 +825,7 @@ impl Session {
                                 r.log.records_from(start.min(leo)).take((leo.saturating_sub(start)) as usize).enumerate().map(|(i, rec)| {
                                     let offset = start + i as u64;
                                     let app = rec.payload.is_none() && rec.control.is_none();
-                                    let info = if app { world.records.get(rec.id.0 as usize) } else { None };
+                                    let info = if app { rec.id.index().and_then(|i| world.records.get(i)) } else { None };
                                     let control = rec.control.map(|c| if c == ControlType::Commit { "commit" } else { "abort" });
                                     let txn = (rec.transactional && control.is_none()).then(|| {
                                         if r.log.is_aborted(offset) {

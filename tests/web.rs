@@ -48,6 +48,22 @@ fn parse_hex_digest_accepts_cli_forms() {
     assert_eq!(parse_hex_digest("zz"), None);
 }
 
+/// Marker and internal record ids have bit 63 set: on wasm32 a `usize` cast would cut
+/// them down and alias application records (two false `nonmonotonic-send` anomalies here
+/// before `RecordId::index`).
+#[wasm_bindgen_test]
+fn internal_record_ids_do_not_alias_records_on_wasm32() {
+    use highwater::session::Command;
+    let mut s = Session::from_scenario_json(include_str!("../scenarios/transaction-read-committed.json")).expect("lesson loads");
+    s.seek(359);
+    s.act(&Command::BeginTransaction("bank".into())).expect("begin");
+    s.seek(360);
+    s.act(&Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2 }).expect("produce");
+    s.seek(u64::MAX);
+    let found: Vec<String> = s.anomalies().iter().map(|a| a.detail.clone()).collect();
+    assert!(found.is_empty(), "{found:?}");
+}
+
 #[cfg(feature = "web")]
 mod ui {
     use std::rc::Rc;

@@ -191,7 +191,7 @@ impl KafkaChecker {
     }
 
     pub fn track(&self, r: RecordId) -> Option<&RecordTrack> {
-        self.records.get(r.0 as usize)
+        r.index().and_then(|i| self.records.get(i))
     }
 
     fn report(&mut self, at: &At, kind: AnomalyKind, tp: Tp, records: Vec<RecordId>, detail: String) {
@@ -199,7 +199,7 @@ impl KafkaChecker {
     }
 
     fn mark_lost(&mut self, at: &At, world: &World, r: RecordId, tp: Tp, offset: u64, why: &str) {
-        let Some(t) = self.records.get_mut(r.0 as usize) else { return };
+        let Some(t) = r.index().and_then(|i| self.records.get_mut(i)) else { return };
         if t.lost {
             return;
         }
@@ -220,7 +220,7 @@ impl KafkaChecker {
                     self.mark_lost(at, world, acked, tp, o, &why);
                 }
             }
-            let Some(track) = self.records.get_mut(id.0 as usize) else { continue };
+            let Some(track) = id.index().and_then(|i| self.records.get_mut(i)) else { continue };
             let previous = track.leader_offset.replace(o);
             if let Some(p) = previous {
                 if p != o && replica.log.get(p).is_some_and(|x| x.id == id) {
@@ -234,7 +234,7 @@ impl KafkaChecker {
                     continue;
                 }
             }
-            let producer = world.records.get(id.0 as usize).map(|i| i.producer).unwrap_or(0);
+            let producer = id.index().and_then(|i| world.records.get(i)).map(|i| i.producer).unwrap_or(0);
             // Only compare within one leader's log: a new leader's log is checked afresh.
             let last = self.last_appended.get(&(tp, producer)).copied().filter(|l| l.2 == broker);
             match last {
@@ -258,7 +258,7 @@ impl KafkaChecker {
     fn on_truncated(&mut self, at: &At, world: &World, tp: Tp, offset: u64, removed: &[RecordId]) {
         for (i, r) in removed.iter().enumerate() {
             let o = offset + i as u64;
-            let Some(track) = self.records.get(r.0 as usize) else { continue };
+            let Some(track) = r.index().and_then(|i| self.records.get(i)) else { continue };
             // acks=0: the producer counted it as delivered the moment it was sent.
             let counted_delivered = track.acked_offset == Some(o) || (track.sent_without_ack && track.acked_offset.is_none());
             if !counted_delivered {
@@ -324,14 +324,14 @@ impl KafkaChecker {
     fn observe_note(&mut self, at: &At, world: &World, note: &Note) {
         match note {
             Note::RecordSent { record, tp, .. } => {
-                let i = record.0 as usize;
+                let Some(i) = record.index() else { return };
                 while self.records.len() <= i {
                     self.records.push(RecordTrack::default());
                 }
                 self.records.get_mut(i).expect("grown above").tp = Some(*tp);
             }
             Note::RecordAcked { record, tp, offset } => {
-                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                if let Some(t) = record.index().and_then(|i| self.records.get_mut(i)) {
                     if t.acked_offset.is_none() {
                         t.acked_offset = Some(*offset);
                         self.set_acked_at(*tp, *offset, *record);
@@ -347,15 +347,15 @@ impl KafkaChecker {
                 }
             }
             Note::RecordFailed { record, tp, error } => {
-                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                if let Some(t) = record.index().and_then(|i| self.records.get_mut(i)) {
                     t.failed = true;
                 }
                 // Fire-and-forget: the application never looks at the result, so as far as
                 // it knows the record was written.
-                let producer = world.records.get(record.0 as usize).map(|i| i.producer);
+                let producer = record.index().and_then(|i| world.records.get(i)).map(|i| i.producer);
                 let style = producer.and_then(|p| world.spec.producer_config(p)).map(|c| c.send_style);
                 if style == Some(crate::kafka::config::SendStyle::FireAndForget) {
-                    if let Some(t) = self.records.get_mut(record.0 as usize).filter(|t| !t.lost) {
+                    if let Some(t) = record.index().and_then(|i| self.records.get_mut(i)).filter(|t| !t.lost) {
                         t.lost = true;
                         let detail = format!(
                             "record #{} (for {}): the send failed ({}), and the application, sending fire-and-forget, never checked the result; it counts the record as sent",
@@ -368,7 +368,7 @@ impl KafkaChecker {
                 }
             }
             Note::RecordSentNoAck { record, .. } => {
-                if let Some(t) = self.records.get_mut(record.0 as usize) {
+                if let Some(t) = record.index().and_then(|i| self.records.get_mut(i)) {
                     t.sent_without_ack = true;
                 }
             }
@@ -415,7 +415,7 @@ impl KafkaChecker {
             }
             Note::TxnMarker { tp, commit, records, producer_id, .. } => {
                 for r in records {
-                    let Some(t) = self.records.get_mut(r.0 as usize) else { continue };
+                    let Some(t) = r.index().and_then(|i| self.records.get_mut(i)) else { continue };
                     if *commit {
                         t.committed = true;
                         continue;
@@ -467,7 +467,7 @@ impl KafkaChecker {
 
     /// A reader got a record, or a consumer processed one.
     fn on_read(&mut self, at: &At, world: &World, who: Rc<str>, tp: Tp, record: RecordId) {
-        let Some(t) = self.records.get_mut(record.0 as usize) else { return };
+        let Some(t) = record.index().and_then(|i| self.records.get_mut(i)) else { return };
         t.reads += 1;
         if t.first_reader.is_none() {
             t.first_reader = Some(who.clone());
@@ -481,10 +481,10 @@ impl KafkaChecker {
 
     /// A reader read a pipeline output: was another output of the same input seen before?
     fn check_output(&mut self, at: &At, world: &World, reader: u32, tp: Tp, record: RecordId) {
-        let Some(source) = world.records.get(record.0 as usize).and_then(|i| i.source) else { return };
+        let Some(source) = record.index().and_then(|i| world.records.get(i)).and_then(|i| i.source) else { return };
         match self.outputs_seen.get(&(reader, source)).copied() {
             Some(first) if first != record => {
-                let producer = world.records.get(record.0 as usize).map(|i| world.spec.producer_name(i.producer)).unwrap_or_default();
+                let producer = record.index().and_then(|i| world.records.get(i)).map(|i| world.spec.producer_name(i.producer)).unwrap_or_default();
                 let detail = format!(
                     "{} saw records #{} and #{}: two outputs of input record #{} written by {producer} (the input was processed twice and both results are visible: exactly-once is broken)",
                     world.readers[reader as usize].name, first.0, record.0, source.0

@@ -16,6 +16,18 @@ pub struct Tp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RecordId(pub u64);
 
+impl RecordId {
+    /// Its place in the run's list of application records. None for the brokers' own
+    /// records (group, transaction and marker records have bit 63 set), whose ids must
+    /// not be cut down to a 32-bit `usize` on wasm32 and alias an application record.
+    pub fn index(self) -> Option<usize> {
+        if self.0 & (1 << 63) != 0 {
+            return None;
+        }
+        usize::try_from(self.0).ok()
+    }
+}
+
 /// Kafka protocol error codes (the numbers are Kafka's, from `Errors.java`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ErrorCode {
@@ -161,6 +173,12 @@ impl ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_record_ids_have_no_index() {
+        assert_eq!(RecordId(7).index(), Some(7));
+        assert_eq!(RecordId((1 << 63) | 1).index(), None, "would alias record #1 on wasm32 if truncated");
+    }
 
     #[test]
     fn codes_are_kafkas() {

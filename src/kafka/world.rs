@@ -397,7 +397,7 @@ impl World {
             for op in ops {
                 match op {
                     PipelineOp::Output(source) => {
-                        let key = self.records.get(source.0 as usize).and_then(|r| r.key.clone());
+                        let key = source.index().and_then(|i| self.records.get(i)).and_then(|r| r.key.clone());
                         let index = self.spec.embedded_producer_index(c as u32);
                         let id = RecordId(self.records.len() as u64);
                         let p = self.consumers[c].producer.as_mut().expect("pipeline producer");
