@@ -7,6 +7,8 @@
 //! than the cluster, ...) names the path of the field.
 use std::fmt;
 
+mod timeline_de;
+
 use serde::{Deserialize, Serialize};
 
 use crate::kafka::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
@@ -147,8 +149,9 @@ pub struct Expectation {
 }
 
 /// One timed action. Nodes are named "b1".."bN" for brokers, or by client name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+/// (Read by `timeline_de`, written by the derived serializer.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum TimelineEntry {
     Produce {
         at_ms: u64,
