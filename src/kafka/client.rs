@@ -99,7 +99,7 @@ pub fn fetches_by_leader(
 /// The position still moves past everything fetched.
 pub fn visible_records(p: &FetchPartitionResponse, isolation: IsolationLevel) -> Vec<(u64, &LogRecord)> {
     let mut aborted_txns: Vec<AbortedTxn> = p.aborted_transactions.clone();
-    aborted_txns.sort_by_key(|t| std::cmp::Reverse(t.first_offset));
+    crate::kernel::sort::stable_sort_by(&mut aborted_txns, &|a, b| b.first_offset.cmp(&a.first_offset));
     let mut aborted: BTreeSet<i64> = BTreeSet::new();
     let mut out = Vec::with_capacity(p.records.len());
     for (i, r) in p.records.iter().enumerate() {

@@ -55,7 +55,14 @@ pub fn with_key<T: Serialize + DeserializeOwned>(config: &T, key: &str, value: &
     } else {
         map.insert(key.to_string(), value);
     }
-    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| format!("{key}: {e}"))
+    // Back through text: the same deserializer as a scenario file uses (no second copy
+    // of every config's deserializer in the page).
+    let text = serde_json::Value::Object(map).to_string();
+    serde_json::from_str(&text).map_err(|e| {
+        let e = e.to_string();
+        let e = e.rfind(" at line ").map(|i| e[..i].to_string()).unwrap_or(e);
+        format!("{key}: {e}")
+    })
 }
 
 /// The new configuration for `target`, or why `key = value` is refused.

@@ -7,6 +7,7 @@
 //! than the cluster, ...) names the path of the field.
 use std::fmt;
 
+mod json_path;
 mod timeline_de;
 
 use serde::{Deserialize, Serialize};
@@ -317,15 +318,10 @@ pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
 impl Scenario {
     /// Parse and validate a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = match e.path().to_string() {
-                p if p == "?" || p == "." => String::new(),
-                p => p,
-            };
-            let inner = e.into_inner();
+        let scenario: Scenario = serde_json::from_str(text).map_err(|inner: serde_json::Error| {
             let (line, column) = (inner.line(), inner.column());
             let message = inner.to_string();
+            let path = if line > 0 { json_path::path_at(text, line, column, message.starts_with("missing field")) } else { String::new() };
             // serde_json appends " at line L column C"; we report those separately.
             let message = match message.rfind(" at line ") {
                 Some(i) => message[..i].to_string(),
@@ -761,7 +757,7 @@ impl Scenario {
             }
             script.push((e.at_ms(), action));
         }
-        script.sort_by_key(|(t, _)| *t);
+        crate::kernel::sort::stable_sort_by(&mut script, &|a, b| a.0.cmp(&b.0));
         (script, narrations)
     }
 }

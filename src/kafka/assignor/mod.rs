@@ -27,6 +27,7 @@ pub mod range;
 pub mod roundrobin;
 pub mod sticky;
 
+use crate::kernel::sort::stable_sort_by;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -222,7 +223,7 @@ impl Group {
                 return Err(AssignError::DuplicateMember(m.member_id.clone()));
             }
             let mut topics: Vec<String> = m.topics.clone();
-            topics.sort_by(|a, b| java_string_cmp(a, b));
+            stable_sort_by(&mut topics, &|a, b| java_string_cmp(a, b));
             topics.dedup();
             let mut owned: Vec<TopicPartition> = Vec::with_capacity(m.owned.len());
             let mut owned_seen = BTreeSet::new();

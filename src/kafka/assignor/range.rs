@@ -11,6 +11,7 @@
 //! subscribed topics; that order fixes the order of each member's list, so it is
 //! emulated here.
 
+use crate::kernel::sort::stable_sort_by;
 use super::java_hashmap::JavaHashMap;
 use super::{Group, TopicPartition};
 
@@ -40,7 +41,7 @@ pub(crate) fn assign(g: &Group) -> Vec<Vec<TopicPartition>> {
             .copied()
             .filter(|&i| g.members[i].subscribes(topic))
             .collect();
-        consumers.sort_by(|&a, &b| g.member_info_cmp(a, b)); // stable, like Collections.sort
+        stable_sort_by(&mut consumers, &|&a, &b| g.member_info_cmp(a, b)); // stable, like Collections.sort
         if consumers.is_empty() {
             continue;
         }

@@ -6,6 +6,7 @@
 //! skips members not subscribed to its topic, gives the partition to the current
 //! member and advances once.
 
+use crate::kernel::sort::stable_sort_by;
 use super::java_hashmap::java_string_cmp;
 use super::{kafka_throws, AssignError, Group, TopicPartition};
 
@@ -13,7 +14,7 @@ pub(crate) fn assign(g: &Group) -> Result<Vec<Vec<TopicPartition>>, AssignError>
     let mut lists: Vec<Vec<TopicPartition>> = vec![Vec::new(); g.members.len()];
     // memberInfoList is filled in subscriptions-map order, then stably sorted.
     let mut ring: Vec<usize> = g.hash_order.clone();
-    ring.sort_by(|&a, &b| g.member_info_cmp(a, b));
+    stable_sort_by(&mut ring, &|&a, &b| g.member_info_cmp(a, b));
     if ring.is_empty() {
         return Err(kafka_throws(
             "IllegalArgumentException",
@@ -22,7 +23,7 @@ pub(crate) fn assign(g: &Group) -> Result<Vec<Vec<TopicPartition>>, AssignError>
     }
 
     let mut topics: Vec<&String> = g.members.iter().flat_map(|m| m.topics.iter()).collect();
-    topics.sort_by(|a, b| java_string_cmp(a, b));
+    stable_sort_by(&mut topics, &|a, b| java_string_cmp(a, b));
     topics.dedup();
 
     let mut pos = 0usize; // index of the iterator's `peek()` in `ring`

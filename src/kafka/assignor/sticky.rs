@@ -20,6 +20,7 @@
 //! code throws (`NullPointerException`, `IllegalStateException`, ...), an
 //! [`AssignError::KafkaThrows`] is returned instead.
 
+use crate::kernel::sort::stable_sort_by;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -86,7 +87,7 @@ fn member_data(g: &Group, flavor: Flavor, c: usize) -> (Vec<TopicPartition>, Opt
 /// The protocol's `ownedPartitions` after the wire round trip: sorted by topic, then partition.
 pub(crate) fn wire_owned(g: &Group, c: usize) -> Vec<TopicPartition> {
     let mut owned = g.members[c].owned.clone();
-    owned.sort_by(tp_cmp_topic_then_partition);
+    stable_sort_by(&mut owned, &tp_cmp_topic_then_partition);
     owned
 }
 
@@ -216,7 +217,7 @@ fn constrained(
     // assignOwnedPartitions: currentAssignment iterates like the subscriptions map.
     for &c in &g.hash_order {
         let mut mine = owned[c].clone();
-        mine.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| java_string_cmp(&a.0, &b.0)));
+        stable_sort_by(&mut mine, &|a, b| a.1.cmp(&b.1).then_with(|| java_string_cmp(&a.0, &b.0)));
         for tp in multiply_claimed {
             remove_first(&mut mine, tp);
         }
@@ -251,14 +252,14 @@ fn constrained(
 
     // getUnassignedPartitions: all partitions by (topic, partition) minus the kept ones.
     let mut sorted_topics: Vec<&String> = ppt.keys().collect();
-    sorted_topics.sort_by(|a, b| java_string_cmp(a, b));
+    stable_sort_by(&mut sorted_topics, &|a, b| java_string_cmp(a, b));
     let unassigned: Vec<TopicPartition> = if assigned_partitions.is_empty() {
         sorted_topics
             .iter()
             .flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p)))
             .collect()
     } else {
-        assigned_partitions.sort_by(tp_cmp_topic_then_partition);
+        stable_sort_by(&mut assigned_partitions, &tp_cmp_topic_then_partition);
         let mut out = Vec::new();
         let mut it = assigned_partitions.iter();
         let mut next = it.next();
@@ -280,8 +281,8 @@ fn constrained(
     };
 
     let by_id = |a: &usize, b: &usize| java_string_cmp(&g.members[*a].id, &g.members[*b].id);
-    under_min.sort_by(by_id);
-    exactly_min.make_contiguous().sort_by(by_id);
+    stable_sort_by(&mut under_min, &by_id);
+    stable_sort_by(exactly_min.make_contiguous(), &by_id);
 
     // assignRoundRobin
     let mut iter = ListIter {
@@ -491,7 +492,7 @@ impl<'a> General<'a> {
             }
         }
         let mut sorted_topics: Vec<&String> = ppt.keys().collect();
-        sorted_topics.sort_by(|a, b| {
+        stable_sort_by(&mut sorted_topics, &|a, b| {
             topic_consumers[*a]
                 .len()
                 .cmp(&topic_consumers[*b].len())
@@ -630,7 +631,7 @@ impl<'a> General<'a> {
             return self.sorted_all.clone();
         }
         let tc = &self.topic_consumers;
-        assigned.sort_by(|a, b| {
+        stable_sort_by(&mut assigned, &|a, b| {
             tc[&a.0]
                 .len()
                 .cmp(&tc[&b.0].len())
