@@ -461,7 +461,7 @@ impl Session {
                 label: format!("{} {}: {}", a.kind, a.partition, a.detail),
                 label_zh: format!("{} {}：{}", anomaly_name_zh(&a.kind), a.partition, a.detail),
             }));
-            all.sort_by_key(|m| m.step);
+            crate::kernel::sort::stable_sort_by(&mut all, &|a, b| a.step.cmp(&b.step));
         }
         all
     }

@@ -27,6 +27,7 @@
 //! A transactional pipeline may process a record twice (an aborted attempt, then the
 //! one that commits): exactly-once is about effects, so it is judged by its outputs
 //! (`duplicate-output`), not by `duplicate-processing`.
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -451,7 +452,7 @@ impl KafkaChecker {
             Note::Assignment { group, generation, assignment, .. } => {
                 // Idle because there are more members than partitions (not because a
                 // cooperative rebalance withholds partitions for one generation).
-                let topics: BTreeSet<u32> = world.consumers.iter().filter(|c| c.group == *group).flat_map(|c| c.topics.iter().copied()).collect();
+                let topics: BTreeSet<u32> = world.consumers.iter().filter(|c| c.group == *group).flat_map(|c| c.topics.iter().copied()).btree_set();
                 let partitions: u32 = topics.iter().map(|t| world.spec.topics[*t as usize].partitions).sum();
                 for (member, tps) in assignment {
                     if tps.is_empty() && assignment.len() as u32 > partitions {

@@ -1,5 +1,6 @@
 //! `highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]` and
 //! `highwater digest FILE [--seed N]`.
+use crate::kernel::sort::CollectBTree;
 use std::io::Write;
 
 use serde::Serialize;
@@ -170,7 +171,7 @@ fn groups(sim: &KafkaSimulation) -> Vec<GroupSummary> {
             let coordinator = world.brokers.iter().find(|b| b.is_running() && b.coordinator.groups.contains_key(name));
             let g = coordinator.and_then(|b| b.coordinator.groups.get(name));
             let topics: std::collections::BTreeSet<u32> =
-                world.consumers.iter().filter(|c| &*c.group == name).flat_map(|c| c.topics.iter().copied()).collect();
+                world.consumers.iter().filter(|c| &*c.group == name).flat_map(|c| c.topics.iter().copied()).btree_set();
             let read_committed = world
                 .consumers
                 .iter()

@@ -2,6 +2,7 @@
 //! the follower's replica fetchers, ISR maintenance, and its lifecycle (crash, power loss,
 //! restart). Modelled on Kafka's `Partition`, `ReplicaManager`, `DelayedProduce`,
 //! `DelayedFetch` and `AbstractFetcherThread`; each rule cites where it comes from.
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -302,7 +303,7 @@ impl Broker {
         if self.broker_epoch.is_none() {
             return;
         }
-        self.fenced_brokers = fenced.into_iter().collect();
+        self.fenced_brokers = fenced.into_iter().btree_set();
         for st in states {
             let known = self.metadata.get(&st.tp);
             if known.is_some_and(|k| (k.leader_epoch, k.partition_epoch) >= (st.leader_epoch, st.partition_epoch)) {
@@ -340,7 +341,7 @@ impl Broker {
                         let caught_up = if st.isr.contains(b) { now } else { 0 };
                         (*b, FollowerState { last_caught_up_time: caught_up, ..Default::default() })
                     })
-                    .collect();
+                    .btree_map();
                 r.is_leader = true;
                 r.pending_isr = None;
                 ctx.note(Note::BecameLeader { broker: me, tp, leader_epoch: st.leader_epoch });

@@ -3,6 +3,7 @@
 //! `retry.backoff.ms`, `request.timeout.ms`, `delivery.timeout.ms` and
 //! `max.in.flight.requests.per.connection`. Shaped like Kafka's `Sender` and
 //! `RecordAccumulator` so batching and `linger.ms` can grow here later.
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, VecDeque};
 
 use super::config::{Acks, ProducerConfig};
@@ -408,7 +409,7 @@ impl Producer {
         }
         let mut per_broker: BTreeMap<BrokerId, Vec<Batch>> = BTreeMap::new();
         // One batch per partition per drain, retries first (Kafka's `RecordAccumulator.drain`).
-        let tps: std::collections::BTreeSet<Tp> = self.queued.keys().chain(self.retries.keys()).copied().collect();
+        let tps: std::collections::BTreeSet<Tp> = self.queued.keys().chain(self.retries.keys()).copied().btree_set();
         let mut missing_leader = false;
         let mut wake_at: Option<u64> = None;
         let mut wake = |t: u64| wake_at = Some(wake_at.map_or(t, |w: u64| w.min(t)));

@@ -14,6 +14,7 @@
 //! open longer than `transaction.timeout.ms` are aborted with a bumped epoch.
 //! Simplification: KIP-890's transaction version 2 (an epoch bump at every commit and
 //! partitions added by the produce request itself) is not modelled.
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -270,7 +271,7 @@ impl Broker {
             next.start_ms = ctx.now;
         }
         next.state = TxnState::Ongoing;
-        let set: BTreeSet<Tp> = next.partitions.iter().chain(partitions.iter()).copied().collect();
+        let set: BTreeSet<Tp> = next.partitions.iter().chain(partitions.iter()).copied().btree_set();
         next.partitions = set.into_iter().collect();
         self.write_txn(ctx, env, next, then);
     }
@@ -340,7 +341,7 @@ impl Broker {
     /// Have every partition of the transaction get its marker.
     fn start_markers(&mut self, ctx: &mut Ctx<World>, env: &Env, transactional_id: &Rc<str>) {
         let Some(e) = self.txn_coordinator.txns.get_mut(transactional_id) else { return };
-        e.markers_pending = e.meta.partitions.iter().copied().collect();
+        e.markers_pending = e.meta.partitions.iter().copied().btree_set();
         self.send_markers(ctx, env, transactional_id);
     }
 
@@ -358,7 +359,7 @@ impl Broker {
             .values()
             .filter(|r| r.transactional_id == *transactional_id)
             .flat_map(|r| r.partitions.iter().copied())
-            .collect();
+            .btree_set();
         let mut per_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
         let mut waiting = false;
         for tp in e.markers_pending.iter().filter(|tp| !in_flight.contains(tp)) {
@@ -510,7 +511,7 @@ impl Broker {
     /// This broker lost the leadership of a `__transaction_state` partition.
     pub(crate) fn unload_transactions(&mut self, tp: Tp) {
         let c = &mut self.txn_coordinator;
-        let gone: BTreeSet<Rc<str>> = c.txns.iter().filter(|(_, e)| e.partition == tp).map(|(k, _)| k.clone()).collect();
+        let gone: BTreeSet<Rc<str>> = c.txns.iter().filter(|(_, e)| e.partition == tp).map(|(k, _)| k.clone()).btree_set();
         c.txns.retain(|k, _| !gone.contains(k));
         c.marker_requests.retain(|_, r| !gone.contains(&r.transactional_id));
     }

@@ -6,6 +6,7 @@
 //! and up to O(n²) moves, fine for the lists sorted here (members, topics, partitions,
 //! timeline entries).
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sort `v` by `cmp`, keeping equal elements in their order.
 pub fn stable_sort_by<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
@@ -24,10 +25,42 @@ pub fn stable_sort_by<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
     }
 }
 
+/// `collect()` into a `BTreeMap` or `BTreeSet` without the standard library's bulk build,
+/// which sorts its input with the stable sort first (again a few KB of wasm per type):
+/// the items are inserted one by one. Equal keys: the last one wins, as with `collect()`.
+pub trait CollectBTree: Iterator + Sized {
+    fn btree_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        let mut m = BTreeMap::new();
+        m.extend(self);
+        m
+    }
+
+    fn btree_set(self) -> BTreeSet<Self::Item>
+    where
+        Self::Item: Ord,
+    {
+        let mut s = BTreeSet::new();
+        s.extend(self);
+        s
+    }
+}
+
+impl<I: Iterator> CollectBTree for I {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::kernel::Prng;
+
+    #[test]
+    fn collecting_into_btrees_keeps_the_last_of_equal_keys() {
+        let m = [(2, 'a'), (1, 'b'), (2, 'c')].into_iter().btree_map();
+        assert_eq!(m, [(1, 'b'), (2, 'c')].into_iter().collect());
+        assert_eq!([3, 1, 3].into_iter().btree_set(), [1, 3].into_iter().collect());
+    }
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {

@@ -1,5 +1,5 @@
 //! The scenarios the start screen offers, embedded in the wasm (so the app works offline
-//! from static files). The lessons come from `scenarios/`; the two large clusters (for the
+//! from static files), minified by `build.rs`. The lessons come from `scenarios/`; the two large clusters (for the
 //! scale view and the benchmark) live next to this file.
 
 /// Where a scenario sits on the start screen.
@@ -23,7 +23,7 @@ pub struct Builtin {
 
 macro_rules! lesson {
     ($id:literal, $shelf:expr) => {
-        Builtin { id: $id, json: include_str!(concat!("../../scenarios/", $id, ".json")), shelf: $shelf }
+        Builtin { id: $id, json: include_str!(concat!(env!("OUT_DIR"), "/", $id, ".json")), shelf: $shelf }
     };
 }
 
@@ -59,8 +59,8 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("pipeline-exactly-once", Shelf::Transactions),
     lesson!("pipeline-zombie-duplicates", Shelf::Transactions),
     lesson!("pipeline-zombie-fenced", Shelf::Transactions),
-    Builtin { id: "cluster-9-brokers", json: include_str!("scenarios/cluster-9-brokers.json"), shelf: Shelf::Large },
-    Builtin { id: "cluster-50-brokers", json: include_str!("scenarios/cluster-50-brokers.json"), shelf: Shelf::Large },
+    Builtin { id: "cluster-9-brokers", json: include_str!(concat!(env!("OUT_DIR"), "/cluster-9-brokers.json")), shelf: Shelf::Large },
+    Builtin { id: "cluster-50-brokers", json: include_str!(concat!(env!("OUT_DIR"), "/cluster-50-brokers.json")), shelf: Shelf::Large },
 ];
 
 pub fn builtin(id: &str) -> Option<&'static Builtin> {

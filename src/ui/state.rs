@@ -560,7 +560,10 @@ pub fn export_json(scenario: &Scenario) -> String {
     let value = serde_json::to_value(scenario).unwrap_or_default();
     let Some(map) = value.as_object() else { return value.to_string() };
     let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_by_key(|k| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
+    crate::kernel::sort::stable_sort_by(&mut keys, &|a, b| {
+        let rank = |k: &_| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len());
+        rank(a).cmp(&rank(b))
+    });
     let fields: Vec<String> = keys
         .iter()
         .map(|k| {

@@ -7,6 +7,7 @@
 //! general path they are the partitions newly assigned to one member that another
 //! member listed in its protocol `ownedPartitions`.
 
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sticky::{self, wire_owned, Flavor};
@@ -39,8 +40,8 @@ fn transferring_ownership(
     let mut added: BTreeMap<TopicPartition, usize> = BTreeMap::new();
     let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
     for &c in &g.hash_order {
-        let owned: BTreeSet<TopicPartition> = wire_owned(g, c).into_iter().collect();
-        let assigned: BTreeSet<&TopicPartition> = lists[c].iter().collect();
+        let owned: BTreeSet<TopicPartition> = wire_owned(g, c).into_iter().btree_set();
+        let assigned: BTreeSet<&TopicPartition> = lists[c].iter().btree_set();
         for tp in &lists[c] {
             if !owned.contains(tp) {
                 added.insert(tp.clone(), c);

@@ -27,6 +27,7 @@ pub mod range;
 pub mod roundrobin;
 pub mod sticky;
 
+use crate::kernel::sort::CollectBTree;
 use crate::kernel::sort::stable_sort_by;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -246,13 +247,13 @@ impl Group {
                 .iter()
                 .enumerate()
                 .map(|(i, m)| (m.id.as_str(), i))
-                .collect();
+                .btree_map();
             order.iter().map(|id| index[id.as_str()]).collect()
         };
         let subscribed: BTreeSet<&str> = out
             .iter()
             .flat_map(|m| m.topics.iter().map(|t| t.as_str()))
-            .collect();
+            .btree_set();
         let partitions_per_topic = partitions_per_topic
             .iter()
             .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
@@ -284,7 +285,7 @@ impl Group {
             .iter()
             .map(|m| m.id.clone())
             .zip(lists)
-            .collect()
+            .btree_map()
     }
 }
 

@@ -20,6 +20,7 @@
 //! code throws (`NullPointerException`, `IllegalStateException`, ...), an
 //! [`AssignError::KafkaThrows`] is returned instead.
 
+use crate::kernel::sort::CollectBTree;
 use crate::kernel::sort::stable_sort_by;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -475,7 +476,7 @@ impl<'a> General<'a> {
     fn new(g: &'a Group, flavor: Flavor, owned: Vec<Vec<TopicPartition>>) -> Self {
         let ppt = &g.partitions_per_topic;
         let mut topic_consumers: BTreeMap<String, Vec<usize>> =
-            ppt.keys().map(|t| (t.clone(), Vec::new())).collect();
+            ppt.keys().map(|t| (t.clone(), Vec::new())).btree_map();
         let mut potential_topics = vec![Vec::new(); g.members.len()];
         for &c in &g.hash_order {
             for t in &g.members[c].topics {
@@ -688,7 +689,7 @@ impl<'a> General<'a> {
             .iter()
             .filter(|(_, cs)| cs.len() < 2)
             .map(|(t, _)| t.clone())
-            .collect();
+            .btree_set();
         self.sorted_all.retain(|tp| !fixed_topics.contains(&tp.0));
         unassigned.retain(|tp| !fixed_topics.contains(&tp.0));
 

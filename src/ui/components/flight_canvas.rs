@@ -6,6 +6,7 @@
 //! message, interpolated between the previous step's positions and the new ones over the
 //! glide time with requestAnimationFrame, and hit-tested on click. Shape and fill still
 //! tell the message family and request/response apart, as in the SVG version.
+use crate::kernel::sort::CollectBTree;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -201,7 +202,7 @@ fn start(canvas_ref: NodeRef, anim: Rc<RefCell<Anim>>, drawn: Drawn, items: Rc<V
         }
         // New messages start where they are; known ones from where they were drawn.
         let last = drawn.0.borrow();
-        let from: BTreeMap<u64, (f64, f64)> = items.iter().map(|it| (it.id, last.get(&it.id).copied().unwrap_or((it.x, it.y)))).collect();
+        let from: BTreeMap<u64, (f64, f64)> = items.iter().map(|it| (it.id, last.get(&it.id).copied().unwrap_or((it.x, it.y)))).btree_map();
         drop(last);
         a.from = from;
         a.start = now();

@@ -10,6 +10,7 @@
 //! become summary cards and at most `MAX_DRAWN_MESSAGES` messages are drawn. A canvas
 //! would draw 200 moving dots faster, but would need hit-testing, text layout,
 //! accessibility and theming rebuilt by hand.
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -92,7 +93,7 @@ pub fn stage(p: &StageProps) -> Html {
         .brokers
         .iter()
         .flat_map(|b| b.replicas.iter().filter(|r| r.is_leader).map(move |r| ((r.topic.clone(), r.partition), b.id)))
-        .collect();
+        .btree_map();
 
     let column_titles = lay.columns.iter().map(|(which, x0, x1)| {
         let label = match *which {
@@ -603,7 +604,7 @@ fn wires(p: &StageProps, lay: &Layout) -> Html {
         .brokers
         .iter()
         .flat_map(|b| b.replicas.iter().filter(|r| r.is_leader).map(move |r| ((r.topic.as_str(), r.partition), b.id)))
-        .collect();
+        .btree_map();
     let mut assign = Vec::new();
     for c in &v.consumers {
         let Some(mr) = lay.nodes.get(&c.name) else { continue };
@@ -757,7 +758,7 @@ fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
     });
     // Cut links: one mark per pair, clickable to open the link menu.
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-    let cut_set: BTreeSet<(String, String)> = v.cuts.iter().cloned().collect();
+    let cut_set: BTreeSet<(String, String)> = v.cuts.iter().cloned().btree_set();
     let cuts = v.cuts.iter().filter_map(|(a, b)| {
         let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
         if !seen.insert(key.clone()) {
