@@ -568,3 +568,58 @@ fn exactly_once_pipeline_under_random_broker_faults() {
         assert_eq!(sim.model.readers[0].records_read, inputs, "seed {seed}\n{}", s.to_json());
     }
 }
+
+/// A read_committed consumer group reading a transactional topic while brokers fail and a
+/// member crashes: it never gets an aborted record, skips nothing it should process, and
+/// once everything heals its committed offsets reach the last stable offset (moving past
+/// markers and aborted records that poll() never returns).
+#[test]
+fn a_read_committed_group_under_random_faults_catches_up_to_the_lso() {
+    for seed in 0..100 {
+        let mut prng = Prng::new(90_000 + seed);
+        let (faults, healed) = random_faults(&mut prng, false);
+        let mut timeline: Vec<Value> = Vec::new();
+        let mut t = 2500;
+        while t < 9000 {
+            timeline.push(json!({"at_ms": t, "action": "begin_transaction", "producer": "tx"}));
+            timeline.push(json!({"at_ms": t, "action": "produce", "producer": "tx", "topic": "in", "count": prng.between(1, 4)}));
+            let end = if prng.chance(highwater::kernel::Ratio::new(1, 4)) { "abort_transaction" } else { "commit_transaction" };
+            timeline.push(json!({"at_ms": t + 300, "action": end, "producer": "tx"}));
+            t += prng.between(400, 1200);
+        }
+        timeline.extend(faults);
+        if prng.chance(highwater::kernel::Ratio::new(1, 2)) {
+            let at = prng.between(3000, 9000);
+            timeline.push(json!({"at_ms": at, "action": "consumer_crash", "consumer": "c1"}));
+            timeline.push(json!({"at_ms": at + prng.between(100, 3000), "action": "consumer_restart", "consumer": "c1"}));
+        }
+        let consumer = |name: &str| {
+            json!({"name": name, "group": "g", "topics": ["in"], "config": {"auto.offset.reset": "earliest", "isolation.level": "read_committed",
+                "enable.auto.commit": false, "sim.commit": "sync-after-processing", "session.timeout.ms": 6000, "max.poll.interval.ms": 10000}})
+        };
+        let text = json!({
+            "id": format!("txn-group-{seed}"), "title": {"en": "t"}, "seed": seed, "duration_ms": healed + 90_000,
+            "cluster": {"brokers": 3, "config": {"min.insync.replicas": 2}},
+            "network": {"latency_ms": 2, "jitter_ms": 3},
+            "topics": [{"name": "in", "partitions": 2, "replication_factor": 3}],
+            "producers": [{"name": "tx", "config": {"transactional.id": "tx-1", "transaction.timeout.ms": 15000}}],
+            "consumers": [consumer("c1"), consumer("c2")],
+            "timeline": timeline
+        });
+        let s = Scenario::from_json(&text.to_string()).unwrap();
+        let sim = run_to_end(&s, s.seed, None, None).unwrap();
+        let bad: Vec<_> = sim
+            .checker
+            .anomalies()
+            .filter(|a| matches!(a.kind, AnomalyKind::AbortedRead | AnomalyKind::PollSkip | AnomalyKind::LostWrite))
+            .map(|a| a.detail.clone())
+            .collect();
+        assert!(bad.is_empty(), "seed {seed}: {bad:?}\n{}", s.to_json());
+        let group = sim.model.brokers.iter().filter(|b| b.is_running()).find_map(|b| b.coordinator.groups.get("g"));
+        for st in sim.model.controller.partitions.values().filter(|st| st.tp.topic == 0) {
+            let lso = st.leader.and_then(|l| sim.model.broker(l).replicas.get(&st.tp)).map(|r| r.log.last_stable_offset()).unwrap_or(0);
+            let committed = group.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0).unwrap_or(0);
+            assert_eq!(committed, lso, "seed {seed}: {:?}\n{}", st.tp, s.to_json());
+        }
+    }
+}

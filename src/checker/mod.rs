@@ -548,8 +548,14 @@ impl KafkaChecker {
         self.skip_checked.insert(key, committed);
         let Some(leader) = world.controller.partitions.get(&tp).and_then(|s| s.leader) else { return };
         let Some(log) = world.broker(leader).replicas.get(&tp).map(|r| &r.log) else { return };
+        // Transaction markers are never returned to an application, and a read_committed
+        // group never gets aborted records: neither is skipped by a commit.
+        let read_committed = world
+            .consumers
+            .iter()
+            .any(|c| c.group == group && c.config.isolation_level == crate::kafka::config::IsolationLevel::ReadCommitted);
         let skipped: Vec<RecordId> = (from..committed)
-            .filter_map(|o| log.get(o).map(|r| r.id))
+            .filter_map(|o| log.get(o).filter(|r| r.control.is_none() && !(read_committed && log.is_aborted(o))).map(|r| r.id))
             .filter(|id| !self.processing.contains_key(&(group.clone(), *id)))
             .collect();
         if !skipped.is_empty() {

@@ -137,6 +137,8 @@ pub struct Consumer {
     /// records to process after it), until `commit_deadline`.
     commit_retry: Option<VecDeque<(Tp, u64, RecordId)>>,
     commit_deadline: Option<u64>,
+    /// The last poll() moved a position past records it never returns (markers, aborted).
+    skipped_past: bool,
 }
 
 impl Consumer {
@@ -171,6 +173,7 @@ impl Consumer {
             group_metadata: (Rc::from(""), -1),
             commit_retry: None,
             commit_deadline: None,
+            skipped_past: false,
             fetches: BTreeMap::new(),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
@@ -440,12 +443,27 @@ impl Consumer {
                 continue; // stale: revoked or repositioned meanwhile
             }
             self.positions.insert(f.tp, f.to);
-            if let Some(id) = f.record {
-                records.push_back((f.tp, f.from, id));
+            match f.record {
+                Some(id) => records.push_back((f.tp, f.from, id)),
+                None => self.skipped_past = true,
             }
         }
         self.send_fetches(ctx);
         if records.is_empty() {
+            // poll() returned nothing, but the position may have moved past transaction
+            // markers and aborted records: the application's loop commits after every
+            // poll, so that is committed too (nothing is sent if nothing moved).
+            let moved = self.skipped_past && self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o));
+            self.skipped_past = false;
+            if moved && !self.transactional() {
+                match self.config.commit {
+                    CommitPolicy::SyncAfterProcessing => return self.commit_sync(ctx, env, VecDeque::new()),
+                    CommitPolicy::AsyncAfterProcessing => {
+                        self.commit(ctx, false);
+                    }
+                    CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
+                }
+            }
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
             return;
         }
