@@ -17,6 +17,7 @@
 //! first replica in assignment order that is in the ISR and unfenced; else, only with
 //! `unclean.leader.election.enable`, the first unfenced replica (ISR reset to it); else none.
 //! The ISR is never emptied: its last member stays, with no leader.
+use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
 use super::message::{Msg, PartitionState};
@@ -58,7 +59,7 @@ impl Controller {
             .iter()
             .enumerate()
             .map(|(i, b)| (*b, Registration { broker_epoch: i as u64 + 1, incarnation: 0, fenced: false, last_heartbeat: 0 }))
-            .collect();
+            .btree_map();
         Controller {
             active: voters.first().copied(),
             voters,

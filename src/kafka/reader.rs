@@ -3,6 +3,7 @@
 //! (`isolation.level=read_uncommitted`) or the last stable offset (`read_committed`),
 //! long-polling with `fetch.max.wait.ms`.
 //! Consumer groups and offset commits grow from here (issue 4).
+use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
 use super::config::{AutoOffsetReset, IsolationLevel, ReaderConfig};
@@ -44,7 +45,7 @@ impl Reader {
             conns: super::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
-            positions: (0..partitions).map(|p| (Tp { topic, partition: p }, 0)).collect(),
+            positions: (0..partitions).map(|p| (Tp { topic, partition: p }, 0)).btree_map(),
             high_watermarks: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             next_correlation: 0,
