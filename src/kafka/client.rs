@@ -50,6 +50,11 @@ impl Connections {
         self.backoff.get(&broker).is_none_or(|(until, _)| *until <= now)
     }
 
+    /// Whether some broker is in backoff now (the common case, none, is answered at once).
+    pub fn any_backoff(&self, now: u64) -> bool {
+        self.backoff.values().any(|(until, _)| *until > now)
+    }
+
     /// When `broker` may be tried again, if it is in backoff.
     pub fn backoff_until(&self, broker: BrokerId, now: u64) -> Option<u64> {
         self.backoff.get(&broker).map(|(until, _)| *until).filter(|t| *t > now)

@@ -99,6 +99,9 @@ impl Reader {
             self.request_metadata(ctx);
         }
         // A leader in reconnect backoff: look again when its backoff ends.
+        if !self.conns.any_backoff(now) {
+            return;
+        }
         let waiting = self
             .positions
             .keys()
