@@ -86,6 +86,9 @@ pub struct Producer {
     app_front_since: u64,
     /// sync: the record whose result the application waits for.
     sync_waiting: Option<RecordId>,
+    /// An upper bound of `pending()`: it was that at the last count, and only `accept`
+    /// adds records. Counting walks every partition's queue, too slow for every send.
+    pending_bound: usize,
 }
 
 impl Producer {
@@ -117,6 +120,7 @@ impl Producer {
             app_queue: VecDeque::new(),
             app_front_since: 0,
             sync_waiting: None,
+            pending_bound: 0,
         }
         .with_transactions()
     }
@@ -245,7 +249,11 @@ impl Producer {
         }
         while self.sync_waiting.is_none() {
             let Some(&(record, tp, rule)) = self.app_queue.front() else { return };
-            if self.pending() >= self.config.buffer_records() {
+            let capacity = self.config.buffer_records();
+            if self.pending_bound >= capacity {
+                self.pending_bound = self.pending();
+            }
+            if self.pending_bound >= capacity {
                 let deadline = self.app_front_since + self.config.max_block_ms;
                 if ctx.now < deadline {
                     self.wake_at(ctx, deadline);
@@ -275,13 +283,10 @@ impl Producer {
         }
     }
 
-    /// Calls the application has not made yet (blocked behind a sync send or a full buffer).
-    pub fn blocked_calls(&self) -> usize {
-        self.app_queue.len()
-    }
 
     /// The record joins the accumulator.
     pub(crate) fn accept(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp, rule: &'static str) {
+        self.pending_bound += 1;
         let q = self.queued.entry(tp).or_default();
         q.push_back((record, ctx.now));
         let full = q.len() >= self.config.batch_max_records as usize;
