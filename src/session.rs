@@ -904,7 +904,7 @@ impl Session {
             .values()
             .filter(|_| opts.partitions)
             .map(|st| {
-                let leader_log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
+                let leader_log = world.leader_log(st.tp);
                 let hw = leader_log.map(|l| l.high_watermark()).unwrap_or(0);
                 let topic = spec.topics[st.tp.topic as usize].name.clone();
                 let internal = is_internal(st.tp.topic);
@@ -962,7 +962,7 @@ impl Session {
                 for st in world.controller.partitions.range(first..=last).map(|(_, st)| st) {
                     view.offline += u32::from(st.leader.is_none());
                     view.under_replicated += u32::from(st.isr.len() < st.replicas.len());
-                    view.records += st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| r.log.high_watermark()).unwrap_or(0);
+                    view.records += world.leader_log(st.tp).map(|l| l.high_watermark()).unwrap_or(0);
                 }
                 view
             })

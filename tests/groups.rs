@@ -296,7 +296,7 @@ fn groups_catch_up_without_skipping_under_random_faults() {
             assert!(bad.is_empty(), "{style}, seed {seed}: {bad:?}\n{}", s.to_json());
             let group = sim.model.brokers.iter().filter(|b| b.is_running()).find_map(|b| b.coordinator.groups.get("g"));
             for st in sim.model.controller.partitions.values().filter(|st| st.tp.topic == 0) {
-                let hw = st.leader.and_then(|l| sim.model.broker(l).replicas.get(&st.tp)).map(|r| r.log.high_watermark()).unwrap_or(0);
+                let hw = sim.model.leader_log(st.tp).map(|l| l.high_watermark()).unwrap_or(0);
                 let committed = group.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0).unwrap_or(0);
                 assert_eq!(committed, hw, "{style}, seed {seed}: {:?} not caught up\n{}", st.tp, s.to_json());
             }

@@ -562,8 +562,8 @@ fn exactly_once_pipeline_under_random_broker_faults() {
             .partitions
             .values()
             .filter(|st| st.tp.topic == 0)
-            .filter_map(|st| st.leader.and_then(|l| sim.model.broker(l).replicas.get(&st.tp)))
-            .map(|r| r.log.high_watermark())
+            .filter_map(|st| sim.model.leader_log(st.tp))
+            .map(|l| l.high_watermark())
             .sum();
         assert_eq!(sim.model.readers[0].records_read, inputs, "seed {seed}\n{}", s.to_json());
     }
@@ -617,7 +617,7 @@ fn a_read_committed_group_under_random_faults_catches_up_to_the_lso() {
         assert!(bad.is_empty(), "seed {seed}: {bad:?}\n{}", s.to_json());
         let group = sim.model.brokers.iter().filter(|b| b.is_running()).find_map(|b| b.coordinator.groups.get("g"));
         for st in sim.model.controller.partitions.values().filter(|st| st.tp.topic == 0) {
-            let lso = st.leader.and_then(|l| sim.model.broker(l).replicas.get(&st.tp)).map(|r| r.log.last_stable_offset()).unwrap_or(0);
+            let lso = sim.model.leader_log(st.tp).map(|l| l.last_stable_offset()).unwrap_or(0);
             let committed = group.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0).unwrap_or(0);
             assert_eq!(committed, lso, "seed {seed}: {:?}\n{}", st.tp, s.to_json());
         }

@@ -114,7 +114,23 @@ pub struct Anomaly {
 }
 
 /// What the checker knows of one record.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A client that read a record (named only when a report needs it: records are many).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadBy {
+    Reader(u32),
+    Consumer(u32),
+}
+
+impl ReadBy {
+    fn name(self, world: &World) -> &str {
+        match self {
+            ReadBy::Reader(r) => &world.readers[r as usize].name,
+            ReadBy::Consumer(c) => &world.consumers[c as usize].name,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RecordTrack {
     pub tp: Option<Tp>,
     pub acked_offset: Option<u64>,
@@ -127,8 +143,8 @@ pub struct RecordTrack {
     /// Its transaction aborted (or committed).
     pub aborted: bool,
     pub committed: bool,
-    /// Who first read or processed it (a reader's or consumer's name), for reports.
-    pub first_reader: Option<Rc<str>>,
+    /// Who first read or processed it, for reports.
+    pub first_reader: Option<ReadBy>,
     /// An aborted-read was reported for it.
     pub aborted_read_reported: bool,
 }
@@ -381,8 +397,7 @@ impl KafkaChecker {
                 self.on_high_watermark(at, world, *broker, *tp, *high_watermark)
             }
             Note::Read { reader, tp, offset, record, high_watermark } => {
-                let name: Rc<str> = Rc::from(world.readers[*reader as usize].name.as_str());
-                self.on_read(at, world, name, *tp, *record);
+                self.on_read(at, world, ReadBy::Reader(*reader), *tp, *record);
                 self.check_output(at, world, *reader, *tp, *record);
                 if offset >= high_watermark {
                     let detail = format!("{} read offset {offset} of {} at high watermark {high_watermark}", world.readers[*reader as usize].name, world.spec.tp_name(*tp));
@@ -410,8 +425,7 @@ impl KafkaChecker {
                 self.reader_hw.insert((*reader, *tp), *high_watermark);
             }
             Note::RecordProcessed { consumer, tp, offset, record, generation, incarnation } => {
-                let name: Rc<str> = Rc::from(world.consumers[*consumer as usize].name.as_str());
-                self.on_read(at, world, name, *tp, *record);
+                self.on_read(at, world, ReadBy::Consumer(*consumer), *tp, *record);
                 self.on_processed(at, world, *consumer, *tp, *offset, *record, *generation, *incarnation)
             }
             Note::TxnMarker { tp, commit, records, producer_id, .. } => {
@@ -422,10 +436,11 @@ impl KafkaChecker {
                         continue;
                     }
                     t.aborted = true;
-                    if let (Some(reader), false) = (t.first_reader.clone(), t.aborted_read_reported) {
+                    if let (Some(reader), false) = (t.first_reader, t.aborted_read_reported) {
                         t.aborted_read_reported = true;
                         let detail = format!(
-                            "{reader} read record #{} of {} before its transaction (producer id {producer_id}) aborted: it saw data that never committed (read_uncommitted)",
+                            "{} read record #{} of {} before its transaction (producer id {producer_id}) aborted: it saw data that never committed (read_uncommitted)",
+                            reader.name(world),
                             r.0,
                             world.spec.tp_name(*tp)
                         );
@@ -467,15 +482,15 @@ impl KafkaChecker {
     }
 
     /// A reader got a record, or a consumer processed one.
-    fn on_read(&mut self, at: &At, world: &World, who: Rc<str>, tp: Tp, record: RecordId) {
+    fn on_read(&mut self, at: &At, world: &World, who: ReadBy, tp: Tp, record: RecordId) {
         let Some(t) = record.index().and_then(|i| self.records.get_mut(i)) else { return };
         t.reads += 1;
         if t.first_reader.is_none() {
-            t.first_reader = Some(who.clone());
+            t.first_reader = Some(who);
         }
         if t.aborted && !t.aborted_read_reported {
             t.aborted_read_reported = true;
-            let detail = format!("{who} read record #{} of {}, whose transaction aborted", record.0, world.spec.tp_name(tp));
+            let detail = format!("{} read record #{} of {}, whose transaction aborted", who.name(world), record.0, world.spec.tp_name(tp));
             self.report(at, AnomalyKind::AbortedRead, tp, vec![record], detail);
         }
     }
@@ -546,8 +561,7 @@ impl KafkaChecker {
             return;
         }
         self.skip_checked.insert(key, committed);
-        let Some(leader) = world.controller.partitions.get(&tp).and_then(|s| s.leader) else { return };
-        let Some(log) = world.broker(leader).replicas.get(&tp).map(|r| &r.log) else { return };
+        let Some(log) = world.leader_log(tp) else { return };
         // Transaction markers are never returned to an application, and a read_committed
         // group never gets aborted records: neither is skipped by a commit.
         let read_committed = world

@@ -145,7 +145,7 @@ pub fn partitions(sim: &KafkaSimulation) -> Vec<PartitionRow> {
         .partitions
         .values()
         .map(|st| {
-            let log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
+            let log = world.leader_log(st.tp);
             (
                 world.spec.tp_name(st.tp),
                 st.leader.map(|b| b.0),
@@ -182,7 +182,7 @@ fn groups(sim: &KafkaSimulation) -> Vec<GroupSummary> {
                 .values()
                 .filter(|st| topics.contains(&st.tp.topic))
                 .map(|st| {
-                    let log = st.leader.and_then(|l| world.broker(l).replicas.get(&st.tp)).map(|r| &r.log);
+                    let log = world.leader_log(st.tp);
                     let hw = log.map(|l| l.high_watermark()).unwrap_or(0);
                     // A read_committed group can only get as far as the LSO (Kafka's
                     // records-lag for read_committed).

@@ -319,6 +319,12 @@ impl World {
         &self.brokers[(b.0 - 1) as usize]
     }
 
+    /// The log of a partition's current leader (as the controller knows it), if it has one.
+    pub fn leader_log(&self, tp: Tp) -> Option<&super::log::PartitionLog> {
+        let leader = self.controller.partitions.get(&tp)?.leader?;
+        self.broker(leader).replicas.get(&tp).map(|r| &r.log)
+    }
+
     fn env_parts(&self) -> (Rc<Spec>, Option<BrokerId>) {
         (self.spec.clone(), self.controller.active)
     }

@@ -715,31 +715,18 @@ impl Scenario {
         };
         if !self.consumers.is_empty() {
             // Groups need Kafka's internal topic for their metadata and committed offsets.
-            let partitions = c.config.offsets_topic_num_partitions;
             let rf = c.config.offsets_topic_replication_factor.clamp(1, c.brokers);
             spec.offsets_topic = Some(spec.topics.len() as u32);
-            spec.topics.push(TopicSpec {
-                name: "__consumer_offsets".into(),
-                partitions,
-                replication_factor: rf,
-                overrides: TopicOverrides::default(),
-                assignment: place_replicas(c.brokers, partitions, rf, 0),
-            });
+            spec.topics.push(internal_topic(c.brokers, "__consumer_offsets", c.config.offsets_topic_num_partitions, rf, TopicOverrides::default()));
         }
         let transactional = self.producers.iter().any(|p| p.config.transactional_id.is_some())
             || self.consumers.iter().any(|x| x.transform.as_ref().is_some_and(|t| t.config.transactional_id.is_some()));
         if transactional {
             // The transaction coordinator keeps its state in this internal topic.
-            let partitions = c.config.transaction_state_log_num_partitions;
             let rf = c.config.transaction_state_log_replication_factor.clamp(1, c.brokers);
             spec.transaction_topic = Some(spec.topics.len() as u32);
-            spec.topics.push(TopicSpec {
-                name: "__transaction_state".into(),
-                partitions,
-                replication_factor: rf,
-                overrides: TopicOverrides { min_insync_replicas: Some(c.config.transaction_state_log_min_isr.min(rf)), ..Default::default() },
-                assignment: place_replicas(c.brokers, partitions, rf, 0),
-            });
+            let overrides = TopicOverrides { min_insync_replicas: Some(c.config.transaction_state_log_min_isr.min(rf)), ..Default::default() };
+            spec.topics.push(internal_topic(c.brokers, "__transaction_state", c.config.transaction_state_log_num_partitions, rf, overrides));
         }
         spec
     }
@@ -759,6 +746,17 @@ impl Scenario {
         }
         crate::kernel::sort::stable_sort_by(&mut script, &|a, b| a.0.cmp(&b.0));
         (script, narrations)
+    }
+}
+
+/// An internal topic (`__consumer_offsets`, `__transaction_state`), placed like any other.
+fn internal_topic(brokers: u32, name: &str, partitions: u32, replication_factor: u32, overrides: TopicOverrides) -> TopicSpec {
+    TopicSpec {
+        name: name.into(),
+        partitions,
+        replication_factor,
+        overrides,
+        assignment: place_replicas(brokers, partitions, replication_factor, 0),
     }
 }
 
