@@ -599,7 +599,7 @@ impl Consumer {
 
     /// The producer may have finished a commit or abort: go on. Returns true if there
     /// are new requests for the producer.
-    pub fn after_producer(&mut self, ctx: &mut Ctx<World>, _env: &Env) -> bool {
+    pub fn after_producer(&mut self, ctx: &mut Ctx<World>) -> bool {
         if !self.is_running() {
             return false;
         }

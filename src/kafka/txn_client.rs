@@ -128,18 +128,6 @@ impl TxnClient {
         self.added.contains(&tp)
     }
 
-    /// Whether the application has nothing left to do (no call running or waiting).
-    pub fn idle(&self) -> bool {
-        self.current.is_none() && self.ops.is_empty()
-    }
-
-    /// A send failed inside the transaction: only an abort is left.
-    pub fn doom(&mut self, error: ErrorCode) {
-        if matches!(self.state, TxnClientState::InTransaction) {
-            self.state = TxnClientState::AbortableError(error);
-        }
-    }
-
     /// The name of the blocking call in progress, for the UI.
     pub fn current_call(&self) -> Option<&'static str> {
         self.current.as_ref().map(|c| match c {
@@ -190,8 +178,8 @@ impl Producer {
         self.run_calls(ctx);
         let t = self.txn_mut();
         if let (Some(Blocking::Commit), TxnClientState::AbortableError(e)) = (&t.current, t.state) {
-            // A send failed while commitTransaction() flushed: it throws, and the
-            // application's catch block aborts.
+            // A send of the transaction failed (before or while commitTransaction()
+            // flushed): it throws, and the application's catch block aborts.
             t.current = None;
             t.ops.push_front(TxnOp::Abort);
             ctx.note(Note::ProducerError {
@@ -343,16 +331,8 @@ impl Producer {
                     _ => self.call_refused(ctx, "sendOffsetsToTransaction()", state),
                 },
                 TxnOp::Commit => match state {
-                    TxnClientState::InTransaction => self.txn_mut().current = Some(Blocking::Commit),
-                    TxnClientState::AbortableError(e) => {
-                        // commitTransaction() throws; the application's catch block aborts.
-                        ctx.note(Note::ProducerError {
-                            producer: self.index,
-                            error: "KafkaException",
-                            detail: format!("commitTransaction() failed ({}): the application aborts the transaction", e.name()),
-                        });
-                        self.txn_mut().ops.push_front(TxnOp::Abort);
-                    }
+                    // In an abortable state, txn_poll turns the commit into an abort.
+                    TxnClientState::InTransaction | TxnClientState::AbortableError(_) => self.txn_mut().current = Some(Blocking::Commit),
                     _ => {
                         self.call_refused(ctx, "commitTransaction()", state);
                         self.txn_mut().outcome = Some(TxnOutcome { committed: false, error: Some(ErrorCode::InvalidTxnState) });

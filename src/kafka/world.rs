@@ -416,9 +416,7 @@ impl World {
                 }
             }
         }
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        if self.consumers[c].after_producer(ctx, &env) {
+        if self.consumers[c].after_producer(ctx) {
             self.run_pipeline(ctx, c);
         }
     }
