@@ -92,7 +92,11 @@ fn main() {
         median_rate("small (3 brokers, 6 partitions, 10k records, 10 every 5 ms)", &cluster(3, 6, 10_000, 10, 5), 21);
     }
     if want("large") {
-        median_rate("large (9 brokers, 100 partitions, RF 3, 1M records, 1000 every 5 ms)", &cluster(9, 100, 1_000_000, 1_000, 5), 3);
+        median_rate(
+            "large (9 brokers, 100 partitions, RF 3, 1M records, 1000 every 5 ms)",
+            &cluster(9, 100, 1_000_000, 1_000, 5),
+            3,
+        );
     }
     if want("seek") {
         seek(&cluster(3, 6, 420_000, 10, 5), 1_000_000);

@@ -7,11 +7,12 @@
 //! - [`checker`]: follows every record end to end and names anomalies.
 //! - [`scenario`]: the JSON scenario format.
 //! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out).
-pub mod kernel;
-pub mod kafka;
 pub mod checker;
-pub mod scenario;
 pub mod cli;
+pub mod kafka;
+pub mod kernel;
+pub mod scenario;
 pub mod session;
+#[cfg(feature = "web")]
+pub mod ui;
 pub mod view;
-#[cfg(feature = "web")] pub mod ui;

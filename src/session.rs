@@ -18,9 +18,9 @@ use crate::kernel::sim::Action;
 use crate::kernel::{MessageInfo, NetFault, NodeId, Simulation, StepKind, Timeline};
 use crate::scenario::{Scenario, Text};
 use crate::view::{
-    AnomalyView, BrokerSummary, BrokerView, CellView, ClientView, ClusterView, ConsumerView, DroppedView, EventLine, GroupOffsetView,
-    GroupView, LagPoint, LagSeries, Marker, MemberView, MessageView, PartitionView, ProducerView, ReaderView, ReplicaView,
-    StepEventView, TopicView, TruncationView,
+    AnomalyView, BrokerSummary, BrokerView, CellView, ClientView, ClusterView, ConsumerView, DroppedView, EventLine,
+    GroupOffsetView, GroupView, LagPoint, LagSeries, Marker, MemberView, MessageView, PartitionView, ProducerView,
+    ReaderView, ReplicaView, StepEventView, TopicView, TruncationView,
 };
 
 pub type KafkaSimulation = Simulation<World, KafkaChecker>;
@@ -47,18 +47,33 @@ pub enum Command {
     Heal(String, String),
     HealAll,
     Slow(String, u64),
-    Produce { producer: String, topic: String, key: Option<String>, count: u32 },
+    Produce {
+        producer: String,
+        topic: String,
+        key: Option<String>,
+        count: u32,
+    },
     /// Change a producer's `acks` ("0", "1" or "all") from this step on.
-    SetAcks { producer: String, acks: String },
+    SetAcks {
+        producer: String,
+        acks: String,
+    },
     ConsumerCrash(String),
     ConsumerRestart(String),
     /// `gc`: a stop-the-world pause (no heartbeats); otherwise slow processing.
-    ConsumerPause { consumer: String, ms: u64, gc: bool },
+    ConsumerPause {
+        consumer: String,
+        ms: u64,
+        gc: bool,
+    },
     ConsumerResume(String),
     /// `close()`: commit and leave the group.
     ConsumerClose(String),
     /// Grow a topic to `partitions` partitions (Kafka's CreatePartitions).
-    AddPartitions { topic: String, partitions: u32 },
+    AddPartitions {
+        topic: String,
+        partitions: u32,
+    },
     /// A transactional producer's application calls beginTransaction().
     BeginTransaction(String),
     /// ... commitTransaction().
@@ -98,7 +113,9 @@ impl Command {
             Command::SetAcks { producer, acks } => format!("acks.{}.{}", f(producer), f(acks)),
             Command::ConsumerCrash(c) => format!("ccrash.{}", f(c)),
             Command::ConsumerRestart(c) => format!("crestart.{}", f(c)),
-            Command::ConsumerPause { consumer, ms, gc } => format!("cpause.{}.{ms}.{}", f(consumer), if *gc { "gc" } else { "slow" }),
+            Command::ConsumerPause { consumer, ms, gc } => {
+                format!("cpause.{}.{ms}.{}", f(consumer), if *gc { "gc" } else { "slow" })
+            }
             Command::ConsumerResume(c) => format!("cresume.{}", f(c)),
             Command::ConsumerClose(c) => format!("cclose.{}", f(c)),
             Command::AddPartitions { topic, partitions } => format!("partitions.{}.{partitions}", f(topic)),
@@ -123,7 +140,9 @@ impl Command {
         };
         let field = |i: usize| decode_field(parts[i]);
         let number = |i: usize| -> Result<u64, String> {
-            parts[i].parse::<u64>().map_err(|_| format!("\"{}\" is not a whole number (field {i} of \"{name}\")", parts[i]))
+            parts[i]
+                .parse::<u64>()
+                .map_err(|_| format!("\"{}\" is not a whole number (field {i} of \"{name}\")", parts[i]))
         };
         let broker = |i: usize| -> Result<u32, String> {
             let b = number(i)?;
@@ -273,7 +292,14 @@ pub struct ViewOptions {
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions { cells: 24, detail_brokers: None, max_messages: usize::MAX, lang: "en", summaries: true, partitions: true }
+        ViewOptions {
+            cells: 24,
+            detail_brokers: None,
+            max_messages: usize::MAX,
+            lang: "en",
+            summaries: true,
+            partitions: true,
+        }
     }
 }
 
@@ -373,10 +399,19 @@ impl Session {
         let mut last: Option<u64> = None;
         for (i, (at, cmd)) in actions.iter().enumerate() {
             if last.is_some_and(|l| *at <= l) {
-                return Err(format!("action {} ({}) is at step {at}, not after the previous one", i + 1, cmd.to_token()));
+                return Err(format!(
+                    "action {} ({}) is at step {at}, not after the previous one",
+                    i + 1,
+                    cmd.to_token()
+                ));
             }
             if s.seek(*at) != *at {
-                return Err(format!("action {} ({}) is at step {at}, but the run ends at step {}", i + 1, cmd.to_token(), s.horizon()));
+                return Err(format!(
+                    "action {} ({}) is at step {at}, but the run ends at step {}",
+                    i + 1,
+                    cmd.to_token(),
+                    s.horizon()
+                ));
             }
             s.act(cmd).map_err(|e| format!("action {} ({}): {e}", i + 1, cmd.to_token()))?;
             last = Some(*at);
@@ -487,14 +522,20 @@ impl Session {
             for n in notes {
                 track_lag(&mut self.lag_tracker, &self.groups, &spec, n, &mut lag_changed);
                 if let Note::Truncated { broker, tp, offset, removed } = n {
-                    self.truncations.entry((broker.0, *tp)).or_default().push((step, *offset, removed.iter().map(|r| r.0).collect()));
+                    self.truncations.entry((broker.0, *tp)).or_default().push((
+                        step,
+                        *offset,
+                        removed.iter().map(|r| r.0).collect(),
+                    ));
                 }
                 let kind = match n {
                     Note::LeaderElected { .. } => "election",
                     Note::IsrChanged { .. } => "isr",
                     Note::BrokerFenced { .. } | Note::TxnFenced { .. } => "fenced",
                     Note::BrokerCrashed { .. } | Note::ConsumerCrashed { .. } | Note::ProducerCrashed { .. } => "crash",
-                    Note::BrokerRestarted { .. } | Note::ConsumerRestarted { .. } | Note::ProducerRestarted { .. } => "restart",
+                    Note::BrokerRestarted { .. } | Note::ConsumerRestarted { .. } | Note::ProducerRestarted { .. } => {
+                        "restart"
+                    }
                     Note::TxnMarker { commit: true, .. } => "txn-commit",
                     Note::TxnMarker { commit: false, .. } => "txn-abort",
                     Note::ProducerError { .. } => "producer-error",
@@ -616,10 +657,18 @@ impl Session {
             }
         };
         let producer = |name: &str| {
-            spec.producers.iter().position(|x| x.name == name).map(|i| i as u32).ok_or_else(|| format!("unknown producer \"{name}\""))
+            spec.producers
+                .iter()
+                .position(|x| x.name == name)
+                .map(|i| i as u32)
+                .ok_or_else(|| format!("unknown producer \"{name}\""))
         };
         let consumer = |name: &str| {
-            spec.consumers.iter().position(|x| x.name == name).map(|i| i as u32).ok_or_else(|| format!("unknown consumer \"{name}\""))
+            spec.consumers
+                .iter()
+                .position(|x| x.name == name)
+                .map(|i| i as u32)
+                .ok_or_else(|| format!("unknown consumer \"{name}\""))
         };
         let topic = |name: &str| {
             spec.topics
@@ -655,7 +704,13 @@ impl Session {
                 if *count == 0 || *count > MAX_PRODUCE_COUNT {
                     return Err(format!("count must be between 1 and {MAX_PRODUCE_COUNT}"));
                 }
-                Action::Model(KafkaAction::Produce { producer: p, topic: t, key: key.clone(), count: *count, partition: None })
+                Action::Model(KafkaAction::Produce {
+                    producer: p,
+                    topic: t,
+                    key: key.clone(),
+                    count: *count,
+                    partition: None,
+                })
             }
             Command::SetAcks { producer: p, acks } => {
                 let p = producer(p)?;
@@ -822,35 +877,46 @@ impl Session {
                             let cells = if opts.cells == 0 {
                                 Vec::new()
                             } else {
-                                r.log.records_from(start.min(leo)).take((leo.saturating_sub(start)) as usize).enumerate().map(|(i, rec)| {
-                                    let offset = start + i as u64;
-                                    let app = rec.payload.is_none() && rec.control.is_none();
-                                    let info = if app { rec.id.index().and_then(|i| world.records.get(i)) } else { None };
-                                    let control = rec.control.map(|c| if c == ControlType::Commit { "commit" } else { "abort" });
-                                    let txn = (rec.transactional && control.is_none()).then(|| {
-                                        if r.log.is_aborted(offset) {
-                                            "aborted"
-                                        } else if open.iter().any(|(first, pid)| *pid == rec.producer_id && *first <= offset) {
-                                            "open"
-                                        } else {
-                                            "committed"
+                                r.log
+                                    .records_from(start.min(leo))
+                                    .take((leo.saturating_sub(start)) as usize)
+                                    .enumerate()
+                                    .map(|(i, rec)| {
+                                        let offset = start + i as u64;
+                                        let app = rec.payload.is_none() && rec.control.is_none();
+                                        let info =
+                                            if app { rec.id.index().and_then(|i| world.records.get(i)) } else { None };
+                                        let control =
+                                            rec.control
+                                                .map(|c| if c == ControlType::Commit { "commit" } else { "abort" });
+                                        let txn = (rec.transactional && control.is_none()).then(|| {
+                                            if r.log.is_aborted(offset) {
+                                                "aborted"
+                                            } else if open
+                                                .iter()
+                                                .any(|(first, pid)| *pid == rec.producer_id && *first <= offset)
+                                            {
+                                                "open"
+                                            } else {
+                                                "committed"
+                                            }
+                                        });
+                                        CellView {
+                                            offset,
+                                            epoch: rec.leader_epoch,
+                                            record: app.then_some(rec.id.0),
+                                            key: info.and_then(|i| i.key.as_ref().map(|k| k.to_string())),
+                                            producer: match info {
+                                                Some(i) => Some(spec.producer_name(i.producer)),
+                                                None if control.is_some() => pid_names.get(&rec.producer_id).cloned(),
+                                                None => None,
+                                            },
+                                            internal: rec.payload.as_deref().map(|p| describe_internal(spec, p)),
+                                            control,
+                                            txn,
                                         }
-                                    });
-                                    CellView {
-                                        offset,
-                                        epoch: rec.leader_epoch,
-                                        record: app.then_some(rec.id.0),
-                                        key: info.and_then(|i| i.key.as_ref().map(|k| k.to_string())),
-                                        producer: match info {
-                                            Some(i) => Some(spec.producer_name(i.producer)),
-                                            None if control.is_some() => pid_names.get(&rec.producer_id).cloned(),
-                                            None => None,
-                                        },
-                                        internal: rec.payload.as_deref().map(|p| describe_internal(spec, p)),
-                                        control,
-                                        txn,
-                                    }
-                                }).collect()
+                                    })
+                                    .collect()
                             };
                             ReplicaView {
                                 topic: spec.topics[tp.topic as usize].name.clone(),
@@ -881,7 +947,9 @@ impl Session {
                 BrokerView {
                     id: b.id.0,
                     status: match b.status {
-                        BrokerStatus::Running if world.controller.brokers.get(&b.id).is_some_and(|r| r.fenced) => "fenced",
+                        BrokerStatus::Running if world.controller.brokers.get(&b.id).is_some_and(|r| r.fenced) => {
+                            "fenced"
+                        }
                         BrokerStatus::Running => "up",
                         BrokerStatus::Crashed => "crashed",
                         BrokerStatus::PoweredOff => "powered-off",
@@ -892,7 +960,11 @@ impl Session {
                     coordinator_for: group_names.iter().filter(|g| coordinator_of(g) == Some(b.id)).cloned().collect(),
                     slow_ms: sim.network().slowness(node),
                     summary,
-                    txn_coordinator_for: txn_ids.iter().filter(|id| txn_coordinator_of(id) == Some(b.id)).cloned().collect(),
+                    txn_coordinator_for: txn_ids
+                        .iter()
+                        .filter(|id| txn_coordinator_of(id) == Some(b.id))
+                        .cloned()
+                        .collect(),
                 }
             })
             .collect();
@@ -915,7 +987,8 @@ impl Session {
                         .iter()
                         .filter(|g| self.group_reads(spec, &g.id, st.tp.topic))
                         .map(|g| {
-                            let committed = g.offsets.iter().find(|o| o.0 == topic && o.1 == st.tp.partition).map(|o| o.2);
+                            let committed =
+                                g.offsets.iter().find(|o| o.0 == topic && o.1 == st.tp.partition).map(|o| o.2);
                             GroupOffsetView {
                                 group: g.id.clone(),
                                 committed,
@@ -1062,12 +1135,22 @@ impl Session {
                     assignment: if running {
                         c.assignment
                             .iter()
-                            .map(|tp| (spec.topics[tp.topic as usize].name.clone(), tp.partition, c.positions.get(tp).copied().unwrap_or(0)))
+                            .map(|tp| {
+                                (
+                                    spec.topics[tp.topic as usize].name.clone(),
+                                    tp.partition,
+                                    c.positions.get(tp).copied().unwrap_or(0),
+                                )
+                            })
                             .collect()
                     } else {
                         Vec::new()
                     },
-                    committed: c.committed.iter().map(|(tp, o)| (spec.topics[tp.topic as usize].name.clone(), tp.partition, *o)).collect(),
+                    committed: c
+                        .committed
+                        .iter()
+                        .map(|(tp, o)| (spec.topics[tp.topic as usize].name.clone(), tp.partition, *o))
+                        .collect(),
                     processed: c.processed,
                     coordinator: c.coordinator.map(|b| b.0),
                     paused_until: frozen.or(blocked),
@@ -1093,7 +1176,11 @@ impl Session {
         clients.extend(readers.iter().map(|r| ClientView {
             name: r.name.clone(),
             kind: "reader".into(),
-            summary: format!("read={} positions={:?}", r.records_read, r.positions.iter().map(|p| p.1).collect::<Vec<_>>()),
+            summary: format!(
+                "read={} positions={:?}",
+                r.records_read,
+                r.positions.iter().map(|p| p.1).collect::<Vec<_>>()
+            ),
         }));
         clients.extend(consumers.iter().map(|c| ClientView {
             name: c.name.clone(),
@@ -1492,7 +1579,6 @@ fn push_lag_points(lag_series: &mut [LagSeries], t: &LagTracker, spec: &Spec, st
     }
 }
 
-
 /// Message summaries name partitions "t0-3" (topic index): use the topic's name.
 fn named_partitions(spec: &Spec, text: &str) -> String {
     let bytes = text.as_bytes();
@@ -1673,7 +1759,9 @@ fn tp_name(spec: &Spec, tp: Tp) -> String {
 
 fn describe_internal(spec: &Spec, r: &InternalRecord) -> String {
     match r {
-        InternalRecord::OffsetCommit { group, tp, offset, member, .. } => format!("commit {group} {}={offset} ({member})", tp_name(spec, *tp)),
+        InternalRecord::OffsetCommit { group, tp, offset, member, .. } => {
+            format!("commit {group} {}={offset} ({member})", tp_name(spec, *tp))
+        }
         InternalRecord::GroupMetadata { group, generation, members, .. } => {
             format!("group {group} generation {generation}, {} member(s)", members.len())
         }
@@ -1920,7 +2008,10 @@ pub fn describe_note_in(spec: &Spec, n: &Note, lang: &str) -> Option<String> {
         }
         Note::TxnLoaded { broker, transactional_id, state, producer_epoch } => {
             if zh {
-                format!("broker {} 从 __transaction_state 载入事务 {transactional_id}（{state}，epoch {producer_epoch}）", broker.0)
+                format!(
+                    "broker {} 从 __transaction_state 载入事务 {transactional_id}（{state}，epoch {producer_epoch}）",
+                    broker.0
+                )
             } else {
                 format!("broker {} loaded transaction {transactional_id} from __transaction_state ({state}, epoch {producer_epoch})", broker.0)
             }
@@ -2027,7 +2118,10 @@ mod tests {
             session.seek(step);
             let v = session.view();
             if v.brokers.iter().flat_map(|b| &b.replicas).any(|r| {
-                r.is_leader && !r.internal && r.last_stable_offset < r.high_watermark && r.cells.iter().any(|c| c.txn == Some("open"))
+                r.is_leader
+                    && !r.internal
+                    && r.last_stable_offset < r.high_watermark
+                    && r.cells.iter().any(|c| c.txn == Some("open"))
             }) {
                 open_seen = true;
                 break;
@@ -2036,14 +2130,21 @@ mod tests {
         assert!(open_seen, "an open transaction holds the LSO below the HW");
         session.seek(session.horizon());
         let v = session.view();
-        let cells: Vec<&CellView> = v.brokers[0].replicas.iter().filter(|r| r.topic == "payments").flat_map(|r| &r.cells).collect();
+        let cells: Vec<&CellView> =
+            v.brokers[0].replicas.iter().filter(|r| r.topic == "payments").flat_map(|r| &r.cells).collect();
         assert_eq!(cells.iter().filter(|c| c.txn == Some("aborted")).count(), 3, "three aborted payments");
         assert_eq!(cells.iter().filter(|c| c.txn == Some("committed")).count(), 2, "two committed ones");
         let markers: Vec<&&CellView> = cells.iter().filter(|c| c.control.is_some()).collect();
         assert_eq!(markers.len(), 2);
         assert!(markers.iter().all(|c| c.record.is_none() && c.producer.as_deref() == Some("bank")), "{markers:?}");
-        assert!(markers.iter().any(|c| c.control == Some("abort")) && markers.iter().any(|c| c.control == Some("commit")));
-        assert_eq!(v.brokers.iter().filter(|b| b.txn_coordinator_for == ["bank-1"]).count(), 1, "one transaction coordinator");
+        assert!(
+            markers.iter().any(|c| c.control == Some("abort")) && markers.iter().any(|c| c.control == Some("commit"))
+        );
+        assert_eq!(
+            v.brokers.iter().filter(|b| b.txn_coordinator_for == ["bank-1"]).count(),
+            1,
+            "one transaction coordinator"
+        );
         assert!(v.brokers[0].replicas.iter().any(|r| r.internal && r.topic == "__transaction_state"));
         let p = &v.producers[0];
         assert_eq!(p.transactional_id.as_deref(), Some("bank-1"));
@@ -2052,7 +2153,10 @@ mod tests {
         assert_eq!(p.coordinator_state.as_deref(), Some("CompleteCommit"));
         assert_eq!(v.readers[0].isolation, "read_uncommitted");
         let kinds: Vec<&str> = session.timeline_markers().iter().map(|m| m.kind).collect();
-        assert!(kinds.contains(&"txn-abort") && kinds.contains(&"txn-commit") && kinds.contains(&"anomaly"), "{kinds:?}");
+        assert!(
+            kinds.contains(&"txn-abort") && kinds.contains(&"txn-commit") && kinds.contains(&"anomaly"),
+            "{kinds:?}"
+        );
         assert!(session.final_anomalies().unwrap().iter().all(|a| a.kind == "aborted-read"));
         assert_eq!(anomaly_name_zh("aborted-read"), "读到已中止事务 (aborted-read)");
         let zh = session.search_events(&EventFilter { text: "ABORT 标记".into(), ..Default::default() }, "zh", 1, 10);
@@ -2074,14 +2178,25 @@ mod tests {
         assert!(session.act(&Command::BeginTransaction("nobody".into())).unwrap_err().contains("unknown producer"));
         assert_eq!(session.digest(), before, "rejected commands change nothing");
         session.act(&Command::BeginTransaction("bank".into())).unwrap();
-        session.act(&Command::Produce { producer: "bank".into(), topic: "payments".into(), key: Some("carol".into()), count: 2 }).unwrap();
+        session
+            .act(&Command::Produce {
+                producer: "bank".into(),
+                topic: "payments".into(),
+                key: Some("carol".into()),
+                count: 2,
+            })
+            .unwrap();
         for _ in 0..200 {
             session.step_forward();
         }
         let v = session.view();
         assert_eq!(v.producers[0].txn_state.as_deref(), Some("IN_TRANSACTION"));
         assert!(!v.producers[0].txn_partitions.is_empty(), "the partition was added to the transaction");
-        assert!(v.brokers.iter().flat_map(|b| &b.replicas).any(|r| r.is_leader && r.last_stable_offset < r.high_watermark));
+        assert!(v
+            .brokers
+            .iter()
+            .flat_map(|b| &b.replicas)
+            .any(|r| r.is_leader && r.last_stable_offset < r.high_watermark));
         session.act(&Command::CommitTransaction("bank".into())).unwrap();
         for _ in 0..300 {
             session.step_forward();
@@ -2094,7 +2209,8 @@ mod tests {
         session.act(&Command::ProducerRestart("bank".into())).unwrap();
         assert!(session.view().producers[0].running);
         // The link form replays all of it.
-        let replayed = Session::replay(session.scenario().clone(), session.seed(), session.actions(), session.cursor()).unwrap();
+        let replayed =
+            Session::replay(session.scenario().clone(), session.seed(), session.actions(), session.cursor()).unwrap();
         assert_eq!(replayed.digest(), session.digest());
         // A producer without a transactional.id cannot begin a transaction.
         let mut plain = Session::new(load("acks1-leader-failure"));
@@ -2205,7 +2321,8 @@ mod tests {
         let zh = session.search_events(&EventFilter { text: "宕机".into(), ..Default::default() }, "zh", 1, 10);
         assert!(!zh.is_empty(), "the crash is described in Chinese");
         let drops = EventFilter { categories: vec!["drop".into()], ..Default::default() };
-        let cut = session.search_events(&EventFilter { text: "cut the link".into(), ..Default::default() }, "en", 1, 10);
+        let cut =
+            session.search_events(&EventFilter { text: "cut the link".into(), ..Default::default() }, "en", 1, 10);
         assert!(cut.iter().any(|l| l.text.contains("b1 → b2 (one way)")), "net faults in words: {cut:?}");
         let sends = session.search_events(&EventFilter { text: "发送".into(), ..Default::default() }, "zh", 1, 10);
         assert!(sends.iter().any(|l| l.text.contains("producer 发送 2 条消息")), "{sends:?}");

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use highwater::cli::assign::{run, run_with_stdin};
 use highwater::kafka::assignor::java_hashmap::put_order;
 use highwater::kafka::assignor::{
-    assign, format_topic_partition, parse_topic_partition, AssignError, Assignor,
-    MemberSubscription, Strategy,
+    assign, format_topic_partition, parse_topic_partition, AssignError, Assignor, MemberSubscription, Strategy,
 };
 use serde_json::Value;
 
@@ -45,14 +44,7 @@ fn load_cases() -> Vec<Case> {
                 .expect("expected object")
                 .iter()
                 .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_array()
-                            .unwrap()
-                            .iter()
-                            .map(|x| x.as_str().unwrap().to_string())
-                            .collect(),
-                    )
+                    (k.clone(), v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect())
                 })
                 .collect();
             cases.push(Case {
@@ -66,10 +58,7 @@ fn load_cases() -> Vec<Case> {
                 },
                 input: c["input"].clone(),
                 expected,
-                expected_error: c
-                    .get("expected_error")
-                    .and_then(|e| e.as_str())
-                    .map(String::from),
+                expected_error: c.get("expected_error").and_then(|e| e.as_str()).map(String::from),
             });
         }
     }
@@ -77,12 +66,7 @@ fn load_cases() -> Vec<Case> {
 }
 
 fn member_ids(input: &Value) -> Vec<String> {
-    input["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap().to_string())
-        .collect()
+    input["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect()
 }
 
 /// Checks one result against a case; returns a description of the first difference.
@@ -90,9 +74,7 @@ fn check(case: &Case, got: &BTreeMap<String, Vec<String>>) -> Result<(), String>
     let ids: BTreeSet<String> = member_ids(&case.input).into_iter().collect();
     let got_ids: BTreeSet<String> = got.keys().cloned().collect();
     if ids != got_ids {
-        return Err(format!(
-            "members {got_ids:?}, expected every member {ids:?}"
-        ));
+        return Err(format!("members {got_ids:?}, expected every member {ids:?}"));
     }
     for (member, want) in &case.expected {
         let have = &got[member];
@@ -112,24 +94,16 @@ fn check(case: &Case, got: &BTreeMap<String, Vec<String>>) -> Result<(), String>
 }
 
 fn via_api(case: &Case) -> Result<BTreeMap<String, Vec<String>>, AssignError> {
-    let input = highwater::cli::assign::AssignInput::parse(&case.input.to_string())
-        .expect("valid case input");
+    let input = highwater::cli::assign::AssignInput::parse(&case.input.to_string()).expect("valid case input");
     let result = assign(case.strategy, &input.topics, &input.to_members())?;
-    Ok(result
-        .into_iter()
-        .map(|(m, l)| (m, l.iter().map(format_topic_partition).collect()))
-        .collect())
+    Ok(result.into_iter().map(|(m, l)| (m, l.iter().map(format_topic_partition).collect())).collect())
 }
 
 fn via_cli(strategy: Strategy, input: &str) -> (i32, String, String) {
     let args: Vec<String> = vec!["--strategy".into(), strategy.name().into(), "-".into()];
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run_with_stdin(&args, &mut input.as_bytes(), &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
 #[test]
@@ -137,10 +111,7 @@ fn vectors_are_present() {
     let cases = load_cases();
     assert!(cases.len() >= 140, "only {} cases found", cases.len());
     for s in Strategy::ALL {
-        assert!(
-            cases.iter().filter(|c| c.strategy == s).count() >= 15,
-            "too few {s} cases"
-        );
+        assert!(cases.iter().filter(|c| c.strategy == s).count() >= 15, "too few {s} cases");
     }
 }
 
@@ -150,26 +121,16 @@ fn vectors_through_the_api() {
     for case in load_cases() {
         let outcome = via_api(&case);
         let verdict = match (&case.expected_error, outcome) {
-            (Some(exc), Err(AssignError::KafkaThrows { exception, .. })) if exception == exc => {
-                Ok(())
-            }
+            (Some(exc), Err(AssignError::KafkaThrows { exception, .. })) if exception == exc => Ok(()),
             (Some(exc), other) => Err(format!("expected Kafka to throw {exc}, got {other:?}")),
             (None, Ok(got)) => check(&case, &got),
             (None, Err(e)) => Err(format!("error: {e}")),
         };
         if let Err(why) = verdict {
-            failures.push(format!(
-                "{} / {} [{}]: {why}",
-                case.file, case.name, case.strategy
-            ));
+            failures.push(format!("{} / {} [{}]: {why}", case.file, case.name, case.strategy));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failing case(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -186,8 +147,7 @@ fn vectors_through_the_cli() {
         } else if code != 0 {
             Err(format!("exit {code}: {err}"))
         } else {
-            let parsed: BTreeMap<String, Vec<String>> =
-                serde_json::from_str(&out).expect("CLI prints JSON");
+            let parsed: BTreeMap<String, Vec<String>> = serde_json::from_str(&out).expect("CLI prints JSON");
             // Members are printed in input order, one per line.
             let printed: Vec<String> = out
                 .lines()
@@ -201,18 +161,10 @@ fn vectors_through_the_cli() {
             }
         };
         if let Err(why) = verdict {
-            failures.push(format!(
-                "{} / {} [{}]: {why}",
-                case.file, case.name, case.strategy
-            ));
+            failures.push(format!("{} / {} [{}]: {why}", case.file, case.name, case.strategy));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failing case(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n"));
 }
 
 // --- member ordering and Java HashMap order -------------------------------------------
@@ -227,10 +179,7 @@ fn hashmap_order_of_consumer_ids() {
 #[test]
 fn c10_sorts_before_c2() {
     let topics = BTreeMap::from([("t".to_string(), 2u32)]);
-    let members = vec![
-        MemberSubscription::new("c2", &["t"]),
-        MemberSubscription::new("c10", &["t"]),
-    ];
+    let members = vec![MemberSubscription::new("c2", &["t"]), MemberSubscription::new("c10", &["t"])];
     for s in [Strategy::Range, Strategy::RoundRobin] {
         let r = assign(s, &topics, &members).unwrap();
         assert_eq!(r["c10"], vec![("t".to_string(), 0)], "{s}");
@@ -258,10 +207,7 @@ fn static_members_first_by_instance_id() {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -271,27 +217,17 @@ fn every_partition_assigned_once_to_a_subscriber() {
     let mut rng = Lcg(42);
     for round in 0..300 {
         let n_topics = 1 + rng.next(4) as usize;
-        let topics: BTreeMap<String, u32> = (0..n_topics)
-            .map(|i| (format!("t{i}"), 1 + rng.next(9) as u32))
-            .collect();
+        let topics: BTreeMap<String, u32> = (0..n_topics).map(|i| (format!("t{i}"), 1 + rng.next(9) as u32)).collect();
         let names: Vec<&String> = topics.keys().collect();
         let n_members = 1 + rng.next(7) as usize;
         let identical = rng.next(2) == 0;
-        let shared: Vec<&str> = names
-            .iter()
-            .filter(|_| rng.next(2) == 0)
-            .map(|s| s.as_str())
-            .collect();
+        let shared: Vec<&str> = names.iter().filter(|_| rng.next(2) == 0).map(|s| s.as_str()).collect();
         let members: Vec<MemberSubscription> = (0..n_members)
             .map(|i| {
                 let subs: Vec<&str> = if identical && !shared.is_empty() {
                     shared.clone()
                 } else {
-                    let mut v: Vec<&str> = names
-                        .iter()
-                        .filter(|_| rng.next(3) != 0)
-                        .map(|s| s.as_str())
-                        .collect();
+                    let mut v: Vec<&str> = names.iter().filter(|_| rng.next(3) != 0).map(|s| s.as_str()).collect();
                     if v.is_empty() {
                         v.push(names[0].as_str());
                     }
@@ -301,22 +237,14 @@ fn every_partition_assigned_once_to_a_subscriber() {
             })
             .collect();
         for s in Strategy::ALL {
-            let r =
-                assign(s, &topics, &members).unwrap_or_else(|e| panic!("round {round} {s}: {e}"));
+            let r = assign(s, &topics, &members).unwrap_or_else(|e| panic!("round {round} {s}: {e}"));
             assert_eq!(r.len(), members.len());
             let mut seen = BTreeSet::new();
             for m in &members {
                 for (t, p) in &r[&m.member_id] {
-                    assert!(
-                        m.topics.contains(t),
-                        "round {round} {s}: {} got unsubscribed {t}",
-                        m.member_id
-                    );
+                    assert!(m.topics.contains(t), "round {round} {s}: {} got unsubscribed {t}", m.member_id);
                     assert!(*p < topics[t]);
-                    assert!(
-                        seen.insert((t.clone(), *p)),
-                        "round {round} {s}: {t}-{p} twice"
-                    );
+                    assert!(seen.insert((t.clone(), *p)), "round {round} {s}: {t}-{p} twice");
                 }
             }
             let wanted: usize = topics
@@ -324,11 +252,7 @@ fn every_partition_assigned_once_to_a_subscriber() {
                 .filter(|(t, _)| members.iter().any(|m| m.topics.contains(t)))
                 .map(|(_, n)| *n as usize)
                 .sum();
-            assert_eq!(
-                seen.len(),
-                wanted,
-                "round {round} {s}: not every partition assigned"
-            );
+            assert_eq!(seen.len(), wanted, "round {round} {s}: not every partition assigned");
             if identical && !shared.is_empty() && s != Strategy::Range {
                 let sizes: Vec<usize> = r.values().map(|l| l.len()).collect();
                 let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
@@ -352,40 +276,19 @@ fn sticky_keeps_partitions_and_cooperative_withholds_moves() {
         generation: Some(3),
         ..Default::default()
     };
-    let members = vec![
-        mk("a", &[0, 1, 2]),
-        mk("b", &[3, 4, 5]),
-        mk("c", &[6, 7]),
-        mk("d", &[]),
-    ];
+    let members = vec![mk("a", &[0, 1, 2]), mk("b", &[3, 4, 5]), mk("c", &[6, 7]), mk("d", &[])];
     let eager = assign(Strategy::Sticky, &topics, &members).unwrap();
     let coop = assign(Strategy::CooperativeSticky, &topics, &members).unwrap();
     assert_eq!(eager.values().map(|l| l.len()).sum::<usize>(), 8);
     assert!(!eager["d"].is_empty());
-    assert!(
-        coop["d"].is_empty(),
-        "moving partitions are withheld: {coop:?}"
-    );
+    assert!(coop["d"].is_empty(), "moving partitions are withheld: {coop:?}");
     for m in ["a", "b", "c"] {
         for tp in &eager[m] {
-            assert!(
-                members
-                    .iter()
-                    .find(|x| x.member_id == m)
-                    .unwrap()
-                    .owned
-                    .contains(tp),
-                "{m} kept only its own"
-            );
+            assert!(members.iter().find(|x| x.member_id == m).unwrap().owned.contains(tp), "{m} kept only its own");
         }
     }
-    let follow_up: Vec<MemberSubscription> = members
-        .iter()
-        .map(|m| MemberSubscription {
-            owned: coop[&m.member_id].clone(),
-            ..m.clone()
-        })
-        .collect();
+    let follow_up: Vec<MemberSubscription> =
+        members.iter().map(|m| MemberSubscription { owned: coop[&m.member_id].clone(), ..m.clone() }).collect();
     let second = assign(Strategy::CooperativeSticky, &topics, &follow_up).unwrap();
     for m in ["a", "b", "c", "d"] {
         let (mut x, mut y) = (second[m].clone(), eager[m].clone());
@@ -406,68 +309,42 @@ fn assignor_remembers_max_generation() {
     assert_eq!(assignor.max_generation(), 7);
     m.generation = Some(2);
     assignor.assign(&topics, &[m]).unwrap();
-    assert_eq!(
-        assignor.max_generation(),
-        7,
-        "an instance field in Kafka, never reset"
-    );
+    assert_eq!(assignor.max_generation(), 7, "an instance field in Kafka, never reset");
 }
 
 #[test]
 fn api_errors() {
     let topics = BTreeMap::from([("t".to_string(), 2u32)]);
-    let dup = vec![
-        MemberSubscription::new("a", &["t"]),
-        MemberSubscription::new("a", &["t"]),
-    ];
-    assert_eq!(
-        assign(Strategy::Range, &topics, &dup),
-        Err(AssignError::DuplicateMember("a".into()))
-    );
+    let dup = vec![MemberSubscription::new("a", &["t"]), MemberSubscription::new("a", &["t"])];
+    assert_eq!(assign(Strategy::Range, &topics, &dup), Err(AssignError::DuplicateMember("a".into())));
     let mut m = MemberSubscription::new("a", &["t"]);
     m.owned = vec![("t".into(), 5)];
     assert!(matches!(
         assign(Strategy::Sticky, &topics, &[m.clone()]),
-        Err(AssignError::OwnedPartitionOutOfRange {
-            partition: 5,
-            partitions: 2,
-            ..
-        })
+        Err(AssignError::OwnedPartitionOutOfRange { partition: 5, partitions: 2, .. })
     ));
     // range and roundrobin ignore owned partitions.
     assert!(assign(Strategy::Range, &topics, &[m]).is_ok());
     // No members: Kafka's round robin iterator and the sticky quota arithmetic throw.
     assert!(matches!(
         assign(Strategy::RoundRobin, &topics, &[]),
-        Err(AssignError::KafkaThrows {
-            exception: "IllegalArgumentException",
-            ..
-        })
+        Err(AssignError::KafkaThrows { exception: "IllegalArgumentException", .. })
     ));
     assert!(matches!(
         assign(Strategy::Sticky, &topics, &[]),
-        Err(AssignError::KafkaThrows {
-            exception: "ArithmeticException",
-            ..
-        })
+        Err(AssignError::KafkaThrows { exception: "ArithmeticException", .. })
     ));
     assert_eq!(assign(Strategy::Range, &topics, &[]), Ok(BTreeMap::new()));
 }
 
 #[test]
 fn topic_partition_parsing_splits_at_last_dash() {
-    assert_eq!(
-        parse_topic_partition("orders-eu-3"),
-        Some(("orders-eu".into(), 3))
-    );
+    assert_eq!(parse_topic_partition("orders-eu-3"), Some(("orders-eu".into(), 3)));
     assert_eq!(parse_topic_partition("t-0"), Some(("t".into(), 0)));
     for bad in ["t", "t-", "-3", "t-+3", "t- 3", "t-3x", "t-99999999999"] {
         assert_eq!(parse_topic_partition(bad), None, "{bad}");
     }
-    assert_eq!(
-        Strategy::from_name("cooperative-sticky"),
-        Some(Strategy::CooperativeSticky)
-    );
+    assert_eq!(Strategy::from_name("cooperative-sticky"), Some(Strategy::CooperativeSticky));
     assert_eq!(Strategy::from_name("Sticky"), None);
 }
 
@@ -485,23 +362,13 @@ fn cli_output_format() {
 #[test]
 fn cli_reads_a_file() {
     let path = std::env::temp_dir().join(format!("highwater-assign-{}.json", std::process::id()));
-    std::fs::write(
-        &path,
-        r#"{"topics": {"t": 2}, "members": [{"id": "a", "topics": ["t"]}]}"#,
-    )
-    .unwrap();
-    let args: Vec<String> = vec![
-        "--strategy=range".into(),
-        path.to_string_lossy().into_owned(),
-    ];
+    std::fs::write(&path, r#"{"topics": {"t": 2}, "members": [{"id": "a", "topics": ["t"]}]}"#).unwrap();
+    let args: Vec<String> = vec!["--strategy=range".into(), path.to_string_lossy().into_owned()];
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run(&args, &mut out, &mut err);
     std::fs::remove_file(&path).ok();
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "{\n  \"a\": [\"t-0\", \"t-1\"]\n}\n"
-    );
+    assert_eq!(String::from_utf8(out).unwrap(), "{\n  \"a\": [\"t-0\", \"t-1\"]\n}\n");
 }
 
 fn cli_err(args: &[&str], stdin: &str) -> (i32, String) {
@@ -530,66 +397,46 @@ fn cli_bad_input() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot read /nonexistent/dir/x.json"), "{err}");
     // Malformed JSON: line and column.
-    let (code, err) = cli_err(
-        &["--strategy", "range", "-"],
-        "{\"topics\": {\"t\": 1},\n \"members\": [}",
-    );
+    let (code, err) = cli_err(&["--strategy", "range", "-"], "{\"topics\": {\"t\": 1},\n \"members\": [}");
     assert_eq!(code, 2);
     assert!(err.contains("line 2"), "{err}");
     // Wrong type: path of the bad field plus line/column.
-    let bad_type = "{\"topics\": {\"t\": 1},\n \"members\": [{\"id\": \"a\", \"topics\": [\"t\"], \"generation\": \"four\"}]}";
+    let bad_type =
+        "{\"topics\": {\"t\": 1},\n \"members\": [{\"id\": \"a\", \"topics\": [\"t\"], \"generation\": \"four\"}]}";
     let (code, err) = cli_err(&["--strategy", "sticky", "-"], bad_type);
     assert_eq!(code, 2);
     assert!(err.contains("members[0].generation"), "{err}");
     assert!(err.contains("line 2 column"), "{err}");
     // Negative partition count.
-    let (code, err) = cli_err(
-        &["--strategy", "range", "-"],
-        r#"{"topics": {"t": -1}, "members": []}"#,
-    );
+    let (code, err) = cli_err(&["--strategy", "range", "-"], r#"{"topics": {"t": -1}, "members": []}"#);
     assert_eq!(code, 2);
     assert!(err.contains("topics.t"), "{err}");
     // Unparseable owned partition.
     let bad_owned = r#"{"topics": {"t": 2}, "members": [{"id": "a", "topics": ["t"], "owned": ["t-0", "t0"]}]}"#;
     let (code, err) = cli_err(&["--strategy", "sticky", "-"], bad_owned);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("members[0].owned[1]") && err.contains("'t0'"),
-        "{err}"
-    );
+    assert!(err.contains("members[0].owned[1]") && err.contains("'t0'"), "{err}");
     // Unknown field (a typo must not be silently ignored).
     let typo = r#"{"topics": {"t": 2}, "members": [{"id": "a", "topics": ["t"], "generaton": 3}]}"#;
     let (code, err) = cli_err(&["--strategy", "sticky", "-"], typo);
     assert_eq!(code, 2);
     assert!(err.contains("generaton"), "{err}");
     // Missing required field.
-    let (code, err) = cli_err(
-        &["--strategy", "range", "-"],
-        r#"{"topics": {}, "members": [{"id": "a"}]}"#,
-    );
+    let (code, err) = cli_err(&["--strategy", "range", "-"], r#"{"topics": {}, "members": [{"id": "a"}]}"#);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("members[0]") && err.contains("topics"),
-        "{err}"
-    );
+    assert!(err.contains("members[0]") && err.contains("topics"), "{err}");
     // Duplicate member id.
     let dup = r#"{"topics": {"t": 2}, "members": [{"id": "a", "topics": ["t"]}, {"id": "a", "topics": ["t"]}]}"#;
     let (code, err) = cli_err(&["--strategy", "range", "-"], dup);
     assert_eq!(code, 2);
     assert!(err.contains("'a'"), "{err}");
     // Trailing garbage.
-    assert_eq!(
-        cli_err(&["--strategy", "range", "-"], &format!("{ok} x")).0,
-        2
-    );
+    assert_eq!(cli_err(&["--strategy", "range", "-"], &format!("{ok} x")).0, 2);
 }
 
 #[test]
 fn cli_kafka_exception_exits_1() {
-    let (code, err) = cli_err(
-        &["--strategy", "roundrobin", "-"],
-        r#"{"topics": {}, "members": []}"#,
-    );
+    let (code, err) = cli_err(&["--strategy", "roundrobin", "-"], r#"{"topics": {}, "members": []}"#);
     assert_eq!(code, 1);
     assert!(err.contains("IllegalArgumentException"), "{err}");
 }

@@ -3,7 +3,11 @@ use std::process::Command;
 
 fn highwater(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_highwater")).args(args).output().expect("run highwater");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn scenario(name: &str) -> String {
@@ -34,7 +38,15 @@ fn seed_and_until_change_the_run_and_trace_is_written() {
     let dir = std::env::temp_dir().join(format!("highwater-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let trace = dir.join("t.jsonl");
-    let (code, out, err) = highwater(&["run", &scenario("acks1-leader-failure"), "--until", "1300", "--seed=5", "--trace", trace.to_str().unwrap()]);
+    let (code, out, err) = highwater(&[
+        "run",
+        &scenario("acks1-leader-failure"),
+        "--until",
+        "1300",
+        "--seed=5",
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
     // Stopped before the crash: nothing is lost yet.
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("seed 5"));
@@ -94,7 +106,8 @@ fn run_shows_each_group_with_committed_offsets_and_lag() {
     let line = out.lines().find(|l| l.starts_with("group billing:")).expect(&out);
     assert!(line.contains("Stable"), "{line}");
     // The consumer processed and committed everything: no lag on any partition.
-    let rows: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("orders-")).filter(|l| l.contains("committed")).collect();
+    let rows: Vec<&str> =
+        out.lines().filter(|l| l.trim_start().starts_with("orders-")).filter(|l| l.contains("committed")).collect();
     assert_eq!(rows.len(), 3, "{out}");
     assert!(rows.iter().all(|r| r.trim_end().ends_with("lag        0")), "{rows:?}");
 }

@@ -10,8 +10,6 @@ use serde_json::{json, Value};
 mod common;
 use common::{load, notes};
 
-
-
 fn group_scenario(consumers: Value, timeline: Value, duration_ms: u64) -> Scenario {
     let text = json!({
         "id": "group-test", "title": {"en": "t"}, "duration_ms": duration_ms,
@@ -54,7 +52,11 @@ fn generations(ns: &[(u64, Note)]) -> Vec<(i32, Vec<(String, usize)>)> {
 
 #[test]
 fn a_member_joining_triggers_a_rebalance_and_a_new_generation() {
-    let s = group_scenario(json!([consumer("c1", json!({})), {"name": "c2", "group": "g", "topics": ["orders"], "start_ms": 8000}]), json!([]), 20_000);
+    let s = group_scenario(
+        json!([consumer("c1", json!({})), {"name": "c2", "group": "g", "topics": ["orders"], "start_ms": 8000}]),
+        json!([]),
+        20_000,
+    );
     let (_, ns) = notes(s);
     let r = rebalances(&ns);
     assert_eq!(r[0].1, "member joined");
@@ -70,7 +72,12 @@ fn a_member_joining_triggers_a_rebalance_and_a_new_generation() {
 
 #[test]
 fn leave_session_timeout_and_poll_timeout_each_trigger_a_rebalance() {
-    let cs = json!([consumer("c1", json!({})), consumer("c2", json!({})), consumer("c3", json!({})), consumer("c4", json!({}))]);
+    let cs = json!([
+        consumer("c1", json!({})),
+        consumer("c2", json!({})),
+        consumer("c3", json!({})),
+        consumer("c4", json!({}))
+    ]);
     let timeline = json!([
         {"at_ms": 6000, "action": "consumer_close", "consumer": "c1"},
         {"at_ms": 10000, "action": "consumer_crash", "consumer": "c2"},
@@ -81,11 +88,15 @@ fn leave_session_timeout_and_poll_timeout_each_trigger_a_rebalance() {
     let reasons: Vec<&str> = rebalances(&ns).into_iter().map(|(_, r)| r).collect();
     assert!(reasons.contains(&"left the group (LeaveGroup)"), "{reasons:?}");
     assert!(reasons.contains(&"session timeout (no heartbeat within session.timeout.ms)"), "{reasons:?}");
-    let poll_timeout = ns.iter().any(|(_, n)| matches!(n, Note::ConsumerError { error: "poll timeout", consumer: 2, .. }));
+    let poll_timeout =
+        ns.iter().any(|(_, n)| matches!(n, Note::ConsumerError { error: "poll timeout", consumer: 2, .. }));
     assert!(poll_timeout, "c3's heartbeat thread noticed max.poll.interval.ms");
     // c2 crashed at 10 s; its last heartbeat (every second) was at most 1 s earlier, and
     // session.timeout.ms is 10 s: removed between 19 and 20 s.
-    let expired = ns.iter().find(|(_, n)| matches!(n, Note::MemberRemoved { reason, .. } if reason.starts_with("session"))).unwrap();
+    let expired = ns
+        .iter()
+        .find(|(_, n)| matches!(n, Note::MemberRemoved { reason, .. } if reason.starts_with("session")))
+        .unwrap();
     assert!(expired.0 >= 19_000 && expired.0 <= 20_000, "{}", expired.0);
 }
 
@@ -101,10 +112,14 @@ fn a_zombie_cannot_commit_after_its_generation_is_gone() {
         })
         .collect();
     assert!(!rejected.is_empty(), "the zombie's commit was rejected");
-    assert!(ns.iter().any(|(_, n)| matches!(n, Note::ConsumerError { consumer: 0, error: "CommitFailedException", .. })));
+    assert!(ns
+        .iter()
+        .any(|(_, n)| matches!(n, Note::ConsumerError { consumer: 0, error: "CommitFailedException", .. })));
     assert!(rejected.iter().all(|e| matches!(e, ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration)));
     // Every offset the group committed came from the member of the current generation.
-    let zombie_committed = ns.iter().any(|(t, n)| matches!(n, Note::OffsetCommitted { member, .. } if member.starts_with("billing-1") && *t > 15_000));
+    let zombie_committed = ns.iter().any(
+        |(t, n)| matches!(n, Note::OffsetCommitted { member, .. } if member.starts_with("billing-1") && *t > 15_000),
+    );
     assert!(!zombie_committed, "a fenced zombie moved an offset");
     assert!(session.anomalies().iter().all(|a| a.kind != AnomalyKind::NonmonotonicCommit));
 }
@@ -225,7 +240,8 @@ fn a_partition_count_change_triggers_a_rebalance_that_uses_the_new_partition() {
     assert_eq!(g.first().unwrap().1.iter().filter(|(_, n)| *n == 0).count(), 1, "one idle member at first");
     let last = g.last().unwrap();
     assert!(last.1.iter().all(|(_, n)| *n == 1), "after the topic grew, every member has one: {last:?}");
-    assert!(ns.iter().any(|(t, n)| *t >= 10_000 && matches!(n, Note::RejoinRequested { reason, .. } if reason.contains("partition count"))));
+    assert!(ns.iter().any(|(t, n)| *t >= 10_000
+        && matches!(n, Note::RejoinRequested { reason, .. } if reason.contains("partition count"))));
     // The new partition is really consumed.
     assert!(ns.iter().any(|(_, n)| matches!(n, Note::RecordProcessed { tp, .. } if tp.partition == 3)));
 }
@@ -256,7 +272,10 @@ fn groups_catch_up_without_skipping_under_random_faults() {
     use highwater::kernel::{Prng, Ratio};
     for (style, config) in [
         ("commitSync after processing", json!({"enable.auto.commit": false, "sim.commit": "sync-after-processing"})),
-        ("auto-commit, cooperative", json!({"enable.auto.commit": true, "auto.commit.interval.ms": 1000, "partition.assignment.strategy": ["cooperative-sticky"]})),
+        (
+            "auto-commit, cooperative",
+            json!({"enable.auto.commit": true, "auto.commit.interval.ms": 1000, "partition.assignment.strategy": ["cooperative-sticky"]}),
+        ),
     ] {
         for seed in 0..150 {
             let mut prng = Prng::new(70_000 + seed);
@@ -269,7 +288,9 @@ fn groups_catch_up_without_skipping_under_random_faults() {
             if prng.chance(Ratio::new(1, 2)) {
                 let at = prng.between(2_000, 9_000);
                 timeline.push(json!({"at_ms": at, "action": "consumer_crash", "consumer": "c1"}));
-                timeline.push(json!({"at_ms": at + prng.between(100, 4_000), "action": "consumer_restart", "consumer": "c1"}));
+                timeline.push(
+                    json!({"at_ms": at + prng.between(100, 4_000), "action": "consumer_restart", "consumer": "c1"}),
+                );
             }
             if prng.chance(Ratio::new(1, 3)) {
                 timeline.push(json!({"at_ms": prng.between(2_000, 9_000), "action": "consumer_pause", "consumer": "c2", "ms": prng.between(1_000, 12_000), "gc": true}));
@@ -292,7 +313,12 @@ fn groups_catch_up_without_skipping_under_random_faults() {
             });
             let s = Scenario::from_json(&text.to_string()).unwrap();
             let sim = run_to_end(&s, s.seed, None, None).unwrap();
-            let bad: Vec<_> = sim.checker.anomalies().filter(|a| matches!(a.kind, AnomalyKind::PollSkip | AnomalyKind::LostWrite)).map(|a| a.detail.clone()).collect();
+            let bad: Vec<_> = sim
+                .checker
+                .anomalies()
+                .filter(|a| matches!(a.kind, AnomalyKind::PollSkip | AnomalyKind::LostWrite))
+                .map(|a| a.detail.clone())
+                .collect();
             assert!(bad.is_empty(), "{style}, seed {seed}: {bad:?}\n{}", s.to_json());
             let group = sim.model.brokers.iter().filter(|b| b.is_running()).find_map(|b| b.coordinator.groups.get("g"));
             for st in sim.model.controller.partitions.values().filter(|st| st.tp.topic == 0) {

@@ -13,21 +13,9 @@ const VECTORS: &[Vector] = &[
     ("abc", 479470107, [(3, 0), (6, 3), (12, 3)]),
     ("21", -973932308, [(3, 0), (6, 0), (12, 0)]),
     ("foobar", -790332482, [(3, 0), (6, 0), (12, 6)]),
-    (
-        "a-little-bit-long-string",
-        -985981536,
-        [(3, 2), (6, 2), (12, 8)],
-    ),
-    (
-        "a-little-bit-longer-string",
-        -1486304829,
-        [(3, 2), (6, 5), (12, 11)],
-    ),
-    (
-        "lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
-        -58897971,
-        [(3, 2), (6, 5), (12, 5)],
-    ),
+    ("a-little-bit-long-string", -985981536, [(3, 2), (6, 2), (12, 8)]),
+    ("a-little-bit-longer-string", -1486304829, [(3, 2), (6, 5), (12, 11)]),
+    ("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58897971, [(3, 2), (6, 5), (12, 5)]),
 ];
 
 #[test]
@@ -41,11 +29,7 @@ fn murmur2_public_vectors() {
 fn partitions_public_vectors() {
     for (key, _, parts) in VECTORS {
         for (n, p) in parts {
-            assert_eq!(
-                partition_for_key(key.as_bytes(), *n),
-                *p,
-                "key {key:?} over {n} partitions"
-            );
+            assert_eq!(partition_for_key(key.as_bytes(), *n), *p, "key {key:?} over {n} partitions");
         }
     }
 }
@@ -81,8 +65,7 @@ fn tail_lengths_and_non_ascii_bytes() {
 /// Also check the reference file itself when the shared folder sits beside the repo.
 #[test]
 fn shared_reference_file_when_present() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/public-vectors.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/public-vectors.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return;
     };
@@ -91,18 +74,10 @@ fn shared_reference_file_when_present() {
     assert!(!rows.is_empty());
     for row in rows {
         let key = row["key"].as_str().unwrap();
-        assert_eq!(
-            murmur2(key.as_bytes()) as i64,
-            row["murmur2"].as_i64().unwrap(),
-            "{key}"
-        );
+        assert_eq!(murmur2(key.as_bytes()) as i64, row["murmur2"].as_i64().unwrap(), "{key}");
         for (n, p) in row["partition"].as_object().unwrap() {
             let n: u32 = n.parse().unwrap();
-            assert_eq!(
-                partition_for_key(key.as_bytes(), n) as u64,
-                p.as_u64().unwrap(),
-                "{key} / {n}"
-            );
+            assert_eq!(partition_for_key(key.as_bytes(), n) as u64, p.as_u64().unwrap(), "{key} / {n}");
         }
     }
 }
@@ -111,11 +86,7 @@ fn cli(args: &[&str]) -> (i32, String, String) {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run(&args, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
 #[test]
@@ -137,11 +108,8 @@ fn cli_equals_form_and_empty_key() {
 fn cli_double_dash_allows_dash_keys() {
     let (code, out, _) = cli(&["--partitions", "3", "--", "-x", "--partitions"]);
     assert_eq!(code, 0);
-    let expected = format!(
-        "-x\t{}\n--partitions\t{}\n",
-        partition_for_key(b"-x", 3),
-        partition_for_key(b"--partitions", 3)
-    );
+    let expected =
+        format!("-x\t{}\n--partitions\t{}\n", partition_for_key(b"-x", 3), partition_for_key(b"--partitions", 3));
     assert_eq!(out, expected);
 }
 

@@ -10,8 +10,6 @@ use serde_json::json;
 mod common;
 use common::{kinds, load, notes};
 
-
-
 #[test]
 fn a_lost_response_and_a_retry_duplicate_unless_the_producer_is_idempotent() {
     assert_eq!(kinds(&load("retry-duplicates")), vec![AnomalyKind::Duplicate]);
@@ -21,7 +19,9 @@ fn a_lost_response_and_a_retry_duplicate_unless_the_producer_is_idempotent() {
     let mut s = Session::new(fixed);
     s.seek(u64::MAX);
     let tl = s.timeline();
-    let recognised = (1..=tl.horizon()).flat_map(|i| tl.record(i).unwrap().1.to_vec()).any(|n| matches!(n, Note::DuplicateBatchIgnored { .. }));
+    let recognised = (1..=tl.horizon())
+        .flat_map(|i| tl.record(i).unwrap().1.to_vec())
+        .any(|n| matches!(n, Note::DuplicateBatchIgnored { .. }));
     assert!(recognised);
 }
 
@@ -50,7 +50,8 @@ fn idempotence_holds_under_random_lost_messages() {
         }
         for _ in 0..prng.between(1, 4) {
             let at = prng.between(400, 6_000);
-            let (from, to, kind) = if prng.below(2) == 0 { ("app", "b1", "Produce") } else { ("b1", "app", "ProduceResponse") };
+            let (from, to, kind) =
+                if prng.below(2) == 0 { ("app", "b1", "Produce") } else { ("b1", "app", "ProduceResponse") };
             timeline.push(json!({"at_ms": at, "action": "drop_next", "from": from, "to": to, "kind": kind, "count": prng.between(1, 2)}));
         }
         let make = |idempotent: bool| {
@@ -130,29 +131,37 @@ fn records_waiting_for_a_leader_fail_after_delivery_timeout() {
     assert!(failed.iter().all(|t| (17_000..17_500).contains(t)), "{failed:?}: 5 s after they were sent at 12 s");
 }
 
-
 #[test]
 fn fire_and_forget_loses_failures_silently_while_sync_and_callbacks_see_them() {
     assert_eq!(kinds(&load("fire-and-forget-loss")), vec![AnomalyKind::LostWrite]);
     let sync = load("sync-send-sees-failures");
     assert!(kinds(&sync).is_empty());
     let (_, ns) = notes(sync);
-    let seen: Vec<&'static str> = ns.iter().filter_map(|(_, n)| match n {
-        Note::ProducerError { error, .. } => Some(*error),
-        _ => None,
-    }).collect();
+    let seen: Vec<&'static str> = ns
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Note::ProducerError { error, .. } => Some(*error),
+            _ => None,
+        })
+        .collect();
     assert_eq!(seen, vec!["ExecutionException"], "send().get() throws once, for the record that timed out");
     // A sync application sends one record at a time: each RecordSent comes after the
     // previous record's result.
     let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
-    let done: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordAcked { .. } | Note::RecordFailed { .. }).then_some(*t)).collect();
+    let done: Vec<u64> = ns
+        .iter()
+        .filter_map(|(t, n)| matches!(n, Note::RecordAcked { .. } | Note::RecordFailed { .. }).then_some(*t))
+        .collect();
     assert_eq!(sent.len(), 5);
     for (i, t) in sent.iter().enumerate().skip(1) {
         assert!(*t >= done[i - 1], "record {i} sent at {t}, before the previous result at {}", done[i - 1]);
     }
     // After the timed-out record, the idempotent producer starts its sequences over
     // (a new producer id): the next records are written, not rejected as out of order.
-    assert!(!ns.iter().any(|(_, n)| matches!(n, Note::RecordFailed { error: highwater::kafka::types::ErrorCode::OutOfOrderSequenceNumber, .. })));
+    assert!(!ns.iter().any(|(_, n)| matches!(
+        n,
+        Note::RecordFailed { error: highwater::kafka::types::ErrorCode::OutOfOrderSequenceNumber, .. }
+    )));
 }
 
 #[test]
@@ -173,7 +182,9 @@ fn a_full_buffer_blocks_send_until_max_block_ms_then_fails() {
     let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
     assert_eq!(sent.len(), 12);
     assert!(sent[..10].iter().all(|t| *t == 1000), "ten fit in the buffer: {sent:?}");
-    let exhausted: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::ProducerError { error: "BufferExhaustedException", .. }).then_some(*t)).collect();
+    let exhausted: Vec<u64> = ns
+        .iter()
+        .filter_map(|(t, n)| matches!(n, Note::ProducerError { error: "BufferExhaustedException", .. }).then_some(*t))
+        .collect();
     assert_eq!(exhausted, vec![3000, 5000], "the 11th call blocks 2 s and fails; then the 12th");
 }
-

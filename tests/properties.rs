@@ -120,7 +120,15 @@ fn acks_all_min_isr_2_loses_nothing_under_crashes_and_partitions() {
         let s = scenario(20_000 + seed, 2, 2, "all", faults, healed + 19_000);
         let bad: Vec<_> = anomalies(&s)
             .into_iter()
-            .filter(|(k, _)| matches!(k, AnomalyKind::LostWrite | AnomalyKind::Divergence | AnomalyKind::Duplicate | AnomalyKind::NonmonotonicSend))
+            .filter(|(k, _)| {
+                matches!(
+                    k,
+                    AnomalyKind::LostWrite
+                        | AnomalyKind::Divergence
+                        | AnomalyKind::Duplicate
+                        | AnomalyKind::NonmonotonicSend
+                )
+            })
             .collect();
         assert!(bad.is_empty(), "seed {}: {bad:?}\n{}", s.seed, s.to_json());
     }

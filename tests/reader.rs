@@ -29,6 +29,7 @@ fn a_reader_past_a_truncated_log_resets_by_auto_offset_reset_and_reads_on() {
         .collect();
     assert_eq!(reads_before, (0..5).map(RecordId).collect::<Vec<_>>());
     // Its fetches succeed again (each answer gives a ReaderHighWatermark), up to the end.
-    let answered_after = ns.iter().filter(|(t, n)| *t > at && matches!(n, Note::ReaderHighWatermark { high_watermark: 2, .. })).count();
+    let answered_after =
+        ns.iter().filter(|(t, n)| *t > at && matches!(n, Note::ReaderHighWatermark { high_watermark: 2, .. })).count();
     assert!(answered_after > 10, "{answered_after} answers after the reset");
 }

@@ -9,8 +9,6 @@ use highwater::session::Session;
 mod common;
 use common::{kinds, load};
 
-
-
 #[test]
 fn every_example_scenario_gives_its_expected_verdict() {
     let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
@@ -21,7 +19,8 @@ fn every_example_scenario_gives_its_expected_verdict() {
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
             continue;
         }
-        let s = Scenario::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let s = Scenario::from_json(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let Some(expect) = &s.expect else { continue };
         let mut want: Vec<AnomalyKind> = expect.anomalies.iter().map(|a| AnomalyKind::parse(a).unwrap()).collect();
         want.sort();
@@ -35,12 +34,23 @@ fn every_example_scenario_gives_its_expected_verdict() {
 fn acks_1_loses_exactly_the_records_only_the_dead_leader_had() {
     let s = load("acks1-leader-failure");
     let sim = run_to_end(&s, s.seed, None, None).unwrap();
-    let lost: Vec<u64> =
-        sim.checker.anomalies().filter(|a| a.kind == AnomalyKind::LostWrite).flat_map(|a| a.records.iter().map(|r| r.0)).collect();
+    let lost: Vec<u64> = sim
+        .checker
+        .anomalies()
+        .filter(|a| a.kind == AnomalyKind::LostWrite)
+        .flat_map(|a| a.records.iter().map(|r| r.0))
+        .collect();
     // Records 0 and 1 were replicated before the fault; 2, 3 and 4 were acknowledged by
     // broker 1 alone; record 5 was written after the failover.
     assert_eq!(lost, vec![2, 3, 4]);
-    let acked: Vec<u64> = sim.checker.records.iter().enumerate().filter(|(_, r)| r.acked_offset.is_some()).map(|(i, _)| i as u64).collect();
+    let acked: Vec<u64> = sim
+        .checker
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.acked_offset.is_some())
+        .map(|(i, _)| i as u64)
+        .collect();
     assert_eq!(acked, vec![0, 1, 2, 3, 4, 5], "acks=1 acknowledged every record");
     // Broker 2 took over in epoch 1 and the old leader rejoined it.
     let p = &sim.model.controller.partitions.values().next().unwrap();
@@ -107,7 +117,8 @@ fn unclean_election_loses_acknowledged_writes_and_clean_election_does_not() {
 
 #[test]
 fn a_reader_never_sees_an_offset_at_or_above_the_high_watermark() {
-    for name in ["acks1-leader-failure", "acks-all-leader-failure", "unclean-leader-election", "clean-leader-election"] {
+    for name in ["acks1-leader-failure", "acks-all-leader-failure", "unclean-leader-election", "clean-leader-election"]
+    {
         let s = load(name);
         let mut session = Session::new(s);
         session.seek(u64::MAX);

@@ -23,11 +23,13 @@ fn scenario(timeline: Value) -> Scenario {
     Scenario::from_json(&text.to_string()).unwrap()
 }
 
-
 /// When each record was sent and when it was appended by the leader.
 fn send_to_append(ns: &[(u64, Note)]) -> Vec<u64> {
     let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
-    let appended: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::Appended { as_leader: true, tp, .. } if tp.topic == 0).then_some(*t)).collect();
+    let appended: Vec<u64> = ns
+        .iter()
+        .filter_map(|(t, n)| matches!(n, Note::Appended { as_leader: true, tp, .. } if tp.topic == 0).then_some(*t))
+        .collect();
     sent.iter().zip(appended).map(|(s, a)| a - s).collect()
 }
 
@@ -43,7 +45,8 @@ fn a_setting_changed_mid_run_applies_from_then_on() {
     assert_eq!(delays.len(), 2);
     assert!(delays[0] < 20, "linger.ms 5 at first: {delays:?}");
     assert!(delays[1] >= 400, "linger.ms 400 after the change: {delays:?}");
-    assert!(ns.iter().any(|(t, n)| *t == 2000 && matches!(n, Note::ConfigChanged { key, value, .. } if key == "linger.ms" && value == "400")));
+    assert!(ns.iter().any(|(t, n)| *t == 2000
+        && matches!(n, Note::ConfigChanged { key, value, .. } if key == "linger.ms" && value == "400")));
 }
 
 #[test]
@@ -59,7 +62,10 @@ fn a_topic_override_changes_what_the_leader_accepts() {
     with_change.duration_ms = 14000;
     let (_, ns) = notes(with_change);
     assert!(ns.iter().any(|(_, n)| matches!(n, Note::ProduceError { error: ErrorCode::NotEnoughReplicas, .. })));
-    assert!(!before.iter().any(|(_, n)| matches!(n, Note::ProduceError { .. })), "without the change the write succeeds");
+    assert!(
+        !before.iter().any(|(_, n)| matches!(n, Note::ProduceError { .. })),
+        "without the change the write succeeds"
+    );
 }
 
 #[test]
@@ -91,7 +97,9 @@ fn a_bad_value_is_refused_and_changes_nothing() {
     sim.run_until(500, u64::MAX, &mut out);
     let before = sim.model.spec.clone();
     let mut ns = Vec::new();
-    for (key, value) in [("offsets.topic.num.partitions", "50"), ("min.insync.replicas", "0"), ("replica.lag.time.max.ms", "\"long\"")] {
+    for (key, value) in
+        [("offsets.topic.num.partitions", "50"), ("min.insync.replicas", "0"), ("replica.lag.time.max.ms", "\"long\"")]
+    {
         let bad = KafkaAction::SetConfig { target: ConfigTarget::Brokers, key: key.into(), value: value.into() };
         sim.apply(&Action::Model(bad), &mut ns);
     }

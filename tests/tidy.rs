@@ -86,7 +86,10 @@ fn the_engine_builds_without_the_web_feature() {
     // the engine compiles alone. Check the manifest keeps the UI crates optional.
     let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
     for krate in ["yew", "web-sys", "gloo", "wasm-bindgen ", "js-sys"] {
-        let line = manifest.lines().find(|l| l.starts_with(krate.trim_end()) && l.contains('=')).unwrap_or_else(|| panic!("{krate} missing"));
+        let line = manifest
+            .lines()
+            .find(|l| l.starts_with(krate.trim_end()) && l.contains('='))
+            .unwrap_or_else(|| panic!("{krate} missing"));
         assert!(line.contains("optional = true"), "{krate} must be optional: {line}");
     }
 }

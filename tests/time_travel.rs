@@ -6,7 +6,6 @@ use highwater::session::{Command, Session};
 mod common;
 use common::load;
 
-
 #[test]
 fn forward_to_n_then_back_to_m_equals_a_fresh_run_to_m() {
     let s = load("acks1-leader-failure");

@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 mod common;
 use common::{kinds, load, notes, random_faults};
 
-
 /// One data partition led by broker 1 (replicas 1, 2, 3), a transactional producer "tx"
 /// (transactional.id "bank-1", whose coordinator is the leader of
 /// `__transaction_state-2`: broker 3), and a read_committed reader.
@@ -47,7 +46,9 @@ fn reads(ns: &[(u64, Note)], reader: u32) -> Vec<RecordId> {
 fn markers(ns: &[(u64, Note)]) -> Vec<(u64, BrokerId, bool, Vec<RecordId>)> {
     ns.iter()
         .filter_map(|(t, n)| match n {
-            Note::TxnMarker { broker, commit, records, tp, .. } if tp.topic == 0 => Some((*t, *broker, *commit, records.clone())),
+            Note::TxnMarker { broker, commit, records, tp, .. } if tp.topic == 0 => {
+                Some((*t, *broker, *commit, records.clone()))
+            }
             _ => None,
         })
         .collect()
@@ -80,11 +81,19 @@ fn the_lso_holds_read_committed_back_until_the_transaction_ends() {
     assert_eq!(log.last_stable_offset(), 0, "the open transaction starts at offset 0");
     assert_eq!(log.ongoing_transactions().count(), 1);
     let (_, ns) = notes(session.scenario().clone());
-    let read_committed: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::Read { reader: 0, .. }).then_some(*t)).collect();
-    let read_uncommitted: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::Read { reader: 1, .. }).then_some(*t)).collect();
-    assert!(read_uncommitted.iter().all(|t| *t < 2_000), "read_uncommitted reads up to the HW at once: {read_uncommitted:?}");
+    let read_committed: Vec<u64> =
+        ns.iter().filter_map(|(t, n)| matches!(n, Note::Read { reader: 0, .. }).then_some(*t)).collect();
+    let read_uncommitted: Vec<u64> =
+        ns.iter().filter_map(|(t, n)| matches!(n, Note::Read { reader: 1, .. }).then_some(*t)).collect();
+    assert!(
+        read_uncommitted.iter().all(|t| *t < 2_000),
+        "read_uncommitted reads up to the HW at once: {read_uncommitted:?}"
+    );
     assert_eq!(read_committed.len(), 3);
-    assert!(read_committed.iter().all(|t| *t >= 4_000), "read_committed waits for the COMMIT marker: {read_committed:?}");
+    assert!(
+        read_committed.iter().all(|t| *t >= 4_000),
+        "read_committed waits for the COMMIT marker: {read_committed:?}"
+    );
     let m = markers(&ns);
     assert_eq!(m.len(), 1);
     assert!(m[0].2, "a COMMIT marker");
@@ -121,7 +130,8 @@ fn aborted_reads_follow_the_isolation_level() {
     assert!((0..3).all(|o| log.is_aborted(o)));
     assert!(!log.is_aborted(4));
     assert_eq!(log.get(3).unwrap().control, Some(ControlType::Abort));
-    let aborted: Vec<_> = session.timeline().current().checker.anomalies().filter(|a| a.kind == AnomalyKind::AbortedRead).collect();
+    let aborted: Vec<_> =
+        session.timeline().current().checker.anomalies().filter(|a| a.kind == AnomalyKind::AbortedRead).collect();
     assert_eq!(aborted.len(), 3, "one per aborted record, all by the read_uncommitted reader");
     assert!(aborted.iter().all(|a| a.detail.starts_with("uncommitted ")), "{aborted:?}");
 }
@@ -179,10 +189,14 @@ fn a_restarted_producer_fences_its_old_epoch_and_aborts_the_open_transaction() {
         .collect();
     assert_eq!(inits, vec![0, 2], "epoch 0, then 1 for the fencing abort, then 2 for the new producer");
     let m = markers(&ns);
-    assert_eq!(m.iter().map(|x| (x.2, x.3.clone())).collect::<Vec<_>>(), vec![(false, ids(&[0, 1, 2])), (true, ids(&[3, 4]))]);
+    assert_eq!(
+        m.iter().map(|x| (x.2, x.3.clone())).collect::<Vec<_>>(),
+        vec![(false, ids(&[0, 1, 2])), (true, ids(&[3, 4]))]
+    );
     assert_eq!(reads(&ns, 0), ids(&[3, 4]));
     // CONCURRENT_TRANSACTIONS while the old transaction was being aborted, then success.
-    let concurrent = ns.iter().any(|(_, n)| matches!(n, Note::TxnClient { call: "initTransactions()", outcome: "ok", .. }));
+    let concurrent =
+        ns.iter().any(|(_, n)| matches!(n, Note::TxnClient { call: "initTransactions()", outcome: "ok", .. }));
     assert!(concurrent);
     // Only the read_uncommitted reader saw the aborted records.
     let found: Vec<_> = session.timeline().current().checker.anomalies().map(|a| (a.kind, a.detail.clone())).collect();
@@ -208,12 +222,22 @@ fn a_zombie_producer_is_fenced_by_the_epoch() {
             _ => None,
         })
         .collect();
-    assert_eq!(produce_errors, vec![ErrorCode::InvalidProducerEpoch], "the partition saw the higher epoch in the ABORT marker");
+    assert_eq!(
+        produce_errors,
+        vec![ErrorCode::InvalidProducerEpoch],
+        "the partition saw the higher epoch in the ABORT marker"
+    );
     let old = &session.timeline().current().model.producers[0];
-    assert!(matches!(old.txn.as_ref().unwrap().state, highwater::kafka::txn_client::TxnClientState::Fatal(ErrorCode::ProducerFenced)));
+    assert!(matches!(
+        old.txn.as_ref().unwrap().state,
+        highwater::kafka::txn_client::TxnClientState::Fatal(ErrorCode::ProducerFenced)
+    ));
     // The auditor (read_committed) reads only what the new producer committed.
     let readers = reads(&ns, 0);
-    assert!(readers.iter().all(|r| session.timeline().current().model.records.get(r.0 as usize).unwrap().producer == 1), "{readers:?}");
+    assert!(
+        readers.iter().all(|r| session.timeline().current().model.records.get(r.0 as usize).unwrap().producer == 1),
+        "{readers:?}"
+    );
     assert_eq!(readers.len(), 2);
     assert!(session.timeline().current().checker.anomalies().next().is_none());
 }
@@ -235,8 +259,13 @@ fn a_coordinator_crash_after_prepare_commit_still_completes_the_commit() {
         25_000,
     );
     let (session, ns) = notes(s);
-    let committed_at = ns.iter().find_map(|(t, n)| matches!(n, Note::TxnClient { call: "commitTransaction()", outcome: "committed", .. }).then_some(*t));
-    assert!(committed_at.is_some_and(|t| t < 2_200), "the producer's commit returned after PrepareCommit: {committed_at:?}");
+    let committed_at = ns.iter().find_map(|(t, n)| {
+        matches!(n, Note::TxnClient { call: "commitTransaction()", outcome: "committed", .. }).then_some(*t)
+    });
+    assert!(
+        committed_at.is_some_and(|t| t < 2_200),
+        "the producer's commit returned after PrepareCommit: {committed_at:?}"
+    );
     let loaded = ns.iter().find_map(|(t, n)| match n {
         Note::TxnLoaded { broker, state: "PrepareCommit", .. } => Some((*t, *broker)),
         _ => None,
@@ -271,18 +300,28 @@ fn a_partition_leader_crash_mid_transaction_loses_nothing() {
     assert!(m[0].2 && m[0].1 != BrokerId(1), "the new leader wrote the COMMIT marker: {m:?}");
     assert_eq!(m[0].3, ids(&[0, 1, 2, 3, 4]));
     assert_eq!(reads(&ns, 0), ids(&[0, 1, 2, 3, 4]), "each record once, in order");
-    assert!(session.timeline().current().checker.anomalies().next().is_none(), "{:?}", session.timeline().current().checker.anomalies().collect::<Vec<_>>());
+    assert!(
+        session.timeline().current().checker.anomalies().next().is_none(),
+        "{:?}",
+        session.timeline().current().checker.anomalies().collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn exactly_once_pipeline_survives_a_crash_that_at_least_once_does_not() {
-    assert_eq!(kinds(&load("pipeline-duplicates")), vec![AnomalyKind::DuplicateProcessing, AnomalyKind::DuplicateOutput]);
+    assert_eq!(
+        kinds(&load("pipeline-duplicates")),
+        vec![AnomalyKind::DuplicateProcessing, AnomalyKind::DuplicateOutput]
+    );
     assert_eq!(kinds(&load("pipeline-exactly-once")), vec![]);
     let (session, ns) = notes(load("pipeline-exactly-once"));
     // Every order has exactly one invoice visible to accounting, and the group's offset
     // was committed by the transaction.
     let read = reads(&ns, 0);
-    let mut sources: Vec<u64> = read.iter().map(|r| session.timeline().current().model.records.get(r.0 as usize).unwrap().source.unwrap().0).collect();
+    let mut sources: Vec<u64> = read
+        .iter()
+        .map(|r| session.timeline().current().model.records.get(r.0 as usize).unwrap().source.unwrap().0)
+        .collect();
     sources.sort();
     assert_eq!(sources, (0..6).collect::<Vec<_>>());
     assert!(ns.iter().any(|(_, n)| matches!(n, Note::OffsetCommitted { offset: 6, .. })));
@@ -300,7 +339,11 @@ fn exactly_once_pipeline_under_random_crashes() {
         let second = restart + prng.between(500, 6_000);
         let run = |transactional: bool| {
             let (consumer_config, producer, reader) = if transactional {
-                (json!({"isolation.level": "read_committed"}), json!({"transactional.id": "etl-1"}), json!({"isolation.level": "read_committed"}))
+                (
+                    json!({"isolation.level": "read_committed"}),
+                    json!({"transactional.id": "etl-1"}),
+                    json!({"isolation.level": "read_committed"}),
+                )
             } else {
                 (json!({"sim.commit": "sync-after-processing"}), json!({}), json!({}))
             };
@@ -331,7 +374,10 @@ fn exactly_once_pipeline_under_random_crashes() {
             (found, outputs, s)
         };
         let (found, outputs, s) = run(true);
-        let bad: Vec<_> = found.iter().filter(|k| matches!(k, AnomalyKind::DuplicateOutput | AnomalyKind::AbortedRead | AnomalyKind::LostWrite)).collect();
+        let bad: Vec<_> = found
+            .iter()
+            .filter(|k| matches!(k, AnomalyKind::DuplicateOutput | AnomalyKind::AbortedRead | AnomalyKind::LostWrite))
+            .collect();
         assert!(bad.is_empty(), "seed {seed}: {bad:?}\n{}", s.to_json());
         assert_eq!(outputs, 40, "seed {seed}: every input has its output, once\n{}", s.to_json());
         let (found, _, _) = run(false);
@@ -339,7 +385,10 @@ fn exactly_once_pipeline_under_random_crashes() {
             duplicates_without_transactions += 1;
         }
     }
-    assert!(duplicates_without_transactions > 20, "at-least-once duplicated outputs in only {duplicates_without_transactions} of 60 cases");
+    assert!(
+        duplicates_without_transactions > 20,
+        "at-least-once duplicated outputs in only {duplicates_without_transactions} of 60 cases"
+    );
 }
 
 /// Transactions under random broker crashes, partitions and message loss: the engine's
@@ -357,7 +406,11 @@ fn transactions_under_random_faults() {
         while t < 9_000 {
             timeline.push(json!({"at_ms": t, "action": "begin_transaction", "producer": "tx"}));
             timeline.push(json!({"at_ms": t, "action": "produce", "producer": "tx", "topic": "payments", "key": format!("k{}", t % 5), "count": prng.between(1, 4)}));
-            let end = if prng.chance(highwater::kernel::Ratio::new(1, 4)) { "abort_transaction" } else { "commit_transaction" };
+            let end = if prng.chance(highwater::kernel::Ratio::new(1, 4)) {
+                "abort_transaction"
+            } else {
+                "commit_transaction"
+            };
             timeline.push(json!({"at_ms": t + 300, "action": end, "producer": "tx"}));
             t += prng.between(500, 1_500);
         }
@@ -367,7 +420,9 @@ fn transactions_under_random_faults() {
             let at = prng.between(1_000, 8_000);
             timeline.push(json!({"at_ms": at, "action": "producer_crash", "producer": "tx"}));
             if prng.chance(highwater::kernel::Ratio::new(2, 3)) {
-                timeline.push(json!({"at_ms": at + prng.between(100, 3_000), "action": "producer_restart", "producer": "tx"}));
+                timeline.push(
+                    json!({"at_ms": at + prng.between(100, 3_000), "action": "producer_restart", "producer": "tx"}),
+                );
             }
         }
         let text = json!({
@@ -386,7 +441,15 @@ fn transactions_under_random_faults() {
             .current()
             .checker
             .anomalies()
-            .filter(|a| matches!(a.kind, AnomalyKind::AbortedRead | AnomalyKind::LostWrite | AnomalyKind::Duplicate | AnomalyKind::Divergence))
+            .filter(|a| {
+                matches!(
+                    a.kind,
+                    AnomalyKind::AbortedRead
+                        | AnomalyKind::LostWrite
+                        | AnomalyKind::Duplicate
+                        | AnomalyKind::Divergence
+                )
+            })
             .map(|a| a.detail.clone())
             .collect();
         assert!(bad.is_empty(), "seed {seed}: {bad:?}\n{}", s.to_json());
@@ -406,7 +469,8 @@ fn transactions_under_random_faults() {
             .flatten()
             .collect();
         committed_total += committed_markers.len();
-        aborted_total += ns.iter().filter(|(_, n)| matches!(n, Note::TxnMarker { commit: false, tp, .. } if tp.topic == 0)).count();
+        aborted_total +=
+            ns.iter().filter(|(_, n)| matches!(n, Note::TxnMarker { commit: false, tp, .. } if tp.topic == 0)).count();
         for r in &committed_markers {
             assert!(read.contains(r), "seed {seed}: record #{} committed but never read\n{}", r.0, s.to_json());
         }
@@ -414,20 +478,32 @@ fn transactions_under_random_faults() {
         for b in session.timeline().current().model.brokers.iter().filter(|b| b.is_running()) {
             for (id, e) in &b.txn_coordinator.txns {
                 let state = e.meta.state.name();
-                assert!(!state.starts_with("Prepare") && state != "Ongoing", "seed {seed}: {id} left {state}\n{}", s.to_json());
+                assert!(
+                    !state.starts_with("Prepare") && state != "Ongoing",
+                    "seed {seed}: {id} left {state}\n{}",
+                    s.to_json()
+                );
             }
         }
         // Once healed, no transaction is left hanging: every LSO caught up with its HW.
         for b in &session.timeline().current().model.brokers {
             for (tp, r) in &b.replicas {
                 if r.is_leader && tp.topic == 0 {
-                    assert_eq!(r.log.last_stable_offset(), r.log.high_watermark(), "seed {seed}: {tp:?} LSO stuck\n{}", s.to_json());
+                    assert_eq!(
+                        r.log.last_stable_offset(),
+                        r.log.high_watermark(),
+                        "seed {seed}: {tp:?} LSO stuck\n{}",
+                        s.to_json()
+                    );
                 }
             }
         }
     }
     // The schedules do exercise both outcomes.
-    assert!(committed_total > 1_500 && aborted_total > 150, "committed records {committed_total}, abort markers {aborted_total}");
+    assert!(
+        committed_total > 1_500 && aborted_total > 150,
+        "committed records {committed_total}, abort markers {aborted_total}"
+    );
 }
 
 /// KIP-447: a pipeline instance that was dropped from its group (GC pause) commits its
@@ -436,7 +512,10 @@ fn transactions_under_random_faults() {
 /// same pause duplicates outputs.
 #[test]
 fn a_paused_pipeline_instance_is_fenced_by_its_generation() {
-    assert_eq!(kinds(&load("pipeline-zombie-duplicates")), vec![AnomalyKind::DuplicateProcessing, AnomalyKind::DuplicateOutput]);
+    assert_eq!(
+        kinds(&load("pipeline-zombie-duplicates")),
+        vec![AnomalyKind::DuplicateProcessing, AnomalyKind::DuplicateOutput]
+    );
     let (session, ns) = notes(load("pipeline-zombie-fenced"));
     assert!(session.timeline().current().checker.anomalies().next().is_none());
     let rejected = ns.iter().find_map(|(t, n)| match n {
@@ -449,7 +528,9 @@ fn a_paused_pipeline_instance_is_fenced_by_its_generation() {
     let aborted: Vec<RecordId> = ns
         .iter()
         .filter_map(|(t, n)| match n {
-            Note::TxnMarker { commit: false, records, tp, .. } if tp.topic == 1 && *t >= rejected_at => Some(records.clone()),
+            Note::TxnMarker { commit: false, records, tp, .. } if tp.topic == 1 && *t >= rejected_at => {
+                Some(records.clone())
+            }
             _ => None,
         })
         .flatten()
@@ -499,10 +580,14 @@ fn a_read_committed_group_skips_aborted_records_and_commits_past_markers() {
             })
             .collect()
     };
-    let committed = |ns: &[(u64, Note)]| ns.iter().filter_map(|(_, n)| match n {
-        Note::OffsetCommitted { offset, .. } => Some(*offset),
-        _ => None,
-    }).max();
+    let committed = |ns: &[(u64, Note)]| {
+        ns.iter()
+            .filter_map(|(_, n)| match n {
+                Note::OffsetCommitted { offset, .. } => Some(*offset),
+                _ => None,
+            })
+            .max()
+    };
     let (session, ns) = run("read_committed");
     assert_eq!(processed(&ns), ids(&[3, 4]));
     // Log: 0-2 aborted records, 3 ABORT marker, 4-5 committed records, 6 COMMIT marker.
@@ -524,7 +609,8 @@ fn exactly_once_pipeline_under_random_broker_faults() {
         if prng.chance(highwater::kernel::Ratio::new(1, 2)) {
             let at = prng.between(3_000, 8_000);
             faults.push(json!({"at_ms": at, "action": "consumer_crash", "consumer": "etl"}));
-            faults.push(json!({"at_ms": at + prng.between(100, 2_000), "action": "consumer_restart", "consumer": "etl"}));
+            faults
+                .push(json!({"at_ms": at + prng.between(100, 2_000), "action": "consumer_restart", "consumer": "etl"}));
         }
         let mut timeline = vec![
             json!({"at_ms": 2500, "action": "produce", "producer": "src", "topic": "in", "count": 20}),
@@ -551,7 +637,15 @@ fn exactly_once_pipeline_under_random_broker_faults() {
         let bad: Vec<_> = sim
             .checker
             .anomalies()
-            .filter(|a| matches!(a.kind, AnomalyKind::DuplicateOutput | AnomalyKind::AbortedRead | AnomalyKind::LostWrite | AnomalyKind::Duplicate))
+            .filter(|a| {
+                matches!(
+                    a.kind,
+                    AnomalyKind::DuplicateOutput
+                        | AnomalyKind::AbortedRead
+                        | AnomalyKind::LostWrite
+                        | AnomalyKind::Duplicate
+                )
+            })
             .map(|a| a.detail.clone())
             .collect();
         assert!(bad.is_empty(), "seed {seed}: {bad:?}\n{}", s.to_json());
@@ -582,8 +676,14 @@ fn a_read_committed_group_under_random_faults_catches_up_to_the_lso() {
         let mut t = 2500;
         while t < 9000 {
             timeline.push(json!({"at_ms": t, "action": "begin_transaction", "producer": "tx"}));
-            timeline.push(json!({"at_ms": t, "action": "produce", "producer": "tx", "topic": "in", "count": prng.between(1, 4)}));
-            let end = if prng.chance(highwater::kernel::Ratio::new(1, 4)) { "abort_transaction" } else { "commit_transaction" };
+            timeline.push(
+                json!({"at_ms": t, "action": "produce", "producer": "tx", "topic": "in", "count": prng.between(1, 4)}),
+            );
+            let end = if prng.chance(highwater::kernel::Ratio::new(1, 4)) {
+                "abort_transaction"
+            } else {
+                "commit_transaction"
+            };
             timeline.push(json!({"at_ms": t + 300, "action": end, "producer": "tx"}));
             t += prng.between(400, 1200);
         }
@@ -591,7 +691,8 @@ fn a_read_committed_group_under_random_faults_catches_up_to_the_lso() {
         if prng.chance(highwater::kernel::Ratio::new(1, 2)) {
             let at = prng.between(3000, 9000);
             timeline.push(json!({"at_ms": at, "action": "consumer_crash", "consumer": "c1"}));
-            timeline.push(json!({"at_ms": at + prng.between(100, 3000), "action": "consumer_restart", "consumer": "c1"}));
+            timeline
+                .push(json!({"at_ms": at + prng.between(100, 3000), "action": "consumer_restart", "consumer": "c1"}));
         }
         let consumer = |name: &str| {
             json!({"name": name, "group": "g", "topics": ["in"], "config": {"auto.offset.reset": "earliest", "isolation.level": "read_committed",

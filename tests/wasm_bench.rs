@@ -29,7 +29,12 @@ fn run(name: &str, s: &Scenario) {
         }
     }
     let secs = (now_ms() - start) / 1e3;
-    console_log!("{name}: {} events in {secs:.3} s = {:.2} M events/s (digest {:016x})", sim.steps(), sim.steps() as f64 / secs / 1e6, sim.digest());
+    console_log!(
+        "{name}: {} events in {secs:.3} s = {:.2} M events/s (digest {:016x})",
+        sim.steps(),
+        sim.steps() as f64 / secs / 1e6,
+        sim.digest()
+    );
 }
 
 #[wasm_bindgen_test]

@@ -25,7 +25,8 @@ fn digest_matches_native_run() {
         "HIGHWATER_EXPECTED_DIGEST was not set when this test was compiled: \
          run `scripts/dev test`, which computes it with `highwater digest`",
     );
-    let expected = parse_hex_digest(raw).unwrap_or_else(|| panic!("HIGHWATER_EXPECTED_DIGEST={raw:?} is not a hex u64"));
+    let expected =
+        parse_hex_digest(raw).unwrap_or_else(|| panic!("HIGHWATER_EXPECTED_DIGEST={raw:?} is not a hex u64"));
 
     let mut session = Session::from_scenario_json(SCENARIO).expect("built-in scenario loads");
     let mut steps = 0u64;
@@ -54,11 +55,13 @@ fn parse_hex_digest_accepts_cli_forms() {
 #[wasm_bindgen_test]
 fn internal_record_ids_do_not_alias_records_on_wasm32() {
     use highwater::session::Command;
-    let mut s = Session::from_scenario_json(include_str!("../scenarios/transaction-read-committed.json")).expect("lesson loads");
+    let mut s = Session::from_scenario_json(include_str!("../scenarios/transaction-read-committed.json"))
+        .expect("lesson loads");
     s.seek(359);
     s.act(&Command::BeginTransaction("bank".into())).expect("begin");
     s.seek(360);
-    s.act(&Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2 }).expect("produce");
+    s.act(&Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2 })
+        .expect("produce");
     s.seek(u64::MAX);
     let found: Vec<String> = s.anomalies().iter().map(|a| a.detail.clone()).collect();
     assert!(found.is_empty(), "{found:?}");
@@ -176,7 +179,9 @@ mod ui {
 
     #[wasm_bindgen_test]
     fn adding_a_consumer_keeps_the_past() {
-        let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("more-consumers-than-partitions".into())).reduce(Action::Seek(400));
+        let state = Rc::new(AppState::default())
+            .reduce(Action::OpenBuiltin("more-consumers-than-partitions".into()))
+            .reduce(Action::Seek(400));
         let before = state.view.clone();
         let state = state.reduce(Action::AddConsumer { group: "billing".into() });
         assert!(state.error.is_none(), "{:?}", state.error);
@@ -249,7 +254,10 @@ mod ui {
                 for (name, m) in &lay.members {
                     let c = state.view.consumers.iter().find(|c| &c.name == name).unwrap();
                     let g = lay.groups.iter().find(|g| g.0 == c.group).unwrap().1;
-                    assert!(m.y >= g.y && m.y + m.h <= g.y + g.h + 0.5 && m.x >= g.x && m.x + m.w <= g.x + g.w + 0.5, "{id}: {name} inside its group");
+                    assert!(
+                        m.y >= g.y && m.y + m.h <= g.y + g.h + 0.5 && m.x >= g.x && m.x + m.w <= g.x + g.w + 0.5,
+                        "{id}: {name} inside its group"
+                    );
                 }
                 let mut rects: Vec<Rect> = lay.cards.iter().map(|c| c.1).collect();
                 rects.extend(lay.producers.iter().map(|c| c.1));
@@ -269,7 +277,9 @@ mod ui {
     #[wasm_bindgen_test]
     fn transaction_commands_from_the_menu_survive_the_link() {
         use highwater::ui::state::SettingScope;
-        let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("transaction-read-committed".into())).reduce(Action::ComputeMore);
+        let state = Rc::new(AppState::default())
+            .reduce(Action::OpenBuiltin("transaction-read-committed".into()))
+            .reduce(Action::ComputeMore);
         assert!(state.finished);
         // After the lesson's last COMMIT marker, with time left in the run.
         let after = state.markers.iter().filter(|m| m.kind == "txn-commit").map(|m| m.step).max().unwrap() + 20;
@@ -301,23 +311,35 @@ mod ui {
         assert!(refused.error.as_deref().unwrap().contains("no transactional.id"));
         assert_eq!(refused.fragment(), plain.fragment());
         // Settings of pipelines and readers: "none" removes a transactional.id.
-        let eos = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("pipeline-exactly-once".into())).reduce(Action::Seek(10));
+        let eos = Rc::new(AppState::default())
+            .reduce(Action::OpenBuiltin("pipeline-exactly-once".into()))
+            .reduce(Action::Seek(10));
         assert!(eos.view.consumers[0].producer.as_ref().unwrap().transactional_id.is_some());
-        let alo = eos.reduce(Action::ApplySetting { scope: SettingScope::Pipeline("billing".into()), key: "transactional.id".into(), value: "none".into() });
+        let alo = eos.reduce(Action::ApplySetting {
+            scope: SettingScope::Pipeline("billing".into()),
+            key: "transactional.id".into(),
+            value: "none".into(),
+        });
         assert!(alo.error.is_none(), "{:?}", alo.error);
         assert_eq!(alo.view.step, 10);
         assert!(alo.view.consumers[0].producer.as_ref().unwrap().transactional_id.is_none(), "at-least-once now");
-        let rc = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("transaction-aborted-read".into())).reduce(Action::ApplySetting {
-            scope: SettingScope::Reader("auditor".into()),
-            key: "isolation.level".into(),
-            value: "read_committed".into(),
-        });
+        let rc = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("transaction-aborted-read".into())).reduce(
+            Action::ApplySetting {
+                scope: SettingScope::Reader("auditor".into()),
+                key: "isolation.level".into(),
+                value: "read_committed".into(),
+            },
+        );
         assert!(rc.error.is_none(), "{:?}", rc.error);
         assert_eq!(rc.view.readers[0].isolation, "read_committed");
         let rc = rc.reduce(Action::ComputeMore);
         let none = rc.session.as_ref().unwrap().with(|s| s.final_anomalies().map(|a| a.is_empty())).flatten();
         assert_eq!(none, Some(true), "read_committed skips the aborted records");
-        let bad = rc.reduce(Action::ApplySetting { scope: SettingScope::Producer("bank".into()), key: "transaction.timeout.ms".into(), value: "0".into() });
+        let bad = rc.reduce(Action::ApplySetting {
+            scope: SettingScope::Producer("bank".into()),
+            key: "transaction.timeout.ms".into(),
+            value: "0".into(),
+        });
         assert!(bad.error.as_deref().unwrap().contains("transaction.timeout.ms"), "{:?}", bad.error);
     }
 

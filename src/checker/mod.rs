@@ -233,7 +233,8 @@ impl KafkaChecker {
             // Someone else's acknowledged record was at this offset: it is overwritten.
             if let Some(acked) = self.acked_record_at(tp, o) {
                 if acked != id {
-                    let why = format!("it was acknowledged, then broker {} wrote record #{} at that offset", broker.0, id.0);
+                    let why =
+                        format!("it was acknowledged, then broker {} wrote record #{} at that offset", broker.0, id.0);
                     self.mark_lost(at, world, acked, tp, o, &why);
                 }
             }
@@ -277,7 +278,8 @@ impl KafkaChecker {
             let o = offset + i as u64;
             let Some(track) = r.index().and_then(|i| self.records.get(i)) else { continue };
             // acks=0: the producer counted it as delivered the moment it was sent.
-            let counted_delivered = track.acked_offset == Some(o) || (track.sent_without_ack && track.acked_offset.is_none());
+            let counted_delivered =
+                track.acked_offset == Some(o) || (track.sent_without_ack && track.acked_offset.is_none());
             if !counted_delivered {
                 continue;
             }
@@ -358,7 +360,14 @@ impl KafkaChecker {
                             .filter(|r| r.is_leader)
                             .all(|r| r.log.get(*offset).is_none_or(|x| x.id == *record));
                         if !leader_has {
-                            self.mark_lost(at, world, *record, *tp, *offset, "it was acknowledged, but the current leader has another record there");
+                            self.mark_lost(
+                                at,
+                                world,
+                                *record,
+                                *tp,
+                                *offset,
+                                "it was acknowledged, but the current leader has another record there",
+                            );
                         }
                     }
                 }
@@ -400,12 +409,20 @@ impl KafkaChecker {
                 self.on_read(at, world, ReadBy::Reader(*reader), *tp, *record);
                 self.check_output(at, world, *reader, *tp, *record);
                 if offset >= high_watermark {
-                    let detail = format!("{} read offset {offset} of {} at high watermark {high_watermark}", world.readers[*reader as usize].name, world.spec.tp_name(*tp));
+                    let detail = format!(
+                        "{} read offset {offset} of {} at high watermark {high_watermark}",
+                        world.readers[*reader as usize].name,
+                        world.spec.tp_name(*tp)
+                    );
                     self.report(at, AnomalyKind::ReadAboveHw, *tp, vec![*record], detail);
                 }
                 if let Some(last) = self.reader_last_offset.get(&(*reader, *tp)).copied() {
                     if *offset <= last {
-                        let detail = format!("{} read offset {offset} of {} after offset {last}", world.readers[*reader as usize].name, world.spec.tp_name(*tp));
+                        let detail = format!(
+                            "{} read offset {offset} of {} after offset {last}",
+                            world.readers[*reader as usize].name,
+                            world.spec.tp_name(*tp)
+                        );
                         self.report(at, AnomalyKind::NonmonotonicPoll, *tp, vec![*record], detail);
                     }
                 }
@@ -452,13 +469,18 @@ impl KafkaChecker {
                 let key = (group.clone(), *tp);
                 if let Some(prev) = self.committed.get(&key).copied() {
                     if *offset < prev {
-                        let detail = format!("group {group} committed {} offset {offset} after {prev} (by {member})", world.spec.tp_name(*tp));
+                        let detail = format!(
+                            "group {group} committed {} offset {offset} after {prev} (by {member})",
+                            world.spec.tp_name(*tp)
+                        );
                         self.report(at, AnomalyKind::NonmonotonicCommit, *tp, vec![], detail);
                     }
                 }
                 self.committed.insert(key, *offset);
             }
-            Note::ConsumerPosition { consumer, tp, offset, from: "committed" } => self.check_skips(at, world, *consumer, *tp, *offset),
+            Note::ConsumerPosition { consumer, tp, offset, from: "committed" } => {
+                self.check_skips(at, world, *consumer, *tp, *offset)
+            }
             Note::ConsumerPosition { consumer, tp, offset, .. } => {
                 // Reset to earliest/latest: records below were never meant for this group.
                 let key = (world.consumers[*consumer as usize].group.clone(), *tp);
@@ -467,7 +489,12 @@ impl KafkaChecker {
             Note::Assignment { group, generation, assignment, .. } => {
                 // Idle because there are more members than partitions (not because a
                 // cooperative rebalance withholds partitions for one generation).
-                let topics: BTreeSet<u32> = world.consumers.iter().filter(|c| c.group == *group).flat_map(|c| c.topics.iter().copied()).btree_set();
+                let topics: BTreeSet<u32> = world
+                    .consumers
+                    .iter()
+                    .filter(|c| c.group == *group)
+                    .flat_map(|c| c.topics.iter().copied())
+                    .btree_set();
                 let partitions: u32 = topics.iter().map(|t| world.spec.topics[*t as usize].partitions).sum();
                 for (member, tps) in assignment {
                     if tps.is_empty() && assignment.len() as u32 > partitions {
@@ -490,7 +517,12 @@ impl KafkaChecker {
         }
         if t.aborted && !t.aborted_read_reported {
             t.aborted_read_reported = true;
-            let detail = format!("{} read record #{} of {}, whose transaction aborted", who.name(world), record.0, world.spec.tp_name(tp));
+            let detail = format!(
+                "{} read record #{} of {}, whose transaction aborted",
+                who.name(world),
+                record.0,
+                world.spec.tp_name(tp)
+            );
             self.report(at, AnomalyKind::AbortedRead, tp, vec![record], detail);
         }
     }
@@ -500,7 +532,11 @@ impl KafkaChecker {
         let Some(source) = record.index().and_then(|i| world.records.get(i)).and_then(|i| i.source) else { return };
         match self.outputs_seen.get(&(reader, source)).copied() {
             Some(first) if first != record => {
-                let producer = record.index().and_then(|i| world.records.get(i)).map(|i| world.spec.producer_name(i.producer)).unwrap_or_default();
+                let producer = record
+                    .index()
+                    .and_then(|i| world.records.get(i))
+                    .map(|i| world.spec.producer_name(i.producer))
+                    .unwrap_or_default();
                 let detail = format!(
                     "{} saw records #{} and #{}: two outputs of input record #{} written by {producer} (the input was processed twice and both results are visible: exactly-once is broken)",
                     world.readers[reader as usize].name, first.0, record.0, source.0
@@ -515,7 +551,17 @@ impl KafkaChecker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn on_processed(&mut self, at: &At, world: &World, consumer: u32, tp: Tp, offset: u64, record: RecordId, generation: i32, incarnation: u32) {
+    fn on_processed(
+        &mut self,
+        at: &At,
+        world: &World,
+        consumer: u32,
+        tp: Tp,
+        offset: u64,
+        record: RecordId,
+        generation: i32,
+        incarnation: u32,
+    ) {
         let c = &world.consumers[consumer as usize];
         let key = (c.group.clone(), record);
         let now = Processing { count: 1, consumer, incarnation, generation, offset };
@@ -543,9 +589,18 @@ impl KafkaChecker {
                 } else if prev.incarnation != incarnation {
                     format!("crash before commit: {} processed it, crashed before committing, and restarted from the committed offset", c.name)
                 } else {
-                    format!("rebalance: {} lost the partition in generation {} and got it back from the committed offset", c.name, prev.generation)
+                    format!(
+                        "rebalance: {} lost the partition in generation {} and got it back from the committed offset",
+                        c.name, prev.generation
+                    )
                 };
-                let detail = format!("group {} processed record #{} ({} offset {offset}) {} times: {cause}", c.group, record.0, world.spec.tp_name(tp), prev.count + 1);
+                let detail = format!(
+                    "group {} processed record #{} ({} offset {offset}) {} times: {cause}",
+                    c.group,
+                    record.0,
+                    world.spec.tp_name(tp),
+                    prev.count + 1
+                );
                 self.report(at, AnomalyKind::DuplicateProcessing, tp, vec![record], detail);
                 self.processing.insert(key, Processing { count: prev.count + 1, ..now });
             }
@@ -564,12 +619,13 @@ impl KafkaChecker {
         let Some(log) = world.leader_log(tp) else { return };
         // Transaction markers are never returned to an application, and a read_committed
         // group never gets aborted records: neither is skipped by a commit.
-        let read_committed = world
-            .consumers
-            .iter()
-            .any(|c| c.group == group && c.config.isolation_level == crate::kafka::config::IsolationLevel::ReadCommitted);
+        let read_committed = world.consumers.iter().any(|c| {
+            c.group == group && c.config.isolation_level == crate::kafka::config::IsolationLevel::ReadCommitted
+        });
         let skipped: Vec<RecordId> = (from..committed)
-            .filter_map(|o| log.get(o).filter(|r| r.control.is_none() && !(read_committed && log.is_aborted(o))).map(|r| r.id))
+            .filter_map(|o| {
+                log.get(o).filter(|r| r.control.is_none() && !(read_committed && log.is_aborted(o))).map(|r| r.id)
+            })
             .filter(|id| !self.processing.contains_key(&(group.clone(), *id)))
             .collect();
         if !skipped.is_empty() {

@@ -20,12 +20,10 @@ use std::io::{Read, Write};
 use serde::{Deserialize, Deserializer};
 
 use crate::kafka::assignor::{
-    assign, format_topic_partition, parse_topic_partition, AssignError, MemberSubscription,
-    Strategy, TopicPartition,
+    assign, format_topic_partition, parse_topic_partition, AssignError, MemberSubscription, Strategy, TopicPartition,
 };
 
-const USAGE: &str =
-    "usage: highwater assign --strategy range|roundrobin|sticky|cooperative-sticky FILE|-";
+const USAGE: &str = "usage: highwater assign --strategy range|roundrobin|sticky|cooperative-sticky FILE|-";
 
 /// The input file format.
 #[derive(Debug, Deserialize)]
@@ -58,13 +56,11 @@ pub struct OwnedPartition(pub TopicPartition);
 impl<'de> Deserialize<'de> for OwnedPartition {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_topic_partition(&s)
-            .map(OwnedPartition)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "owned partition '{s}' is not of the form topic-partition (e.g. \"orders-3\")"
-                ))
-            })
+        parse_topic_partition(&s).map(OwnedPartition).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "owned partition '{s}' is not of the form topic-partition (e.g. \"orders-3\")"
+            ))
+        })
     }
 }
 
@@ -104,12 +100,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 }
 
 /// Like [`run`], with the stream that `-` reads from given explicitly.
-pub fn run_with_stdin(
-    args: &[String],
-    stdin: &mut dyn Read,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
+pub fn run_with_stdin(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let (strategy, file) = match parse_args(args) {
         Ok(Some(parsed)) => parsed,
         Ok(None) => {
@@ -173,14 +164,8 @@ pub fn render(order: &[&str], result: &BTreeMap<String, Vec<TopicPartition>>) ->
     let json = |s: &str| serde_json::to_string(s).expect("strings serialize");
     let mut s = String::from("{\n");
     for (i, id) in order.iter().enumerate() {
-        let parts: Vec<String> = result
-            .get(*id)
-            .map(|l| {
-                l.iter()
-                    .map(|tp| json(&format_topic_partition(tp)))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let parts: Vec<String> =
+            result.get(*id).map(|l| l.iter().map(|tp| json(&format_topic_partition(tp))).collect()).unwrap_or_default();
         s.push_str(&format!("  {}: [{}]", json(id), parts.join(", ")));
         s.push_str(if i + 1 < order.len() { ",\n" } else { "\n" });
     }

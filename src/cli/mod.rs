@@ -1,5 +1,5 @@
 //! Subcommands of the native `highwater` CLI. Each takes its arguments and
 //! writers so it can be tested without spawning a process.
-pub mod partition;
 pub mod assign;
+pub mod partition;
 pub mod run;

@@ -51,10 +51,7 @@ fn parse_partitions(value: &str) -> Result<u32, String> {
     match value.parse::<u32>() {
         Ok(0) => Err("--partitions must be at least 1".to_string()),
         Ok(n) if ok && n <= i32::MAX as u32 => Ok(n),
-        _ => Err(format!(
-            "--partitions needs a whole number from 1 to {}, got '{value}'",
-            i32::MAX
-        )),
+        _ => Err(format!("--partitions needs a whole number from 1 to {}, got '{value}'", i32::MAX)),
     }
 }
 
@@ -81,9 +78,7 @@ fn parse(args: &[String]) -> Result<Parsed<'_>, String> {
         } else if let Some(v) = a.strip_prefix("--partitions=") {
             partitions = Some(parse_partitions(v)?);
         } else if a.starts_with('-') && a.len() > 1 {
-            return Err(format!(
-                "unknown option '{a}' (use -- before keys that start with '-')"
-            ));
+            return Err(format!("unknown option '{a}' (use -- before keys that start with '-')"));
         } else {
             keys.push(a);
         }

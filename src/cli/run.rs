@@ -45,7 +45,11 @@ fn parse(args: &[String], allow: &[&str]) -> Result<Options, String> {
         };
         match flag {
             "--seed" => o.seed = Some(take("--seed")?.parse().map_err(|_| "--seed needs a whole number".to_string())?),
-            "--until" => o.until = Some(take("--until")?.parse().map_err(|_| "--until needs milliseconds (a whole number)".to_string())?),
+            "--until" => {
+                o.until = Some(
+                    take("--until")?.parse().map_err(|_| "--until needs milliseconds (a whole number)".to_string())?,
+                )
+            }
             "--trace" => o.trace = Some(take("--trace")?),
             "--json" => o.json = true,
             _ if o.file.is_empty() => o.file = a.to_string(),
@@ -111,7 +115,12 @@ struct Summary<'a> {
 }
 
 /// Run a scenario to its end, writing each step to `trace` if given.
-pub fn run_to_end(scenario: &Scenario, seed: u64, until: Option<u64>, mut trace: Option<&mut dyn Write>) -> std::io::Result<KafkaSimulation> {
+pub fn run_to_end(
+    scenario: &Scenario,
+    seed: u64,
+    until: Option<u64>,
+    mut trace: Option<&mut dyn Write>,
+) -> std::io::Result<KafkaSimulation> {
     let (mut sim, _) = build_simulation(scenario, seed);
     if let Some(u) = until {
         sim.set_end_time(u.min(scenario.duration_ms));
@@ -172,10 +181,9 @@ fn groups(sim: &KafkaSimulation) -> Vec<GroupSummary> {
             let g = coordinator.and_then(|b| b.coordinator.groups.get(name));
             let topics: std::collections::BTreeSet<u32> =
                 world.consumers.iter().filter(|c| &*c.group == name).flat_map(|c| c.topics.iter().copied()).btree_set();
-            let read_committed = world
-                .consumers
-                .iter()
-                .any(|c| &*c.group == name && c.config.isolation_level == crate::kafka::config::IsolationLevel::ReadCommitted);
+            let read_committed = world.consumers.iter().any(|c| {
+                &*c.group == name && c.config.isolation_level == crate::kafka::config::IsolationLevel::ReadCommitted
+            });
             let partitions = world
                 .controller
                 .partitions
@@ -188,7 +196,12 @@ fn groups(sim: &KafkaSimulation) -> Vec<GroupSummary> {
                     // records-lag for read_committed).
                     let end = if read_committed { log.map(|l| l.last_stable_offset()).unwrap_or(0) } else { hw };
                     let committed = g.and_then(|g| g.offsets.get(&st.tp)).map(|o| o.0);
-                    GroupPartition { partition: world.spec.tp_name(st.tp), committed, high_watermark: hw, lag: end.saturating_sub(committed.unwrap_or(0)) }
+                    GroupPartition {
+                        partition: world.spec.tp_name(st.tp),
+                        committed,
+                        high_watermark: hw,
+                        lag: end.saturating_sub(committed.unwrap_or(0)),
+                    }
                 })
                 .collect();
             GroupSummary {
@@ -207,7 +220,10 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let o = match parse(args, &["--seed", "--until", "--trace", "--json"]) {
         Ok(o) => o,
         Err(e) => {
-            let _ = writeln!(err, "highwater run: {e}\nusage: highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]");
+            let _ = writeln!(
+                err,
+                "highwater run: {e}\nusage: highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]"
+            );
             return 2;
         }
     };
@@ -292,20 +308,39 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     writeln!(out, "scenario {}  seed {}", s.scenario, s.seed)?;
-    writeln!(out, "simulated {} ms, {} events, {} messages, trace digest {}", s.simulated_ms, s.events, s.messages, s.digest)?;
+    writeln!(
+        out,
+        "simulated {} ms, {} events, {} messages, trace digest {}",
+        s.simulated_ms, s.events, s.messages, s.digest
+    )?;
     writeln!(out, "records: {} sent, {} acknowledged", s.records_sent, s.records_acked)?;
     writeln!(out, "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}", "PARTITION", "LEADER", "EPOCH", "ISR", "HW", "LEO")?;
     for p in &s.partitions {
         let leader = p.leader.map(|l| l.to_string()).unwrap_or_else(|| "none".into());
         let isr = p.isr.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",");
-        writeln!(out, "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}", p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset)?;
+        writeln!(
+            out,
+            "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}",
+            p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset
+        )?;
     }
     for g in &s.groups {
         let coordinator = g.coordinator.map(|c| format!("broker {c}")).unwrap_or_else(|| "none".into());
-        writeln!(out, "group {}: {} generation {}, coordinator {coordinator}, members {}", g.group, g.state, g.generation, g.members.join(", "))?;
+        writeln!(
+            out,
+            "group {}: {} generation {}, coordinator {coordinator}, members {}",
+            g.group,
+            g.state,
+            g.generation,
+            g.members.join(", ")
+        )?;
         for p in &g.partitions {
             let committed = p.committed.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
-            writeln!(out, "  {:<22} committed {:>8}  HW {:>8}  lag {:>8}", p.partition, committed, p.high_watermark, p.lag)?;
+            writeln!(
+                out,
+                "  {:<22} committed {:>8}  HW {:>8}  lag {:>8}",
+                p.partition, committed, p.high_watermark, p.lag
+            )?;
         }
     }
     let (notices, failures): (Vec<&Anomaly>, Vec<&Anomaly>) = s.anomalies.iter().partition(|a| a.kind.is_notice());

@@ -6,12 +6,12 @@ use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use super::config::IsolationLevel;
 use super::log::{PartitionLog, SequenceCheck};
+use super::message::{ControlType, InternalRecord};
 use super::message::{
     FetchPartition, FetchPartitionResponse, LogRecord, Msg, PartitionState, ProduceBatch, ProducePartitionResponse,
 };
-use super::config::IsolationLevel;
-use super::message::{ControlType, InternalRecord};
 use super::notes::Note;
 use super::types::{BrokerId, ErrorCode, Tp};
 use super::world::{broker_node, Env, Timer, World};
@@ -105,13 +105,22 @@ pub(crate) struct DelayedProduce {
 pub(crate) enum Reply {
     Produce,
     OffsetCommit(super::group::PendingCommit),
-    GroupStored { group: Rc<str>, generation: i32 },
+    GroupStored {
+        group: Rc<str>,
+        generation: i32,
+    },
     /// TxnOffsetCommit: offsets written inside a transaction (pending until its marker).
     TxnOffsetCommit(super::group::PendingCommit, i64),
     /// The transaction coordinator's state write, and what to do once it is replicated.
-    TxnStored { transactional_id: Rc<str>, then: super::txn::AfterWrite },
+    TxnStored {
+        transactional_id: Rc<str>,
+        then: super::txn::AfterWrite,
+    },
     /// WriteTxnMarkers from the transaction coordinator.
-    TxnMarkers { producer_id: i64, commit: bool },
+    TxnMarkers {
+        producer_id: i64,
+        commit: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -299,7 +308,13 @@ impl Broker {
     }
 
     /// Apply partition states from the controller: become leader or follower as told.
-    pub fn on_leader_and_isr(&mut self, ctx: &mut Ctx<World>, env: &Env, states: &[PartitionState], fenced: Vec<BrokerId>) {
+    pub fn on_leader_and_isr(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        states: &[PartitionState],
+        fenced: Vec<BrokerId>,
+    ) {
         if self.broker_epoch.is_none() {
             return;
         }
@@ -402,7 +417,15 @@ impl Broker {
 
     // ----- ISR changes ------------------------------------------------------------------
 
-    fn propose_isr(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp, isr: Vec<BrokerId>, broker_epoch: u64, expand: bool) {
+    fn propose_isr(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        tp: Tp,
+        isr: Vec<BrokerId>,
+        broker_epoch: u64,
+        expand: bool,
+    ) {
         let r = self.replicas.get_mut(&tp).expect("leader replica");
         let mut state = r.state.clone();
         state.isr = isr.clone();
@@ -410,7 +433,11 @@ impl Broker {
         r.pending_isr = Some(if expand { isr } else { r.state.isr.clone() });
         let controller = env.controller;
         if let Some(c) = controller {
-            ctx.send(self.node(), broker_node(c), Msg::AlterPartition { broker: self.id, broker_epoch, state: state.clone() });
+            ctx.send(
+                self.node(),
+                broker_node(c),
+                Msg::AlterPartition { broker: self.id, broker_epoch, state: state.clone() },
+            );
         }
         ctx.set_timer(self.node(), 5_000, Timer::AlterPartitionTimeout(tp, state.partition_epoch));
     }
@@ -511,7 +538,8 @@ impl Broker {
             }
             _ => {
                 let id = self.next();
-                self.delayed_produces.insert(id, DelayedProduce { from, correlation, partitions, reply: Reply::Produce });
+                self.delayed_produces
+                    .insert(id, DelayedProduce { from, correlation, partitions, reply: Reply::Produce });
                 ctx.set_timer(self.node(), timeout_ms, Timer::ProduceExpire(id));
                 self.try_complete_delayed(ctx, env, id);
             }
@@ -622,7 +650,6 @@ impl Broker {
         }
     }
 
-
     pub fn on_produce_expire(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
         let Some(mut d) = self.delayed_produces.remove(&id) else { return };
         for (r, req) in d.partitions.iter_mut() {
@@ -637,7 +664,9 @@ impl Broker {
     fn complete_delayed(&mut self, ctx: &mut Ctx<World>, env: &Env, d: DelayedProduce) {
         let partitions: Vec<ProducePartitionResponse> = d.partitions.into_iter().map(|(r, _)| r).collect();
         match d.reply {
-            Reply::Produce => ctx.send(self.node(), d.from, Msg::ProduceResponse { correlation: d.correlation, partitions }),
+            Reply::Produce => {
+                ctx.send(self.node(), d.from, Msg::ProduceResponse { correlation: d.correlation, partitions })
+            }
             Reply::OffsetCommit(pending) => {
                 let error = partitions.first().map(|p| p.error).unwrap_or(ErrorCode::None);
                 self.on_commit_stored(ctx, env, pending, error);
@@ -657,11 +686,18 @@ impl Broker {
             Reply::TxnMarkers { producer_id, commit } => {
                 // The markers are replicated: pending transactional offsets of the
                 // groups on these partitions now count, or are dropped.
-                for p in partitions.iter().filter(|p| p.error == ErrorCode::None && env.spec.offsets_topic == Some(p.tp.topic)) {
+                for p in partitions
+                    .iter()
+                    .filter(|p| p.error == ErrorCode::None && env.spec.offsets_topic == Some(p.tp.topic))
+                {
                     self.complete_txn_offsets(ctx, p.tp, producer_id, commit);
                 }
                 let partitions = partitions.into_iter().map(|p| (p.tp, p.error)).collect();
-                ctx.send(self.node(), d.from, Msg::WriteTxnMarkersResponse { correlation: d.correlation, producer_id, partitions });
+                ctx.send(
+                    self.node(),
+                    d.from,
+                    Msg::WriteTxnMarkersResponse { correlation: d.correlation, producer_id, partitions },
+                );
             }
         }
     }
@@ -689,18 +725,21 @@ impl Broker {
             };
             let offset = r.log.log_end_offset();
             // The records of the transaction this marker ends (for the trace and checker).
-            let records: Vec<super::types::RecordId> = match r.log.producer(producer_id).and_then(|p| p.current_txn_first_offset) {
-                Some(first) => r
-                    .log
-                    .records_from(first)
-                    .filter(|x| x.producer_id == producer_id && x.control.is_none() && x.payload.is_none())
-                    .map(|x| x.id)
-                    .collect(),
-                None => Vec::new(),
-            };
+            let records: Vec<super::types::RecordId> =
+                match r.log.producer(producer_id).and_then(|p| p.current_txn_first_offset) {
+                    Some(first) => r
+                        .log
+                        .records_from(first)
+                        .filter(|x| x.producer_id == producer_id && x.control.is_none() && x.payload.is_none())
+                        .map(|x| x.id)
+                        .collect(),
+                    None => Vec::new(),
+                };
             self.next_internal_id += 1;
             let marker = LogRecord {
-                id: super::types::RecordId(super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id),
+                id: super::types::RecordId(
+                    super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id,
+                ),
                 leader_epoch: r.state.leader_epoch,
                 producer_id,
                 producer_epoch,
@@ -714,12 +753,18 @@ impl Broker {
             r.log.append(&[marker]);
             ctx.note(Note::Appended { broker: self.id, tp, first_offset: offset, count: 1, as_leader: true });
             ctx.note(Note::TxnMarker { broker: self.id, tp, offset, producer_id, producer_epoch, commit, records });
-            waits.push((ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: offset as i64 }, Some(offset + 1)));
+            waits.push((
+                ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: offset as i64 },
+                Some(offset + 1),
+            ));
             self.maybe_increment_high_watermark(ctx, env, tp);
             self.try_complete_parked_fetches(ctx, env, tp);
         }
         let id = self.next();
-        self.delayed_produces.insert(id, DelayedProduce { from, correlation, partitions: waits, reply: Reply::TxnMarkers { producer_id, commit } });
+        self.delayed_produces.insert(
+            id,
+            DelayedProduce { from, correlation, partitions: waits, reply: Reply::TxnMarkers { producer_id, commit } },
+        );
         ctx.set_timer(self.node(), env.broker.offsets_commit_timeout_ms, Timer::ProduceExpire(id));
         self.try_complete_delayed(ctx, env, id);
     }
@@ -751,7 +796,9 @@ impl Broker {
             .map(|p| {
                 self.next_internal_id += 1;
                 LogRecord {
-                    id: super::types::RecordId(super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id),
+                    id: super::types::RecordId(
+                        super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id,
+                    ),
                     leader_epoch: epoch,
                     producer_id: txn.map(|t| t.0).unwrap_or(-1),
                     producer_epoch: txn.map(|t| t.1).unwrap_or(0),
@@ -769,7 +816,10 @@ impl Broker {
         ctx.note(Note::Appended { broker: self.id, tp, first_offset: base, count: count as u32, as_leader: true });
         let id = self.next();
         let resp = ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: base as i64 };
-        self.delayed_produces.insert(id, DelayedProduce { from: self.node(), correlation: 0, partitions: vec![(resp, Some(base + count))], reply });
+        self.delayed_produces.insert(
+            id,
+            DelayedProduce { from: self.node(), correlation: 0, partitions: vec![(resp, Some(base + count))], reply },
+        );
         ctx.set_timer(self.node(), env.broker.offsets_commit_timeout_ms, Timer::ProduceExpire(id));
         self.maybe_increment_high_watermark(ctx, env, tp);
         self.try_complete_parked_fetches(ctx, env, tp);
@@ -887,7 +937,8 @@ impl Broker {
         let limit = read_limit(r, replica, isolation);
         resp.records = Rc::from(r.log.read(p.fetch_offset, limit, env.broker.fetch_max_records));
         if isolation == IsolationLevel::ReadCommitted && !resp.records.is_empty() {
-            resp.aborted_transactions = r.log.aborted_between(p.fetch_offset, p.fetch_offset + resp.records.len() as u64);
+            resp.aborted_transactions =
+                r.log.aborted_between(p.fetch_offset, p.fetch_offset + resp.records.len() as u64);
         }
         resp
     }
@@ -902,7 +953,11 @@ impl Broker {
         // Partition.maybeExpandIsr.
         if let (Some(leo), None, Some(epoch)) = (f_leo, &r.pending_isr, self.broker_epoch) {
             let eligible = !self.fenced_brokers.contains(&follower);
-            if eligible && !r.state.isr.contains(&follower) && leo >= r.log.high_watermark() && leo >= r.epoch_start_offset {
+            if eligible
+                && !r.state.isr.contains(&follower)
+                && leo >= r.log.high_watermark()
+                && leo >= r.epoch_start_offset
+            {
                 let mut isr = r.state.isr.clone();
                 isr.push(follower);
                 self.propose_isr(ctx, env, tp, isr, epoch, true);
@@ -975,7 +1030,13 @@ impl Broker {
         ctx.send(
             self.node(),
             broker_node(leader),
-            Msg::Fetch { correlation, replica: Some(self.id), max_wait_ms: cfg_wait, isolation: IsolationLevel::ReadUncommitted, partitions },
+            Msg::Fetch {
+                correlation,
+                replica: Some(self.id),
+                max_wait_ms: cfg_wait,
+                isolation: IsolationLevel::ReadUncommitted,
+                partitions,
+            },
         );
         ctx.set_timer(self.node(), timeout, Timer::FetcherTimeout(leader, correlation));
     }
@@ -1078,7 +1139,13 @@ impl Broker {
             if r.log.unflushed() >= env.broker.log_flush_interval_messages {
                 r.log.flush();
             }
-            ctx.note(Note::Appended { broker: me, tp: p.tp, first_offset: first, count: p.records.len() as u32, as_leader: false });
+            ctx.note(Note::Appended {
+                broker: me,
+                tp: p.tp,
+                first_offset: first,
+                count: p.records.len() as u32,
+                as_leader: false,
+            });
         }
         if r.log.set_follower_high_watermark(p.high_watermark) {
             ctx.note(Note::HighWatermark { broker: me, tp: p.tp, high_watermark: r.log.high_watermark() });
@@ -1126,4 +1193,3 @@ fn is_caught_up(f: Option<&FollowerState>, leader_leo: u64, now: u64, max_lag: u
         Some(f) => f.log_end_offset == Some(leader_leo) || now.saturating_sub(f.last_caught_up_time) <= max_lag,
     }
 }
-

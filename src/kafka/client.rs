@@ -62,7 +62,11 @@ impl Connections {
 
     /// A connection to `broker` was refused or broke: back off. Returns until when.
     pub fn failed(&mut self, broker: BrokerId, now: u64) -> u64 {
-        let backoff = self.backoff.get(&broker).map(|(_, b)| (b * 2).min(RECONNECT_BACKOFF_MAX_MS)).unwrap_or(RECONNECT_BACKOFF_MS);
+        let backoff = self
+            .backoff
+            .get(&broker)
+            .map(|(_, b)| (b * 2).min(RECONNECT_BACKOFF_MAX_MS))
+            .unwrap_or(RECONNECT_BACKOFF_MS);
         self.backoff.insert(broker, (now + backoff, backoff));
         now + backoff
     }
@@ -189,7 +193,15 @@ mod tests {
             records: Rc::from(records),
         };
         let ids = |v: Vec<(u64, &LogRecord)>| v.into_iter().map(|(o, _)| o).collect::<Vec<_>>();
-        assert_eq!(ids(visible_records(&p, IsolationLevel::ReadCommitted)), vec![0, 2, 5], "aborted record 1 and both markers skipped; p7's later transaction is visible");
-        assert_eq!(ids(visible_records(&p, IsolationLevel::ReadUncommitted)), vec![0, 1, 2, 5], "read_uncommitted sees aborted data, never markers");
+        assert_eq!(
+            ids(visible_records(&p, IsolationLevel::ReadCommitted)),
+            vec![0, 2, 5],
+            "aborted record 1 and both markers skipped; p7's later transaction is visible"
+        );
+        assert_eq!(
+            ids(visible_records(&p, IsolationLevel::ReadUncommitted)),
+            vec![0, 1, 2, 5],
+            "read_uncommitted sees aborted data, never markers"
+        );
     }
 }

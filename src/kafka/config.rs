@@ -127,7 +127,10 @@ impl BrokerConfig {
             ("controller.quorum.fetch.timeout.ms", self.controller_quorum_fetch_timeout_ms),
             ("offsets.commit.timeout.ms", self.offsets_commit_timeout_ms),
             ("sim.fetch.max.records", u64::from(self.fetch_max_records)),
-            ("transaction.abort.timed.out.transaction.cleanup.interval.ms", self.transaction_abort_timed_out_transaction_cleanup_interval_ms),
+            (
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+                self.transaction_abort_timed_out_transaction_cleanup_interval_ms,
+            ),
         ] {
             if value == 0 {
                 return Err((key, "must be positive".into()));
@@ -293,9 +296,7 @@ impl ProducerConfig {
         }
         match self.enable_idempotence {
             Some(explicit) => explicit,
-            None => {
-                self.acks == Acks::All && self.retries > 0 && self.max_in_flight_requests_per_connection <= 5
-            }
+            None => self.acks == Acks::All && self.retries > 0 && self.max_in_flight_requests_per_connection <= 5,
         }
     }
 
@@ -321,7 +322,10 @@ impl ProducerConfig {
         }
         if self.enable_idempotence == Some(true) {
             if self.acks != Acks::All {
-                return Err("enable.idempotence=true requires acks=all (set enable.idempotence=false to use acks=0 or 1)".into());
+                return Err(
+                    "enable.idempotence=true requires acks=all (set enable.idempotence=false to use acks=0 or 1)"
+                        .into(),
+                );
             }
             if self.retries == 0 {
                 return Err("enable.idempotence=true requires retries > 0".into());
@@ -527,7 +531,11 @@ impl ConsumerConfig {
         if self.heartbeat_interval_ms == 0 || self.heartbeat_interval_ms >= self.session_timeout_ms {
             return Err("heartbeat.interval.ms must be positive and lower than session.timeout.ms".into());
         }
-        if self.max_poll_records == 0 || self.poll_timeout_ms == 0 || self.auto_commit_interval_ms == 0 || self.metadata_max_age_ms == 0 {
+        if self.max_poll_records == 0
+            || self.poll_timeout_ms == 0
+            || self.auto_commit_interval_ms == 0
+            || self.metadata_max_age_ms == 0
+        {
             return Err("max.poll.records, sim.poll.timeout.ms, auto.commit.interval.ms and metadata.max.age.ms must be positive".into());
         }
         Ok(())

@@ -142,7 +142,15 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    pub fn new(index: u32, node: NodeId, name: String, group: Rc<str>, topics: Vec<u32>, config: ConsumerConfig, bootstrap: Vec<BrokerId>) -> Self {
+    pub fn new(
+        index: u32,
+        node: NodeId,
+        name: String,
+        group: Rc<str>,
+        topics: Vec<u32>,
+        config: ConsumerConfig,
+        bootstrap: Vec<BrokerId>,
+    ) -> Self {
         let strategies = config.strategies().expect("validated");
         Consumer {
             index,
@@ -326,7 +334,15 @@ impl Consumer {
 
     /// A new process of the same application: it joins as a new member.
     pub fn restart(&mut self, ctx: &mut Ctx<World>) {
-        let keep = (self.index, self.node, self.name.clone(), self.group.clone(), self.topics.clone(), self.config.clone(), self.conns.brokers().to_vec());
+        let keep = (
+            self.index,
+            self.node,
+            self.name.clone(),
+            self.group.clone(),
+            self.topics.clone(),
+            self.config.clone(),
+            self.conns.brokers().to_vec(),
+        );
         let incarnation = self.incarnation + 1;
         let producer = self.producer.take();
         // Correlation ids keep growing: an answer to the old process that arrives late
@@ -418,7 +434,10 @@ impl Consumer {
                 ctx.note(Note::ConsumerError {
                     consumer: self.index,
                     error: "TimeoutException",
-                    detail: format!("commitSync() could not commit within default.api.timeout.ms ({} ms)", self.config.default_api_timeout_ms),
+                    detail: format!(
+                        "commitSync() could not commit within default.api.timeout.ms ({} ms)",
+                        self.config.default_api_timeout_ms
+                    ),
                 });
             } else if let Some(correlation) = self.commit(ctx, true) {
                 self.app = App::Committing { correlation, then_process };
@@ -495,7 +514,14 @@ impl Consumer {
         let App::Processing(queue) = &mut self.app else { return };
         while let Some((tp, offset, record)) = queue.pop_front() {
             self.processed += 1;
-            ctx.note(Note::RecordProcessed { consumer: self.index, tp, offset, record, generation: self.generation, incarnation: self.incarnation });
+            ctx.note(Note::RecordProcessed {
+                consumer: self.index,
+                tp,
+                offset,
+                record,
+                generation: self.generation,
+                incarnation: self.incarnation,
+            });
             if self.producer.is_some() {
                 self.pipeline_ops.push(PipelineOp::Output(record));
             }
@@ -511,9 +537,15 @@ impl Consumer {
         if self.transactional() {
             // Exactly-once: the input offsets go into the transaction, which commits them
             // together with the outputs (sendOffsetsToTransaction + commitTransaction).
-            let offsets: Vec<OffsetCommitPartition> = self.positions.iter().map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o }).collect();
+            let offsets: Vec<OffsetCommitPartition> =
+                self.positions.iter().map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o }).collect();
             let (member_id, generation) = self.group_metadata.clone();
-            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::SendOffsets { group: self.group.clone(), member_id, generation, offsets: offsets.clone() }));
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::SendOffsets {
+                group: self.group.clone(),
+                member_id,
+                generation,
+                offsets: offsets.clone(),
+            }));
             self.pipeline_ops.push(PipelineOp::Txn(TxnOp::Commit));
             self.app = App::TxnCommitting { offsets };
             return;
@@ -575,7 +607,13 @@ impl Consumer {
         }
         let correlation = self.next();
         self.commits_in_flight.insert(correlation, offsets.clone());
-        let msg = Msg::OffsetCommit { correlation, group: self.group.clone(), member_id: self.member_id.clone(), generation: self.generation, offsets };
+        let msg = Msg::OffsetCommit {
+            correlation,
+            group: self.group.clone(),
+            member_id: self.member_id.clone(),
+            generation: self.generation,
+            offsets,
+        };
         self.send_to(ctx, coordinator, msg, correlation);
         Some(correlation)
     }
@@ -609,7 +647,9 @@ impl Consumer {
             for o in offsets {
                 self.committed.insert(o.tp, o.offset);
             }
-        } else if self.producer.as_ref().is_some_and(|p| matches!(p.txn.as_ref().map(|t| t.state), Some(super::txn_client::TxnClientState::Fatal(_)))) {
+        } else if self.producer.as_ref().is_some_and(|p| {
+            matches!(p.txn.as_ref().map(|t| t.state), Some(super::txn_client::TxnClientState::Fatal(_)))
+        }) {
             // Fenced: the application closes (a newer instance owns the transactional.id).
             ctx.note(Note::ConsumerError {
                 consumer: self.index,
@@ -645,7 +685,12 @@ impl Consumer {
         let broker = self.any_broker(ctx.now);
         let correlation = self.next();
         self.find_in_flight = Some((correlation, broker));
-        self.send_to(ctx, broker, Msg::FindCoordinator { correlation, group: self.group.clone(), transaction: false }, correlation);
+        self.send_to(
+            ctx,
+            broker,
+            Msg::FindCoordinator { correlation, group: self.group.clone(), transaction: false },
+            correlation,
+        );
     }
 
     /// Kafka's rebalance protocol: cooperative only if every configured assignor supports it.
@@ -721,11 +766,18 @@ impl Consumer {
             ctx.note(Note::ConsumerError {
                 consumer: self.index,
                 error: "poll timeout",
-                detail: format!("no poll() within max.poll.interval.ms ({} ms): leaving the group", self.config.max_poll_interval_ms),
+                detail: format!(
+                    "no poll() within max.poll.interval.ms ({} ms): leaving the group",
+                    self.config.max_poll_interval_ms
+                ),
             });
             if let Some(c) = self.coordinator {
                 let correlation = self.next();
-                ctx.send(self.node, broker_node(c), Msg::LeaveGroup { correlation, group: self.group.clone(), member_id: self.member_id.clone() });
+                ctx.send(
+                    self.node,
+                    broker_node(c),
+                    Msg::LeaveGroup { correlation, group: self.group.clone(), member_id: self.member_id.clone() },
+                );
             }
             self.reset_generation(ctx, true);
             return;
@@ -733,7 +785,12 @@ impl Consumer {
         if let (Some(c), None) = (self.coordinator, self.heartbeat_in_flight) {
             let correlation = self.next();
             self.heartbeat_in_flight = Some(correlation);
-            let msg = Msg::Heartbeat { correlation, group: self.group.clone(), member_id: self.member_id.clone(), generation: self.generation };
+            let msg = Msg::Heartbeat {
+                correlation,
+                group: self.group.clone(),
+                member_id: self.member_id.clone(),
+                generation: self.generation,
+            };
             self.send_to(ctx, c, msg, correlation);
         }
         self.arm_heartbeat(ctx);
@@ -799,10 +856,17 @@ impl Consumer {
                     ErrorCode::None => {
                         self.generation = generation;
                         self.member_id = member_id.clone();
-                        let assignments = if *leader == *member_id { self.assign(ctx, env, protocol, &members) } else { Vec::new() };
+                        let assignments =
+                            if *leader == *member_id { self.assign(ctx, env, protocol, &members) } else { Vec::new() };
                         let correlation = self.next();
                         self.join_state = JoinState::Syncing(correlation);
-                        let msg = Msg::SyncGroup { correlation, group: self.group.clone(), member_id, generation, assignments };
+                        let msg = Msg::SyncGroup {
+                            correlation,
+                            group: self.group.clone(),
+                            member_id,
+                            generation,
+                            assignments,
+                        };
                         if let Some(c) = self.coordinator {
                             self.send_to(ctx, c, msg, correlation);
                         }
@@ -814,10 +878,16 @@ impl Consumer {
                             self.join(ctx, env, c);
                         }
                     }
-                    ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration => self.reset_generation(ctx, error == ErrorCode::UnknownMemberId),
+                    ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration => {
+                        self.reset_generation(ctx, error == ErrorCode::UnknownMemberId)
+                    }
                     ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
                     _ => {
-                        ctx.note(Note::ConsumerError { consumer: self.index, error: error.name(), detail: "JoinGroup failed".into() });
+                        ctx.note(Note::ConsumerError {
+                            consumer: self.index,
+                            error: error.name(),
+                            detail: "JoinGroup failed".into(),
+                        });
                         self.join_state = JoinState::NotMember;
                         self.needs_rejoin = true;
                     }
@@ -871,7 +941,11 @@ impl Consumer {
                         // CommitFailedException / RebalanceInProgressException to the application.
                         ctx.note(Note::ConsumerError {
                             consumer: self.index,
-                            error: if error == ErrorCode::RebalanceInProgress { "RebalanceInProgressException" } else { "CommitFailedException" },
+                            error: if error == ErrorCode::RebalanceInProgress {
+                                "RebalanceInProgressException"
+                            } else {
+                                "CommitFailedException"
+                            },
                             detail: format!("commit rejected with {}: the group has rebalanced", error.name()),
                         });
                         if error != ErrorCode::RebalanceInProgress {
@@ -933,7 +1007,8 @@ impl Consumer {
                 if self.list_offsets_in_flight.remove(&correlation).is_none() {
                     return;
                 }
-                let from = if self.config.auto_offset_reset == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
+                let from =
+                    if self.config.auto_offset_reset == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
                 let mut failed = false;
                 for (tp, error, offset) in offsets {
                     if error == ErrorCode::None && self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
@@ -988,7 +1063,13 @@ impl Consumer {
     }
 
     /// The leader's assignor, run on this member (the group leader).
-    fn assign(&mut self, ctx: &mut Ctx<World>, env: &Env, protocol: Option<&'static str>, members: &[GroupMemberMetadata]) -> Vec<(Rc<str>, Vec<Tp>)> {
+    fn assign(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        protocol: Option<&'static str>,
+        members: &[GroupMemberMetadata],
+    ) -> Vec<(Rc<str>, Vec<Tp>)> {
         let strategy = protocol.and_then(Strategy::from_name).unwrap_or(self.strategies[0]);
         let topic_name = |t: u32| env.spec.topics[t as usize].name.clone();
         let topic_index = |name: &str| env.spec.topics.iter().position(|t| t.name == name).map(|i| i as u32);
@@ -1012,7 +1093,10 @@ impl Consumer {
             Ok(result) => result
                 .into_iter()
                 .map(|(member, tps)| {
-                    let tps = tps.into_iter().filter_map(|(t, p)| topic_index(&t).map(|topic| Tp { topic, partition: p })).collect();
+                    let tps = tps
+                        .into_iter()
+                        .filter_map(|(t, p)| topic_index(&t).map(|topic| Tp { topic, partition: p }))
+                        .collect();
                     (Rc::from(member.as_str()), tps)
                 })
                 .collect(),
@@ -1058,7 +1142,12 @@ impl Consumer {
         let Some(c) = self.coordinator else { return };
         let correlation = self.next();
         self.offset_fetch_in_flight = Some(correlation);
-        self.send_to(ctx, c, Msg::OffsetFetch { correlation, group: self.group.clone(), partitions: missing }, correlation);
+        self.send_to(
+            ctx,
+            c,
+            Msg::OffsetFetch { correlation, group: self.group.clone(), partitions: missing },
+            correlation,
+        );
     }
 
     fn set_position(&mut self, ctx: &mut Ctx<World>, tp: Tp, offset: u64, from: &'static str) {
@@ -1092,7 +1181,12 @@ impl Consumer {
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.list_offsets_in_flight.insert(correlation, (leader, partitions.clone()));
-            self.send_to(ctx, leader, Msg::ListOffsets { correlation, partitions, latest, isolation: self.config.isolation_level }, correlation);
+            self.send_to(
+                ctx,
+                leader,
+                Msg::ListOffsets { correlation, partitions, latest, isolation: self.config.isolation_level },
+                correlation,
+            );
         }
     }
 
@@ -1120,8 +1214,16 @@ impl Consumer {
             self.fetches.insert(correlation, leader);
             let max_wait_ms = self.config.fetch_max_wait_ms;
             let isolation = self.config.isolation_level;
-            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions });
-            ctx.set_timer(self.node, self.config.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
+            ctx.send(
+                self.node,
+                broker_node(leader),
+                Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions },
+            );
+            ctx.set_timer(
+                self.node,
+                self.config.request_timeout_ms + max_wait_ms,
+                Timer::ClientRequestTimeout(correlation),
+            );
         }
         if missing_leader {
             self.request_metadata(ctx);
@@ -1182,7 +1284,10 @@ impl Consumer {
             self.metadata_in_flight = None;
         } else if self.fetches.remove(&c).is_some() {
             self.request_metadata(ctx);
-        } else if self.heartbeat_in_flight == Some(c) || self.offset_fetch_in_flight == Some(c) || self.commits_in_flight.contains_key(&c) {
+        } else if self.heartbeat_in_flight == Some(c)
+            || self.offset_fetch_in_flight == Some(c)
+            || self.commits_in_flight.contains_key(&c)
+        {
             self.heartbeat_in_flight = None;
             self.offset_fetch_in_flight = None;
             self.commits_in_flight.remove(&c);
@@ -1221,7 +1326,12 @@ impl Consumer {
         if self.metadata_in_flight.is_some_and(|(_, b)| b == broker) {
             self.metadata_in_flight = None;
         }
-        let lost: Vec<Tp> = self.list_offsets_in_flight.values().filter(|(b, _)| *b == broker).flat_map(|(_, tps)| tps.clone()).collect();
+        let lost: Vec<Tp> = self
+            .list_offsets_in_flight
+            .values()
+            .filter(|(b, _)| *b == broker)
+            .flat_map(|(_, tps)| tps.clone())
+            .collect();
         self.list_offsets_in_flight.retain(|_, (b, _)| *b != broker);
         if self.coordinator == Some(broker) {
             self.coordinator_lost(ctx);
@@ -1235,6 +1345,9 @@ impl Consumer {
 
     /// The records behind the position, per assigned partition.
     pub fn lag(&self, high_watermark: impl Fn(Tp) -> u64) -> Vec<(Tp, u64)> {
-        self.assignment.iter().map(|tp| (*tp, high_watermark(*tp).saturating_sub(self.committed.get(tp).copied().unwrap_or(0)))).collect()
+        self.assignment
+            .iter()
+            .map(|tp| (*tp, high_watermark(*tp).saturating_sub(self.committed.get(tp).copied().unwrap_or(0))))
+            .collect()
     }
 }

@@ -58,7 +58,9 @@ impl Controller {
         let regs = brokers
             .iter()
             .enumerate()
-            .map(|(i, b)| (*b, Registration { broker_epoch: i as u64 + 1, incarnation: 0, fenced: false, last_heartbeat: 0 }))
+            .map(|(i, b)| {
+                (*b, Registration { broker_epoch: i as u64 + 1, incarnation: 0, fenced: false, last_heartbeat: 0 })
+            })
             .btree_map();
         Controller {
             active: voters.first().copied(),
@@ -143,9 +145,20 @@ impl Controller {
         }
     }
 
-    pub fn on_registration(&mut self, ctx: &mut Ctx<World>, env: &Env, me: BrokerId, broker: BrokerId, incarnation: u32) {
+    pub fn on_registration(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        me: BrokerId,
+        broker: BrokerId,
+        incarnation: u32,
+    ) {
         if !self.is_active(ctx, me) {
-            ctx.send(broker_node(me), broker_node(broker), Msg::BrokerRegistrationResponse { error: ErrorCode::NotController, broker_epoch: 0 });
+            ctx.send(
+                broker_node(me),
+                broker_node(broker),
+                Msg::BrokerRegistrationResponse { error: ErrorCode::NotController, broker_epoch: 0 },
+            );
             return;
         }
         // A new incarnation means the old process is gone: fence it now rather than
@@ -156,7 +169,11 @@ impl Controller {
         let broker_epoch = self.next_broker_epoch;
         self.next_broker_epoch += 1;
         self.brokers.insert(broker, Registration { broker_epoch, incarnation, fenced: true, last_heartbeat: ctx.now });
-        ctx.send(broker_node(me), broker_node(broker), Msg::BrokerRegistrationResponse { error: ErrorCode::None, broker_epoch });
+        ctx.send(
+            broker_node(me),
+            broker_node(broker),
+            Msg::BrokerRegistrationResponse { error: ErrorCode::None, broker_epoch },
+        );
     }
 
     pub fn on_heartbeat(&mut self, ctx: &mut Ctx<World>, env: &Env, me: BrokerId, broker: BrokerId, broker_epoch: u64) {
@@ -189,7 +206,12 @@ impl Controller {
     }
 
     /// `PartitionChangeBuilder.electAnyLeader`: (leader, isr, unclean).
-    fn elect(&self, st: &PartitionState, isr: Vec<BrokerId>, unclean_enabled: bool) -> (Option<BrokerId>, Vec<BrokerId>, bool) {
+    fn elect(
+        &self,
+        st: &PartitionState,
+        isr: Vec<BrokerId>,
+        unclean_enabled: bool,
+    ) -> (Option<BrokerId>, Vec<BrokerId>, bool) {
         if let Some(l) = st.leader {
             if isr.contains(&l) && self.acceptable(l) {
                 return (Some(l), isr, false);
@@ -206,7 +228,14 @@ impl Controller {
         (None, isr, false)
     }
 
-    fn commit_change(&mut self, ctx: &mut Ctx<World>, old: &PartitionState, leader: Option<BrokerId>, isr: Vec<BrokerId>, unclean: bool) -> PartitionState {
+    fn commit_change(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        old: &PartitionState,
+        leader: Option<BrokerId>,
+        isr: Vec<BrokerId>,
+        unclean: bool,
+    ) -> PartitionState {
         let mut st = old.clone();
         let leader_changed = leader != old.leader;
         st.leader = leader;
@@ -214,7 +243,13 @@ impl Controller {
         st.partition_epoch += 1;
         if leader_changed {
             st.leader_epoch += 1;
-            ctx.note(Note::LeaderElected { tp: st.tp, leader, leader_epoch: st.leader_epoch, isr: st.isr.clone(), unclean });
+            ctx.note(Note::LeaderElected {
+                tp: st.tp,
+                leader,
+                leader_epoch: st.leader_epoch,
+                isr: st.isr.clone(),
+                unclean,
+            });
         } else {
             ctx.note(Note::IsrChanged { tp: st.tp, isr: st.isr.clone(), partition_epoch: st.partition_epoch });
         }
@@ -250,8 +285,12 @@ impl Controller {
 
     fn unfence(&mut self, ctx: &mut Ctx<World>, env: &Env, me: BrokerId, broker: BrokerId) {
         let mut changed = Vec::new();
-        let offline: Vec<PartitionState> =
-            self.partitions.values().filter(|st| st.leader.is_none() && st.replicas.contains(&broker)).cloned().collect();
+        let offline: Vec<PartitionState> = self
+            .partitions
+            .values()
+            .filter(|st| st.leader.is_none() && st.replicas.contains(&broker))
+            .cloned()
+            .collect();
         for st in offline {
             let (leader, isr, unclean) = self.elect(&st, st.isr.clone(), env.spec.unclean_leader_election(st.tp.topic));
             if leader.is_some() {
@@ -261,10 +300,22 @@ impl Controller {
         self.broadcast(ctx, me, changed, Some(broker), true);
         // The broker needs the whole picture: which partitions it leads or follows.
         let all: Vec<PartitionState> = self.partitions.values().cloned().collect();
-        ctx.send(broker_node(me), broker_node(broker), Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() });
+        ctx.send(
+            broker_node(me),
+            broker_node(broker),
+            Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() },
+        );
     }
 
-    pub fn on_alter_partition(&mut self, ctx: &mut Ctx<World>, _env: &Env, me: BrokerId, broker: BrokerId, broker_epoch: u64, proposed: PartitionState) {
+    pub fn on_alter_partition(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        _env: &Env,
+        me: BrokerId,
+        broker: BrokerId,
+        broker_epoch: u64,
+        proposed: PartitionState,
+    ) {
         let tp = proposed.tp;
         let respond = |ctx: &mut Ctx<World>, error, state| {
             ctx.send(broker_node(me), broker_node(broker), Msg::AlterPartitionResponse { tp, error, state });
@@ -296,7 +347,11 @@ impl Controller {
     pub fn resync(&self, ctx: &mut Ctx<World>, me: BrokerId, broker: BrokerId) {
         if self.brokers.get(&broker).is_some_and(|r| !r.fenced) {
             let all: Vec<PartitionState> = self.partitions.values().cloned().collect();
-            ctx.send(broker_node(me), broker_node(broker), Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() });
+            ctx.send(
+                broker_node(me),
+                broker_node(broker),
+                Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() },
+            );
         }
     }
 
@@ -320,7 +375,14 @@ impl Controller {
 
     /// Push changed partition states to every unfenced broker (but `skip`). A change in
     /// who is fenced is news too (`registration_changed`), even with no partition change.
-    fn broadcast(&self, ctx: &mut Ctx<World>, me: BrokerId, changed: Vec<PartitionState>, skip: Option<BrokerId>, registration_changed: bool) {
+    fn broadcast(
+        &self,
+        ctx: &mut Ctx<World>,
+        me: BrokerId,
+        changed: Vec<PartitionState>,
+        skip: Option<BrokerId>,
+        registration_changed: bool,
+    ) {
         if changed.is_empty() && !registration_changed {
             return;
         }
@@ -328,7 +390,11 @@ impl Controller {
             if r.fenced || Some(*b) == skip {
                 continue;
             }
-            ctx.send(broker_node(me), broker_node(*b), Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: changed.clone(), fenced: self.fenced() });
+            ctx.send(
+                broker_node(me),
+                broker_node(*b),
+                Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: changed.clone(), fenced: self.fenced() },
+            );
         }
     }
 }

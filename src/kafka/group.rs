@@ -22,7 +22,6 @@ use super::world::{Env, Timer, World};
 use crate::kafka::assignor::java_hashmap::{string_hash, JavaHashMap};
 use crate::kernel::{Ctx, NodeId};
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GroupState {
     Empty,
@@ -153,12 +152,21 @@ impl Broker {
         Ok(self.coordinator.groups.entry(group.clone()).or_insert_with(|| Group::new(group.clone(), tp)))
     }
 
-    pub fn on_find_coordinator(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group: &str, transaction: bool) {
+    pub fn on_find_coordinator(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        correlation: u64,
+        group: &str,
+        transaction: bool,
+    ) {
         let coordinator = if transaction {
             self.txn_coordinator_for(env, group)
         } else {
             env.spec.offsets_topic.and_then(|topic| {
-                let tp = Tp { topic, partition: offsets_partition_for(group, env.spec.topics[topic as usize].partitions) };
+                let tp =
+                    Tp { topic, partition: offsets_partition_for(group, env.spec.topics[topic as usize].partitions) };
                 self.metadata.get(&tp).and_then(|s| s.leader)
             })
         };
@@ -189,7 +197,10 @@ impl Broker {
             match p.as_ref() {
                 InternalRecord::OffsetCommit { group, tp: part, offset, generation, member } if rec.transactional => {
                     let g = loaded.entry(group.clone()).or_insert_with(|| Group::new(group.clone(), tp));
-                    g.pending_txn_offsets.entry(rec.producer_id).or_default().insert(*part, (*offset, *generation, member.clone()));
+                    g.pending_txn_offsets
+                        .entry(rec.producer_id)
+                        .or_default()
+                        .insert(*part, (*offset, *generation, member.clone()));
                 }
                 InternalRecord::OffsetCommit { group, tp: part, offset, generation, .. } => {
                     let g = loaded.entry(group.clone()).or_insert_with(|| Group::new(group.clone(), tp));
@@ -234,14 +245,20 @@ impl Broker {
             }
         }
         for (id, g) in loaded {
-            ctx.note(Note::GroupLoaded { broker: self.id, group: id.clone(), generation: g.generation, members: g.members.len() as u32 });
+            ctx.note(Note::GroupLoaded {
+                broker: self.id,
+                group: id.clone(),
+                generation: g.generation,
+                members: g.members.len() as u32,
+            });
             self.coordinator.groups.insert(id, g);
         }
     }
 
     /// This broker lost the leadership of an offsets partition: its groups move away.
     pub(crate) fn unload_groups(&mut self, ctx: &mut Ctx<World>, tp: Tp) {
-        let ids: Vec<Rc<str>> = self.coordinator.groups.iter().filter(|(_, g)| g.offsets_partition == tp).map(|(k, _)| k.clone()).collect();
+        let ids: Vec<Rc<str>> =
+            self.coordinator.groups.iter().filter(|(_, g)| g.offsets_partition == tp).map(|(k, _)| k.clone()).collect();
         for id in ids {
             let g = self.coordinator.groups.remove(&id).expect("listed");
             for m in g.members.values() {
@@ -249,7 +266,11 @@ impl Broker {
                     ctx.send(self.node(), m.client, join_error(c, ErrorCode::NotCoordinator, &m.id));
                 }
                 if let Some(c) = m.awaiting_sync {
-                    ctx.send(self.node(), m.client, Msg::SyncGroupResponse { correlation: c, error: ErrorCode::NotCoordinator, assignment: vec![] });
+                    ctx.send(
+                        self.node(),
+                        m.client,
+                        Msg::SyncGroupResponse { correlation: c, error: ErrorCode::NotCoordinator, assignment: vec![] },
+                    );
                 }
             }
         }
@@ -272,7 +293,9 @@ impl Broker {
         let node = self.node();
         let now = ctx.now;
         let cfg = env.broker;
-        if session_timeout_ms < cfg.group_min_session_timeout_ms || session_timeout_ms > cfg.group_max_session_timeout_ms {
+        if session_timeout_ms < cfg.group_min_session_timeout_ms
+            || session_timeout_ms > cfg.group_max_session_timeout_ms
+        {
             return ctx.send(node, from, join_error(correlation, ErrorCode::InvalidSessionTimeout, &member_id));
         }
         // Kafka appends a random UUID; a seeded draw keeps ids unique across coordinators
@@ -286,7 +309,9 @@ impl Broker {
             return ctx.send(node, from, join_error(correlation, ErrorCode::CoordinatorNotAvailable, &member_id));
         }
         // The group's protocols must overlap with the member's.
-        if !group.members.is_empty() && !group.members.values().all(|m| m.protocols.iter().any(|p| protocols.contains(p))) {
+        if !group.members.is_empty()
+            && !group.members.values().all(|m| m.protocols.iter().any(|p| protocols.contains(p)))
+        {
             return ctx.send(node, from, join_error(correlation, ErrorCode::InconsistentGroupProtocol, &member_id));
         }
         if member_id.is_empty() {
@@ -349,7 +374,12 @@ impl Broker {
                 self.maybe_complete_join(ctx, env, &group_id);
             }
             _ => {
-                self.prepare_rebalance(ctx, env, &group_id, if known { "member rejoined with new metadata" } else { "member joined" });
+                self.prepare_rebalance(
+                    ctx,
+                    env,
+                    &group_id,
+                    if known { "member rejoined with new metadata" } else { "member joined" },
+                );
                 self.maybe_complete_join(ctx, env, &group_id);
             }
         }
@@ -368,7 +398,15 @@ impl Broker {
         // Members waiting for an assignment of the old generation get told to rejoin.
         for m in g.members.values_mut() {
             if let Some(c) = m.awaiting_sync.take() {
-                ctx.send(broker_node_of(self.id), m.client, Msg::SyncGroupResponse { correlation: c, error: ErrorCode::RebalanceInProgress, assignment: vec![] });
+                ctx.send(
+                    broker_node_of(self.id),
+                    m.client,
+                    Msg::SyncGroupResponse {
+                        correlation: c,
+                        error: ErrorCode::RebalanceInProgress,
+                        assignment: vec![],
+                    },
+                );
             }
         }
         g.state = GroupState::PreparingRebalance;
@@ -396,7 +434,8 @@ impl Broker {
         let node = self.node();
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
         // Members that did not rejoin in time are removed.
-        let gone: Vec<Rc<str>> = g.members.values().filter(|m| m.awaiting_join.is_none()).map(|m| m.id.clone()).collect();
+        let gone: Vec<Rc<str>> =
+            g.members.values().filter(|m| m.awaiting_join.is_none()).map(|m| m.id.clone()).collect();
         for id in gone {
             g.members.remove(&id);
             ctx.note(Note::MemberRemoved { group: group_id.clone(), member: id, reason: "did not rejoin in time" });
@@ -409,7 +448,12 @@ impl Broker {
             g.state = GroupState::Empty;
             g.protocol = None;
             g.leader = None;
-            ctx.note(Note::GroupState { group: group_id.clone(), state: g.state.name(), generation: g.generation, reason: "no members" });
+            ctx.note(Note::GroupState {
+                group: group_id.clone(),
+                state: g.state.name(),
+                generation: g.generation,
+                reason: "no members",
+            });
             return;
         }
         g.protocol = select_protocol(g);
@@ -417,7 +461,12 @@ impl Broker {
             g.leader = g.join_order.first().cloned();
         }
         g.state = GroupState::CompletingRebalance;
-        ctx.note(Note::GroupState { group: group_id.clone(), state: g.state.name(), generation: g.generation, reason: "all members joined" });
+        ctx.note(Note::GroupState {
+            group: group_id.clone(),
+            state: g.state.name(),
+            generation: g.generation,
+            reason: "all members joined",
+        });
         let ids: Vec<Rc<str>> = g.members.keys().cloned().collect();
         for id in ids {
             let correlation = g.members[&id].awaiting_join.expect("joined");
@@ -444,7 +493,9 @@ impl Broker {
     ) {
         let node = self.node();
         let now = ctx.now;
-        let reply = |ctx: &mut Ctx<World>, error, assignment| ctx.send(node, from, Msg::SyncGroupResponse { correlation, error, assignment });
+        let reply = |ctx: &mut Ctx<World>, error, assignment| {
+            ctx.send(node, from, Msg::SyncGroupResponse { correlation, error, assignment })
+        };
         let g = match self.group_mut(env, &group_id) {
             Ok(g) => g,
             Err(e) => return reply(ctx, e, vec![]),
@@ -465,7 +516,11 @@ impl Broker {
                 m.awaiting_sync = Some(correlation);
                 if g.leader.as_deref() == Some(&*member_id) {
                     for mem in g.members.values_mut() {
-                        mem.assignment = assignments.iter().find(|(id, _)| *id == mem.id).map(|(_, a)| a.clone()).unwrap_or_default();
+                        mem.assignment = assignments
+                            .iter()
+                            .find(|(id, _)| *id == mem.id)
+                            .map(|(_, a)| a.clone())
+                            .unwrap_or_default();
                     }
                     let record = stored_group(g);
                     let tp = g.offsets_partition;
@@ -479,7 +534,14 @@ impl Broker {
     }
 
     /// The group's metadata record is replicated (or failed): answer the SyncGroups.
-    pub(crate) fn on_group_stored(&mut self, ctx: &mut Ctx<World>, env: &Env, group_id: Rc<str>, generation: i32, error: ErrorCode) {
+    pub(crate) fn on_group_stored(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        group_id: Rc<str>,
+        generation: i32,
+        error: ErrorCode,
+    ) {
         let node = self.node();
         let Some(g) = self.coordinator.groups.get_mut(&group_id) else { return };
         if g.generation != generation || g.state != GroupState::CompletingRebalance {
@@ -494,18 +556,42 @@ impl Broker {
             return;
         }
         g.state = GroupState::Stable;
-        ctx.note(Note::GroupState { group: group_id.clone(), state: g.state.name(), generation, reason: "leader's assignment stored" });
-        let assignment: Vec<(Rc<str>, Vec<Tp>)> = g.members.values().map(|m| (m.id.clone(), m.assignment.clone())).collect();
-        ctx.note(Note::Assignment { group: group_id.clone(), generation, protocol: g.protocol.unwrap_or("-"), assignment });
+        ctx.note(Note::GroupState {
+            group: group_id.clone(),
+            state: g.state.name(),
+            generation,
+            reason: "leader's assignment stored",
+        });
+        let assignment: Vec<(Rc<str>, Vec<Tp>)> =
+            g.members.values().map(|m| (m.id.clone(), m.assignment.clone())).collect();
+        ctx.note(Note::Assignment {
+            group: group_id.clone(),
+            generation,
+            protocol: g.protocol.unwrap_or("-"),
+            assignment,
+        });
         for m in g.members.values_mut() {
             if let Some(c) = m.awaiting_sync.take() {
-                ctx.send(node, m.client, Msg::SyncGroupResponse { correlation: c, error: ErrorCode::None, assignment: m.assignment.clone() });
+                ctx.send(
+                    node,
+                    m.client,
+                    Msg::SyncGroupResponse { correlation: c, error: ErrorCode::None, assignment: m.assignment.clone() },
+                );
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group_id: Rc<str>, member_id: Rc<str>, generation: i32) {
+    pub fn on_heartbeat(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        correlation: u64,
+        group_id: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+    ) {
         let node = self.node();
         let now = ctx.now;
         let error = match self.group_mut(env, &group_id) {
@@ -528,7 +614,15 @@ impl Broker {
         self.arm_group_tick(ctx);
     }
 
-    pub fn on_leave_group(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group_id: Rc<str>, member_id: Rc<str>) {
+    pub fn on_leave_group(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        correlation: u64,
+        group_id: Rc<str>,
+        member_id: Rc<str>,
+    ) {
         let node = self.node();
         let error = match self.group_mut(env, &group_id) {
             Err(e) => e,
@@ -541,7 +635,14 @@ impl Broker {
         ctx.send(node, from, Msg::LeaveGroupResponse { correlation, error });
     }
 
-    fn remove_member(&mut self, ctx: &mut Ctx<World>, env: &Env, group_id: &Rc<str>, member_id: &Rc<str>, reason: &'static str) {
+    fn remove_member(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        group_id: &Rc<str>,
+        member_id: &Rc<str>,
+        reason: &'static str,
+    ) {
         let g = self.coordinator.groups.get_mut(group_id).expect("group");
         g.members.remove(member_id);
         g.join_order.retain(|id| id != member_id);
@@ -568,7 +669,12 @@ impl Broker {
         let node = self.node();
         let respond = |ctx: &mut Ctx<World>, error: ErrorCode, offsets: Vec<OffsetCommitPartition>| {
             if error != ErrorCode::None {
-                ctx.note(Note::CommitRejected { group: group_id.clone(), member: member_id.clone(), generation, error });
+                ctx.note(Note::CommitRejected {
+                    group: group_id.clone(),
+                    member: member_id.clone(),
+                    generation,
+                    error,
+                });
             }
             ctx.send(node, from, Msg::OffsetCommitResponse { correlation, error, offsets });
         };
@@ -595,7 +701,14 @@ impl Broker {
         }
         let tp = g.offsets_partition;
         let records = commit_records(&group_id, &member_id, generation, &offsets);
-        let pending = PendingCommit { group: group_id.clone(), from, correlation, member: member_id.clone(), generation, offsets: offsets.clone() };
+        let pending = PendingCommit {
+            group: group_id.clone(),
+            from,
+            correlation,
+            member: member_id.clone(),
+            generation,
+            offsets: offsets.clone(),
+        };
         if let Err(e) = self.append_internal(ctx, env, tp, records, None, Reply::OffsetCommit(pending)) {
             respond(ctx, e, offsets);
         }
@@ -609,16 +722,35 @@ impl Broker {
             if let Some(g) = self.coordinator.groups.get_mut(&p.group) {
                 for o in &p.offsets {
                     g.offsets.insert(o.tp, (o.offset, p.generation));
-                    ctx.note(Note::OffsetCommitted { group: p.group.clone(), tp: o.tp, offset: o.offset, generation: p.generation, member: p.member.clone() });
+                    ctx.note(Note::OffsetCommitted {
+                        group: p.group.clone(),
+                        tp: o.tp,
+                        offset: o.offset,
+                        generation: p.generation,
+                        member: p.member.clone(),
+                    });
                 }
             }
         } else {
-            ctx.note(Note::CommitRejected { group: p.group.clone(), member: p.member.clone(), generation: p.generation, error });
+            ctx.note(Note::CommitRejected {
+                group: p.group.clone(),
+                member: p.member.clone(),
+                generation: p.generation,
+                error,
+            });
         }
         ctx.send(node, p.from, Msg::OffsetCommitResponse { correlation: p.correlation, error, offsets: p.offsets });
     }
 
-    pub fn on_offset_fetch(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, correlation: u64, group_id: Rc<str>, partitions: Vec<Tp>) {
+    pub fn on_offset_fetch(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        correlation: u64,
+        group_id: Rc<str>,
+        partitions: Vec<Tp>,
+    ) {
         let node = self.node();
         let (error, offsets) = match self.group_mut(env, &group_id) {
             Err(e) => (e, vec![]),
@@ -632,7 +764,15 @@ impl Broker {
         ctx.send(node, from, Msg::OffsetFetchResponse { correlation, error, offsets });
     }
 
-    pub fn on_list_offsets(&mut self, ctx: &mut Ctx<World>, from: NodeId, correlation: u64, partitions: Vec<Tp>, latest: bool, isolation: IsolationLevel) {
+    pub fn on_list_offsets(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        from: NodeId,
+        correlation: u64,
+        partitions: Vec<Tp>,
+        latest: bool,
+        isolation: IsolationLevel,
+    ) {
         let offsets = partitions
             .into_iter()
             .map(|tp| match self.replicas.get(&tp) {
@@ -670,7 +810,12 @@ impl Broker {
         let node = self.node();
         let respond = |ctx: &mut Ctx<World>, error: ErrorCode| {
             if error != ErrorCode::None {
-                ctx.note(Note::CommitRejected { group: group_id.clone(), member: member_id.clone(), generation, error });
+                ctx.note(Note::CommitRejected {
+                    group: group_id.clone(),
+                    member: member_id.clone(),
+                    generation,
+                    error,
+                });
             }
             ctx.send(node, from, Msg::TxnOffsetCommitResponse { correlation, error });
         };
@@ -692,14 +837,34 @@ impl Broker {
         }
         let tp = g.offsets_partition;
         let records = commit_records(&group_id, &member_id, generation, &offsets);
-        let pending = PendingCommit { group: group_id.clone(), from, correlation, member: member_id.clone(), generation, offsets };
-        if let Err(e) = self.append_internal(ctx, env, tp, records, Some((producer_id, producer_epoch)), Reply::TxnOffsetCommit(pending, producer_id)) {
+        let pending = PendingCommit {
+            group: group_id.clone(),
+            from,
+            correlation,
+            member: member_id.clone(),
+            generation,
+            offsets,
+        };
+        if let Err(e) = self.append_internal(
+            ctx,
+            env,
+            tp,
+            records,
+            Some((producer_id, producer_epoch)),
+            Reply::TxnOffsetCommit(pending, producer_id),
+        ) {
             respond(ctx, e);
         }
     }
 
     /// The transactional offsets are replicated: they wait for the transaction's end.
-    pub(crate) fn on_txn_offsets_stored(&mut self, ctx: &mut Ctx<World>, p: PendingCommit, producer_id: i64, error: ErrorCode) {
+    pub(crate) fn on_txn_offsets_stored(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        p: PendingCommit,
+        producer_id: i64,
+        error: ErrorCode,
+    ) {
         let error = coordinator_error(error);
         if error == ErrorCode::None {
             if let Some(g) = self.coordinator.groups.get_mut(&p.group) {
@@ -714,7 +879,13 @@ impl Broker {
 
     /// A transaction marker reached `offsets_tp`: the producer's pending offsets in groups
     /// of that partition become committed (COMMIT) or are dropped (ABORT).
-    pub(crate) fn complete_txn_offsets(&mut self, ctx: &mut Ctx<World>, offsets_tp: Tp, producer_id: i64, commit: bool) {
+    pub(crate) fn complete_txn_offsets(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        offsets_tp: Tp,
+        producer_id: i64,
+        commit: bool,
+    ) {
         for g in self.coordinator.groups.values_mut().filter(|g| g.offsets_partition == offsets_tp) {
             let Some(pending) = g.pending_txn_offsets.remove(&producer_id) else { continue };
             if !commit {
@@ -735,7 +906,11 @@ impl Broker {
             .flat_map(|g| {
                 let members = g.members.values().filter(|m| m.awaiting_join.is_none()).map(|m| m.session_deadline);
                 let pending = g.pending.values().copied();
-                let join = (g.state == GroupState::PreparingRebalance).then_some([g.join_deadline, g.initial_delay_until]).into_iter().flatten().flatten();
+                let join = (g.state == GroupState::PreparingRebalance)
+                    .then_some([g.join_deadline, g.initial_delay_until])
+                    .into_iter()
+                    .flatten()
+                    .flatten();
                 members.chain(pending).chain(join).collect::<Vec<_>>()
             })
             .min()
@@ -789,10 +964,21 @@ pub(crate) fn coordinator_error(error: ErrorCode) -> ErrorCode {
 }
 
 /// The `__consumer_offsets` records of a commit, one per partition.
-fn commit_records(group: &Rc<str>, member: &Rc<str>, generation: i32, offsets: &[OffsetCommitPartition]) -> Vec<InternalRecord> {
+fn commit_records(
+    group: &Rc<str>,
+    member: &Rc<str>,
+    generation: i32,
+    offsets: &[OffsetCommitPartition],
+) -> Vec<InternalRecord> {
     offsets
         .iter()
-        .map(|o| InternalRecord::OffsetCommit { group: group.clone(), tp: o.tp, offset: o.offset, generation, member: member.clone() })
+        .map(|o| InternalRecord::OffsetCommit {
+            group: group.clone(),
+            tp: o.tp,
+            offset: o.offset,
+            generation,
+            member: member.clone(),
+        })
         .collect()
 }
 
@@ -805,21 +991,41 @@ fn client_name(env: &Env, node: NodeId) -> String {
 }
 
 fn join_error(correlation: u64, error: ErrorCode, member_id: &Rc<str>) -> Msg {
-    Msg::JoinGroupResponse { correlation, error, generation: -1, protocol: None, leader: Rc::from(""), member_id: member_id.clone(), members: vec![] }
+    Msg::JoinGroupResponse {
+        correlation,
+        error,
+        generation: -1,
+        protocol: None,
+        leader: Rc::from(""),
+        member_id: member_id.clone(),
+        members: vec![],
+    }
 }
 
 fn join_response(g: &Group, member_id: &Rc<str>, correlation: u64) -> Msg {
     let leader = g.leader.clone().unwrap_or_else(|| Rc::from(""));
     let members = if *leader == **member_id {
-        g.join_order.iter().filter_map(|id| g.members.get(id)).map(|m| {
-            let mut meta = m.metadata.clone();
-            meta.member_id = m.id.clone();
-            meta
-        }).collect()
+        g.join_order
+            .iter()
+            .filter_map(|id| g.members.get(id))
+            .map(|m| {
+                let mut meta = m.metadata.clone();
+                meta.member_id = m.id.clone();
+                meta
+            })
+            .collect()
     } else {
         vec![]
     };
-    Msg::JoinGroupResponse { correlation, error: ErrorCode::None, generation: g.generation, protocol: g.protocol, leader, member_id: member_id.clone(), members }
+    Msg::JoinGroupResponse {
+        correlation,
+        error: ErrorCode::None,
+        generation: g.generation,
+        protocol: g.protocol,
+        leader,
+        member_id: member_id.clone(),
+        members,
+    }
 }
 
 /// `ClassicGroup.selectProtocol`: among protocols every member supports, each member votes
@@ -840,7 +1046,8 @@ fn select_protocol(g: &Group) -> Option<&'static str> {
         }
     }
     let max = votes.values().copied().max()?;
-    let winner = order.keys().find_map(|k| candidates.iter().copied().find(|c| *c == k.as_str() && votes.get(c) == Some(&max)));
+    let winner =
+        order.keys().find_map(|k| candidates.iter().copied().find(|c| *c == k.as_str() && votes.get(c) == Some(&max)));
     winner
 }
 

@@ -44,7 +44,9 @@ pub struct CompletedTxn {
 pub enum SequenceCheck {
     Append,
     /// Already in the log: acknowledge with the original offset, append nothing.
-    Duplicate { first_offset: u64 },
+    Duplicate {
+        first_offset: u64,
+    },
     Reject(ErrorCode),
 }
 
@@ -135,7 +137,10 @@ impl PartitionLog {
         let Some(r) = self.get(offset) else { return false };
         r.transactional
             && r.control.is_none()
-            && self.aborted_txns.iter().any(|t| t.producer_id == r.producer_id && t.first_offset <= offset && offset < t.last_offset)
+            && self
+                .aborted_txns
+                .iter()
+                .any(|t| t.producer_id == r.producer_id && t.first_offset <= offset && offset < t.last_offset)
     }
 
     /// Up to `max` records from `offset`, stopping before `limit`.
@@ -159,7 +164,10 @@ impl PartitionLog {
             self.records.push(r.clone());
             // Producer state changes once per batch, not per record.
             let new_batch = match self.records.get(offset.wrapping_sub(1) as usize) {
-                Some(prev) if offset > 0 => (prev.producer_id, prev.batch_first_seq, prev.producer_epoch) != (r.producer_id, r.batch_first_seq, r.producer_epoch),
+                Some(prev) if offset > 0 => {
+                    (prev.producer_id, prev.batch_first_seq, prev.producer_epoch)
+                        != (r.producer_id, r.batch_first_seq, r.producer_epoch)
+                }
                 _ => true,
             };
             if new_batch || r.control.is_some() {
@@ -308,10 +316,11 @@ impl PartitionLog {
         if r.producer_id < 0 {
             return;
         }
-        let entry = self
-            .producers
-            .entry(r.producer_id)
-            .or_insert_with(|| ProducerEntry { epoch: r.producer_epoch, batches: VecDeque::new(), current_txn_first_offset: None });
+        let entry = self.producers.entry(r.producer_id).or_insert_with(|| ProducerEntry {
+            epoch: r.producer_epoch,
+            batches: VecDeque::new(),
+            current_txn_first_offset: None,
+        });
         if r.producer_epoch != entry.epoch {
             entry.epoch = r.producer_epoch;
             entry.batches.clear();
@@ -321,7 +330,12 @@ impl PartitionLog {
             // this partition ends here; a marker with a bumped epoch fences older writes.
             if let Some(first) = entry.current_txn_first_offset.take() {
                 self.ongoing_txns.remove(&first);
-                let done = CompletedTxn { producer_id: r.producer_id, first_offset: first, last_offset: offset, aborted: kind == super::message::ControlType::Abort };
+                let done = CompletedTxn {
+                    producer_id: r.producer_id,
+                    first_offset: first,
+                    last_offset: offset,
+                    aborted: kind == super::message::ControlType::Abort,
+                };
                 self.unstable_txns.push_back(done);
                 if done.aborted {
                     self.aborted_txns.push(done);

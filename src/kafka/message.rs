@@ -10,9 +10,21 @@ use crate::kernel::MessageInfo;
 /// writes these and rebuilds its state from them when it takes over a partition.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum InternalRecord {
-    OffsetCommit { group: Rc<str>, tp: Tp, offset: u64, generation: i32, member: Rc<str> },
+    OffsetCommit {
+        group: Rc<str>,
+        tp: Tp,
+        offset: u64,
+        generation: i32,
+        member: Rc<str>,
+    },
     /// The group after a rebalance: generation, protocol, leader and each member's assignment.
-    GroupMetadata { group: Rc<str>, generation: i32, protocol: Option<&'static str>, leader: Option<Rc<str>>, members: Vec<StoredMember> },
+    GroupMetadata {
+        group: Rc<str>,
+        generation: i32,
+        protocol: Option<&'static str>,
+        leader: Option<Rc<str>>,
+        members: Vec<StoredMember>,
+    },
     /// A transactional id's state, as the transaction coordinator writes it to
     /// `__transaction_state` (Kafka's `TransactionLog` value).
     TxnState(TxnMetadata),
@@ -188,32 +200,96 @@ pub struct OffsetCommitPartition {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
-    Produce { correlation: u64, acks: i8, timeout_ms: u64, batches: Vec<ProduceBatch> },
-    ProduceResponse { correlation: u64, partitions: Vec<ProducePartitionResponse> },
+    Produce {
+        correlation: u64,
+        acks: i8,
+        timeout_ms: u64,
+        batches: Vec<ProduceBatch>,
+    },
+    ProduceResponse {
+        correlation: u64,
+        partitions: Vec<ProducePartitionResponse>,
+    },
     /// `replica` is the fetching broker for follower fetches, None for consumers.
-    Fetch { correlation: u64, replica: Option<BrokerId>, max_wait_ms: u64, isolation: IsolationLevel, partitions: Vec<FetchPartition> },
-    FetchResponse { correlation: u64, partitions: Vec<FetchPartitionResponse> },
-    Metadata { correlation: u64 },
-    MetadataResponse { correlation: u64, controller: Option<BrokerId>, partitions: Vec<PartitionState> },
+    Fetch {
+        correlation: u64,
+        replica: Option<BrokerId>,
+        max_wait_ms: u64,
+        isolation: IsolationLevel,
+        partitions: Vec<FetchPartition>,
+    },
+    FetchResponse {
+        correlation: u64,
+        partitions: Vec<FetchPartitionResponse>,
+    },
+    Metadata {
+        correlation: u64,
+    },
+    MetadataResponse {
+        correlation: u64,
+        controller: Option<BrokerId>,
+        partitions: Vec<PartitionState>,
+    },
     /// With a transactional id it goes to the transaction coordinator, which bumps the
     /// epoch (fencing older producers) and aborts what the previous one left open.
-    InitProducerId { correlation: u64, transactional_id: Option<Rc<str>>, transaction_timeout_ms: u64 },
-    InitProducerIdResponse { correlation: u64, error: ErrorCode, producer_id: i64, producer_epoch: u16 },
-    BrokerRegistration { broker: BrokerId, incarnation: u32 },
-    BrokerRegistrationResponse { error: ErrorCode, broker_epoch: u64 },
-    BrokerHeartbeat { broker: BrokerId, broker_epoch: u64 },
-    BrokerHeartbeatResponse { error: ErrorCode, fenced: bool },
+    InitProducerId {
+        correlation: u64,
+        transactional_id: Option<Rc<str>>,
+        transaction_timeout_ms: u64,
+    },
+    InitProducerIdResponse {
+        correlation: u64,
+        error: ErrorCode,
+        producer_id: i64,
+        producer_epoch: u16,
+    },
+    BrokerRegistration {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    BrokerRegistrationResponse {
+        error: ErrorCode,
+        broker_epoch: u64,
+    },
+    BrokerHeartbeat {
+        broker: BrokerId,
+        broker_epoch: u64,
+    },
+    BrokerHeartbeatResponse {
+        error: ErrorCode,
+        fenced: bool,
+    },
     /// A leader asks the controller to change a partition's ISR.
-    AlterPartition { broker: BrokerId, broker_epoch: u64, state: PartitionState },
-    AlterPartitionResponse { tp: Tp, error: ErrorCode, state: Option<PartitionState> },
+    AlterPartition {
+        broker: BrokerId,
+        broker_epoch: u64,
+        state: PartitionState,
+    },
+    AlterPartitionResponse {
+        tp: Tp,
+        error: ErrorCode,
+        state: Option<PartitionState>,
+    },
     /// Metadata from the controller: the partitions whose leader or ISR changed.
     /// (KRaft brokers fetch the metadata log; this pushes the same records.)
     /// `fenced` lists the brokers fenced at that moment: not eligible for the ISR.
-    LeaderAndIsr { controller_epoch: u32, partitions: Vec<PartitionState>, fenced: Vec<BrokerId> },
+    LeaderAndIsr {
+        controller_epoch: u32,
+        partitions: Vec<PartitionState>,
+        fenced: Vec<BrokerId>,
+    },
     /// Where is the coordinator of this group? (any broker answers from its metadata)
     /// `transaction`: the key is a transactional id (key type TRANSACTION), else a group.
-    FindCoordinator { correlation: u64, group: Rc<str>, transaction: bool },
-    FindCoordinatorResponse { correlation: u64, error: ErrorCode, coordinator: Option<BrokerId> },
+    FindCoordinator {
+        correlation: u64,
+        group: Rc<str>,
+        transaction: bool,
+    },
+    FindCoordinatorResponse {
+        correlation: u64,
+        error: ErrorCode,
+        coordinator: Option<BrokerId>,
+    },
     /// `protocols`: the member's assignors in preference order; `metadata` its subscription.
     JoinGroup {
         correlation: u64,
@@ -234,25 +310,94 @@ pub enum Msg {
         member_id: Rc<str>,
         members: Vec<GroupMemberMetadata>,
     },
-    SyncGroup { correlation: u64, group: Rc<str>, member_id: Rc<str>, generation: i32, assignments: Vec<(Rc<str>, Vec<Tp>)> },
-    SyncGroupResponse { correlation: u64, error: ErrorCode, assignment: Vec<Tp> },
-    Heartbeat { correlation: u64, group: Rc<str>, member_id: Rc<str>, generation: i32 },
-    HeartbeatResponse { correlation: u64, error: ErrorCode },
-    LeaveGroup { correlation: u64, group: Rc<str>, member_id: Rc<str> },
-    LeaveGroupResponse { correlation: u64, error: ErrorCode },
-    OffsetCommit { correlation: u64, group: Rc<str>, member_id: Rc<str>, generation: i32, offsets: Vec<OffsetCommitPartition> },
-    OffsetCommitResponse { correlation: u64, error: ErrorCode, offsets: Vec<OffsetCommitPartition> },
-    OffsetFetch { correlation: u64, group: Rc<str>, partitions: Vec<Tp> },
+    SyncGroup {
+        correlation: u64,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+        assignments: Vec<(Rc<str>, Vec<Tp>)>,
+    },
+    SyncGroupResponse {
+        correlation: u64,
+        error: ErrorCode,
+        assignment: Vec<Tp>,
+    },
+    Heartbeat {
+        correlation: u64,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+    },
+    HeartbeatResponse {
+        correlation: u64,
+        error: ErrorCode,
+    },
+    LeaveGroup {
+        correlation: u64,
+        group: Rc<str>,
+        member_id: Rc<str>,
+    },
+    LeaveGroupResponse {
+        correlation: u64,
+        error: ErrorCode,
+    },
+    OffsetCommit {
+        correlation: u64,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+        offsets: Vec<OffsetCommitPartition>,
+    },
+    OffsetCommitResponse {
+        correlation: u64,
+        error: ErrorCode,
+        offsets: Vec<OffsetCommitPartition>,
+    },
+    OffsetFetch {
+        correlation: u64,
+        group: Rc<str>,
+        partitions: Vec<Tp>,
+    },
     /// None: no committed offset for that partition.
-    OffsetFetchResponse { correlation: u64, error: ErrorCode, offsets: Vec<(Tp, Option<u64>)> },
+    OffsetFetchResponse {
+        correlation: u64,
+        error: ErrorCode,
+        offsets: Vec<(Tp, Option<u64>)>,
+    },
     /// `latest`: the log end offset (else the log start offset); the LSO for read_committed.
-    ListOffsets { correlation: u64, partitions: Vec<Tp>, latest: bool, isolation: IsolationLevel },
-    ListOffsetsResponse { correlation: u64, offsets: Vec<(Tp, ErrorCode, u64)> },
-    AddPartitionsToTxn { correlation: u64, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, partitions: Vec<Tp> },
-    AddPartitionsToTxnResponse { correlation: u64, error: ErrorCode },
+    ListOffsets {
+        correlation: u64,
+        partitions: Vec<Tp>,
+        latest: bool,
+        isolation: IsolationLevel,
+    },
+    ListOffsetsResponse {
+        correlation: u64,
+        offsets: Vec<(Tp, ErrorCode, u64)>,
+    },
+    AddPartitionsToTxn {
+        correlation: u64,
+        transactional_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: u16,
+        partitions: Vec<Tp>,
+    },
+    AddPartitionsToTxnResponse {
+        correlation: u64,
+        error: ErrorCode,
+    },
     /// Adds the group's `__consumer_offsets` partition to the transaction.
-    AddOffsetsToTxn { correlation: u64, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, group: Rc<str> },
-    AddOffsetsToTxnResponse { correlation: u64, error: ErrorCode },
+    AddOffsetsToTxn {
+        correlation: u64,
+        transactional_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: u16,
+        group: Rc<str>,
+    },
+    AddOffsetsToTxnResponse {
+        correlation: u64,
+        error: ErrorCode,
+    },
     /// Offsets committed inside a transaction, sent to the group coordinator; they count
     /// only once the transaction commits. The member and generation fence zombies (KIP-447).
     TxnOffsetCommit {
@@ -265,12 +410,34 @@ pub enum Msg {
         generation: i32,
         offsets: Vec<OffsetCommitPartition>,
     },
-    TxnOffsetCommitResponse { correlation: u64, error: ErrorCode },
-    EndTxn { correlation: u64, transactional_id: Rc<str>, producer_id: i64, producer_epoch: u16, commit: bool },
-    EndTxnResponse { correlation: u64, error: ErrorCode },
+    TxnOffsetCommitResponse {
+        correlation: u64,
+        error: ErrorCode,
+    },
+    EndTxn {
+        correlation: u64,
+        transactional_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: u16,
+        commit: bool,
+    },
+    EndTxnResponse {
+        correlation: u64,
+        error: ErrorCode,
+    },
     /// The transaction coordinator asks a partition leader to write a control record.
-    WriteTxnMarkers { correlation: u64, producer_id: i64, producer_epoch: u16, commit: bool, partitions: Vec<Tp> },
-    WriteTxnMarkersResponse { correlation: u64, producer_id: i64, partitions: Vec<(Tp, ErrorCode)> },
+    WriteTxnMarkers {
+        correlation: u64,
+        producer_id: i64,
+        producer_epoch: u16,
+        commit: bool,
+        partitions: Vec<Tp>,
+    },
+    WriteTxnMarkersResponse {
+        correlation: u64,
+        producer_id: i64,
+        partitions: Vec<(Tp, ErrorCode)>,
+    },
 }
 
 impl Msg {
@@ -395,7 +562,13 @@ impl MessageInfo for Msg {
             Msg::FetchResponse { partitions, .. } => partitions
                 .iter()
                 .map(|p| {
-                    let mut s = format!("{} {} records={} hw={}", tp_str(&p.tp), p.error.name(), p.records.len(), p.high_watermark);
+                    let mut s = format!(
+                        "{} {} records={} hw={}",
+                        tp_str(&p.tp),
+                        p.error.name(),
+                        p.records.len(),
+                        p.high_watermark
+                    );
                     if let Some((e, o)) = p.diverging_epoch {
                         s.push_str(&format!(" diverging_epoch=({e},{o})"));
                     }
@@ -412,7 +585,9 @@ impl MessageInfo for Msg {
                 format!("{} producer_id={producer_id} epoch={producer_epoch}", error.name())
             }
             Msg::BrokerRegistration { broker, .. } => format!("broker {}", broker.0),
-            Msg::BrokerRegistrationResponse { error, broker_epoch } => format!("{} broker_epoch={broker_epoch}", error.name()),
+            Msg::BrokerRegistrationResponse { error, broker_epoch } => {
+                format!("{} broker_epoch={broker_epoch}", error.name())
+            }
             Msg::BrokerHeartbeat { broker, broker_epoch } => format!("broker {} epoch {broker_epoch}", broker.0),
             Msg::BrokerHeartbeatResponse { error, fenced } => format!("{} fenced={fenced}", error.name()),
             Msg::AlterPartition { state, .. } => {
@@ -436,7 +611,11 @@ impl MessageInfo for Msg {
                 format!("{} {group}", if *transaction { "transactional.id" } else { "group" })
             }
             Msg::FindCoordinatorResponse { error, coordinator, .. } => {
-                format!("{} coordinator={}", error.name(), coordinator.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into()))
+                format!(
+                    "{} coordinator={}",
+                    error.name(),
+                    coordinator.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())
+                )
             }
             Msg::JoinGroup { member_id, protocols, metadata, .. } => format!(
                 "member={} protocols={} owned={}",
@@ -454,7 +633,9 @@ impl MessageInfo for Msg {
                 "member={member_id} generation={generation}{}",
                 if assignments.is_empty() { String::new() } else { format!(" assignments for {}", assignments.len()) }
             ),
-            Msg::SyncGroupResponse { error, assignment, .. } => format!("{} assignment={}", error.name(), tps_str(assignment)),
+            Msg::SyncGroupResponse { error, assignment, .. } => {
+                format!("{} assignment={}", error.name(), tps_str(assignment))
+            }
             Msg::Heartbeat { member_id, generation, .. } => format!("member={member_id} generation={generation}"),
             Msg::HeartbeatResponse { error, .. } => error.name().to_string(),
             Msg::LeaveGroup { member_id, .. } => format!("member={member_id}"),
@@ -470,11 +651,17 @@ impl MessageInfo for Msg {
                 error.name(),
                 offsets
                     .iter()
-                    .map(|(tp, o)| format!("{}={}", tp_str(tp), o.map(|o| o.to_string()).unwrap_or_else(|| "none".into())))
+                    .map(|(tp, o)| format!(
+                        "{}={}",
+                        tp_str(tp),
+                        o.map(|o| o.to_string()).unwrap_or_else(|| "none".into())
+                    ))
                     .collect::<Vec<_>>()
                     .join(",")
             ),
-            Msg::ListOffsets { partitions, latest, .. } => format!("{} {}", if *latest { "latest" } else { "earliest" }, tps_str(partitions)),
+            Msg::ListOffsets { partitions, latest, .. } => {
+                format!("{} {}", if *latest { "latest" } else { "earliest" }, tps_str(partitions))
+            }
             Msg::AddPartitionsToTxn { transactional_id, producer_epoch, partitions, .. } => {
                 format!("{transactional_id} epoch={producer_epoch} {}", tps_str(partitions))
             }
@@ -500,9 +687,11 @@ impl MessageInfo for Msg {
             | Msg::AddOffsetsToTxnResponse { error, .. }
             | Msg::TxnOffsetCommitResponse { error, .. }
             | Msg::EndTxnResponse { error, .. } => error.name().to_string(),
-            Msg::ListOffsetsResponse { offsets, .. } => {
-                offsets.iter().map(|(tp, e, o)| format!("{} {} {o}", tp_str(tp), e.name())).collect::<Vec<_>>().join(",")
-            }
+            Msg::ListOffsetsResponse { offsets, .. } => offsets
+                .iter()
+                .map(|(tp, e, o)| format!("{} {} {o}", tp_str(tp), e.name()))
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 }

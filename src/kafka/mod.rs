@@ -1,19 +1,19 @@
 //! The Kafka model: everything Kafka-specific lives under here.
-pub mod partitioner;
 pub mod assignor;
-pub mod config;
-pub mod log;
-pub mod message;
-pub mod types;
 pub mod broker;
 pub mod client;
-pub mod controller;
+pub mod config;
 pub mod consumer;
+pub mod controller;
 pub mod group;
+pub mod log;
+pub mod message;
 pub mod notes;
+pub mod partitioner;
 pub mod producer;
 pub mod reader;
 pub mod settings;
 pub mod txn;
 pub mod txn_client;
+pub mod types;
 pub mod world;

@@ -16,7 +16,6 @@ use crate::kernel::{Ctx, NodeId};
 /// Correlation ids of a producer embedded in a consumer's process start here.
 pub const EMBEDDED_CORRELATION_BASE: u64 = 1 << 40;
 
-
 /// Kafka's exponential retry backoff (KIP-580): `retry.backoff.ms * 2^(attempts-1)`, capped
 /// times a jitter factor in [0.8, 1.2] (`jitter_percent` is 0..=40), capped at `retry.backoff.max.ms`.
 pub fn retry_backoff(config: &ProducerConfig, attempts: u32, jitter_percent: u64) -> u64 {
@@ -136,7 +135,8 @@ impl Producer {
     /// The same producer as a new process: nothing of its state survives but the
     /// correlation counter, so that a late answer to the old process matches nothing.
     pub fn restarted(&self) -> Producer {
-        let mut p = Producer::new(self.index, self.node, self.name.clone(), self.config.clone(), self.conns.brokers().to_vec());
+        let mut p =
+            Producer::new(self.index, self.node, self.name.clone(), self.config.clone(), self.conns.brokers().to_vec());
         p.next_correlation = self.next_correlation;
         p
     }
@@ -182,7 +182,14 @@ impl Producer {
     /// sticky partition, which moves to a random partition once `batch.size` worth of
     /// records went to it (KIP-794; records counted, not bytes; not weighted by queue
     /// sizes). `partitioner.class=round-robin` cycles through the partitions.
-    pub fn partition_for(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32, key: Option<&str>, explicit: Option<u32>) -> (u32, &'static str) {
+    pub fn partition_for(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        topic: u32,
+        partitions: u32,
+        key: Option<&str>,
+        explicit: Option<u32>,
+    ) -> (u32, &'static str) {
         if let Some(p) = explicit {
             return (p, "explicit");
         }
@@ -205,8 +212,9 @@ impl Producer {
             _ => {
                 // A new sticky partition, uniformly among those with a known leader (all,
                 // if none is known yet).
-                let with_leader: Vec<u32> =
-                    (0..partitions).filter(|p| self.metadata.get(&Tp { topic, partition: *p }).is_some_and(|s| s.leader.is_some())).collect();
+                let with_leader: Vec<u32> = (0..partitions)
+                    .filter(|p| self.metadata.get(&Tp { topic, partition: *p }).is_some_and(|s| s.leader.is_some()))
+                    .collect();
                 let p = if with_leader.is_empty() {
                     ctx.prng.below(u64::from(partitions)) as u32
                 } else {
@@ -236,7 +244,12 @@ impl Producer {
     /// Whether a record is still in the producer (queued, retrying or in flight).
     fn holds(&self, record: RecordId) -> bool {
         self.queued.values().flatten().any(|(r, _)| *r == record)
-            || self.retries.values().flatten().chain(self.in_flight.values().flat_map(|f| &f.batches)).any(|b| b.records.contains(&record))
+            || self
+                .retries
+                .values()
+                .flatten()
+                .chain(self.in_flight.values().flat_map(|f| &f.batches))
+                .any(|b| b.records.contains(&record))
     }
 
     /// The application's send() calls, in order, as far as they can go now: a sync
@@ -265,7 +278,10 @@ impl Producer {
                 ctx.note(Note::ProducerError {
                     producer: self.index,
                     error: "BufferExhaustedException",
-                    detail: format!("send() waited max.block.ms ({} ms): buffer.memory is full of records that cannot be sent", self.config.max_block_ms),
+                    detail: format!(
+                        "send() waited max.block.ms ({} ms): buffer.memory is full of records that cannot be sent",
+                        self.config.max_block_ms
+                    ),
                 });
                 ctx.note(Note::RecordFailed { record, tp, error: ErrorCode::RequestTimedOut });
                 self.failed += 1;
@@ -282,7 +298,6 @@ impl Producer {
             }
         }
     }
-
 
     /// The record joins the accumulator.
     pub(crate) fn accept(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp, rule: &'static str) {
@@ -379,7 +394,11 @@ impl Producer {
             ctx.note(Note::ProducerError {
                 producer: self.index,
                 error: error_name,
-                detail: format!("{how} {} for {} record(s): the application knows these records may not be written", error.name(), records.len()),
+                detail: format!(
+                    "{how} {} for {} record(s): the application knows these records may not be written",
+                    error.name(),
+                    records.len()
+                ),
             });
         }
     }
@@ -407,7 +426,11 @@ impl Producer {
                 let correlation = self.next();
                 let broker = self.next_bootstrap(ctx.now);
                 self.init_in_flight = Some((correlation, broker));
-                ctx.send(self.node, broker_node(broker), Msg::InitProducerId { correlation, transactional_id: None, transaction_timeout_ms: 0 });
+                ctx.send(
+                    self.node,
+                    broker_node(broker),
+                    Msg::InitProducerId { correlation, transactional_id: None, transaction_timeout_ms: 0 },
+                );
                 ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
             }
             return;
@@ -517,7 +540,11 @@ impl Producer {
                 transactional: self.txn.is_some(),
             })
             .collect();
-        ctx.send(self.node, broker_node(broker), Msg::Produce { correlation, acks, timeout_ms: self.config.request_timeout_ms, batches: wire });
+        ctx.send(
+            self.node,
+            broker_node(broker),
+            Msg::Produce { correlation, acks, timeout_ms: self.config.request_timeout_ms, batches: wire },
+        );
         if self.config.acks == Acks::Zero {
             // Written to the socket: as far as the producer knows, done.
             for b in &batches {
@@ -545,7 +572,14 @@ impl Producer {
         self.pump(ctx);
     }
 
-    pub fn on_init_producer_id_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, error: ErrorCode, producer_id: i64, epoch: u16) {
+    pub fn on_init_producer_id_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        error: ErrorCode,
+        producer_id: i64,
+        epoch: u16,
+    ) {
         if self.txn.is_some() {
             return self.txn_init_response(ctx, correlation, error, producer_id, epoch);
         }
@@ -560,7 +594,12 @@ impl Producer {
         self.pump(ctx);
     }
 
-    pub fn on_produce_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<ProducePartitionResponse>) {
+    pub fn on_produce_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        partitions: Vec<ProducePartitionResponse>,
+    ) {
         let Some(req) = self.in_flight.remove(&correlation) else { return };
         self.conns.succeeded(req.broker);
         let mut refresh = false;
@@ -575,7 +614,10 @@ impl Producer {
                 self.acked += batch.records.len() as u64;
                 continue;
             }
-            refresh |= matches!(error, ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::UnknownTopicOrPartition);
+            refresh |= matches!(
+                error,
+                ErrorCode::NotLeaderOrFollower | ErrorCode::LeaderNotAvailable | ErrorCode::UnknownTopicOrPartition
+            );
             self.fail_or_retry(ctx, batch, error);
         }
         if refresh {
@@ -591,7 +633,11 @@ impl Producer {
         // An idempotent producer's OUT_OF_ORDER_SEQUENCE_NUMBER is retriable while an
         // earlier batch of the partition is unresolved: it will be re-sent first, in
         // sequence order (TransactionManager.canRetry).
-        let earlier_unresolved = self.in_flight.values().flat_map(|r| &r.batches).chain(self.retries.get(&batch.tp).into_iter().flatten())
+        let earlier_unresolved = self
+            .in_flight
+            .values()
+            .flat_map(|r| &r.batches)
+            .chain(self.retries.get(&batch.tp).into_iter().flatten())
             .any(|b| b.tp == batch.tp && b.base_sequence < batch.base_sequence);
         let retriable = error.is_retriable() || (error == ErrorCode::OutOfOrderSequenceNumber && earlier_unresolved);
         let retry = retriable && batch.attempts <= self.config.retries && !expired;
@@ -682,7 +728,9 @@ impl Producer {
     /// Every message a producer handles; false if it is not one of them.
     pub fn on_message(&mut self, ctx: &mut Ctx<World>, msg: Msg) -> bool {
         match msg {
-            Msg::MetadataResponse { correlation, partitions, .. } => self.on_metadata_response(ctx, correlation, partitions),
+            Msg::MetadataResponse { correlation, partitions, .. } => {
+                self.on_metadata_response(ctx, correlation, partitions)
+            }
             Msg::InitProducerIdResponse { correlation, error, producer_id, producer_epoch } => {
                 self.on_init_producer_id_response(ctx, correlation, error, producer_id, producer_epoch)
             }

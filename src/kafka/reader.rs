@@ -35,7 +35,15 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn new(index: u32, node: NodeId, name: String, topic: u32, partitions: u32, config: ReaderConfig, bootstrap: Vec<BrokerId>) -> Self {
+    pub fn new(
+        index: u32,
+        node: NodeId,
+        name: String,
+        topic: u32,
+        partitions: u32,
+        config: ReaderConfig,
+        bootstrap: Vec<BrokerId>,
+    ) -> Self {
         Reader {
             index,
             node,
@@ -92,8 +100,16 @@ impl Reader {
             self.in_flight.insert(correlation, leader);
             let max_wait_ms = self.config.fetch_max_wait_ms;
             let isolation = self.config.isolation_level;
-            ctx.send(self.node, broker_node(leader), Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions });
-            ctx.set_timer(self.node, self.config.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
+            ctx.send(
+                self.node,
+                broker_node(leader),
+                Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions },
+            );
+            ctx.set_timer(
+                self.node,
+                self.config.request_timeout_ms + max_wait_ms,
+                Timer::ClientRequestTimeout(correlation),
+            );
         }
         if missing {
             self.request_metadata(ctx);
@@ -120,14 +136,20 @@ impl Reader {
         }
         self.metadata_in_flight = None;
         for st in partitions {
-            if st.tp.topic == self.topic && self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
+            if st.tp.topic == self.topic && self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch)
+            {
                 self.metadata.insert(st.tp, st);
             }
         }
         self.poll(ctx);
     }
 
-    pub fn on_fetch_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<FetchPartitionResponse>) {
+    pub fn on_fetch_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        partitions: Vec<FetchPartitionResponse>,
+    ) {
         let Some(broker) = self.in_flight.remove(&correlation) else { return };
         self.conns.succeeded(broker);
         let mut errors = false;
@@ -148,7 +170,13 @@ impl Reader {
             }
             let visible = super::client::visible_records(&p, self.config.isolation_level);
             for (offset, r) in &visible {
-                ctx.note(Note::Read { reader: self.index, tp: p.tp, offset: *offset, record: r.id, high_watermark: p.high_watermark });
+                ctx.note(Note::Read {
+                    reader: self.index,
+                    tp: p.tp,
+                    offset: *offset,
+                    record: r.id,
+                    high_watermark: p.high_watermark,
+                });
             }
             *pos += p.records.len() as u64;
             self.records_read += visible.len() as u64;

@@ -26,7 +26,9 @@ impl ConfigTarget {
     pub fn label(&self, spec: &Spec) -> String {
         match self {
             ConfigTarget::Brokers => "brokers".into(),
-            ConfigTarget::Topic(t) => format!("topic {}", spec.topics.get(*t as usize).map(|t| t.name.as_str()).unwrap_or("?")),
+            ConfigTarget::Topic(t) => {
+                format!("topic {}", spec.topics.get(*t as usize).map(|t| t.name.as_str()).unwrap_or("?"))
+            }
             ConfigTarget::Producer(p) => spec.producer_name(*p),
             ConfigTarget::Consumer(c) => spec.consumers.get(*c as usize).map(|c| c.name.clone()).unwrap_or_default(),
             ConfigTarget::Reader(r) => spec.readers.get(*r as usize).map(|r| r.name.clone()).unwrap_or_default(),
@@ -45,7 +47,8 @@ const FIXED_BROKER_KEYS: &[&str] = &[
 
 /// `config` with `key` set to the JSON `value`, checked as a scenario file would be.
 pub fn with_key<T: Serialize + DeserializeOwned>(config: &T, key: &str, value: &str) -> Result<T, String> {
-    let value: serde_json::Value = serde_json::from_str(value).map_err(|e| format!("{key}: the value is not JSON ({e})"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(value).map_err(|e| format!("{key}: the value is not JSON ({e})"))?;
     let mut map = match serde_json::to_value(config) {
         Ok(serde_json::Value::Object(m)) => m,
         _ => return Err("this configuration cannot be edited".into()),
@@ -98,7 +101,9 @@ pub fn check(spec: &Spec, target: &ConfigTarget, key: &str, value: &str) -> Resu
             let c: ConsumerConfig = with_key(old, key, value)?;
             c.validate()?;
             let b = &spec.broker;
-            if c.session_timeout_ms < b.group_min_session_timeout_ms || c.session_timeout_ms > b.group_max_session_timeout_ms {
+            if c.session_timeout_ms < b.group_min_session_timeout_ms
+                || c.session_timeout_ms > b.group_max_session_timeout_ms
+            {
                 return Err(format!(
                     "session.timeout.ms: must be within group.min.session.timeout.ms ({}) and group.max.session.timeout.ms ({})",
                     b.group_min_session_timeout_ms, b.group_max_session_timeout_ms
@@ -140,6 +145,10 @@ mod tests {
         assert!(with_key(&p, "linger.ms", "twenty").unwrap_err().contains("not JSON"));
         let c = with_key(&p, "enable.idempotence", "true").unwrap();
         assert_eq!(c.enable_idempotence, Some(true));
-        assert_eq!(with_key(&c, "enable.idempotence", "null").unwrap().enable_idempotence, None, "null restores the default");
+        assert_eq!(
+            with_key(&c, "enable.idempotence", "null").unwrap().enable_idempotence,
+            None,
+            "null restores the default"
+        );
     }
 }

@@ -140,14 +140,25 @@ impl Broker {
         self.answer_after_write(ctx, then, error, None);
     }
 
-    fn answer_after_write(&mut self, ctx: &mut Ctx<World>, then: &AfterWrite, error: ErrorCode, meta: Option<&TxnMetadata>) {
+    fn answer_after_write(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        then: &AfterWrite,
+        error: ErrorCode,
+        meta: Option<&TxnMetadata>,
+    ) {
         let node = self.node();
         match then {
             AfterWrite::InitProducerId { from, correlation } => match (error, meta) {
                 (ErrorCode::None, Some(m)) => ctx.send(
                     node,
                     *from,
-                    Msg::InitProducerIdResponse { correlation: *correlation, error, producer_id: m.producer_id, producer_epoch: m.producer_epoch },
+                    Msg::InitProducerIdResponse {
+                        correlation: *correlation,
+                        error,
+                        producer_id: m.producer_id,
+                        producer_epoch: m.producer_epoch,
+                    },
                 ),
                 _ => ctx.send(node, *from, init_error(*correlation, error)),
             },
@@ -199,7 +210,10 @@ impl Broker {
             };
             let mut unborn = meta.clone();
             unborn.producer_epoch = u16::MAX;
-            self.txn_coordinator.txns.insert(transactional_id, TxnEntry { meta: unborn, pending: None, partition: tp, markers_pending: BTreeSet::new() });
+            self.txn_coordinator.txns.insert(
+                transactional_id,
+                TxnEntry { meta: unborn, pending: None, partition: tp, markers_pending: BTreeSet::new() },
+            );
             return self.write_txn(ctx, env, meta, AfterWrite::InitProducerId { from, correlation });
         }
         let e = &self.txn_coordinator.txns[&transactional_id];
@@ -213,7 +227,11 @@ impl Broker {
             // The previous producer left a transaction open: fence it (the bumped epoch
             // goes into the markers) and abort the transaction first.
             next.state = TxnState::PrepareAbort;
-            ctx.note(Note::TxnFenced { transactional_id: next.transactional_id.clone(), producer_epoch: next.producer_epoch, reason: "a new producer with this transactional.id called initTransactions()" });
+            ctx.note(Note::TxnFenced {
+                transactional_id: next.transactional_id.clone(),
+                producer_epoch: next.producer_epoch,
+                reason: "a new producer with this transactional.id called initTransactions()",
+            });
             self.write_txn(ctx, env, next, AfterWrite::FenceThenRetry { from, correlation });
         } else {
             next.state = TxnState::Empty;
@@ -224,7 +242,13 @@ impl Broker {
     }
 
     /// Checks shared by AddPartitionsToTxn, AddOffsetsToTxn and EndTxn.
-    fn check_txn_request(&self, env: &Env, transactional_id: &Rc<str>, producer_id: i64, producer_epoch: u16) -> Result<&TxnEntry, ErrorCode> {
+    fn check_txn_request(
+        &self,
+        env: &Env,
+        transactional_id: &Rc<str>,
+        producer_id: i64,
+        producer_epoch: u16,
+    ) -> Result<&TxnEntry, ErrorCode> {
         self.coordinates_txn(env, transactional_id).ok_or(ErrorCode::NotCoordinator)?;
         let e = self.txn_coordinator.txns.get(transactional_id).ok_or(ErrorCode::InvalidProducerIdMapping)?;
         if e.meta.producer_id != producer_id {
@@ -298,7 +322,9 @@ impl Broker {
             (TxnState::Ongoing, _) => None,
             // A retry of an EndTxn that already went through.
             (TxnState::CompleteCommit, true) | (TxnState::CompleteAbort, false) => Some(ErrorCode::None),
-            (TxnState::PrepareCommit, true) | (TxnState::PrepareAbort, false) => Some(ErrorCode::ConcurrentTransactions),
+            (TxnState::PrepareCommit, true) | (TxnState::PrepareAbort, false) => {
+                Some(ErrorCode::ConcurrentTransactions)
+            }
             _ => Some(ErrorCode::InvalidTxnState),
         };
         if let Some(error) = error {
@@ -310,7 +336,14 @@ impl Broker {
     }
 
     /// A state write is replicated (or failed).
-    pub(crate) fn on_txn_stored(&mut self, ctx: &mut Ctx<World>, env: &Env, transactional_id: Rc<str>, then: AfterWrite, error: ErrorCode) {
+    pub(crate) fn on_txn_stored(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        transactional_id: Rc<str>,
+        then: AfterWrite,
+        error: ErrorCode,
+    ) {
         let error = coordinator_error(error);
         let Some(e) = self.txn_coordinator.txns.get_mut(&transactional_id) else {
             // The partition moved away meanwhile.
@@ -368,14 +401,24 @@ impl Broker {
                 None => waiting = true,
             }
         }
-        let (producer_id, producer_epoch, commit) = (e.meta.producer_id, e.meta.producer_epoch, e.meta.state == TxnState::PrepareCommit);
+        let (producer_id, producer_epoch, commit) =
+            (e.meta.producer_id, e.meta.producer_epoch, e.meta.state == TxnState::PrepareCommit);
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.txn_coordinator.marker_requests.insert(
                 correlation,
-                MarkerRequest { transactional_id: transactional_id.clone(), broker: leader, partitions: partitions.clone(), sent_at: ctx.now },
+                MarkerRequest {
+                    transactional_id: transactional_id.clone(),
+                    broker: leader,
+                    partitions: partitions.clone(),
+                    sent_at: ctx.now,
+                },
             );
-            ctx.send(self.node(), broker_node(leader), Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions });
+            ctx.send(
+                self.node(),
+                broker_node(leader),
+                Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions },
+            );
         }
         // Check back while anything is outstanding (a leader may change or die, or be
         // unknown for now: `waiting`).
@@ -404,7 +447,13 @@ impl Broker {
         self.write_txn(ctx, env, next, AfterWrite::Completed);
     }
 
-    pub fn on_write_txn_markers_response(&mut self, ctx: &mut Ctx<World>, env: &Env, correlation: u64, partitions: Vec<(Tp, ErrorCode)>) {
+    pub fn on_write_txn_markers_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        correlation: u64,
+        partitions: Vec<(Tp, ErrorCode)>,
+    ) {
         let Some(req) = self.txn_coordinator.marker_requests.remove(&correlation) else { return };
         let id = req.transactional_id;
         let Some(e) = self.txn_coordinator.txns.get_mut(&id) else { return };
@@ -439,7 +488,16 @@ impl Broker {
             let fresh = r.sent_at + TXN_MARKER_REQUEST_TIMEOUT_MS > now;
             fresh && r.partitions.iter().all(|tp| metadata.get(tp).and_then(|s| s.leader) == Some(r.broker))
         });
-        let ids: Vec<Rc<str>> = self.txn_coordinator.txns.iter().filter(|(_, e)| !e.markers_pending.is_empty() || matches!(e.meta.state, TxnState::PrepareCommit | TxnState::PrepareAbort)).map(|(k, _)| k.clone()).collect();
+        let ids: Vec<Rc<str>> = self
+            .txn_coordinator
+            .txns
+            .iter()
+            .filter(|(_, e)| {
+                !e.markers_pending.is_empty()
+                    || matches!(e.meta.state, TxnState::PrepareCommit | TxnState::PrepareAbort)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
         for id in &ids {
             self.send_markers(ctx, env, id);
         }
@@ -457,14 +515,20 @@ impl Broker {
             .txn_coordinator
             .txns
             .values()
-            .filter(|e| e.meta.state == TxnState::Ongoing && e.pending.is_none() && e.meta.start_ms + e.meta.timeout_ms < now)
+            .filter(|e| {
+                e.meta.state == TxnState::Ongoing && e.pending.is_none() && e.meta.start_ms + e.meta.timeout_ms < now
+            })
             .map(|e| e.meta.clone())
             .collect();
         for meta in expired {
             let mut next = meta;
             next.producer_epoch = next.producer_epoch.wrapping_add(1);
             next.state = TxnState::PrepareAbort;
-            ctx.note(Note::TxnFenced { transactional_id: next.transactional_id.clone(), producer_epoch: next.producer_epoch, reason: "transaction.timeout.ms passed with the transaction still open" });
+            ctx.note(Note::TxnFenced {
+                transactional_id: next.transactional_id.clone(),
+                producer_epoch: next.producer_epoch,
+                reason: "transaction.timeout.ms passed with the transaction still open",
+            });
             self.write_txn(ctx, env, next, AfterWrite::Prepared { reply_to: None });
         }
         self.arm_txn_timeout_check(ctx, env);
@@ -496,11 +560,18 @@ impl Broker {
         }
         let mut resume = Vec::new();
         for (id, meta) in loaded {
-            ctx.note(Note::TxnLoaded { broker: self.id, transactional_id: id.clone(), state: meta.state.name(), producer_epoch: meta.producer_epoch });
+            ctx.note(Note::TxnLoaded {
+                broker: self.id,
+                transactional_id: id.clone(),
+                state: meta.state.name(),
+                producer_epoch: meta.producer_epoch,
+            });
             if matches!(meta.state, TxnState::PrepareCommit | TxnState::PrepareAbort) {
                 resume.push(id.clone());
             }
-            self.txn_coordinator.txns.insert(id, TxnEntry { meta, pending: None, partition: tp, markers_pending: BTreeSet::new() });
+            self.txn_coordinator
+                .txns
+                .insert(id, TxnEntry { meta, pending: None, partition: tp, markers_pending: BTreeSet::new() });
         }
         for id in resume {
             self.start_markers(ctx, env, &id);
@@ -511,7 +582,8 @@ impl Broker {
     /// This broker lost the leadership of a `__transaction_state` partition.
     pub(crate) fn unload_transactions(&mut self, tp: Tp) {
         let c = &mut self.txn_coordinator;
-        let gone: BTreeSet<Rc<str>> = c.txns.iter().filter(|(_, e)| e.partition == tp).map(|(k, _)| k.clone()).btree_set();
+        let gone: BTreeSet<Rc<str>> =
+            c.txns.iter().filter(|(_, e)| e.partition == tp).map(|(k, _)| k.clone()).btree_set();
         c.txns.retain(|k, _| !gone.contains(k));
         c.marker_requests.retain(|_, r| !gone.contains(&r.transactional_id));
     }

@@ -22,7 +22,12 @@ pub enum TxnOp {
     Begin,
     Send(RecordId, Tp, &'static str),
     /// sendOffsetsToTransaction(offsets, groupMetadata).
-    SendOffsets { group: Rc<str>, member_id: Rc<str>, generation: i32, offsets: Vec<OffsetCommitPartition> },
+    SendOffsets {
+        group: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+        offsets: Vec<OffsetCommitPartition>,
+    },
     Commit,
     Abort,
 }
@@ -55,7 +60,13 @@ impl TxnClientState {
 enum Blocking {
     Init,
     /// `offsets_added`: AddOffsetsToTxn is done; TxnOffsetCommit is next.
-    SendOffsets { group: Rc<str>, member_id: Rc<str>, generation: i32, offsets: Vec<OffsetCommitPartition>, offsets_added: bool },
+    SendOffsets {
+        group: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+        offsets: Vec<OffsetCommitPartition>,
+        offsets_added: bool,
+    },
     Commit,
     Abort,
 }
@@ -167,7 +178,10 @@ impl Producer {
             ctx.note(Note::ProducerError {
                 producer: self.index,
                 error: "KafkaException",
-                detail: format!("a send in the transaction of {id} failed with {}: the transaction can only be aborted", error.name()),
+                detail: format!(
+                    "a send in the transaction of {id} failed with {}: the transaction can only be aborted",
+                    error.name()
+                ),
             });
         }
     }
@@ -249,16 +263,30 @@ impl Producer {
         let current = t.current.clone();
         let correlation = self.next();
         let msg = match &request {
-            Request::InitProducerId => Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms: timeout },
-            Request::AddPartitions(tps) => {
-                Msg::AddPartitionsToTxn { correlation, transactional_id: id, producer_id: pid, producer_epoch: epoch, partitions: tps.clone() }
+            Request::InitProducerId => {
+                Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms: timeout }
             }
+            Request::AddPartitions(tps) => Msg::AddPartitionsToTxn {
+                correlation,
+                transactional_id: id,
+                producer_id: pid,
+                producer_epoch: epoch,
+                partitions: tps.clone(),
+            },
             Request::AddOffsets => {
                 let Some(Blocking::SendOffsets { group, .. }) = &current else { return };
-                Msg::AddOffsetsToTxn { correlation, transactional_id: id, producer_id: pid, producer_epoch: epoch, group: group.clone() }
+                Msg::AddOffsetsToTxn {
+                    correlation,
+                    transactional_id: id,
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    group: group.clone(),
+                }
             }
             Request::TxnOffsetCommit => {
-                let Some(Blocking::SendOffsets { group, member_id, generation, offsets, .. }) = &current else { return };
+                let Some(Blocking::SendOffsets { group, member_id, generation, offsets, .. }) = &current else {
+                    return;
+                };
                 Msg::TxnOffsetCommit {
                     correlation,
                     transactional_id: id,
@@ -270,7 +298,13 @@ impl Producer {
                     offsets: offsets.clone(),
                 }
             }
-            Request::EndTxn(commit) => Msg::EndTxn { correlation, transactional_id: id, producer_id: pid, producer_epoch: epoch, commit: *commit },
+            Request::EndTxn(commit) => Msg::EndTxn {
+                correlation,
+                transactional_id: id,
+                producer_id: pid,
+                producer_epoch: epoch,
+                commit: *commit,
+            },
             Request::FindCoordinator | Request::FindGroupCoordinator => return,
         };
         self.txn_mut().in_flight = Some((correlation, broker, request));
@@ -326,16 +360,20 @@ impl Producer {
                 },
                 TxnOp::SendOffsets { group, member_id, generation, offsets } => match state {
                     TxnClientState::InTransaction => {
-                        self.txn_mut().current = Some(Blocking::SendOffsets { group, member_id, generation, offsets, offsets_added: false });
+                        self.txn_mut().current =
+                            Some(Blocking::SendOffsets { group, member_id, generation, offsets, offsets_added: false });
                     }
                     _ => self.call_refused(ctx, "sendOffsetsToTransaction()", state),
                 },
                 TxnOp::Commit => match state {
                     // In an abortable state, txn_poll turns the commit into an abort.
-                    TxnClientState::InTransaction | TxnClientState::AbortableError(_) => self.txn_mut().current = Some(Blocking::Commit),
+                    TxnClientState::InTransaction | TxnClientState::AbortableError(_) => {
+                        self.txn_mut().current = Some(Blocking::Commit)
+                    }
                     _ => {
                         self.call_refused(ctx, "commitTransaction()", state);
-                        self.txn_mut().outcome = Some(TxnOutcome { committed: false, error: Some(ErrorCode::InvalidTxnState) });
+                        self.txn_mut().outcome =
+                            Some(TxnOutcome { committed: false, error: Some(ErrorCode::InvalidTxnState) });
                     }
                 },
                 TxnOp::Abort => match state {
@@ -345,7 +383,8 @@ impl Producer {
                     }
                     _ => {
                         self.call_refused(ctx, "abortTransaction()", state);
-                        self.txn_mut().outcome = Some(TxnOutcome { committed: false, error: Some(ErrorCode::InvalidTxnState) });
+                        self.txn_mut().outcome =
+                            Some(TxnOutcome { committed: false, error: Some(ErrorCode::InvalidTxnState) });
                     }
                 },
             }
@@ -354,7 +393,10 @@ impl Producer {
 
     fn call_refused(&mut self, ctx: &mut Ctx<World>, call: &'static str, state: TxnClientState) {
         let (error, detail) = match state {
-            TxnClientState::Fatal(e) => (fatal_exception(e), format!("{call}: the producer was fenced or failed ({}) and must be closed", e.name())),
+            TxnClientState::Fatal(e) => (
+                fatal_exception(e),
+                format!("{call}: the producer was fenced or failed ({}) and must be closed", e.name()),
+            ),
             _ => ("IllegalStateException", format!("{call} is not allowed in state {}", state.name())),
         };
         ctx.note(Note::ProducerError { producer: self.index, error, detail });
@@ -420,7 +462,13 @@ impl Producer {
     fn retry_later(&mut self, ctx: &mut Ctx<World>, error: ErrorCode) {
         let backoff = self.config.retry_backoff_ms;
         let t = self.txn_mut();
-        if matches!(error, ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable | ErrorCode::NetworkException | ErrorCode::RequestTimedOut) {
+        if matches!(
+            error,
+            ErrorCode::NotCoordinator
+                | ErrorCode::CoordinatorNotAvailable
+                | ErrorCode::NetworkException
+                | ErrorCode::RequestTimedOut
+        ) {
             t.coordinator = None;
             t.group_coordinator = None;
         }
@@ -479,7 +527,11 @@ impl Producer {
             Msg::TxnOffsetCommitResponse { error, .. } => match error {
                 ErrorCode::None => {
                     t.current = None;
-                    ctx.note(Note::TxnClient { producer: self.index, call: "sendOffsetsToTransaction()", outcome: "ok" });
+                    ctx.note(Note::TxnClient {
+                        producer: self.index,
+                        call: "sendOffsetsToTransaction()",
+                        outcome: "ok",
+                    });
                     self.txn_poll(ctx);
                 }
                 ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId | ErrorCode::FencedInstanceId => {
@@ -490,7 +542,10 @@ impl Producer {
                     ctx.note(Note::ProducerError {
                         producer: self.index,
                         error: "CommitFailedException",
-                        detail: format!("sendOffsetsToTransaction() rejected with {}: this consumer was fenced by a rebalance", error.name()),
+                        detail: format!(
+                            "sendOffsetsToTransaction() rejected with {}: this consumer was fenced by a rebalance",
+                            error.name()
+                        ),
                     });
                     self.txn_poll(ctx);
                 }
@@ -511,7 +566,14 @@ impl Producer {
     }
 
     /// InitProducerId answered (transactional).
-    pub(crate) fn txn_init_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, error: ErrorCode, producer_id: i64, epoch: u16) {
+    pub(crate) fn txn_init_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        error: ErrorCode,
+        producer_id: i64,
+        epoch: u16,
+    ) {
         let t = self.txn_mut();
         if !t.has_in_flight(correlation) {
             return;

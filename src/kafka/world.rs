@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use super::broker::{Broker, BrokerStatus, Replica};
 use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
 use super::consumer::{Consumer, PipelineOp};
-use super::settings::{ConfigTarget, NewConfig};
-use super::txn_client::TxnOp;
 use super::controller::{Controller, QUORUM_TICK_MS};
 use super::message::{Msg, PartitionState};
 use super::notes::Note;
 use super::producer::Producer;
 use super::reader::Reader;
+use super::settings::{ConfigTarget, NewConfig};
+use super::txn_client::TxnOp;
 use super::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::{ChunkedVec, Ctx, Model, NodeId};
 
@@ -125,7 +125,11 @@ impl Spec {
     pub fn producer_name(&self, i: u32) -> String {
         match self.producers.get(i as usize) {
             Some(p) => p.name.clone(),
-            None => self.consumers.get(i as usize - self.producers.len()).map(|c| c.name.clone()).unwrap_or_else(|| format!("producer {i}")),
+            None => self
+                .consumers
+                .get(i as usize - self.producers.len())
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| format!("producer {i}")),
         }
     }
     /// Display name of a network node.
@@ -139,7 +143,11 @@ impl Spec {
             let i = (n - self.broker_count - self.producers.len() as u32) as usize;
             match self.readers.get(i) {
                 Some(r) => r.name.clone(),
-                None => self.consumers.get(i - self.readers.len()).map(|c| c.name.clone()).unwrap_or_else(|| format!("node {n}")),
+                None => self
+                    .consumers
+                    .get(i - self.readers.len())
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| format!("node {n}")),
             }
         }
     }
@@ -205,25 +213,44 @@ pub enum Timer {
 /// Things a scenario or a user can do to the cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KafkaAction {
-    Produce { producer: u32, topic: u32, key: Option<String>, count: u32, partition: Option<u32> },
+    Produce {
+        producer: u32,
+        topic: u32,
+        key: Option<String>,
+        count: u32,
+        partition: Option<u32>,
+    },
     /// The broker process dies; its host stays up and its disk keeps everything.
     Crash(BrokerId),
     /// The broker's host loses power: unflushed data is gone.
     PowerLoss(BrokerId),
     Restart(BrokerId),
-    SetAcks { producer: u32, acks: Acks },
+    SetAcks {
+        producer: u32,
+        acks: Acks,
+    },
     /// Show narration `index` of the scenario.
     Narrate(u32),
     ConsumerCrash(u32),
     ConsumerRestart(u32),
     /// A long GC pause (`gc`: everything stops) or slow processing (only the application).
-    ConsumerPause { consumer: u32, ms: u64, gc: bool },
+    ConsumerPause {
+        consumer: u32,
+        ms: u64,
+        gc: bool,
+    },
     ConsumerResume(u32),
     ConsumerClose(u32),
     /// CreatePartitions: grow a topic to `partitions` partitions.
-    AddPartitions { topic: u32, partitions: u32 },
+    AddPartitions {
+        topic: u32,
+        partitions: u32,
+    },
     /// The application calls `subscribe()` with a new topic list.
-    ConsumerSubscribe { consumer: u32, topics: Vec<u32> },
+    ConsumerSubscribe {
+        consumer: u32,
+        topics: Vec<u32>,
+    },
     /// A transactional producer's application calls beginTransaction().
     BeginTransaction(u32),
     CommitTransaction(u32),
@@ -232,7 +259,11 @@ pub enum KafkaAction {
     ProducerCrash(u32),
     ProducerRestart(u32),
     /// Change one setting from now on (`value` is JSON, checked as in a scenario file).
-    SetConfig { target: super::settings::ConfigTarget, key: String, value: String },
+    SetConfig {
+        target: super::settings::ConfigTarget,
+        key: String,
+        value: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -289,7 +320,15 @@ impl World {
             .producers
             .iter()
             .enumerate()
-            .map(|(i, p)| Producer::new(i as u32, spec.producer_node(i as u32), p.name.clone(), p.config.clone(), broker_ids.clone()))
+            .map(|(i, p)| {
+                Producer::new(
+                    i as u32,
+                    spec.producer_node(i as u32),
+                    p.name.clone(),
+                    p.config.clone(),
+                    broker_ids.clone(),
+                )
+            })
             .collect();
         let readers = spec
             .readers
@@ -297,7 +336,15 @@ impl World {
             .enumerate()
             .map(|(i, r)| {
                 let partitions = spec.topics[r.topic as usize].partitions;
-                Reader::new(i as u32, spec.reader_node(i as u32), r.name.clone(), r.topic, partitions, r.config.clone(), broker_ids.clone())
+                Reader::new(
+                    i as u32,
+                    spec.reader_node(i as u32),
+                    r.name.clone(),
+                    r.topic,
+                    partitions,
+                    r.config.clone(),
+                    broker_ids.clone(),
+                )
             })
             .collect();
         let consumers = spec
@@ -305,9 +352,23 @@ impl World {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let mut consumer = Consumer::new(i as u32, spec.consumer_node(i as u32), c.name.clone(), Rc::from(c.group.as_str()), c.topics.clone(), c.config.clone(), broker_ids.clone());
+                let mut consumer = Consumer::new(
+                    i as u32,
+                    spec.consumer_node(i as u32),
+                    c.name.clone(),
+                    Rc::from(c.group.as_str()),
+                    c.topics.clone(),
+                    c.config.clone(),
+                    broker_ids.clone(),
+                );
                 if let Some(t) = &c.transform {
-                    consumer.producer = Some(Box::new(Producer::embedded(spec.embedded_producer_index(i as u32), spec.consumer_node(i as u32), c.name.clone(), t.producer.clone(), broker_ids.clone())));
+                    consumer.producer = Some(Box::new(Producer::embedded(
+                        spec.embedded_producer_index(i as u32),
+                        spec.consumer_node(i as u32),
+                        c.name.clone(),
+                        t.producer.clone(),
+                        broker_ids.clone(),
+                    )));
                 }
                 consumer
             })
@@ -338,7 +399,15 @@ impl World {
         }
     }
 
-    fn produce(&mut self, ctx: &mut Ctx<World>, producer: u32, topic: u32, key: Option<String>, count: u32, partition: Option<u32>) {
+    fn produce(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        producer: u32,
+        topic: u32,
+        key: Option<String>,
+        count: u32,
+        partition: Option<u32>,
+    ) {
         let partitions = self.spec.topics[topic as usize].partitions;
         let key: Option<Rc<str>> = key.map(Rc::from);
         for _ in 0..count {
@@ -412,7 +481,9 @@ impl World {
                         self.records.push(RecordInfo { producer: index, key, tp, source: Some(source) });
                         p.send(ctx, id, tp, rule);
                     }
-                    PipelineOp::Txn(op) => self.consumers[c].producer.as_mut().expect("pipeline producer").txn_call(ctx, op),
+                    PipelineOp::Txn(op) => {
+                        self.consumers[c].producer.as_mut().expect("pipeline producer").txn_call(ctx, op)
+                    }
                 }
             }
         }
@@ -462,7 +533,8 @@ impl World {
         }
         let t = &self.spec.topics[topic as usize];
         let all = place_replicas(self.spec.broker_count, partitions, t.replication_factor, 0);
-        let new: Vec<(Tp, Vec<BrokerId>)> = (old..partitions).map(|p| (Tp { topic, partition: p }, all[p as usize].clone())).collect();
+        let new: Vec<(Tp, Vec<BrokerId>)> =
+            (old..partitions).map(|p| (Tp { topic, partition: p }, all[p as usize].clone())).collect();
         if !self.controller.create_partitions(ctx, new.clone()) {
             ctx.note(Note::AdminError { operation: "CreatePartitions", error: ErrorCode::NotController });
             return;
@@ -524,26 +596,68 @@ impl World {
                 }
             }
             Msg::Metadata { correlation } => self.brokers[i].on_metadata(ctx, &env, from, correlation),
-            Msg::InitProducerId { correlation, transactional_id: None, .. } => self.brokers[i].on_init_producer_id(ctx, from, correlation),
-            Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => {
-                self.brokers[i].on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms)
+            Msg::InitProducerId { correlation, transactional_id: None, .. } => {
+                self.brokers[i].on_init_producer_id(ctx, from, correlation)
             }
-            Msg::AddPartitionsToTxn { correlation, transactional_id, producer_id, producer_epoch, partitions } => self.brokers[i]
-                .on_add_partitions_to_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, partitions, false),
+            Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => self.brokers[i]
+                .on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms),
+            Msg::AddPartitionsToTxn { correlation, transactional_id, producer_id, producer_epoch, partitions } => {
+                self.brokers[i].on_add_partitions_to_txn(
+                    ctx,
+                    &env,
+                    from,
+                    correlation,
+                    transactional_id,
+                    producer_id,
+                    producer_epoch,
+                    partitions,
+                    false,
+                )
+            }
             Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
                 let topic = spec.offsets_topic.unwrap_or(0);
-                let partition = super::group::offsets_partition_for(&group, spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1));
+                let partition = super::group::offsets_partition_for(
+                    &group,
+                    spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1),
+                );
                 let tps = vec![Tp { topic, partition }];
-                self.brokers[i].on_add_partitions_to_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, tps, true)
+                self.brokers[i].on_add_partitions_to_txn(
+                    ctx,
+                    &env,
+                    from,
+                    correlation,
+                    transactional_id,
+                    producer_id,
+                    producer_epoch,
+                    tps,
+                    true,
+                )
             }
-            Msg::TxnOffsetCommit { correlation, group, producer_id, producer_epoch, member_id, generation, offsets, .. } => self.brokers[i]
-                .on_txn_offset_commit(ctx, &env, from, correlation, group, producer_id, producer_epoch, member_id, generation, offsets),
-            Msg::EndTxn { correlation, transactional_id, producer_id, producer_epoch, commit } => {
-                self.brokers[i].on_end_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, commit)
-            }
-            Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions } => {
-                self.brokers[i].on_write_txn_markers(ctx, &env, from, correlation, producer_id, producer_epoch, commit, partitions)
-            }
+            Msg::TxnOffsetCommit {
+                correlation,
+                group,
+                producer_id,
+                producer_epoch,
+                member_id,
+                generation,
+                offsets,
+                ..
+            } => self.brokers[i].on_txn_offset_commit(
+                ctx,
+                &env,
+                from,
+                correlation,
+                group,
+                producer_id,
+                producer_epoch,
+                member_id,
+                generation,
+                offsets,
+            ),
+            Msg::EndTxn { correlation, transactional_id, producer_id, producer_epoch, commit } => self.brokers[i]
+                .on_end_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, commit),
+            Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions } => self.brokers[i]
+                .on_write_txn_markers(ctx, &env, from, correlation, producer_id, producer_epoch, commit, partitions),
             Msg::WriteTxnMarkersResponse { correlation, partitions, .. } => {
                 self.brokers[i].on_write_txn_markers_response(ctx, &env, correlation, partitions)
             }
@@ -579,19 +693,41 @@ impl World {
             Msg::FindCoordinator { correlation, group, transaction } => {
                 self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group, transaction)
             }
-            Msg::JoinGroup { correlation, group, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata } => self.brokers[i]
-                .on_join_group(ctx, &env, from, correlation, group, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata),
+            Msg::JoinGroup {
+                correlation,
+                group,
+                member_id,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocols,
+                metadata,
+            } => self.brokers[i].on_join_group(
+                ctx,
+                &env,
+                from,
+                correlation,
+                group,
+                member_id,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocols,
+                metadata,
+            ),
             Msg::SyncGroup { correlation, group, member_id, generation, assignments } => {
                 self.brokers[i].on_sync_group(ctx, &env, from, correlation, group, member_id, generation, assignments)
             }
             Msg::Heartbeat { correlation, group, member_id, generation } => {
                 self.brokers[i].on_heartbeat(ctx, &env, from, correlation, group, member_id, generation)
             }
-            Msg::LeaveGroup { correlation, group, member_id } => self.brokers[i].on_leave_group(ctx, &env, from, correlation, group, member_id),
+            Msg::LeaveGroup { correlation, group, member_id } => {
+                self.brokers[i].on_leave_group(ctx, &env, from, correlation, group, member_id)
+            }
             Msg::OffsetCommit { correlation, group, member_id, generation, offsets } => {
                 self.brokers[i].on_offset_commit(ctx, &env, from, correlation, group, member_id, generation, offsets)
             }
-            Msg::OffsetFetch { correlation, group, partitions } => self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions),
+            Msg::OffsetFetch { correlation, group, partitions } => {
+                self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions)
+            }
             Msg::ListOffsets { correlation, partitions, latest, isolation } => {
                 self.brokers[i].on_list_offsets(ctx, from, correlation, partitions, latest, isolation)
             }
@@ -620,7 +756,10 @@ impl World {
             }
             let (spec, controller) = self.env_parts();
             let env = Env { spec: &spec, broker: &spec.broker, controller };
-            let for_producer = self.consumers[c].producer.as_ref().is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
+            let for_producer = self.consumers[c]
+                .producer
+                .as_ref()
+                .is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
             if for_producer {
                 self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
             } else {
@@ -700,7 +839,9 @@ impl World {
             let env = Env { spec: &spec, broker: &spec.broker, controller };
             let producer_timer = match &timer {
                 Timer::ProducerRetry | Timer::ProducerLinger => true,
-                Timer::ClientRequestTimeout(x) => self.consumers[c].producer.as_ref().is_some_and(|p| p.owns_correlation(*x)),
+                Timer::ClientRequestTimeout(x) => {
+                    self.consumers[c].producer.as_ref().is_some_and(|p| p.owns_correlation(*x))
+                }
                 _ => false,
             };
             if timer == Timer::ConsumerResume {
@@ -763,7 +904,11 @@ impl Model for World {
                 ctx.send(
                     broker_node(c),
                     broker_node(*b),
-                    Msg::LeaderAndIsr { controller_epoch: self.controller.epoch, partitions: all.clone(), fenced: Vec::new() },
+                    Msg::LeaderAndIsr {
+                        controller_epoch: self.controller.epoch,
+                        partitions: all.clone(),
+                        fenced: Vec::new(),
+                    },
                 );
             }
         }
@@ -966,7 +1111,8 @@ impl Model for World {
                 Client::Producer(p) => self.producers[p].has_in_flight(*c),
                 Client::Reader(r) => self.readers[r].has_in_flight(*c),
                 Client::Consumer(x) => {
-                    self.consumers[x].has_in_flight(*c) || self.consumers[x].producer.as_ref().is_some_and(|p| p.has_in_flight(*c))
+                    self.consumers[x].has_in_flight(*c)
+                        || self.consumers[x].producer.as_ref().is_some_and(|p| p.has_in_flight(*c))
                 }
             },
             (Some(i), Timer::GroupTick) => self.brokers[i].group_tick_live(now),
@@ -1013,7 +1159,10 @@ impl Model for World {
     fn action_label(action: &KafkaAction) -> String {
         match action {
             KafkaAction::Produce { producer, key, count, .. } => {
-                format!("producer {producer} sends {count} record(s){}", key.as_ref().map(|k| format!(" key={k}")).unwrap_or_default())
+                format!(
+                    "producer {producer} sends {count} record(s){}",
+                    key.as_ref().map(|k| format!(" key={k}")).unwrap_or_default()
+                )
             }
             KafkaAction::Crash(b) => format!("crash broker {}", b.0),
             KafkaAction::PowerLoss(b) => format!("power loss on broker {}", b.0),
@@ -1023,12 +1172,19 @@ impl Model for World {
             KafkaAction::ConsumerCrash(c) => format!("crash consumer {c}"),
             KafkaAction::ConsumerRestart(c) => format!("restart consumer {c}"),
             KafkaAction::ConsumerPause { consumer, ms, gc } => {
-                format!("consumer {consumer} {} for {ms} ms", if *gc { "freezes (GC pause)" } else { "processes slowly" })
+                format!(
+                    "consumer {consumer} {} for {ms} ms",
+                    if *gc { "freezes (GC pause)" } else { "processes slowly" }
+                )
             }
             KafkaAction::ConsumerResume(c) => format!("resume consumer {c}"),
             KafkaAction::ConsumerClose(c) => format!("close consumer {c}"),
-            KafkaAction::AddPartitions { topic, partitions } => format!("topic {topic} grows to {partitions} partitions"),
-            KafkaAction::ConsumerSubscribe { consumer, topics } => format!("consumer {consumer} subscribes to {topics:?}"),
+            KafkaAction::AddPartitions { topic, partitions } => {
+                format!("topic {topic} grows to {partitions} partitions")
+            }
+            KafkaAction::ConsumerSubscribe { consumer, topics } => {
+                format!("consumer {consumer} subscribes to {topics:?}")
+            }
             KafkaAction::BeginTransaction(p) => format!("producer {p} beginTransaction()"),
             KafkaAction::CommitTransaction(p) => format!("producer {p} commitTransaction()"),
             KafkaAction::AbortTransaction(p) => format!("producer {p} abortTransaction()"),

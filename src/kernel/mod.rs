@@ -5,13 +5,13 @@
 //! kernel delivers its messages, fires its timers and applies its actions, one event per
 //! step, in `(time, sequence)` order. Same model + same seed + same actions = same trace.
 pub mod chunked;
-pub mod sort;
 pub mod digest;
 pub mod model;
 pub mod network;
 pub mod prng;
 pub mod queue;
 pub mod sim;
+pub mod sort;
 pub mod timeline;
 pub mod trace;
 

@@ -123,8 +123,10 @@ impl Network {
     pub fn route(&mut self, from: NodeId, to: NodeId, kind: &str, now: Time, prng: &mut Prng) -> (Time, Fate) {
         let jitter = if self.config.jitter_ms > 0 { prng.between(0, self.config.jitter_ms) } else { 0 };
         let mut fate = if prng.chance(self.config.drop) { Fate::Lost } else { Fate::Deliver };
-        if let Some(rule) =
-            self.drop_next.iter_mut().find(|(f, t, k, n)| *f == from && *t == to && *n > 0 && k.as_deref().is_none_or(|k| k == kind))
+        if let Some(rule) = self
+            .drop_next
+            .iter_mut()
+            .find(|(f, t, k, n)| *f == from && *t == to && *n > 0 && k.as_deref().is_none_or(|k| k == kind))
         {
             rule.3 -= 1;
             fate = Fate::Lost;
@@ -221,7 +223,8 @@ mod tests {
         let mut net = Network::new(NetworkConfig::default(), 2);
         let mut prng = Prng::new(3);
         net.apply(&NetFault::DropNext { from: NodeId(1), to: NodeId(0), kind: Some("Ack".into()), count: 2 });
-        let fates: Vec<Fate> = ["Data", "Ack", "Ack", "Ack"].iter().map(|k| net.route(NodeId(1), NodeId(0), k, 0, &mut prng).1).collect();
+        let fates: Vec<Fate> =
+            ["Data", "Ack", "Ack", "Ack"].iter().map(|k| net.route(NodeId(1), NodeId(0), k, 0, &mut prng).1).collect();
         assert_eq!(fates, vec![Fate::Deliver, Fate::Lost, Fate::Lost, Fate::Deliver]);
         assert_eq!(net.route(NodeId(0), NodeId(1), "Ack", 0, &mut prng).1, Fate::Deliver, "other direction untouched");
     }

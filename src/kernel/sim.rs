@@ -141,7 +141,11 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
 
     /// [`Simulation::step`], showing the message it delivers or drops (if any) to `seen`
     /// first: for a trace that wants the payload of every message.
-    pub fn step_observed(&mut self, notes: &mut Vec<M::Note>, seen: &mut dyn FnMut(&InFlight<M::Msg>)) -> Option<StepRecord> {
+    pub fn step_observed(
+        &mut self,
+        notes: &mut Vec<M::Note>,
+        seen: &mut dyn FnMut(&InFlight<M::Msg>),
+    ) -> Option<StepRecord> {
         loop {
             if self.queue.peek_time()? > self.end_time {
                 return None;
@@ -241,7 +245,8 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
                 // A lost message to a node that is down anyway: the sender finds the
                 // receiver down as for any other message to it (a crashed process refuses
                 // the connection), or it would never hear of it.
-                let receiver_down = !self.up[m.to.0 as usize] && matches!(reason, DropReason::ReceiverDown | DropReason::Lost);
+                let receiver_down =
+                    !self.up[m.to.0 as usize] && matches!(reason, DropReason::ReceiverDown | DropReason::Lost);
                 if receiver_down && self.up[m.from.0 as usize] {
                     let (from, to) = (m.from, m.to);
                     self.with_ctx(notes, |model, ctx| model.on_undeliverable(ctx, from, to, m.msg));
@@ -298,7 +303,8 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             self.next_msg += 1;
             self.queue.push(deliver_at, Event::Deliver(id));
             let lost = fate == Fate::Lost;
-            self.in_flight.insert(id, InFlight { id, from, to, sent_at: self.now, deliver_at, lost, collateral: false, msg });
+            self.in_flight
+                .insert(id, InFlight { id, from, to, sent_at: self.now, deliver_at, lost, collateral: false, msg });
         }
         for (node, delay, timer) in timers {
             let incarnation = self.incarnation[node.0 as usize];

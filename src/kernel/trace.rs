@@ -30,11 +30,27 @@ impl DropReason {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type")]
 pub enum StepKind {
-    Deliver { msg: MsgId, from: NodeId, to: NodeId, kind: &'static str },
-    Drop { msg: MsgId, from: NodeId, to: NodeId, kind: &'static str, reason: DropReason },
-    Timer { node: NodeId, name: &'static str },
+    Deliver {
+        msg: MsgId,
+        from: NodeId,
+        to: NodeId,
+        kind: &'static str,
+    },
+    Drop {
+        msg: MsgId,
+        from: NodeId,
+        to: NodeId,
+        kind: &'static str,
+        reason: DropReason,
+    },
+    Timer {
+        node: NodeId,
+        name: &'static str,
+    },
     /// A scripted or user action; `label` describes it.
-    Action { label: String },
+    Action {
+        label: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

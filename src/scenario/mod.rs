@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::kafka::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
 use crate::kafka::types::BrokerId;
-use crate::kafka::world::{place_replicas, ConsumerSpec, KafkaAction, ProducerSpec, ReaderSpec, Spec, TopicSpec, TransformSpec};
+use crate::kafka::world::{
+    place_replicas, ConsumerSpec, KafkaAction, ProducerSpec, ReaderSpec, Spec, TopicSpec, TransformSpec,
+};
 use crate::kernel::sim::Action;
 use crate::kernel::{NetFault, NetworkConfig, NodeId, Ratio, Time};
 
@@ -165,21 +167,55 @@ pub enum TimelineEntry {
         #[serde(default)]
         partition: Option<u32>,
     },
-    Crash { at_ms: u64, broker: u32 },
-    PowerLoss { at_ms: u64, broker: u32 },
-    Restart { at_ms: u64, broker: u32 },
+    Crash {
+        at_ms: u64,
+        broker: u32,
+    },
+    PowerLoss {
+        at_ms: u64,
+        broker: u32,
+    },
+    Restart {
+        at_ms: u64,
+        broker: u32,
+    },
     /// Cut both directions between two nodes.
-    Cut { at_ms: u64, between: [String; 2] },
+    Cut {
+        at_ms: u64,
+        between: [String; 2],
+    },
     /// Cut one direction: `from` can no longer reach `to`.
-    CutOneWay { at_ms: u64, from: String, to: String },
-    Heal { at_ms: u64, between: [String; 2] },
-    Isolate { at_ms: u64, node: String },
-    Partition { at_ms: u64, groups: Vec<Vec<String>> },
-    HealAll { at_ms: u64 },
+    CutOneWay {
+        at_ms: u64,
+        from: String,
+        to: String,
+    },
+    Heal {
+        at_ms: u64,
+        between: [String; 2],
+    },
+    Isolate {
+        at_ms: u64,
+        node: String,
+    },
+    Partition {
+        at_ms: u64,
+        groups: Vec<Vec<String>>,
+    },
+    HealAll {
+        at_ms: u64,
+    },
     /// Add `extra_ms` of latency to everything a node sends or receives; 0 restores it.
-    Slow { at_ms: u64, node: String, extra_ms: u64 },
+    Slow {
+        at_ms: u64,
+        node: String,
+        extra_ms: u64,
+    },
     /// Change the message drop probability of every link.
-    Drop { at_ms: u64, probability: Ratio },
+    Drop {
+        at_ms: u64,
+        probability: Ratio,
+    },
     /// Lose the next `count` messages from `from` to `to`, only of `kind` if given
     /// (e.g. "ProduceResponse"): a lost response, a lost request.
     DropNext {
@@ -191,13 +227,26 @@ pub enum TimelineEntry {
         #[serde(default = "one")]
         count: u32,
     },
-    SetAcks { at_ms: u64, producer: String, acks: Acks },
+    SetAcks {
+        at_ms: u64,
+        producer: String,
+        acks: Acks,
+    },
     /// A caption shown from this moment on.
-    Narrate { at_ms: u64, text: Text },
+    Narrate {
+        at_ms: u64,
+        text: Text,
+    },
     /// The consumer's process dies (no LeaveGroup, no commit).
-    ConsumerCrash { at_ms: u64, consumer: String },
+    ConsumerCrash {
+        at_ms: u64,
+        consumer: String,
+    },
     /// A crashed consumer starts again, as a new member.
-    ConsumerRestart { at_ms: u64, consumer: String },
+    ConsumerRestart {
+        at_ms: u64,
+        consumer: String,
+    },
     /// `gc: true`: a stop-the-world pause (no heartbeats either); false: slow processing
     /// (the heartbeat thread goes on, `poll()` is late).
     ConsumerPause {
@@ -207,24 +256,58 @@ pub enum TimelineEntry {
         #[serde(default)]
         gc: bool,
     },
-    ConsumerResume { at_ms: u64, consumer: String },
+    ConsumerResume {
+        at_ms: u64,
+        consumer: String,
+    },
     /// `close()`: commit (with auto-commit) and leave the group.
-    ConsumerClose { at_ms: u64, consumer: String },
+    ConsumerClose {
+        at_ms: u64,
+        consumer: String,
+    },
     /// `subscribe()` with a new list of topics.
-    ConsumerSubscribe { at_ms: u64, consumer: String, topics: Vec<String> },
+    ConsumerSubscribe {
+        at_ms: u64,
+        consumer: String,
+        topics: Vec<String>,
+    },
     /// Grow a topic to `partitions` partitions (Kafka's CreatePartitions; never shrinks).
-    AddPartitions { at_ms: u64, topic: String, partitions: u32 },
+    AddPartitions {
+        at_ms: u64,
+        topic: String,
+        partitions: u32,
+    },
     /// A transactional producer's application calls beginTransaction() (the first call
     /// also runs initTransactions()).
-    BeginTransaction { at_ms: u64, producer: String },
-    CommitTransaction { at_ms: u64, producer: String },
-    AbortTransaction { at_ms: u64, producer: String },
+    BeginTransaction {
+        at_ms: u64,
+        producer: String,
+    },
+    CommitTransaction {
+        at_ms: u64,
+        producer: String,
+    },
+    AbortTransaction {
+        at_ms: u64,
+        producer: String,
+    },
     /// The producer's process dies: what it had not sent is gone, its transaction stays open.
-    ProducerCrash { at_ms: u64, producer: String },
-    ProducerRestart { at_ms: u64, producer: String },
+    ProducerCrash {
+        at_ms: u64,
+        producer: String,
+    },
+    ProducerRestart {
+        at_ms: u64,
+        producer: String,
+    },
     /// Change one setting from now on: `target` is "brokers", "topic:<name>", or a
     /// producer, consumer or reader name; `key` and `value` as in the config sections.
-    SetConfig { at_ms: u64, target: String, key: String, value: serde_json::Value },
+    SetConfig {
+        at_ms: u64,
+        target: String,
+        key: String,
+        value: serde_json::Value,
+    },
 }
 
 fn one() -> u32 {
@@ -299,14 +382,47 @@ fn semantic(path: impl Into<String>, message: impl Into<String>) -> ScenarioErro
 
 /// Message kinds a `drop_next` may name (`MessageInfo::kind` of the Kafka model).
 pub const KNOWN_MESSAGE_KINDS: &[&str] = &[
-    "Produce", "ProduceResponse", "Fetch", "FetchResponse", "Metadata", "MetadataResponse", "InitProducerId",
-    "InitProducerIdResponse", "BrokerRegistration", "BrokerRegistrationResponse", "BrokerHeartbeat",
-    "BrokerHeartbeatResponse", "AlterPartition", "AlterPartitionResponse", "LeaderAndIsr", "FindCoordinator",
-    "FindCoordinatorResponse", "JoinGroup", "JoinGroupResponse", "SyncGroup", "SyncGroupResponse", "Heartbeat",
-    "HeartbeatResponse", "LeaveGroup", "LeaveGroupResponse", "OffsetCommit", "OffsetCommitResponse", "OffsetFetch",
-    "OffsetFetchResponse", "ListOffsets", "ListOffsetsResponse", "AddPartitionsToTxn", "AddPartitionsToTxnResponse",
-    "AddOffsetsToTxn", "AddOffsetsToTxnResponse", "TxnOffsetCommit", "TxnOffsetCommitResponse", "EndTxn", "EndTxnResponse",
-    "WriteTxnMarkers", "WriteTxnMarkersResponse",
+    "Produce",
+    "ProduceResponse",
+    "Fetch",
+    "FetchResponse",
+    "Metadata",
+    "MetadataResponse",
+    "InitProducerId",
+    "InitProducerIdResponse",
+    "BrokerRegistration",
+    "BrokerRegistrationResponse",
+    "BrokerHeartbeat",
+    "BrokerHeartbeatResponse",
+    "AlterPartition",
+    "AlterPartitionResponse",
+    "LeaderAndIsr",
+    "FindCoordinator",
+    "FindCoordinatorResponse",
+    "JoinGroup",
+    "JoinGroupResponse",
+    "SyncGroup",
+    "SyncGroupResponse",
+    "Heartbeat",
+    "HeartbeatResponse",
+    "LeaveGroup",
+    "LeaveGroupResponse",
+    "OffsetCommit",
+    "OffsetCommitResponse",
+    "OffsetFetch",
+    "OffsetFetchResponse",
+    "ListOffsets",
+    "ListOffsetsResponse",
+    "AddPartitionsToTxn",
+    "AddPartitionsToTxnResponse",
+    "AddOffsetsToTxn",
+    "AddOffsetsToTxnResponse",
+    "TxnOffsetCommit",
+    "TxnOffsetCommitResponse",
+    "EndTxn",
+    "EndTxnResponse",
+    "WriteTxnMarkers",
+    "WriteTxnMarkersResponse",
 ];
 
 /// Limits that keep a run bounded (and a browser tab alive).
@@ -321,7 +437,11 @@ impl Scenario {
         let scenario: Scenario = serde_json::from_str(text).map_err(|inner: serde_json::Error| {
             let (line, column) = (inner.line(), inner.column());
             let message = inner.to_string();
-            let path = if line > 0 { json_path::path_at(text, line, column, message.starts_with("missing field")) } else { String::new() };
+            let path = if line > 0 {
+                json_path::path_at(text, line, column, message.starts_with("missing field"))
+            } else {
+                String::new()
+            };
             // serde_json appends " at line L column C"; we report those separately.
             let message = match message.rfind(" at line ") {
                 Some(i) => message[..i].to_string(),
@@ -351,10 +471,16 @@ impl Scenario {
             }
             for (i, b) in v.iter().enumerate() {
                 if v[..i].contains(b) {
-                    return Err(semantic(format!("cluster.controller_voters[{i}]"), format!("broker {b} is listed twice")));
+                    return Err(semantic(
+                        format!("cluster.controller_voters[{i}]"),
+                        format!("broker {b} is listed twice"),
+                    ));
                 }
                 if *b == 0 || *b > c.brokers {
-                    return Err(semantic(format!("cluster.controller_voters[{i}]"), format!("no broker {b} (brokers are 1..={})", c.brokers)));
+                    return Err(semantic(
+                        format!("cluster.controller_voters[{i}]"),
+                        format!("no broker {b} (brokers are 1..={})", c.brokers),
+                    ));
                 }
             }
         }
@@ -385,7 +511,10 @@ impl Scenario {
             if t.replication_factor == 0 || t.replication_factor > c.brokers {
                 return Err(semantic(
                     format!("{p}.replication_factor"),
-                    format!("must be between 1 and the number of brokers ({}), got {}", c.brokers, t.replication_factor),
+                    format!(
+                        "must be between 1 and the number of brokers ({}), got {}",
+                        c.brokers, t.replication_factor
+                    ),
                 ));
             }
             if t.config.min_insync_replicas == Some(0) {
@@ -393,7 +522,10 @@ impl Scenario {
             }
             if let Some(a) = &t.assignment {
                 if a.len() != t.partitions as usize {
-                    return Err(semantic(format!("{p}.assignment"), format!("needs one replica list per partition ({})", t.partitions)));
+                    return Err(semantic(
+                        format!("{p}.assignment"),
+                        format!("needs one replica list per partition ({})", t.partitions),
+                    ));
                 }
                 for (j, replicas) in a.iter().enumerate() {
                     if replicas.len() != t.replication_factor as usize {
@@ -401,7 +533,10 @@ impl Scenario {
                     }
                     for (k, b) in replicas.iter().enumerate() {
                         if *b == 0 || *b > c.brokers || replicas[..k].contains(b) {
-                            return Err(semantic(format!("{p}.assignment[{j}][{k}]"), format!("broker {b} is unknown or repeated")));
+                            return Err(semantic(
+                                format!("{p}.assignment[{j}][{k}]"),
+                                format!("broker {b} is unknown or repeated"),
+                            ));
                         }
                     }
                 }
@@ -422,7 +557,8 @@ impl Scenario {
         for (i, r) in self.readers.iter().enumerate() {
             self.check_client_name(&names, &r.name, format!("readers[{i}].name"))?;
             names.push(&r.name);
-            self.topic_index(&r.topic).ok_or_else(|| semantic(format!("readers[{i}].topic"), format!("unknown topic \"{}\"", r.topic)))?;
+            self.topic_index(&r.topic)
+                .ok_or_else(|| semantic(format!("readers[{i}].topic"), format!("unknown topic \"{}\"", r.topic)))?;
         }
         for (i, c) in self.consumers.iter().enumerate() {
             self.check_client_name(&names, &c.name, format!("consumers[{i}].name"))?;
@@ -434,11 +570,14 @@ impl Scenario {
                 return Err(semantic(format!("consumers[{i}].topics"), "subscribe to at least one topic"));
             }
             for (j, t) in c.topics.iter().enumerate() {
-                self.topic_index(t).ok_or_else(|| semantic(format!("consumers[{i}].topics[{j}]"), format!("unknown topic \"{t}\"")))?;
+                self.topic_index(t)
+                    .ok_or_else(|| semantic(format!("consumers[{i}].topics[{j}]"), format!("unknown topic \"{t}\"")))?;
             }
             c.config.validate().map_err(|m| semantic(format!("consumers[{i}].config"), m))?;
             if let Some(t) = &c.transform {
-                self.topic_index(&t.to).ok_or_else(|| semantic(format!("consumers[{i}].transform.to"), format!("unknown topic \"{}\"", t.to)))?;
+                self.topic_index(&t.to).ok_or_else(|| {
+                    semantic(format!("consumers[{i}].transform.to"), format!("unknown topic \"{}\"", t.to))
+                })?;
                 t.config.validate().map_err(|m| semantic(format!("consumers[{i}].transform.config"), m))?;
                 if t.config.transactional_id.is_some() && c.config.enable_auto_commit {
                     return Err(semantic(
@@ -447,7 +586,9 @@ impl Scenario {
                     ));
                 }
             }
-            if c.config.session_timeout_ms < cfg.group_min_session_timeout_ms || c.config.session_timeout_ms > cfg.group_max_session_timeout_ms {
+            if c.config.session_timeout_ms < cfg.group_min_session_timeout_ms
+                || c.config.session_timeout_ms > cfg.group_max_session_timeout_ms
+            {
                 return Err(semantic(
                     format!("consumers[{i}].config.session.timeout.ms"),
                     format!(
@@ -528,11 +669,20 @@ impl Scenario {
     }
 
     fn node_at(&self, name: &str, path: String) -> Result<NodeId, ScenarioError> {
-        self.node(name).ok_or_else(|| semantic(path, format!("unknown node \"{name}\" (brokers are b1..b{}, or a client name)", self.cluster.brokers)))
+        self.node(name).ok_or_else(|| {
+            semantic(
+                path,
+                format!("unknown node \"{name}\" (brokers are b1..b{}, or a client name)", self.cluster.brokers),
+            )
+        })
     }
 
     fn consumer_at(&self, name: &str, path: String) -> Result<u32, ScenarioError> {
-        self.consumers.iter().position(|c| c.name == name).map(|i| i as u32).ok_or_else(|| semantic(path, format!("unknown consumer \"{name}\"")))
+        self.consumers
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i as u32)
+            .ok_or_else(|| semantic(path, format!("unknown consumer \"{name}\"")))
     }
 
     fn broker_at(&self, b: u32, path: String) -> Result<BrokerId, ScenarioError> {
@@ -547,30 +697,51 @@ impl Scenario {
         let p = |f: &str| format!("{path}.{f}");
         Ok(match e {
             TimelineEntry::Produce { producer, topic, key, count, partition, .. } => {
-                let producer = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
-                let t = self.topic_index(topic).ok_or_else(|| semantic(p("topic"), format!("unknown topic \"{topic}\"")))?;
+                let producer = self
+                    .producer_index(producer)
+                    .ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
+                let t = self
+                    .topic_index(topic)
+                    .ok_or_else(|| semantic(p("topic"), format!("unknown topic \"{topic}\"")))?;
                 if *count == 0 || *count > 100_000 {
                     return Err(semantic(p("count"), "must be between 1 and 100000"));
                 }
                 if let Some(part) = partition {
                     if *part >= self.topics[t as usize].partitions {
-                        return Err(semantic(p("partition"), format!("topic \"{topic}\" has {} partitions", self.topics[t as usize].partitions)));
+                        return Err(semantic(
+                            p("partition"),
+                            format!("topic \"{topic}\" has {} partitions", self.topics[t as usize].partitions),
+                        ));
                     }
                 }
-                Action::Model(KafkaAction::Produce { producer, topic: t, key: key.clone(), count: *count, partition: *partition })
+                Action::Model(KafkaAction::Produce {
+                    producer,
+                    topic: t,
+                    key: key.clone(),
+                    count: *count,
+                    partition: *partition,
+                })
             }
-            TimelineEntry::Crash { broker, .. } => Action::Model(KafkaAction::Crash(self.broker_at(*broker, p("broker"))?)),
-            TimelineEntry::PowerLoss { broker, .. } => Action::Model(KafkaAction::PowerLoss(self.broker_at(*broker, p("broker"))?)),
-            TimelineEntry::Restart { broker, .. } => Action::Model(KafkaAction::Restart(self.broker_at(*broker, p("broker"))?)),
-            TimelineEntry::Cut { between, .. } => {
-                Action::Net(NetFault::Cut(self.node_at(&between[0], p("between[0]"))?, self.node_at(&between[1], p("between[1]"))?))
+            TimelineEntry::Crash { broker, .. } => {
+                Action::Model(KafkaAction::Crash(self.broker_at(*broker, p("broker"))?))
             }
+            TimelineEntry::PowerLoss { broker, .. } => {
+                Action::Model(KafkaAction::PowerLoss(self.broker_at(*broker, p("broker"))?))
+            }
+            TimelineEntry::Restart { broker, .. } => {
+                Action::Model(KafkaAction::Restart(self.broker_at(*broker, p("broker"))?))
+            }
+            TimelineEntry::Cut { between, .. } => Action::Net(NetFault::Cut(
+                self.node_at(&between[0], p("between[0]"))?,
+                self.node_at(&between[1], p("between[1]"))?,
+            )),
             TimelineEntry::CutOneWay { from, to, .. } => {
                 Action::Net(NetFault::CutOneWay(self.node_at(from, p("from"))?, self.node_at(to, p("to"))?))
             }
-            TimelineEntry::Heal { between, .. } => {
-                Action::Net(NetFault::Heal(self.node_at(&between[0], p("between[0]"))?, self.node_at(&between[1], p("between[1]"))?))
-            }
+            TimelineEntry::Heal { between, .. } => Action::Net(NetFault::Heal(
+                self.node_at(&between[0], p("between[0]"))?,
+                self.node_at(&between[1], p("between[1]"))?,
+            )),
             TimelineEntry::Isolate { node, .. } => Action::Net(NetFault::Isolate(self.node_at(node, p("node"))?)),
             TimelineEntry::Partition { groups, .. } => {
                 let mut out = Vec::new();
@@ -584,7 +755,9 @@ impl Scenario {
                 Action::Net(NetFault::Partition(out))
             }
             TimelineEntry::HealAll { .. } => Action::Net(NetFault::HealAll),
-            TimelineEntry::Slow { node, extra_ms, .. } => Action::Net(NetFault::Slow(self.node_at(node, p("node"))?, *extra_ms)),
+            TimelineEntry::Slow { node, extra_ms, .. } => {
+                Action::Net(NetFault::Slow(self.node_at(node, p("node"))?, *extra_ms))
+            }
             TimelineEntry::Drop { probability, .. } => {
                 if probability.denominator == 0 {
                     return Err(semantic(p("probability.denominator"), "must not be 0"));
@@ -597,23 +770,45 @@ impl Scenario {
                 }
                 if let Some(k) = kind {
                     if !KNOWN_MESSAGE_KINDS.contains(&k.as_str()) {
-                        return Err(semantic(p("kind"), format!("unknown message kind \"{k}\" (e.g. Produce, ProduceResponse, Fetch, FetchResponse)")));
+                        return Err(semantic(
+                            p("kind"),
+                            format!(
+                                "unknown message kind \"{k}\" (e.g. Produce, ProduceResponse, Fetch, FetchResponse)"
+                            ),
+                        ));
                     }
                 }
-                Action::Net(NetFault::DropNext { from: self.node_at(from, p("from"))?, to: self.node_at(to, p("to"))?, kind: kind.clone(), count: *count })
+                Action::Net(NetFault::DropNext {
+                    from: self.node_at(from, p("from"))?,
+                    to: self.node_at(to, p("to"))?,
+                    kind: kind.clone(),
+                    count: *count,
+                })
             }
             TimelineEntry::SetAcks { producer, acks, .. } => {
-                let producer = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
+                let producer = self
+                    .producer_index(producer)
+                    .ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
                 Action::Model(KafkaAction::SetAcks { producer, acks: *acks })
             }
             TimelineEntry::Narrate { .. } => Action::Model(KafkaAction::Narrate(0)),
-            TimelineEntry::ConsumerCrash { consumer, .. } => Action::Model(KafkaAction::ConsumerCrash(self.consumer_at(consumer, p("consumer"))?)),
-            TimelineEntry::ConsumerRestart { consumer, .. } => Action::Model(KafkaAction::ConsumerRestart(self.consumer_at(consumer, p("consumer"))?)),
-            TimelineEntry::ConsumerPause { consumer, ms, gc, .. } => {
-                Action::Model(KafkaAction::ConsumerPause { consumer: self.consumer_at(consumer, p("consumer"))?, ms: *ms, gc: *gc })
+            TimelineEntry::ConsumerCrash { consumer, .. } => {
+                Action::Model(KafkaAction::ConsumerCrash(self.consumer_at(consumer, p("consumer"))?))
             }
-            TimelineEntry::ConsumerResume { consumer, .. } => Action::Model(KafkaAction::ConsumerResume(self.consumer_at(consumer, p("consumer"))?)),
-            TimelineEntry::ConsumerClose { consumer, .. } => Action::Model(KafkaAction::ConsumerClose(self.consumer_at(consumer, p("consumer"))?)),
+            TimelineEntry::ConsumerRestart { consumer, .. } => {
+                Action::Model(KafkaAction::ConsumerRestart(self.consumer_at(consumer, p("consumer"))?))
+            }
+            TimelineEntry::ConsumerPause { consumer, ms, gc, .. } => Action::Model(KafkaAction::ConsumerPause {
+                consumer: self.consumer_at(consumer, p("consumer"))?,
+                ms: *ms,
+                gc: *gc,
+            }),
+            TimelineEntry::ConsumerResume { consumer, .. } => {
+                Action::Model(KafkaAction::ConsumerResume(self.consumer_at(consumer, p("consumer"))?))
+            }
+            TimelineEntry::ConsumerClose { consumer, .. } => {
+                Action::Model(KafkaAction::ConsumerClose(self.consumer_at(consumer, p("consumer"))?))
+            }
             TimelineEntry::ConsumerSubscribe { consumer, topics, .. } => {
                 let consumer = self.consumer_at(consumer, p("consumer"))?;
                 if topics.is_empty() {
@@ -621,20 +816,32 @@ impl Scenario {
                 }
                 let mut ids = Vec::new();
                 for (j, t) in topics.iter().enumerate() {
-                    ids.push(self.topic_index(t).ok_or_else(|| semantic(format!("{path}.topics[{j}]"), format!("unknown topic \"{t}\"")))?);
+                    ids.push(
+                        self.topic_index(t)
+                            .ok_or_else(|| semantic(format!("{path}.topics[{j}]"), format!("unknown topic \"{t}\"")))?,
+                    );
                 }
                 Action::Model(KafkaAction::ConsumerSubscribe { consumer, topics: ids })
             }
             TimelineEntry::AddPartitions { topic, partitions, .. } => {
-                let t = self.topic_index(topic).ok_or_else(|| semantic(p("topic"), format!("unknown topic \"{topic}\"")))?;
+                let t = self
+                    .topic_index(topic)
+                    .ok_or_else(|| semantic(p("topic"), format!("unknown topic \"{topic}\"")))?;
                 let now = self.topics[t as usize].partitions;
                 if *partitions <= now || *partitions > MAX_PARTITIONS_TOTAL {
-                    return Err(semantic(p("partitions"), format!("must be more than the topic's {now} partitions (Kafka never shrinks a topic)")));
+                    return Err(semantic(
+                        p("partitions"),
+                        format!("must be more than the topic's {now} partitions (Kafka never shrinks a topic)"),
+                    ));
                 }
                 Action::Model(KafkaAction::AddPartitions { topic: t, partitions: *partitions })
             }
-            TimelineEntry::BeginTransaction { producer, .. } | TimelineEntry::CommitTransaction { producer, .. } | TimelineEntry::AbortTransaction { producer, .. } => {
-                let i = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
+            TimelineEntry::BeginTransaction { producer, .. }
+            | TimelineEntry::CommitTransaction { producer, .. }
+            | TimelineEntry::AbortTransaction { producer, .. } => {
+                let i = self
+                    .producer_index(producer)
+                    .ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
                 if self.producers[i as usize].config.transactional_id.is_none() {
                     return Err(semantic(p("producer"), format!("producer \"{producer}\" has no transactional.id")));
                 }
@@ -649,12 +856,19 @@ impl Scenario {
                     semantic(p("target"), format!("unknown target \"{target}\" (\"brokers\", \"topic:<name>\", or a producer, consumer or reader name)"))
                 })?;
                 let value = value.to_string();
-                crate::kafka::settings::check(&self.spec(), &target, key, &value).map_err(|m| semantic(p("value"), m))?;
+                crate::kafka::settings::check(&self.spec(), &target, key, &value)
+                    .map_err(|m| semantic(p("value"), m))?;
                 Action::Model(KafkaAction::SetConfig { target, key: key.clone(), value })
             }
             TimelineEntry::ProducerCrash { producer, .. } | TimelineEntry::ProducerRestart { producer, .. } => {
-                let i = self.producer_index(producer).ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
-                Action::Model(if matches!(e, TimelineEntry::ProducerCrash { .. }) { KafkaAction::ProducerCrash(i) } else { KafkaAction::ProducerRestart(i) })
+                let i = self
+                    .producer_index(producer)
+                    .ok_or_else(|| semantic(p("producer"), format!("unknown producer \"{producer}\"")))?;
+                Action::Model(if matches!(e, TimelineEntry::ProducerCrash { .. }) {
+                    KafkaAction::ProducerCrash(i)
+                } else {
+                    KafkaAction::ProducerRestart(i)
+                })
             }
         })
     }
@@ -683,7 +897,11 @@ impl Scenario {
                     },
                 })
                 .collect(),
-            producers: self.producers.iter().map(|p| ProducerSpec { name: p.name.clone(), config: p.config.clone() }).collect(),
+            producers: self
+                .producers
+                .iter()
+                .map(|p| ProducerSpec { name: p.name.clone(), config: p.config.clone() })
+                .collect(),
             readers: self
                 .readers
                 .iter()
@@ -717,7 +935,13 @@ impl Scenario {
             // Groups need Kafka's internal topic for their metadata and committed offsets.
             let rf = c.config.offsets_topic_replication_factor.clamp(1, c.brokers);
             spec.offsets_topic = Some(spec.topics.len() as u32);
-            spec.topics.push(internal_topic(c.brokers, "__consumer_offsets", c.config.offsets_topic_num_partitions, rf, TopicOverrides::default()));
+            spec.topics.push(internal_topic(
+                c.brokers,
+                "__consumer_offsets",
+                c.config.offsets_topic_num_partitions,
+                rf,
+                TopicOverrides::default(),
+            ));
         }
         let transactional = self.producers.iter().any(|p| p.config.transactional_id.is_some())
             || self.consumers.iter().any(|x| x.transform.as_ref().is_some_and(|t| t.config.transactional_id.is_some()));
@@ -725,8 +949,17 @@ impl Scenario {
             // The transaction coordinator keeps its state in this internal topic.
             let rf = c.config.transaction_state_log_replication_factor.clamp(1, c.brokers);
             spec.transaction_topic = Some(spec.topics.len() as u32);
-            let overrides = TopicOverrides { min_insync_replicas: Some(c.config.transaction_state_log_min_isr.min(rf)), ..Default::default() };
-            spec.topics.push(internal_topic(c.brokers, "__transaction_state", c.config.transaction_state_log_num_partitions, rf, overrides));
+            let overrides = TopicOverrides {
+                min_insync_replicas: Some(c.config.transaction_state_log_min_isr.min(rf)),
+                ..Default::default()
+            };
+            spec.topics.push(internal_topic(
+                c.brokers,
+                "__transaction_state",
+                c.config.transaction_state_log_num_partitions,
+                rf,
+                overrides,
+            ));
         }
         spec
     }
@@ -750,7 +983,13 @@ impl Scenario {
 }
 
 /// An internal topic (`__consumer_offsets`, `__transaction_state`), placed like any other.
-fn internal_topic(brokers: u32, name: &str, partitions: u32, replication_factor: u32, overrides: TopicOverrides) -> TopicSpec {
+fn internal_topic(
+    brokers: u32,
+    name: &str,
+    partitions: u32,
+    replication_factor: u32,
+    overrides: TopicOverrides,
+) -> TopicSpec {
     TopicSpec {
         name: name.into(),
         partitions,
@@ -812,7 +1051,10 @@ mod tests {
         assert!(e.message.contains("nobody"));
         let bad = MINIMAL.replace(r#""replication_factor": 3"#, r#""replication_factor": 4"#);
         assert_eq!(Scenario::from_json(&bad).unwrap_err().path, "topics[0].replication_factor");
-        let bad = MINIMAL.replace(r#""producers": [{"name": "app"}]"#, r#""producers": [{"name": "app", "config": {"acks": "1", "enable.idempotence": true}}]"#);
+        let bad = MINIMAL.replace(
+            r#""producers": [{"name": "app"}]"#,
+            r#""producers": [{"name": "app", "config": {"acks": "1", "enable.idempotence": true}}]"#,
+        );
         let e = Scenario::from_json(&bad).unwrap_err();
         assert_eq!(e.path, "producers[0].config");
         assert!(e.message.contains("acks=all"));
@@ -820,7 +1062,9 @@ mod tests {
 
     #[test]
     fn acks_1_quietly_turns_idempotence_off_like_kafka() {
-        let s = Scenario::from_json(&MINIMAL.replace(r#"{"name": "app"}"#, r#"{"name": "app", "config": {"acks": "1"}}"#)).unwrap();
+        let s =
+            Scenario::from_json(&MINIMAL.replace(r#"{"name": "app"}"#, r#"{"name": "app", "config": {"acks": "1"}}"#))
+                .unwrap();
         assert!(!s.producers[0].config.idempotent());
     }
 

@@ -128,7 +128,10 @@ impl<'de> Deserialize<'de> for TimelineEntry {
             return Err(D::Error::custom(format!("unknown action `{a}`, expected one of {}", names.join(", "))));
         };
         if let Some(extra) = r.present().into_iter().find(|f| !takes.contains(f)) {
-            return Err(D::Error::custom(format!("unknown field `{extra}` for action \"{a}\" (it takes: at_ms, {})", takes.join(", "))));
+            return Err(D::Error::custom(format!(
+                "unknown field `{extra}` for action \"{a}\" (it takes: at_ms, {})",
+                takes.join(", ")
+            )));
         }
         let at_ms = r.at_ms;
         let producer = || req(r.producer.clone(), a, "producer");
@@ -152,7 +155,9 @@ impl<'de> Deserialize<'de> for TimelineEntry {
             "isolate" => TimelineEntry::Isolate { at_ms, node: req(r.node, a, "node")? },
             "partition" => TimelineEntry::Partition { at_ms, groups: req(r.groups, a, "groups")? },
             "heal_all" => TimelineEntry::HealAll { at_ms },
-            "slow" => TimelineEntry::Slow { at_ms, node: req(r.node, a, "node")?, extra_ms: req(r.extra_ms, a, "extra_ms")? },
+            "slow" => {
+                TimelineEntry::Slow { at_ms, node: req(r.node, a, "node")?, extra_ms: req(r.extra_ms, a, "extra_ms")? }
+            }
             "drop" => TimelineEntry::Drop { at_ms, probability: req(r.probability, a, "probability")? },
             "drop_next" => TimelineEntry::DropNext {
                 at_ms,
@@ -165,15 +170,22 @@ impl<'de> Deserialize<'de> for TimelineEntry {
             "narrate" => TimelineEntry::Narrate { at_ms, text: req(r.text, a, "text")? },
             "consumer_crash" => TimelineEntry::ConsumerCrash { at_ms, consumer: consumer()? },
             "consumer_restart" => TimelineEntry::ConsumerRestart { at_ms, consumer: consumer()? },
-            "consumer_pause" => {
-                TimelineEntry::ConsumerPause { at_ms, consumer: consumer()?, ms: req(r.ms, a, "ms")?, gc: r.gc.unwrap_or(false) }
-            }
+            "consumer_pause" => TimelineEntry::ConsumerPause {
+                at_ms,
+                consumer: consumer()?,
+                ms: req(r.ms, a, "ms")?,
+                gc: r.gc.unwrap_or(false),
+            },
             "consumer_resume" => TimelineEntry::ConsumerResume { at_ms, consumer: consumer()? },
             "consumer_close" => TimelineEntry::ConsumerClose { at_ms, consumer: consumer()? },
-            "consumer_subscribe" => TimelineEntry::ConsumerSubscribe { at_ms, consumer: consumer()?, topics: req(r.topics, a, "topics")? },
-            "add_partitions" => {
-                TimelineEntry::AddPartitions { at_ms, topic: req(r.topic, a, "topic")?, partitions: req(r.partitions, a, "partitions")? }
+            "consumer_subscribe" => {
+                TimelineEntry::ConsumerSubscribe { at_ms, consumer: consumer()?, topics: req(r.topics, a, "topics")? }
             }
+            "add_partitions" => TimelineEntry::AddPartitions {
+                at_ms,
+                topic: req(r.topic, a, "topic")?,
+                partitions: req(r.partitions, a, "partitions")?,
+            },
             "begin_transaction" => TimelineEntry::BeginTransaction { at_ms, producer: producer()? },
             "commit_transaction" => TimelineEntry::CommitTransaction { at_ms, producer: producer()? },
             "abort_transaction" => TimelineEntry::AbortTransaction { at_ms, producer: producer()? },
@@ -202,12 +214,24 @@ mod tests {
     fn entries_read_as_before_with_their_defaults() {
         assert_eq!(
             parse(r#"{"at_ms": 5, "action": "produce", "producer": "p", "topic": "t"}"#).unwrap(),
-            TimelineEntry::Produce { at_ms: 5, producer: "p".into(), topic: "t".into(), key: None, count: 1, partition: None }
+            TimelineEntry::Produce {
+                at_ms: 5,
+                producer: "p".into(),
+                topic: "t".into(),
+                key: None,
+                count: 1,
+                partition: None
+            }
         );
         assert_eq!(parse(r#"{"at_ms": 1, "action": "heal_all"}"#).unwrap(), TimelineEntry::HealAll { at_ms: 1 });
         assert_eq!(
             parse(r#"{"at_ms": 1, "action": "set_config", "target": "brokers", "key": "k", "value": null}"#).unwrap(),
-            TimelineEntry::SetConfig { at_ms: 1, target: "brokers".into(), key: "k".into(), value: serde_json::Value::Null },
+            TimelineEntry::SetConfig {
+                at_ms: 1,
+                target: "brokers".into(),
+                key: "k".into(),
+                value: serde_json::Value::Null
+            },
             "null is a value (restore the default)"
         );
     }

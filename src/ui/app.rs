@@ -22,9 +22,11 @@ const PREF_HELP: &str = "highwater.help-dismissed";
 /// The state at start-up: remembered preferences, then the link in the address bar.
 fn initial_state() -> AppState {
     let mut s = AppState::default();
-    s.lang = dom::load_pref(PREF_LANG)
-        .and_then(|c| Lang::from_code(&c))
-        .unwrap_or(if dom::browser_prefers_chinese() { Lang::Zh } else { Lang::En });
+    s.lang = dom::load_pref(PREF_LANG).and_then(|c| Lang::from_code(&c)).unwrap_or(if dom::browser_prefers_chinese() {
+        Lang::Zh
+    } else {
+        Lang::En
+    });
     s.theme = match dom::load_pref(PREF_THEME).as_deref() {
         Some("dark") => Theme::Dark,
         Some("light") => Theme::Light,
@@ -82,7 +84,9 @@ pub fn app() -> Html {
                 let d = d.clone();
                 move |a| d.dispatch(a)
             }));
-            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| d.dispatch(Action::LoadFragment(dom::fragment())));
+            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                d.dispatch(Action::LoadFragment(dom::fragment()))
+            });
             move || drop((keys, hash))
         });
     }
@@ -169,7 +173,9 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |()| {
             if let Some(h) = &state.session {
-                if let Some((name, json)) = h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(s.scenario()))) {
+                if let Some((name, json)) =
+                    h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(s.scenario())))
+                {
                     dom::download(&name, &json);
                 }
             }
@@ -184,13 +190,18 @@ pub fn app() -> Html {
             }
             let url = dom::full_url();
             let copied = dom::copy_to_clipboard(&url);
-            let msg = if copied { format!("{} {url}", t(state.lang, K::LinkCopied)) } else { format!("{} {url}", t(state.lang, K::LinkReady)) };
+            let msg = if copied {
+                format!("{} {url}", t(state.lang, K::LinkCopied))
+            } else {
+                format!("{} {url}", t(state.lang, K::LinkReady))
+            };
             d.dispatch(Action::Notice(msg));
         })
     };
 
     let l = state.lang;
-    let title = (!state.title.0.is_empty()).then(|| AttrValue::from(if l == Lang::Zh { state.title.1.clone() } else { state.title.0.clone() }));
+    let title = (!state.title.0.is_empty())
+        .then(|| AttrValue::from(if l == Lang::Zh { state.title.1.clone() } else { state.title.0.clone() }));
     let top = html! {
         <TopBar lang={l} theme={state.theme} presenter={state.presenter} screen={state.screen} title={title}
             has_session={state.session.is_some()} on_action={dispatch.clone()} on_share={on_share}
@@ -203,7 +214,11 @@ pub fn app() -> Html {
     let file_input = html! {
         <input type="file" accept=".json,application/json" ref={file_ref} onchange={on_file} hidden=true data-testid="file-input" aria-hidden="true" />
     };
-    let classes = classes!("hw-app", state.presenter.then_some("presenter"), if state.theme == Theme::Dark { "theme-dark" } else { "theme-light" });
+    let classes = classes!(
+        "hw-app",
+        state.presenter.then_some("presenter"),
+        if state.theme == Theme::Dark { "theme-dark" } else { "theme-light" }
+    );
 
     let body = match (&state.session, state.screen) {
         (Some(session), Screen::Lab) => {

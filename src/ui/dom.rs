@@ -70,7 +70,12 @@ pub fn set_root_attr(name: &str, value: &str) {
 
 /// The user's preferred colour scheme.
 pub fn prefers_dark() -> bool {
-    gloo::utils::window().match_media("(prefers-color-scheme: dark)").ok().flatten().map(|m| m.matches()).unwrap_or(false)
+    gloo::utils::window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .map(|m| m.matches())
+        .unwrap_or(false)
 }
 
 /// The browser's language starts with "zh".

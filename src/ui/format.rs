@@ -33,7 +33,9 @@ pub fn family(kind: &str) -> &'static str {
         "Produce" => "produce",
         "Fetch" => "fetch",
         "LeaderAndIsr" | "AlterPartition" | "BrokerRegistration" | "BrokerHeartbeat" => "control",
-        "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "OffsetCommit" | "OffsetFetch" | "FindCoordinator" => "group",
+        "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "OffsetCommit" | "OffsetFetch" | "FindCoordinator" => {
+            "group"
+        }
         "AddPartitionsToTxn" | "AddOffsetsToTxn" | "TxnOffsetCommit" | "EndTxn" | "WriteTxnMarkers" => "txn",
         _ => "meta",
     }

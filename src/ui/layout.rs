@@ -146,10 +146,16 @@ pub struct LayoutInput<'a> {
 }
 
 /// How many strips a full card draws, and how many of them are internal.
-pub fn card_rows(replicas: &[crate::view::ReplicaView], show_internal: bool, large: bool, page: usize) -> (Vec<usize>, usize) {
+pub fn card_rows(
+    replicas: &[crate::view::ReplicaView],
+    show_internal: bool,
+    large: bool,
+    page: usize,
+) -> (Vec<usize>, usize) {
     let data: Vec<usize> = replicas.iter().enumerate().filter(|(_, r)| !r.internal).map(|(i, _)| i).collect();
     let internal: Vec<usize> = replicas.iter().enumerate().filter(|(_, r)| r.internal).map(|(i, _)| i).collect();
-    let mut rows: Vec<usize> = if large { data.into_iter().skip(page * Metrics::PAGE).take(Metrics::PAGE).collect() } else { data };
+    let mut rows: Vec<usize> =
+        if large { data.into_iter().skip(page * Metrics::PAGE).take(Metrics::PAGE).collect() } else { data };
     if show_internal && !large {
         rows.extend(internal.iter().copied());
     }
@@ -238,7 +244,12 @@ pub fn compute(input: &LayoutInput) -> Layout {
         let w = (mid_w - 10.0 * m.s * (cols as f64 - 1.0)) / cols as f64;
         for (i, b) in v.brokers.iter().enumerate() {
             let (r, c) = (i / cols, i % cols);
-            let rect = Rect { x: mid_x + c as f64 * (w + 10.0 * m.s), y: top + r as f64 * (m.small_h() + 10.0 * m.s), w, h: m.small_h() };
+            let rect = Rect {
+                x: mid_x + c as f64 * (w + 10.0 * m.s),
+                y: top + r as f64 * (m.small_h() + 10.0 * m.s),
+                w,
+                h: m.small_h(),
+            };
             l.small.push((b.id, rect));
             l.nodes.insert(format!("b{}", b.id), rect);
             bottom = bottom.max(rect.y + rect.h);
@@ -322,7 +333,8 @@ pub fn compute(input: &LayoutInput) -> Layout {
         }
         for g in groups {
             let members: Vec<&crate::view::ConsumerView> = v.consumers.iter().filter(|c| c.group == g).collect();
-            let h = m.group_header_h() + members.iter().map(|c| member_h(&m, v, c) + 8.0 * m.s).sum::<f64>() + 4.0 * m.s;
+            let h =
+                m.group_header_h() + members.iter().map(|c| member_h(&m, v, c) + 8.0 * m.s).sum::<f64>() + 4.0 * m.s;
             let rect = Rect { x: right_x, y, w: right_w, h };
             l.groups.push((g.to_string(), rect));
             let mut my = y + m.group_header_h();

@@ -59,8 +59,16 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("pipeline-exactly-once", Shelf::Transactions),
     lesson!("pipeline-zombie-duplicates", Shelf::Transactions),
     lesson!("pipeline-zombie-fenced", Shelf::Transactions),
-    Builtin { id: "cluster-9-brokers", json: include_str!(concat!(env!("OUT_DIR"), "/cluster-9-brokers.json")), shelf: Shelf::Large },
-    Builtin { id: "cluster-50-brokers", json: include_str!(concat!(env!("OUT_DIR"), "/cluster-50-brokers.json")), shelf: Shelf::Large },
+    Builtin {
+        id: "cluster-9-brokers",
+        json: include_str!(concat!(env!("OUT_DIR"), "/cluster-9-brokers.json")),
+        shelf: Shelf::Large,
+    },
+    Builtin {
+        id: "cluster-50-brokers",
+        json: include_str!(concat!(env!("OUT_DIR"), "/cluster-50-brokers.json")),
+        shelf: Shelf::Large,
+    },
 ];
 
 pub fn builtin(id: &str) -> Option<&'static Builtin> {

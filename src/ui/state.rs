@@ -122,16 +122,28 @@ pub enum Action {
     ComputeMore,
     OpenBuiltin(String),
     /// A scenario file the user picked.
-    Import { name: String, text: String },
+    Import {
+        name: String,
+        text: String,
+    },
     /// A link's fragment (at start-up, or when the address changes).
     LoadFragment(String),
     ShowStart,
     /// Replace the session with a new scenario (tests and the old entry point).
-    Load { name: String, json: String },
+    Load {
+        name: String,
+        json: String,
+    },
     Act(Command),
     Select(Option<Selection>),
-    AddConsumer { group: String },
-    ApplySetting { scope: SettingScope, key: String, value: String },
+    AddConsumer {
+        group: String,
+    },
+    ApplySetting {
+        scope: SettingScope,
+        key: String,
+        value: String,
+    },
     SetLang(Lang),
     SetTheme(Theme),
     TogglePresenter,
@@ -258,7 +270,9 @@ impl AppState {
             let scenario = match &self.builtin {
                 Some(id) => ScenarioRef::Builtin(id.clone()),
                 // Through a Value, like the settings: one less serializer of Scenario in the wasm.
-                None => ScenarioRef::Inline(serde_json::to_value(s.scenario()).map(|v| v.to_string()).unwrap_or_default()),
+                None => {
+                    ScenarioRef::Inline(serde_json::to_value(s.scenario()).map(|v| v.to_string()).unwrap_or_default())
+                }
             };
             let seed = (s.seed() != s.scenario().seed).then_some(s.seed());
             UrlState { scenario, seed, step: s.cursor(), actions: s.actions().to_vec() }.to_fragment()
@@ -305,8 +319,13 @@ impl AppState {
     fn install(&mut self, session: Session, builtin: Option<String>) {
         let sc = session.scenario();
         self.title = (sc.title.en.clone(), sc.title.zh.clone().unwrap_or_else(|| sc.title.en.clone()));
-        self.description = sc.description.as_ref().map(|d| (d.en.clone(), d.zh.clone().unwrap_or_else(|| d.en.clone()))).unwrap_or_default();
-        let data_replicas: u64 = sc.topics.iter().map(|t| u64::from(t.partitions) * u64::from(t.replication_factor)).sum();
+        self.description = sc
+            .description
+            .as_ref()
+            .map(|d| (d.en.clone(), d.zh.clone().unwrap_or_else(|| d.en.clone())))
+            .unwrap_or_default();
+        let data_replicas: u64 =
+            sc.topics.iter().map(|t| u64::from(t.partitions) * u64::from(t.replication_factor)).sum();
         self.large = sc.cluster.brokers > 12 || data_replicas > 150;
         self.expanded.clear();
         self.session = Some(SessionHandle::new(session));
@@ -359,10 +378,13 @@ impl AppState {
             let Some(state) = state else { return Ok(None) };
             let (scenario, builtin) = match &state.scenario {
                 ScenarioRef::Builtin(id) => {
-                    let b = scenarios::builtin(id).ok_or_else(|| format!("there is no built-in scenario \"{id}\" (in \"s=\")"))?;
+                    let b = scenarios::builtin(id)
+                        .ok_or_else(|| format!("there is no built-in scenario \"{id}\" (in \"s=\")"))?;
                     (Scenario::from_json(b.json).map_err(|e| e.to_string())?, Some(id.clone()))
                 }
-                ScenarioRef::Inline(json) => (Scenario::from_json(json).map_err(|e| format!("the scenario in \"json=\": {e}"))?, None),
+                ScenarioRef::Inline(json) => {
+                    (Scenario::from_json(json).map_err(|e| format!("the scenario in \"json=\": {e}"))?, None)
+                }
             };
             let seed = state.seed.unwrap_or(scenario.seed);
             let session = Session::replay(scenario, seed, &state.actions, state.step)?;
@@ -438,7 +460,11 @@ impl AppState {
         };
         match result {
             Ok((step, was_past)) => {
-                self.notice = Some(if was_past { tf(lang, K::BranchedAt, &[&(step - 1)]) } else { tf(lang, K::Applied, &[&step]) });
+                self.notice = Some(if was_past {
+                    tf(lang, K::BranchedAt, &[&(step - 1)])
+                } else {
+                    tf(lang, K::Applied, &[&step])
+                });
                 self.error = None;
                 self.selection = None;
             }
@@ -472,7 +498,9 @@ impl AppState {
                 self.notice = Some(tf(lang, K::RestartedRun, &[&step]));
                 self.error = None;
             }
-            Err(e) => self.error = Some(format!("{}: {e}. {}", tf(lang, K::ErrSetting, &[&what]), t(lang, K::SimUnchanged))),
+            Err(e) => {
+                self.error = Some(format!("{}: {e}. {}", tf(lang, K::ErrSetting, &[&what]), t(lang, K::SimUnchanged)))
+            }
         }
     }
 
@@ -481,13 +509,17 @@ impl AppState {
         let group = group.to_string();
         self.rebuild(
             move |v| {
-                let consumers = v.get_mut("consumers").and_then(|c| c.as_array_mut()).ok_or("this scenario has no consumers")?;
+                let consumers =
+                    v.get_mut("consumers").and_then(|c| c.as_array_mut()).ok_or("this scenario has no consumers")?;
                 let template = consumers
                     .iter()
                     .find(|c| c.get("group").and_then(|g| g.as_str()) == Some(group.as_str()))
                     .cloned()
                     .ok_or_else(|| format!("no consumer is in group \"{group}\""))?;
-                let names: Vec<String> = consumers.iter().filter_map(|c| c.get("name").and_then(|n| n.as_str()).map(str::to_string)).collect();
+                let names: Vec<String> = consumers
+                    .iter()
+                    .filter_map(|c| c.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                    .collect();
                 let name = (1..).map(|i| format!("c{i}")).find(|n| !names.contains(n)).unwrap_or_default();
                 let mut c = template;
                 c["name"] = serde_json::Value::String(name);
@@ -524,9 +556,10 @@ impl AppState {
                     SettingScope::Producer(name) => find_named(v, "producers", name)?,
                     SettingScope::Consumer(name) => find_named(v, "consumers", name)?,
                     SettingScope::Reader(name) => find_named(v, "readers", name)?,
-                    SettingScope::Pipeline(name) => {
-                        find_named(v, "consumers", name)?.get_mut("transform").filter(|t| t.is_object()).ok_or_else(|| format!("consumer \"{name}\" has no transform"))?
-                    }
+                    SettingScope::Pipeline(name) => find_named(v, "consumers", name)?
+                        .get_mut("transform")
+                        .filter(|t| t.is_object())
+                        .ok_or_else(|| format!("consumer \"{name}\" has no transform"))?,
                 };
                 let target = if matches!(scope, SettingScope::Broker | SettingScope::Network) {
                     target
@@ -555,7 +588,19 @@ impl AppState {
 /// carries one serializer of `Scenario` instead of two.
 pub fn export_json(scenario: &Scenario) -> String {
     const ORDER: &[&str] = &[
-        "id", "title", "description", "seed", "duration_ms", "cluster", "network", "topics", "producers", "consumers", "readers", "timeline", "expect",
+        "id",
+        "title",
+        "description",
+        "seed",
+        "duration_ms",
+        "cluster",
+        "network",
+        "topics",
+        "producers",
+        "consumers",
+        "readers",
+        "timeline",
+        "expect",
     ];
     let value = serde_json::to_value(scenario).unwrap_or_default();
     let Some(map) = value.as_object() else { return value.to_string() };
@@ -606,7 +651,9 @@ pub fn parse_setting_value(key: &str, value: &str) -> Result<serde_json::Value, 
         return Err(format!("{key}: \"{v}\" is not a whole number ≥ 0"));
     }
     if key == "partition.assignment.strategy" {
-        return Ok(serde_json::Value::Array(v.split(',').map(|s| serde_json::Value::String(s.trim().to_string())).collect()));
+        return Ok(serde_json::Value::Array(
+            v.split(',').map(|s| serde_json::Value::String(s.trim().to_string())).collect(),
+        ));
     }
     Ok(serde_json::Value::String(v.to_string()))
 }

@@ -63,18 +63,33 @@ impl UrlState {
                 "s" => scenario = Some(crate::session::decode_field(value).map_err(|e| format!("in \"s=\": {e}"))?),
                 "json" => {
                     let bytes = base64url_decode(value).map_err(|e| format!("in \"json=\": {e}"))?;
-                    json = Some(String::from_utf8(bytes).map_err(|_| "in \"json=\": the scenario is not UTF-8 text".to_string())?);
+                    json = Some(
+                        String::from_utf8(bytes)
+                            .map_err(|_| "in \"json=\": the scenario is not UTF-8 text".to_string())?,
+                    );
                 }
                 "seed" => {
-                    seed = Some(value.parse::<u64>().map_err(|_| format!("seed \"{}\" is not a whole number (in \"seed=\")", short(value)))?)
+                    seed = Some(
+                        value
+                            .parse::<u64>()
+                            .map_err(|_| format!("seed \"{}\" is not a whole number (in \"seed=\")", short(value)))?,
+                    )
                 }
-                "step" => step = value.parse::<u64>().map_err(|_| format!("step \"{}\" is not a whole number (in \"step=\")", short(value)))?,
+                "step" => {
+                    step = value
+                        .parse::<u64>()
+                        .map_err(|_| format!("step \"{}\" is not a whole number (in \"step=\")", short(value)))?
+                }
                 "do" => {
                     for (i, item) in value.split('~').enumerate() {
-                        let (at, token) =
-                            item.split_once(':').ok_or_else(|| format!("action {} \"{}\" needs the form STEP:ACTION (in \"do=\")", i + 1, short(item)))?;
-                        let at = at.parse::<u64>().map_err(|_| format!("action {}: step \"{}\" is not a whole number (in \"do=\")", i + 1, short(at)))?;
-                        let cmd = Command::from_token(token).map_err(|e| format!("action {}: {e} (in \"do=\")", i + 1))?;
+                        let (at, token) = item.split_once(':').ok_or_else(|| {
+                            format!("action {} \"{}\" needs the form STEP:ACTION (in \"do=\")", i + 1, short(item))
+                        })?;
+                        let at = at.parse::<u64>().map_err(|_| {
+                            format!("action {}: step \"{}\" is not a whole number (in \"do=\")", i + 1, short(at))
+                        })?;
+                        let cmd =
+                            Command::from_token(token).map_err(|e| format!("action {}: {e} (in \"do=\")", i + 1))?;
                         actions.push((at, cmd));
                     }
                 }

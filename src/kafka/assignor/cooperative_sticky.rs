@@ -13,10 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::sticky::{self, wire_owned, Flavor};
 use super::{AssignError, Group, TopicPartition};
 
-pub(crate) fn assign(
-    g: &Group,
-    max_generation: &mut i32,
-) -> Result<Vec<Vec<TopicPartition>>, AssignError> {
+pub(crate) fn assign(g: &Group, max_generation: &mut i32) -> Result<Vec<Vec<TopicPartition>>, AssignError> {
     let outcome = sticky::assign(g, Flavor::Cooperative, max_generation)?;
     let mut lists = outcome.lists;
     let transferring = match outcome.transferring {
@@ -33,10 +30,7 @@ pub(crate) fn assign(
 
 /// `computePartitionsTransferringOwnership`: partitions added to some member that some
 /// (other) member revokes.
-fn transferring_ownership(
-    g: &Group,
-    lists: &[Vec<TopicPartition>],
-) -> BTreeMap<TopicPartition, usize> {
+fn transferring_ownership(g: &Group, lists: &[Vec<TopicPartition>]) -> BTreeMap<TopicPartition, usize> {
     let mut added: BTreeMap<TopicPartition, usize> = BTreeMap::new();
     let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
     for &c in &g.hash_order {

@@ -106,22 +106,12 @@ impl<K: JavaHash + PartialEq + Clone> Default for JavaHashMap<K> {
 impl<K: JavaHash + PartialEq + Clone> JavaHashMap<K> {
     /// `new HashMap<>()`.
     pub fn new() -> Self {
-        JavaHashMap {
-            table: Vec::new(),
-            threshold: 0,
-            size: 0,
-            treeified: false,
-        }
+        JavaHashMap { table: Vec::new(), threshold: 0, size: 0, treeified: false }
     }
 
     /// `new HashMap<>(initialCapacity)`.
     pub fn with_capacity(initial_capacity: usize) -> Self {
-        JavaHashMap {
-            table: Vec::new(),
-            threshold: table_size_for(initial_capacity),
-            size: 0,
-            treeified: false,
-        }
+        JavaHashMap { table: Vec::new(), threshold: table_size_for(initial_capacity), size: 0, treeified: false }
     }
 
     pub fn len(&self) -> usize {
@@ -168,11 +158,7 @@ impl<K: JavaHash + PartialEq + Clone> JavaHashMap<K> {
         }
         if new_thr == 0 {
             // (int) (newCap * 0.75f); exact for the capacities reachable here.
-            new_thr = if new_cap < MAXIMUM_CAPACITY {
-                new_cap * 3 / 4
-            } else {
-                i32::MAX as usize
-            };
+            new_thr = if new_cap < MAXIMUM_CAPACITY { new_cap * 3 / 4 } else { i32::MAX as usize };
         }
         self.threshold = new_thr;
         let old = std::mem::take(&mut self.table);
@@ -180,11 +166,7 @@ impl<K: JavaHash + PartialEq + Clone> JavaHashMap<K> {
         for (j, bucket) in old.into_iter().enumerate() {
             for (h, k) in bucket {
                 // lo list stays at j, hi list moves to j + oldCap; both keep their order.
-                let idx = if (h as usize) & old_cap == 0 {
-                    j
-                } else {
-                    j + old_cap
-                };
+                let idx = if (h as usize) & old_cap == 0 { j } else { j + old_cap };
                 table[idx].push((h, k));
             }
         }
@@ -251,10 +233,7 @@ impl<K: JavaHash + PartialEq + Clone> JavaHashMap<K> {
         }
         let hash = spread(key.java_hash());
         let i = (self.table.len() - 1) & hash as usize;
-        if let Some(pos) = self.table[i]
-            .iter()
-            .position(|(h, k)| *h == hash && k == key)
-        {
+        if let Some(pos) = self.table[i].iter().position(|(h, k)| *h == hash && k == key) {
             self.table[i].remove(pos);
             self.size -= 1;
             true

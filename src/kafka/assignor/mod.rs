@@ -27,8 +27,8 @@ pub mod range;
 pub mod roundrobin;
 pub mod sticky;
 
-use crate::kernel::sort::CollectBTree;
 use crate::kernel::sort::stable_sort_by;
+use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -50,12 +50,8 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 4] = [
-        Strategy::Range,
-        Strategy::RoundRobin,
-        Strategy::Sticky,
-        Strategy::CooperativeSticky,
-    ];
+    pub const ALL: [Strategy; 4] =
+        [Strategy::Range, Strategy::RoundRobin, Strategy::Sticky, Strategy::CooperativeSticky];
 
     /// The assignor's protocol name, as Kafka's `name()` returns it.
     pub fn name(self) -> &'static str {
@@ -87,11 +83,8 @@ impl fmt::Display for Strategy {
 impl std::str::FromStr for Strategy {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Strategy::from_name(s).ok_or_else(|| {
-            format!(
-                "unknown strategy '{s}' (expected range, roundrobin, sticky or cooperative-sticky)"
-            )
-        })
+        Strategy::from_name(s)
+            .ok_or_else(|| format!("unknown strategy '{s}' (expected range, roundrobin, sticky or cooperative-sticky)"))
     }
 }
 
@@ -127,17 +120,9 @@ pub enum AssignError {
     /// A sticky-family member claims a partition number the topic does not have
     /// (a topic recreated with fewer partitions). Kafka's sticky assignors keep such
     /// a claim and can hand the non-existent partition out again; that path is not emulated.
-    OwnedPartitionOutOfRange {
-        member: String,
-        topic: String,
-        partition: u32,
-        partitions: u32,
-    },
+    OwnedPartitionOutOfRange { member: String, topic: String, partition: u32, partitions: u32 },
     /// The real assignor throws here (`exception` is the Java exception class).
-    KafkaThrows {
-        exception: &'static str,
-        detail: String,
-    },
+    KafkaThrows { exception: &'static str, detail: String },
 }
 
 impl fmt::Display for AssignError {
@@ -159,10 +144,7 @@ impl fmt::Display for AssignError {
 impl std::error::Error for AssignError {}
 
 pub(crate) fn kafka_throws(exception: &'static str, detail: impl Into<String>) -> AssignError {
-    AssignError::KafkaThrows {
-        exception,
-        detail: detail.into(),
-    }
+    AssignError::KafkaThrows { exception, detail: detail.into() }
 }
 
 /// `topic-partition`, Kafka's `TopicPartition.toString()`.
@@ -213,10 +195,7 @@ pub(crate) struct Group {
 }
 
 impl Group {
-    fn new(
-        partitions_per_topic: &BTreeMap<String, u32>,
-        members: &[MemberSubscription],
-    ) -> Result<Group, AssignError> {
+    fn new(partitions_per_topic: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Result<Group, AssignError> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::with_capacity(members.len());
         for m in members {
@@ -243,27 +222,16 @@ impl Group {
         }
         let hash_order = {
             let order = put_order(out.iter().map(|m| m.id.clone()));
-            let index: BTreeMap<&str, usize> = out
-                .iter()
-                .enumerate()
-                .map(|(i, m)| (m.id.as_str(), i))
-                .btree_map();
+            let index: BTreeMap<&str, usize> = out.iter().enumerate().map(|(i, m)| (m.id.as_str(), i)).btree_map();
             order.iter().map(|id| index[id.as_str()]).collect()
         };
-        let subscribed: BTreeSet<&str> = out
-            .iter()
-            .flat_map(|m| m.topics.iter().map(|t| t.as_str()))
-            .btree_set();
+        let subscribed: BTreeSet<&str> = out.iter().flat_map(|m| m.topics.iter().map(|t| t.as_str())).btree_set();
         let partitions_per_topic = partitions_per_topic
             .iter()
             .filter(|(t, n)| **n > 0 && subscribed.contains(t.as_str()))
             .map(|(t, n)| (t.clone(), *n))
             .collect();
-        Ok(Group {
-            members: out,
-            hash_order,
-            partitions_per_topic,
-        })
+        Ok(Group { members: out, hash_order, partitions_per_topic })
     }
 
     /// `MemberInfo.compareTo`: static members first by `group.instance.id`, then
@@ -281,11 +249,7 @@ impl Group {
     }
 
     fn assignment_from(&self, lists: Vec<Vec<TopicPartition>>) -> Assignment {
-        self.members
-            .iter()
-            .map(|m| m.id.clone())
-            .zip(lists)
-            .btree_map()
+        self.members.iter().map(|m| m.id.clone()).zip(lists).btree_map()
     }
 }
 
@@ -300,10 +264,7 @@ pub struct Assignor {
 
 impl Assignor {
     pub fn new(strategy: Strategy) -> Self {
-        Assignor {
-            strategy,
-            max_generation: -1,
-        }
+        Assignor { strategy, max_generation: -1 }
     }
 
     pub fn strategy(&self) -> Strategy {
@@ -325,12 +286,8 @@ impl Assignor {
         let lists = match self.strategy {
             Strategy::Range => range::assign(&group),
             Strategy::RoundRobin => roundrobin::assign(&group)?,
-            Strategy::Sticky => {
-                sticky::assign(&group, sticky::Flavor::Eager, &mut self.max_generation)?.lists
-            }
-            Strategy::CooperativeSticky => {
-                cooperative_sticky::assign(&group, &mut self.max_generation)?
-            }
+            Strategy::Sticky => sticky::assign(&group, sticky::Flavor::Eager, &mut self.max_generation)?.lists,
+            Strategy::CooperativeSticky => cooperative_sticky::assign(&group, &mut self.max_generation)?,
         };
         Ok(group.assignment_from(lists))
     }

@@ -11,9 +11,9 @@
 //! subscribed topics; that order fixes the order of each member's list, so it is
 //! emulated here.
 
-use crate::kernel::sort::stable_sort_by;
 use super::java_hashmap::JavaHashMap;
 use super::{Group, TopicPartition};
+use crate::kernel::sort::stable_sort_by;
 
 pub(crate) fn assign(g: &Group) -> Vec<Vec<TopicPartition>> {
     // AbstractPartitionAssignor.assign(Cluster, GroupSubscription): a HashSet of every
@@ -35,12 +35,8 @@ pub(crate) fn assign(g: &Group) -> Vec<Vec<TopicPartition>> {
     let mut lists: Vec<Vec<TopicPartition>> = vec![Vec::new(); g.members.len()];
     for topic in partitions_per_topic.keys() {
         let num_partitions = g.partitions_per_topic[topic];
-        let mut consumers: Vec<usize> = g
-            .hash_order
-            .iter()
-            .copied()
-            .filter(|&i| g.members[i].subscribes(topic))
-            .collect();
+        let mut consumers: Vec<usize> =
+            g.hash_order.iter().copied().filter(|&i| g.members[i].subscribes(topic)).collect();
         stable_sort_by(&mut consumers, &|&a, &b| g.member_info_cmp(a, b)); // stable, like Collections.sort
         if consumers.is_empty() {
             continue;

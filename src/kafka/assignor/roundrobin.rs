@@ -6,9 +6,9 @@
 //! skips members not subscribed to its topic, gives the partition to the current
 //! member and advances once.
 
-use crate::kernel::sort::stable_sort_by;
 use super::java_hashmap::java_string_cmp;
 use super::{kafka_throws, AssignError, Group, TopicPartition};
+use crate::kernel::sort::stable_sort_by;
 
 pub(crate) fn assign(g: &Group) -> Result<Vec<Vec<TopicPartition>>, AssignError> {
     let mut lists: Vec<Vec<TopicPartition>> = vec![Vec::new(); g.members.len()];

@@ -20,8 +20,8 @@
 //! code throws (`NullPointerException`, `IllegalStateException`, ...), an
 //! [`AssignError::KafkaThrows`] is returned instead.
 
-use crate::kernel::sort::CollectBTree;
 use crate::kernel::sort::stable_sort_by;
+use crate::kernel::sort::CollectBTree;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -69,10 +69,7 @@ pub fn group_partitions_by_topic(partitions: &[TopicPartition]) -> Vec<TopicPart
         topics.compute_if_absent(t.clone());
         by_topic.entry(t.as_str()).or_default().push(*p);
     }
-    topics
-        .keys()
-        .flat_map(|t| by_topic[t.as_str()].iter().map(move |p| (t.clone(), *p)))
-        .collect()
+    topics.keys().flat_map(|t| by_topic[t.as_str()].iter().map(move |p| (t.clone(), *p))).collect()
 }
 
 /// `memberData(subscription)`: the owned partitions and generation the assignor reads.
@@ -92,11 +89,7 @@ pub(crate) fn wire_owned(g: &Group, c: usize) -> Vec<TopicPartition> {
     owned
 }
 
-pub(crate) fn assign(
-    g: &Group,
-    flavor: Flavor,
-    max_generation: &mut i32,
-) -> Result<StickyOutcome, AssignError> {
+pub(crate) fn assign(g: &Group, flavor: Flavor, max_generation: &mut i32) -> Result<StickyOutcome, AssignError> {
     let ppt = &g.partitions_per_topic;
     let n = g.members.len();
 
@@ -127,8 +120,7 @@ pub(crate) fn assign(
         if subscribed.is_empty() {
             subscribed.extend(topics.iter().map(|t| t.as_str()));
         } else if all_equal
-            && !(topics.len() == subscribed.len()
-                && topics.iter().all(|t| subscribed.contains(t.as_str())))
+            && !(topics.len() == subscribed.len() && topics.iter().all(|t| subscribed.contains(t.as_str())))
         {
             all_equal = false;
         }
@@ -146,8 +138,7 @@ pub(crate) fn assign(
                 }
                 Some(other) => {
                     // The protocol generation of the other member.
-                    let other_generation =
-                        g.members[other].generation.unwrap_or(DEFAULT_GENERATION);
+                    let other_generation = g.members[other].generation.unwrap_or(DEFAULT_GENERATION);
                     match member_generation.cmp(&other_generation) {
                         Ordering::Equal => {
                             multiply_claimed.insert(tp.clone());
@@ -170,10 +161,7 @@ pub(crate) fn assign(
         constrained(g, owned, &multiply_claimed)
     } else {
         let lists = General::new(g, flavor, owned).build(*max_generation)?;
-        Ok(StickyOutcome {
-            lists,
-            transferring: None,
-        })
+        Ok(StickyOutcome { lists, transferring: None })
     }
 }
 
@@ -197,10 +185,7 @@ fn constrained(
     let n = g.members.len();
     let total: u32 = ppt.values().sum();
     if n == 0 {
-        return Err(kafka_throws(
-            "ArithmeticException",
-            "/ by zero (the group has no members)",
-        ));
+        return Err(kafka_throws("ArithmeticException", "/ by zero (the group has no members)"));
     }
     let n32 = n as u32;
     let min_quota = total / n32;
@@ -255,10 +240,7 @@ fn constrained(
     let mut sorted_topics: Vec<&String> = ppt.keys().collect();
     stable_sort_by(&mut sorted_topics, &|a, b| java_string_cmp(a, b));
     let unassigned: Vec<TopicPartition> = if assigned_partitions.is_empty() {
-        sorted_topics
-            .iter()
-            .flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p)))
-            .collect()
+        sorted_topics.iter().flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p))).collect()
     } else {
         stable_sort_by(&mut assigned_partitions, &tp_cmp_topic_then_partition);
         let mut out = Vec::new();
@@ -286,34 +268,23 @@ fn constrained(
     stable_sort_by(exactly_min.make_contiguous(), &by_id);
 
     // assignRoundRobin
-    let mut iter = ListIter {
-        cursor: 0,
-        last: None,
-    };
+    let mut iter = ListIter { cursor: 0, last: None };
     for tp in &unassigned {
         let consumer = if iter.cursor < under_min.len() {
             iter.last = Some(iter.cursor);
             iter.cursor += 1;
             under_min[iter.cursor - 1]
         } else if under_min.is_empty() && exactly_min.is_empty() {
-            return Err(kafka_throws(
-                "IllegalStateException",
-                "No more unfilled consumers to be assigned.",
-            ));
+            return Err(kafka_throws("IllegalStateException", "No more unfilled consumers to be assigned."));
         } else if under_min.is_empty() {
             exactly_min.pop_front().expect("checked non-empty")
         } else {
-            iter = ListIter {
-                cursor: 1,
-                last: Some(0),
-            };
+            iter = ListIter { cursor: 1, last: Some(0) };
             under_min[0]
         };
 
         assignment[consumer].push(tp.clone());
-        if maybe_revoked.get(tp).is_some_and(|&prev| prev != consumer)
-            || multiply_claimed.contains(tp)
-        {
+        if maybe_revoked.get(tp).is_some_and(|&prev| prev != consumer) || multiply_claimed.contains(tp) {
             transferring.insert(tp.clone(), consumer);
         }
         let count = assignment[consumer].len() as u32;
@@ -326,12 +297,7 @@ fn constrained(
                         iter.cursor -= 1;
                     }
                 }
-                None => {
-                    return Err(kafka_throws(
-                        "IllegalStateException",
-                        "Iterator.remove() without next()",
-                    ))
-                }
+                None => return Err(kafka_throws("IllegalStateException", "Iterator.remove() without next()")),
             }
             exactly_min.push_back(consumer);
         } else if count == max_quota {
@@ -361,10 +327,7 @@ fn constrained(
         }
     }
 
-    Ok(StickyOutcome {
-        lists: assignment,
-        transferring: Some(transferring),
-    })
+    Ok(StickyOutcome { lists: assignment, transferring: Some(transferring) })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -381,9 +344,7 @@ struct SortKey {
 
 impl Ord for SortKey {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.size
-            .cmp(&other.size)
-            .then_with(|| java_string_cmp(&self.id, &other.id))
+        self.size.cmp(&other.size).then_with(|| java_string_cmp(&self.id, &other.id))
     }
 }
 
@@ -417,12 +378,7 @@ impl Movements {
 
     fn add_record(&mut self, tp: &TopicPartition, pair: (usize, usize)) {
         self.by_partition.insert(tp.clone(), pair);
-        self.by_topic
-            .entry(tp.0.clone())
-            .or_default()
-            .entry(pair)
-            .or_default()
-            .put(tp.clone());
+        self.by_topic.entry(tp.0.clone()).or_default().entry(pair).or_default().put(tp.clone());
     }
 
     fn move_partition(&mut self, tp: &TopicPartition, old: usize, new: usize) {
@@ -436,12 +392,7 @@ impl Movements {
         }
     }
 
-    fn actual_partition_to_move(
-        &self,
-        tp: &TopicPartition,
-        old: usize,
-        new: usize,
-    ) -> TopicPartition {
+    fn actual_partition_to_move(&self, tp: &TopicPartition, old: usize, new: usize) -> TopicPartition {
         let Some(topic_map) = self.by_topic.get(&tp.0) else {
             return tp.clone();
         };
@@ -475,8 +426,7 @@ struct General<'a> {
 impl<'a> General<'a> {
     fn new(g: &'a Group, flavor: Flavor, owned: Vec<Vec<TopicPartition>>) -> Self {
         let ppt = &g.partitions_per_topic;
-        let mut topic_consumers: BTreeMap<String, Vec<usize>> =
-            ppt.keys().map(|t| (t.clone(), Vec::new())).btree_map();
+        let mut topic_consumers: BTreeMap<String, Vec<usize>> = ppt.keys().map(|t| (t.clone(), Vec::new())).btree_map();
         let mut potential_topics = vec![Vec::new(); g.members.len()];
         for &c in &g.hash_order {
             for t in &g.members[c].topics {
@@ -494,15 +444,9 @@ impl<'a> General<'a> {
         }
         let mut sorted_topics: Vec<&String> = ppt.keys().collect();
         stable_sort_by(&mut sorted_topics, &|a, b| {
-            topic_consumers[*a]
-                .len()
-                .cmp(&topic_consumers[*b].len())
-                .then_with(|| java_string_cmp(a, b))
+            topic_consumers[*a].len().cmp(&topic_consumers[*b].len()).then_with(|| java_string_cmp(a, b))
         });
-        let sorted_all = sorted_topics
-            .iter()
-            .flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p)))
-            .collect();
+        let sorted_all = sorted_topics.iter().flat_map(|t| (0..ppt[*t]).map(move |p| ((*t).clone(), p))).collect();
         General {
             g,
             flavor,
@@ -520,11 +464,7 @@ impl<'a> General<'a> {
     }
 
     fn key(&self, c: usize) -> SortKey {
-        SortKey {
-            size: self.current[c].as_ref().map_or(0, |l| l.len()),
-            id: self.g.members[c].id.clone(),
-            idx: c,
-        }
+        SortKey { size: self.current[c].as_ref().map_or(0, |l| l.len()), id: self.g.members[c].id.clone(), idx: c }
     }
 
     fn sorted_remove(&mut self, c: usize) {
@@ -553,11 +493,9 @@ impl<'a> General<'a> {
 
     fn list_mut(&mut self, c: usize) -> Result<&mut Vec<TopicPartition>, AssignError> {
         let id = self.g.members[c].id.clone();
-        self.current[c].as_mut().ok_or_else(|| {
-            npe(&format!(
-                "member '{id}' was set aside as fixed but receives a partition"
-            ))
-        })
+        self.current[c]
+            .as_mut()
+            .ok_or_else(|| npe(&format!("member '{id}' was set aside as fixed but receives a partition")))
     }
 
     fn max_assignment_size(&self, c: usize) -> usize {
@@ -577,11 +515,7 @@ impl<'a> General<'a> {
             self.sorted_add(c);
         }
         self.balance(&prev, unassigned)?;
-        Ok(self
-            .current
-            .into_iter()
-            .map(|l| l.unwrap_or_default())
-            .collect())
+        Ok(self.current.into_iter().map(|l| l.unwrap_or_default()).collect())
     }
 
     /// `prepopulateCurrentAssignments`: partitions of members older than `maxGeneration`.
@@ -633,11 +567,7 @@ impl<'a> General<'a> {
         }
         let tc = &self.topic_consumers;
         stable_sort_by(&mut assigned, &|a, b| {
-            tc[&a.0]
-                .len()
-                .cmp(&tc[&b.0].len())
-                .then_with(|| java_string_cmp(&a.0, &b.0))
-                .then(a.1.cmp(&b.1))
+            tc[&a.0].len().cmp(&tc[&b.0].len()).then_with(|| java_string_cmp(&a.0, &b.0)).then(a.1.cmp(&b.1))
         });
         let mut out = Vec::new();
         let mut it = assigned.iter();
@@ -670,11 +600,7 @@ impl<'a> General<'a> {
             if self.topic_consumers[&tp.0].is_empty() {
                 continue;
             }
-            let target = self
-                .sorted
-                .iter()
-                .find(|k| self.potential_topics[k.idx].contains(&tp.0))
-                .map(|k| k.idx);
+            let target = self.sorted.iter().find(|k| self.potential_topics[k.idx].contains(&tp.0)).map(|k| k.idx);
             if let Some(c) = target {
                 self.sorted_remove(c);
                 self.list_mut(c)?.push(tp.clone());
@@ -684,12 +610,8 @@ impl<'a> General<'a> {
         }
 
         // Topics with fewer than two potential consumers cannot move.
-        let fixed_topics: BTreeSet<String> = self
-            .topic_consumers
-            .iter()
-            .filter(|(_, cs)| cs.len() < 2)
-            .map(|(t, _)| t.clone())
-            .btree_set();
+        let fixed_topics: BTreeSet<String> =
+            self.topic_consumers.iter().filter(|(_, cs)| cs.len() < 2).map(|(t, _)| t.clone()).btree_set();
         self.sorted_all.retain(|tp| !fixed_topics.contains(&tp.0));
         unassigned.retain(|tp| !fixed_topics.contains(&tp.0));
 
@@ -711,10 +633,7 @@ impl<'a> General<'a> {
         let sorted_all = self.sorted_all.clone();
         let reassignment_performed = self.perform_reassignments(&sorted_all, prev)?;
 
-        if !initializing
-            && reassignment_performed
-            && balance_score(&self.current) >= balance_score(&pre_balance)
-        {
+        if !initializing && reassignment_performed && balance_score(&self.current) >= balance_score(&pre_balance) {
             // Kafka restores the snapshot without re-sorting its TreeSet; the set is not
             // consulted again, so it is simply left as is here.
             self.current = pre_balance;
@@ -732,11 +651,7 @@ impl<'a> General<'a> {
         if list.len() < self.max_assignment_size(c) {
             return true;
         }
-        list.iter().any(|tp| {
-            self.topic_consumers
-                .get(&tp.0)
-                .is_some_and(|cs| cs.len() >= 2)
-        })
+        list.iter().any(|tp| self.topic_consumers.get(&tp.0).is_some_and(|cs| cs.len() >= 2))
     }
 
     fn is_balanced(&self) -> Result<bool, AssignError> {
@@ -762,9 +677,7 @@ impl<'a> General<'a> {
         }
         for key in &self.sorted {
             let c = key.idx;
-            let list = self.current[c]
-                .as_ref()
-                .expect("sorted members are present");
+            let list = self.current[c].as_ref().expect("sorted members are present");
             let count = list.len();
             if count == self.max_assignment_size(c) {
                 continue;
@@ -826,33 +739,21 @@ impl<'a> General<'a> {
     /// `reassignPartition(partition)`: to the first member (fewest partitions, then id)
     /// that can take the topic.
     fn reassign(&mut self, tp: &TopicPartition) -> Result<(), AssignError> {
-        let target = self
-            .sorted
-            .iter()
-            .find(|k| self.potential_topics[k.idx].contains(&tp.0))
-            .map(|k| k.idx);
+        let target = self.sorted.iter().find(|k| self.potential_topics[k.idx].contains(&tp.0)).map(|k| k.idx);
         match target {
             Some(c) => self.reassign_to(tp, c),
-            None => Err(npe(
-                "no member can take the partition (reassignPartition with a null consumer)",
-            )),
+            None => Err(npe("no member can take the partition (reassignPartition with a null consumer)")),
         }
     }
 
     fn reassign_to(&mut self, tp: &TopicPartition, new: usize) -> Result<(), AssignError> {
-        let old = *self
-            .partition_consumer
-            .get(tp)
-            .ok_or_else(|| npe("partition has no current consumer"))?;
+        let old = *self.partition_consumer.get(tp).ok_or_else(|| npe("partition has no current consumer"))?;
         let to_move = self.movements.actual_partition_to_move(tp, old, new);
         self.process_movement(&to_move, new)
     }
 
     fn process_movement(&mut self, tp: &TopicPartition, new: usize) -> Result<(), AssignError> {
-        let old = *self
-            .partition_consumer
-            .get(tp)
-            .ok_or_else(|| npe("partition has no current consumer"))?;
+        let old = *self.partition_consumer.get(tp).ok_or_else(|| npe("partition has no current consumer"))?;
         self.size(Some(old))?;
         self.size(Some(new))?;
         self.sorted_remove(old);

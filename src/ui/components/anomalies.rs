@@ -23,7 +23,10 @@ pub fn anomaly_list(p: &AnomalyProps) -> Html {
         .session
         .with(|s| {
             let now = s.anomaly_views();
-            let later: Vec<AnomalyView> = s.final_anomalies().map(|all| all.iter().filter(|a| a.step > p.step).cloned().collect()).unwrap_or_default();
+            let later: Vec<AnomalyView> = s
+                .final_anomalies()
+                .map(|all| all.iter().filter(|a| a.step > p.step).cloned().collect())
+                .unwrap_or_default();
             (now, later)
         })
         .unwrap_or_default();

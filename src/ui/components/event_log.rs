@@ -78,7 +78,9 @@ pub fn event_log(p: &EventLogProps) -> Html {
     let notable = {
         let f = p.filter.clone();
         let cb = p.on_action.clone();
-        Callback::from(move |_: Event| cb.emit(Action::SetFilter(EventFilter { notable_only: !f.notable_only, ..f.clone() })))
+        Callback::from(move |_: Event| {
+            cb.emit(Action::SetFilter(EventFilter { notable_only: !f.notable_only, ..f.clone() }))
+        })
     };
     let icon = |c: &str| match c {
         "deliver" => "→",

@@ -95,7 +95,15 @@ fn colours(canvas: &HtmlCanvasElement) -> [String; 7] {
     ]
 }
 
-fn draw(ctx: &CanvasRenderingContext2d, items: &[FlightItem], at: &dyn Fn(&FlightItem) -> (f64, f64), c: &[String; 7], w: f64, h: f64, s: f64) {
+fn draw(
+    ctx: &CanvasRenderingContext2d,
+    items: &[FlightItem],
+    at: &dyn Fn(&FlightItem) -> (f64, f64),
+    c: &[String; 7],
+    w: f64,
+    h: f64,
+    s: f64,
+) {
     ctx.clear_rect(0.0, 0.0, w, h);
     let r = 5.0 * s;
     for it in items {
@@ -178,12 +186,25 @@ fn now() -> f64 {
 
 /// Glide every message from where it was drawn to where it is now.
 #[allow(clippy::too_many_arguments)]
-fn start(canvas_ref: NodeRef, anim: Rc<RefCell<Anim>>, drawn: Drawn, items: Rc<Vec<FlightItem>>, w: f64, h: f64, glide: f64, s: f64) {
+fn start(
+    canvas_ref: NodeRef,
+    anim: Rc<RefCell<Anim>>,
+    drawn: Drawn,
+    items: Rc<Vec<FlightItem>>,
+    w: f64,
+    h: f64,
+    glide: f64,
+    s: f64,
+) {
     let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
-    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok()) else { return };
+    let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
     let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-    let theme = gloo::utils::document().document_element().and_then(|e| e.get_attribute("data-theme")).unwrap_or_default();
+    let theme =
+        gloo::utils::document().document_element().and_then(|e| e.get_attribute("data-theme")).unwrap_or_default();
     let colours = {
         let mut a = anim.borrow_mut();
         match &a.colours {
@@ -202,7 +223,8 @@ fn start(canvas_ref: NodeRef, anim: Rc<RefCell<Anim>>, drawn: Drawn, items: Rc<V
         }
         // New messages start where they are; known ones from where they were drawn.
         let last = drawn.0.borrow();
-        let from: BTreeMap<u64, (f64, f64)> = items.iter().map(|it| (it.id, last.get(&it.id).copied().unwrap_or((it.x, it.y)))).btree_map();
+        let from: BTreeMap<u64, (f64, f64)> =
+            items.iter().map(|it| (it.id, last.get(&it.id).copied().unwrap_or((it.x, it.y)))).btree_map();
         drop(last);
         a.from = from;
         a.start = now();

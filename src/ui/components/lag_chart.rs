@@ -18,7 +18,9 @@ pub struct LagChartProps {
 #[function_component(LagChart)]
 pub fn lag_chart(p: &LagChartProps) -> Html {
     let l = p.lang;
-    let Some((series, end)) = p.session.with(|s| (s.lag_series().to_vec(), s.scenario().duration_ms)) else { return html! {} };
+    let Some((series, end)) = p.session.with(|s| (s.lag_series().to_vec(), s.scenario().duration_ms)) else {
+        return html! {};
+    };
     if series.is_empty() {
         return html! { <p class="hw-muted">{ t(l, K::LagNoGroups) }</p> };
     }
@@ -51,7 +53,7 @@ pub fn lag_chart(p: &LagChartProps) -> Html {
     let ticks = (0..=4).map(|i| {
         let lag = max_lag * i / 4;
         html! { <g><line class="hw-grid" x1={fmt(left)} x2={fmt(w - 10.0)} y1={fmt(y(lag))} y2={fmt(y(lag))} />
-            <text class="hw-axis" x={fmt(left - 6.0)} y={fmt(y(lag) + 4.0)} text-anchor="end">{ lag }</text></g> }
+        <text class="hw-axis" x={fmt(left - 6.0)} y={fmt(y(lag) + 4.0)} text-anchor="end">{ lag }</text></g> }
     });
     let xticks = (0..=4).map(|i| {
         let ms = end * i / 4;

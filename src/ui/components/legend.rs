@@ -14,12 +14,14 @@ pub struct LegendProps {
 #[function_component(Legend)]
 pub fn legend(p: &LegendProps) -> Html {
     let l = p.lang;
-    let cell = |class: &'static str, glyph: Option<&'static str>, label: &'static str| html! {
-        <li><svg width="22" height="16" aria-hidden="true"><rect class={class} x="1" y="1" width="20" height="14" rx="3" />
-            if let Some(g) = glyph { <text class="hw-legend-glyph" x="11" y="12.5" text-anchor="middle">{ g }</text> }
-            if class.contains("aborted") { <line class="hw-strike" x1="4" x2="18" y1="8" y2="8" /> }
-            if class.contains("txn-open") { <rect class="hw-txn-open-inner" x="3.5" y="3.5" width="15" height="9" rx="2" /> }
-        </svg>{ label }</li>
+    let cell = |class: &'static str, glyph: Option<&'static str>, label: &'static str| {
+        html! {
+            <li><svg width="22" height="16" aria-hidden="true"><rect class={class} x="1" y="1" width="20" height="14" rx="3" />
+                if let Some(g) = glyph { <text class="hw-legend-glyph" x="11" y="12.5" text-anchor="middle">{ g }</text> }
+                if class.contains("aborted") { <line class="hw-strike" x1="4" x2="18" y1="8" y2="8" /> }
+                if class.contains("txn-open") { <rect class="hw-txn-open-inner" x="3.5" y="3.5" width="15" height="9" rx="2" /> }
+            </svg>{ label }</li>
+        }
     };
     html! {
         <ul class="hw-legend" aria-label={t(l, K::Legend)} data-testid="legend">

@@ -1,9 +1,9 @@
 //! The app's pieces. Each takes plain props (view data, the language, a dispatcher) and
 //! returns HTML; none of them holds simulation state.
+pub mod anomalies;
 pub mod banner;
 pub mod event_log;
 pub mod flight_canvas;
-pub mod anomalies;
 pub mod lag_chart;
 pub mod legend;
 pub mod menus;

@@ -3,7 +3,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::session::EventFilter;
-use crate::ui::components::{anomalies::AnomalyList, event_log::EventLog, lag_chart::LagChart, partition_table::PartitionTable, settings::SettingsPanel};
+use crate::ui::components::{
+    anomalies::AnomalyList, event_log::EventLog, lag_chart::LagChart, partition_table::PartitionTable,
+    settings::SettingsPanel,
+};
 use crate::ui::i18n::{t, Lang, K};
 use crate::ui::state::{Action, Panel, SessionHandle};
 use crate::view::ClusterView;
@@ -31,7 +34,8 @@ pub fn panels(p: &PanelsProps) -> Html {
                 onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::SetPanel(panel)))}>{ label }</button>
         }
     };
-    let anomalies_label = if visible > 0 { format!("⚠ {} ({visible})", t(l, K::Anomalies)) } else { t(l, K::Anomalies).to_string() };
+    let anomalies_label =
+        if visible > 0 { format!("⚠ {} ({visible})", t(l, K::Anomalies)) } else { t(l, K::Anomalies).to_string() };
     html! {
         <section class="hw-panels">
             <div class="hw-tabs" role="tablist">

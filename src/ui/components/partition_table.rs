@@ -26,7 +26,8 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
     let groups: Vec<String> = v.groups.iter().map(|g| g.id.clone()).collect();
     // With transactions, the LSO (where read_committed reads stop) gets a column.
     let lso = crate::ui::layout::has_transactions(v);
-    let rows: Vec<&PartitionView> = v.partitions.iter().filter(|pt| !pt.internal && (topic.is_empty() || pt.topic == *topic)).collect();
+    let rows: Vec<&PartitionView> =
+        v.partitions.iter().filter(|pt| !pt.internal && (topic.is_empty() || pt.topic == *topic)).collect();
     let pages = rows.len().div_ceil(PAGE).max(1);
     let cur = (*page).min(pages - 1);
     let on_topic = {

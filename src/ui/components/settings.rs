@@ -85,9 +85,15 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     let consumer = use_state(String::new);
     let reader = use_state(String::new);
     let pipeline = use_state(String::new);
-    let Some(value) = p.session.with(|s| serde_json::to_value(s.scenario()).unwrap_or_default()) else { return html! {} };
+    let Some(value) = p.session.with(|s| serde_json::to_value(s.scenario()).unwrap_or_default()) else {
+        return html! {};
+    };
     let names = |list: &str| -> Vec<String> {
-        value.get(list).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.get("name")?.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        value
+            .get(list)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|x| x.get("name")?.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
     };
     let topics = names("topics");
     let producers = names("producers");
@@ -97,13 +103,23 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     let pipelines: Vec<String> = value
         .get("consumers")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter(|c| c.get("transform").is_some_and(|t| !t.is_null())).filter_map(|c| c.get("name")?.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter(|c| c.get("transform").is_some_and(|t| !t.is_null()))
+                .filter_map(|c| c.get("name")?.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     // The entity each section edits: the one picked, else the first.
     let pick = |list: &[String], h: &UseStateHandle<String>| -> String {
-        if list.contains(&**h) { (**h).clone() } else { list.first().cloned().unwrap_or_default() }
+        if list.contains(&**h) {
+            (**h).clone()
+        } else {
+            list.first().cloned().unwrap_or_default()
+        }
     };
-    let (topic_now, producer_now, consumer_now) = (pick(&topics, &topic), pick(&producers, &producer), pick(&consumers, &consumer));
+    let (topic_now, producer_now, consumer_now) =
+        (pick(&topics, &topic), pick(&producers, &producer), pick(&consumers, &consumer));
     let (reader_now, pipeline_now) = (pick(&readers, &reader), pick(&pipelines, &pipeline));
 
     let current = |kind: Kind, entity: &str, key: &str| -> Option<String> {
@@ -117,7 +133,11 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
                     Kind::Reader => "readers",
                     _ => "consumers",
                 };
-                let item = value.get(list)?.as_array()?.iter().find(|x| x.get("name").and_then(|n| n.as_str()) == Some(entity))?;
+                let item = value
+                    .get(list)?
+                    .as_array()?
+                    .iter()
+                    .find(|x| x.get("name").and_then(|n| n.as_str()) == Some(entity))?;
                 let item = if kind == Kind::Pipeline { item.get("transform")? } else { item };
                 item.get("config")?.get(key)?.clone()
             }
@@ -127,7 +147,11 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
             serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(","),
             other => {
                 let s = other.to_string();
-                if s == "9223372036854775807" { "never".into() } else { s }
+                if s == "9223372036854775807" {
+                    "never".into()
+                } else {
+                    s
+                }
             }
         })
     };
@@ -143,29 +167,39 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     // The broker's transaction.* settings matter only once some producer is transactional.
     let has_txn = {
         let list = |name: &str| value.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
-        list("producers").iter().any(|p| p.get("config").and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null()))
-            || list("consumers").iter().any(|c| c.get("transform").and_then(|t| t.get("config")).and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null()))
+        list("producers")
+            .iter()
+            .any(|p| p.get("config").and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null()))
+            || list("consumers").iter().any(|c| {
+                c.get("transform")
+                    .and_then(|t| t.get("config"))
+                    .and_then(|c| c.get("transactional.id"))
+                    .is_some_and(|t| !t.is_null())
+            })
     };
     let section = |kind: Kind, title: K, entity: String, extra: Html| {
-        let rows = SETTINGS.iter().filter(|s| s.kind == kind && (has_txn || kind != Kind::Broker || !s.key.starts_with("transaction."))).map(|s| {
-            let scope = match kind {
-                Kind::Broker => SettingScope::Broker,
-                Kind::Network => SettingScope::Network,
-                Kind::Topic => SettingScope::Topic(entity.clone()),
-                Kind::Producer => SettingScope::Producer(entity.clone()),
-                Kind::Consumer => SettingScope::Consumer(entity.clone()),
-                Kind::Reader => SettingScope::Reader(entity.clone()),
-                Kind::Pipeline => SettingScope::Pipeline(entity.clone()),
-            };
-            let cur = current(kind, &entity, s.key);
-            let row_key = format!("{}-{entity}-{}-{}", s.key, kind as u8, cur.clone().unwrap_or_default());
-            html! {
-                <SettingRow key={row_key}
-                    scope={scope} name={s.key} default={s.default} current={cur}
-                    explain={if l == Lang::Zh { s.zh } else { s.en }} lang={l} on_action={p.on_action.clone()}
-                    live={kind == Kind::Producer && s.key == "acks"} />
-            }
-        });
+        let rows = SETTINGS
+            .iter()
+            .filter(|s| s.kind == kind && (has_txn || kind != Kind::Broker || !s.key.starts_with("transaction.")))
+            .map(|s| {
+                let scope = match kind {
+                    Kind::Broker => SettingScope::Broker,
+                    Kind::Network => SettingScope::Network,
+                    Kind::Topic => SettingScope::Topic(entity.clone()),
+                    Kind::Producer => SettingScope::Producer(entity.clone()),
+                    Kind::Consumer => SettingScope::Consumer(entity.clone()),
+                    Kind::Reader => SettingScope::Reader(entity.clone()),
+                    Kind::Pipeline => SettingScope::Pipeline(entity.clone()),
+                };
+                let cur = current(kind, &entity, s.key);
+                let row_key = format!("{}-{entity}-{}-{}", s.key, kind as u8, cur.clone().unwrap_or_default());
+                html! {
+                    <SettingRow key={row_key}
+                        scope={scope} name={s.key} default={s.default} current={cur}
+                        explain={if l == Lang::Zh { s.zh } else { s.en }} lang={l} on_action={p.on_action.clone()}
+                        live={kind == Kind::Producer && s.key == "acks"} />
+                }
+            });
         html! {
             <section class="hw-settings-group">
                 <h3>{ t(l, title) }{ extra }</h3>

@@ -75,17 +75,29 @@ pub fn stage(p: &StageProps) -> Html {
     let mut marks: BTreeMap<(String, u32), Vec<StripMark>> = BTreeMap::new();
     for c in &v.consumers {
         for (topic, part, pos) in &c.assignment {
-            marks.entry((topic.clone(), *part)).or_default().push(StripMark { offset: *pos, kind: "position", label: c.name.clone() });
+            marks.entry((topic.clone(), *part)).or_default().push(StripMark {
+                offset: *pos,
+                kind: "position",
+                label: c.name.clone(),
+            });
         }
     }
     for g in &v.groups {
         for (topic, part, off) in &g.offsets {
-            marks.entry((topic.clone(), *part)).or_default().push(StripMark { offset: *off, kind: "committed", label: g.id.clone() });
+            marks.entry((topic.clone(), *part)).or_default().push(StripMark {
+                offset: *off,
+                kind: "committed",
+                label: g.id.clone(),
+            });
         }
     }
     for r in &v.readers {
         for (part, pos) in &r.positions {
-            marks.entry((r.topic.clone(), *part)).or_default().push(StripMark { offset: *pos, kind: "reader", label: r.name.clone() });
+            marks.entry((r.topic.clone(), *part)).or_default().push(StripMark {
+                offset: *pos,
+                kind: "reader",
+                label: r.name.clone(),
+            });
         }
     }
     // Marks go on the strip of the broker that acts as leader (its own view).
@@ -284,7 +296,8 @@ fn broker_card(
             </div>
         }
     });
-    let slow = (b.slow_ms > 0).then(|| html! { <span class="hw-pill slow">{ format!("◔ {} +{} ms", t(l, K::Slow), b.slow_ms) }</span> });
+    let slow = (b.slow_ms > 0)
+        .then(|| html! { <span class="hw-pill slow">{ format!("◔ {} +{} ms", t(l, K::Slow), b.slow_ms) }</span> });
     let collapse = p.large.then(|| {
         let cb = p.on_action.clone();
         let id = b.id;
@@ -383,7 +396,8 @@ fn small_card_component(p: &SmallCardProps) -> Html {
 /// A producer is fenced when its transaction manager failed for good because a newer
 /// producer with its transactional.id (or a timeout) bumped the epoch.
 fn is_fenced(pr: &ProducerView) -> bool {
-    pr.txn_state.as_deref() == Some("FATAL_ERROR") && matches!(pr.txn_error.as_deref(), Some("PRODUCER_FENCED") | Some("INVALID_PRODUCER_EPOCH"))
+    pr.txn_state.as_deref() == Some("FATAL_ERROR")
+        && matches!(pr.txn_error.as_deref(), Some("PRODUCER_FENCED") | Some("INVALID_PRODUCER_EPOCH"))
 }
 
 /// The transaction lines of a transactional producer (its own card or a pipeline's):
@@ -391,12 +405,16 @@ fn is_fenced(pr: &ProducerView) -> bool {
 /// coordinator's view of the transaction.
 fn txn_lines(l: Lang, pr: &ProducerView, with_id: bool) -> Html {
     let Some(state) = pr.txn_state.clone() else { return html! {} };
-    let epoch = if pr.producer_id >= 0 { format!("pid {} · {} {}", pr.producer_id, t(l, K::Epoch), pr.producer_epoch) } else { "pid –".to_string() };
+    let epoch = if pr.producer_id >= 0 {
+        format!("pid {} · {} {}", pr.producer_id, t(l, K::Epoch), pr.producer_epoch)
+    } else {
+        "pid –".to_string()
+    };
     let state_pill = if !pr.running {
         html! { <span class="hw-pill status-crashed" data-testid="producer-down"><span aria-hidden="true">{ "✕ " }</span>{ t(l, K::StatusCrashed) }</span> }
     } else if is_fenced(pr) {
         html! { <span class="hw-pill fenced" data-testid="fenced" title={format!("{} ({})", t(l, K::FencedLong), pr.txn_error.clone().unwrap_or_default())}>
-            <span aria-hidden="true">{ "⊘ " }</span>{ t(l, K::Fenced) }</span> }
+        <span aria-hidden="true">{ "⊘ " }</span>{ t(l, K::Fenced) }</span> }
     } else {
         let title = match &pr.txn_error {
             Some(e) => format!("{state}: {e}"),
@@ -405,15 +423,23 @@ fn txn_lines(l: Lang, pr: &ProducerView, with_id: bool) -> Html {
         };
         html! { <span class={format!("hw-pill txn-state {}", state.to_lowercase())} data-testid="txn-state" title={title}>{ state.clone() }</span> }
     };
-    let id = pr.transactional_id.clone().filter(|_| with_id).map(|id| html! { <span class="hw-pill txn" title="transactional.id" data-testid="transactional-id">{ id }</span> });
+    let id = pr.transactional_id.clone().filter(|_| with_id).map(
+        |id| html! { <span class="hw-pill txn" title="transactional.id" data-testid="transactional-id">{ id }</span> },
+    );
     let detail = match (&pr.txn_call, pr.txn_coordinator) {
-        (Some(call), _) => html! { <div class="hw-client-line hw-txn-call" data-testid="txn-call" title={t(l, K::BlockingCall)}>{ format!("◷ {call}") }</div> },
+        (Some(call), _) => {
+            html! { <div class="hw-client-line hw-txn-call" data-testid="txn-call" title={t(l, K::BlockingCall)}>{ format!("◷ {call}") }</div> }
+        }
         (None, Some(b)) => {
             let text = match &pr.coordinator_state {
                 Some(st) => format!("⚖ b{b} · {st}"),
                 None => format!("⚖ b{b}"),
             };
-            let parts = if pr.txn_partitions.is_empty() { String::new() } else { format!(" · {}: {}", t(l, K::TxnPartitions), pr.txn_partitions.join(", ")) };
+            let parts = if pr.txn_partitions.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}: {}", t(l, K::TxnPartitions), pr.txn_partitions.join(", "))
+            };
             html! { <div class="hw-client-line hw-txn-line" title={format!("{} (broker {b}){parts}", t(l, K::CoordinatorState))}>{ text }</div> }
         }
         _ => html! {},
@@ -427,12 +453,30 @@ fn txn_lines(l: Lang, pr: &ProducerView, with_id: bool) -> Html {
     }
 }
 
-fn producer_card(p: &StageProps, pr: &ProducerView, rect: &Rect, select: &dyn Fn(Selection) -> Callback<MouseEvent>) -> Html {
+fn producer_card(
+    p: &StageProps,
+    pr: &ProducerView,
+    rect: &Rect,
+    select: &dyn Fn(Selection) -> Callback<MouseEvent>,
+) -> Html {
     let l = p.lang;
     let selected = p.selection == Some(Selection::Producer(pr.name.clone()));
     let fenced = is_fenced(pr);
-    let class = classes!("hw-card", "hw-client", "hw-producer", (!pr.running).then_some("down"), fenced.then_some("fenced"), selected.then_some("selected"));
-    let status = if !pr.running { "crashed" } else if fenced { "fenced" } else { "running" };
+    let class = classes!(
+        "hw-card",
+        "hw-client",
+        "hw-producer",
+        (!pr.running).then_some("down"),
+        fenced.then_some("fenced"),
+        selected.then_some("selected")
+    );
+    let status = if !pr.running {
+        "crashed"
+    } else if fenced {
+        "fenced"
+    } else {
+        "running"
+    };
     if rect.h < 80.0 * p.scale {
         return html! {
             <div key={format!("p-{}", pr.name)} class={classes!(class, "compact")} style={pos(rect)}
@@ -501,7 +545,12 @@ fn group_box(p: &StageProps, group: &str, rect: &Rect, m: &Metrics) -> Html {
     }
 }
 
-fn member_card(p: &StageProps, c: &ConsumerView, rect: &Rect, select: &dyn Fn(Selection) -> Callback<MouseEvent>) -> Html {
+fn member_card(
+    p: &StageProps,
+    c: &ConsumerView,
+    rect: &Rect,
+    select: &dyn Fn(Selection) -> Callback<MouseEvent>,
+) -> Html {
     let l = p.lang;
     let selected = p.selection == Some(Selection::Consumer(c.name.clone()));
     let status_key = match c.status.as_str() {
@@ -520,7 +569,11 @@ fn member_card(p: &StageProps, c: &ConsumerView, rect: &Rect, select: &dyn Fn(Se
     };
     let idle = c.status == "running" && c.join_state == "member" && c.assignment.is_empty();
     let parts = if c.assignment.is_empty() {
-        if idle { format!("◌ {}", t(l, K::Idle)) } else { String::new() }
+        if idle {
+            format!("◌ {}", t(l, K::Idle))
+        } else {
+            String::new()
+        }
     } else {
         c.assignment.iter().map(|(tp, part, pos)| format!("{tp}-{part} @{pos}")).collect::<Vec<_>>().join(" · ")
     };
@@ -554,10 +607,16 @@ fn member_card(p: &StageProps, c: &ConsumerView, rect: &Rect, select: &dyn Fn(Se
     }
 }
 
-fn reader_card(p: &StageProps, r: &ReaderView, rect: &Rect, select: &dyn Fn(Selection) -> Callback<MouseEvent>) -> Html {
+fn reader_card(
+    p: &StageProps,
+    r: &ReaderView,
+    rect: &Rect,
+    select: &dyn Fn(Selection) -> Callback<MouseEvent>,
+) -> Html {
     let l = p.lang;
     let selected = p.selection == Some(Selection::Reader(r.name.clone()));
-    let positions = r.positions.iter().map(|(part, o)| format!("{}-{part} @{o}", r.topic)).collect::<Vec<_>>().join(" · ");
+    let positions =
+        r.positions.iter().map(|(part, o)| format!("{}-{part} @{o}", r.topic)).collect::<Vec<_>>().join(" · ");
     html! {
         <div key={format!("r-{}", r.name)} class={classes!("hw-card", "hw-client", "hw-reader", selected.then_some("selected"))} style={pos(rect)}
             data-testid={format!("reader-{}", r.name)} onclick={select(Selection::Reader(r.name.clone()))}>
@@ -786,7 +845,7 @@ fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
     });
     let more = (v.in_flight_total > v.in_flight.len()).then(|| {
         html! { <text class="hw-more-msgs" x={fmt(lay.width - 8.0)} y={fmt(lay.height - 6.0)} text-anchor="end">
-            { format!("+{} {}", v.in_flight_total - v.in_flight.len(), t(l, K::MoreMessages)) }</text> }
+        { format!("+{} {}", v.in_flight_total - v.in_flight.len(), t(l, K::MoreMessages)) }</text> }
     });
     html! {
         <>
@@ -809,7 +868,12 @@ fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
 fn menu(p: &StageProps, lay: &Layout) -> Html {
     let Some(sel) = &p.selection else { return html! {} };
     let anchor = match sel {
-        Selection::Broker(b) => lay.cards.iter().find(|(id, _)| id == b).map(|(_, r)| *r).or_else(|| lay.nodes.get(&format!("b{b}")).copied()),
+        Selection::Broker(b) => lay
+            .cards
+            .iter()
+            .find(|(id, _)| id == b)
+            .map(|(_, r)| *r)
+            .or_else(|| lay.nodes.get(&format!("b{b}")).copied()),
         Selection::Producer(n) | Selection::Consumer(n) | Selection::Reader(n) => lay.nodes.get(n).copied(),
         Selection::Link(a, b) => match (lay.nodes.get(a), lay.nodes.get(b)) {
             (Some(ra), Some(rb)) => {

@@ -207,13 +207,27 @@ pub fn strip_svg(r: &ReplicaView, width: f64, height: f64, s: f64, marks: &[Stri
     let marks_html = marks.iter().enumerate().map(|(i, m)| {
         let x = if m.offset < start { 3.0 * s } else { x_of(m.offset) };
         let shape = match m.kind {
-            "committed" => format!("M{:.1} {:.1} l{:.1} {:.1} l{:.1} {:.1} l{:.1} {:.1}z", x, 2.0 * s, 4.5 * s, 5.0 * s, -4.5 * s, 5.0 * s, -4.5 * s, -5.0 * s),
+            "committed" => format!(
+                "M{:.1} {:.1} l{:.1} {:.1} l{:.1} {:.1} l{:.1} {:.1}z",
+                x,
+                2.0 * s,
+                4.5 * s,
+                5.0 * s,
+                -4.5 * s,
+                5.0 * s,
+                -4.5 * s,
+                -5.0 * s
+            ),
             _ => format!("M{:.1} {:.1} l{:.1} 0 l{:.1} {:.1}z", x - 5.0 * s, 2.0 * s, 10.0 * s, -5.0 * s, 9.0 * s),
         };
         // Positions are labelled on the left, committed offsets on the right, so a
         // consumer and its group at the same offset stay readable.
         let label_w = m.label.chars().count() as f64 * 6.0 * s;
-        let (label_x, anchor) = if m.kind == "committed" || x - 6.0 * s - label_w < 0.0 { (x + 6.0 * s, "start") } else { (x - 6.0 * s, "end") };
+        let (label_x, anchor) = if m.kind == "committed" || x - 6.0 * s - label_w < 0.0 {
+            (x + 6.0 * s, "start")
+        } else {
+            (x - 6.0 * s, "end")
+        };
         html! {
             <g key={i} class={format!("hw-mark-{}", m.kind)}>
                 <path d={shape} />

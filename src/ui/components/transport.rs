@@ -1,5 +1,5 @@
-use yew::prelude::*;
 use web_sys::HtmlSelectElement;
+use yew::prelude::*;
 
 use crate::ui::format;
 use crate::ui::i18n::{t, Lang, K};
