@@ -70,7 +70,7 @@ mod tests {
             let mut ours = v.clone();
             stable_sort_by(&mut ours, &|a, b| a.0.cmp(&b.0));
             let mut std = v;
-            std.sort_by(|a, b| a.0.cmp(&b.0));
+            std.sort_by_key(|a| a.0);
             assert_eq!(ours, std, "n={n}: same order, equal keys kept in place");
         }
     }

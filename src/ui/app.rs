@@ -21,21 +21,21 @@ const PREF_HELP: &str = "highwater.help-dismissed";
 
 /// The state at start-up: remembered preferences, then the link in the address bar.
 fn initial_state() -> AppState {
-    let mut s = AppState::default();
-    s.lang = dom::load_pref(PREF_LANG).and_then(|c| Lang::from_code(&c)).unwrap_or(if dom::browser_prefers_chinese() {
-        Lang::Zh
-    } else {
-        Lang::En
-    });
-    s.theme = match dom::load_pref(PREF_THEME).as_deref() {
+    let lang = dom::load_pref(PREF_LANG).and_then(|c| Lang::from_code(&c));
+    let theme = match dom::load_pref(PREF_THEME).as_deref() {
         Some("dark") => Theme::Dark,
         Some("light") => Theme::Light,
         _ if dom::prefers_dark() => Theme::Dark,
         _ => Theme::Light,
     };
-    s.help_dismissed = dom::load_pref(PREF_HELP).as_deref() == Some("1");
     let width = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1200.0);
-    s.width = (width - 48.0).max(600.0);
+    let s = AppState {
+        lang: lang.unwrap_or(if dom::browser_prefers_chinese() { Lang::Zh } else { Lang::En }),
+        theme,
+        help_dismissed: dom::load_pref(PREF_HELP).as_deref() == Some("1"),
+        width: (width - 48.0).max(600.0),
+        ..AppState::default()
+    };
     let fragment = dom::fragment();
     if !fragment.is_empty() {
         let rc = Rc::new(s);
