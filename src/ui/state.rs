@@ -197,8 +197,15 @@ pub struct AppState {
     pub view_ms: f64,
 }
 
+/// The browser's clock, for the benchmark's view timing only (never the engine). Natively
+/// (the reducer tests under `cargo test --features web`) there is no browser: 0.
+#[cfg(target_arch = "wasm32")]
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+#[cfg(not(target_arch = "wasm32"))]
+fn now_ms() -> f64 {
+    0.0
 }
 
 impl Default for AppState {

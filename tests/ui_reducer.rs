@@ -1,0 +1,249 @@
+//! The UI's pure logic (reducer, share links, layout, strings, export), tested natively by
+//! `cargo test --features web --test ui_reducer` and in headless Chromium, where tests/web.rs
+//! includes this file as a module (so the wasm32 build is checked too).
+#![cfg(feature = "web")]
+
+use std::rc::Rc;
+
+use highwater::session::Command;
+use highwater::ui::i18n::{Lang, K};
+use highwater::ui::layout::{self, LayoutInput, Rect};
+use highwater::ui::scenarios::BUILTINS;
+use highwater::ui::state::{Action, AppState, Screen, Selection};
+use highwater::ui::url::{base64url_decode, base64url_encode, ScenarioRef, UrlState};
+use yew::Reducible;
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn reducer_survives_bad_input_and_keeps_the_simulation() {
+    let state = Rc::new(AppState::load("garbage", "this is not json {"));
+    assert!(!state.has_session());
+    assert!(state.error.as_deref().unwrap().contains("garbage"), "the error names the file");
+    let state = state.reduce(Action::StepForward).reduce(Action::StepBack).reduce(Action::TogglePlay);
+    assert!(!state.playing);
+
+    let state = Rc::new(AppState::builtin()).reduce(Action::StepBack);
+    assert_eq!(state.view.step, 0, "Back at step 0 stays at 0");
+    let state = state.reduce(Action::Seek(40));
+    assert_eq!(state.view.step, 40);
+    let before = state.fragment();
+    // A bad file, a bad link, a bad command and a bad setting change nothing.
+    let state = state.reduce(Action::Import { name: "bad.json".into(), text: "{\"id\": 1}".into() });
+    assert!(state.error.as_deref().unwrap().contains("bad.json"));
+    let state = state.reduce(Action::LoadFragment("s=acks1-leader-failure&step=zz".into()));
+    assert!(state.error.as_deref().unwrap().contains("\"zz\""));
+    let state = state.reduce(Action::Act(Command::Crash(9)));
+    assert!(state.error.as_deref().unwrap().contains("no broker 9"));
+    let state = state.reduce(Action::ApplySetting {
+        scope: highwater::ui::state::SettingScope::Broker,
+        key: "min.insync.replicas".into(),
+        value: "zero".into(),
+    });
+    assert!(state.error.as_deref().unwrap().contains("min.insync.replicas"));
+    assert_eq!(state.fragment(), before, "same scenario, step and actions");
+    assert_eq!(state.view.step, 40);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn acting_in_the_past_branches_and_the_link_replays_it() {
+    let state = Rc::new(AppState::builtin()).reduce(Action::ComputeMore).reduce(Action::Seek(30));
+    assert!(state.finished);
+    let state = state.reduce(Action::Act(Command::Crash(1)));
+    assert_eq!(state.view.step, 31);
+    assert!(state.notice.as_deref().unwrap().contains("30"), "branched at step 30");
+    assert_eq!(state.horizon, 31, "the old future is gone until it is computed again");
+    let fragment = state.fragment().unwrap();
+    assert!(fragment.contains("do=30:crash.1"), "{fragment}");
+    let other = Rc::new(AppState::default()).reduce(Action::LoadFragment(fragment.clone()));
+    assert_eq!(other.screen, Screen::Lab);
+    assert_eq!(other.view, state.view, "the link gives the same view");
+    // Selecting a message shows its payload while it is on the wire.
+    let id = other.view.in_flight.first().map(|m| m.id);
+    if let Some(id) = id {
+        let sel = other.reduce(Action::Select(Some(Selection::Message(id))));
+        assert!(sel.inspected.as_ref().is_some_and(|m| !m.summary.is_empty()));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn adding_a_consumer_keeps_the_past() {
+    let state = Rc::new(AppState::default())
+        .reduce(Action::OpenBuiltin("more-consumers-than-partitions".into()))
+        .reduce(Action::Seek(400));
+    let before = state.view.clone();
+    let state = state.reduce(Action::AddConsumer { group: "billing".into() });
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(state.view.step, 400);
+    assert_eq!(state.view.consumers.len(), before.consumers.len() + 1);
+    assert_eq!(state.view.brokers, before.brokers, "nothing before this step changed");
+    assert!(state.builtin.is_none(), "the link now carries the changed scenario");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn url_fragments_round_trip_and_errors_say_where() {
+    let s = UrlState {
+        scenario: ScenarioRef::Inline("{\"id\":\"x ~&#\"}".into()),
+        seed: Some(7),
+        step: 99,
+        actions: vec![
+            (5, Command::Crash(2)),
+            (9, Command::Cut("b1".into(), "my client".into())),
+            (11, Command::BeginTransaction("bank".into())),
+            (12, Command::CommitTransaction("my bank".into())),
+            (13, Command::AbortTransaction("bank".into())),
+            (14, Command::ProducerCrash("bank".into())),
+            (15, Command::ProducerRestart("bank".into())),
+        ],
+    };
+    assert_eq!(UrlState::parse(&s.to_fragment()), Ok(Some(s.clone())));
+    assert_eq!(UrlState::parse(""), Ok(None));
+    assert!(UrlState::parse("s=x&do=5-crash.1").unwrap_err().contains("STEP:ACTION"));
+    assert!(UrlState::parse("s=custom&json=***").unwrap_err().contains("character 1"));
+    assert!(UrlState::parse("step=3").unwrap_err().contains("no scenario"));
+    for text in ["", "a", "ab", "abc", "héllo wörld ✂"] {
+        assert_eq!(base64url_decode(&base64url_encode(text.as_bytes())).unwrap(), text.as_bytes());
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_string_has_both_languages_and_builtins_load() {
+    for k in K::ALL {
+        assert!(!k.en().is_empty() && !k.zh().is_empty(), "{k:?}");
+    }
+    assert_ne!(highwater::ui::i18n::t(Lang::Zh, K::Play), highwater::ui::i18n::t(Lang::En, K::Play));
+    for b in BUILTINS {
+        highwater::scenario::Scenario::from_json(b.json).unwrap_or_else(|e| panic!("{}: {e}", b.id));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn layout_cards_never_overlap() {
+    for (id, width) in [
+        ("acks1-leader-failure", 1024.0),
+        ("more-consumers-than-partitions", 1280.0),
+        ("cluster-9-brokers", 1500.0),
+        ("transaction-aborted-read", 1024.0),
+        ("zombie-producer-fenced", 1024.0),
+        ("pipeline-exactly-once", 1024.0),
+        ("pipeline-zombie-fenced", 1280.0),
+    ] {
+        let state = Rc::new(AppState::default()).reduce(Action::OpenBuiltin(id.into())).reduce(Action::Seek(300));
+        for scale in [1.0, 1.3] {
+            let lay = layout::compute(&LayoutInput {
+                view: &state.view,
+                width,
+                scale,
+                large: state.large,
+                expanded: &[],
+                show_internal: false,
+                page: &Default::default(),
+            });
+            // Members sit inside their group's box: check they fit in it.
+            for (name, m) in &lay.members {
+                let c = state.view.consumers.iter().find(|c| &c.name == name).unwrap();
+                let g = lay.groups.iter().find(|g| g.0 == c.group).unwrap().1;
+                assert!(
+                    m.y >= g.y && m.y + m.h <= g.y + g.h + 0.5 && m.x >= g.x && m.x + m.w <= g.x + g.w + 0.5,
+                    "{id}: {name} inside its group"
+                );
+            }
+            let mut rects: Vec<Rect> = lay.cards.iter().map(|c| c.1).collect();
+            rects.extend(lay.producers.iter().map(|c| c.1));
+            rects.extend(lay.groups.iter().map(|c| c.1));
+            rects.extend(lay.readers.iter().map(|c| c.1));
+            for (i, a) in rects.iter().enumerate() {
+                assert!(a.x >= 0.0 && a.x + a.w <= width + 0.5, "{id}: inside the width");
+                for b in &rects[i + 1..] {
+                    let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                    assert!(apart, "{id} at {width}px x{scale}: {a:?} overlaps {b:?}");
+                }
+            }
+        }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn transaction_commands_from_the_menu_survive_the_link() {
+    use highwater::ui::state::SettingScope;
+    let state = Rc::new(AppState::default())
+        .reduce(Action::OpenBuiltin("transaction-read-committed".into()))
+        .reduce(Action::ComputeMore);
+    assert!(state.finished);
+    // After the lesson's last COMMIT marker, with time left in the run.
+    let after = state.markers.iter().filter(|m| m.kind == "txn-commit").map(|m| m.step).max().unwrap() + 20;
+    let mut state = state.reduce(Action::Seek(after));
+    assert_eq!(state.view.producers[0].txn_state.as_deref(), Some("READY"));
+    for c in [
+        Command::BeginTransaction("bank".into()),
+        Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2 },
+        Command::CommitTransaction("bank".into()),
+        Command::AbortTransaction("bank".into()),
+        Command::ProducerCrash("bank".into()),
+        Command::ProducerRestart("bank".into()),
+    ] {
+        state = state.reduce(Action::Act(c.clone()));
+        assert!(state.error.is_none(), "{c:?}: {:?}", state.error);
+        let next = state.view.step + 60;
+        state = state.reduce(Action::ComputeMore).reduce(Action::Seek(next));
+    }
+    let fragment = state.fragment().unwrap();
+    for token in ["begin.bank", "commit.bank", "abort.bank", "pcrash.bank", "prestart.bank"] {
+        assert!(fragment.contains(token), "{token} in {fragment}");
+    }
+    let other = Rc::new(AppState::default()).reduce(Action::LoadFragment(fragment));
+    assert!(other.error.is_none(), "{:?}", other.error);
+    assert_eq!(other.view, state.view, "the link gives the same view");
+    // Transaction commands need a transactional producer; refused ones change nothing.
+    let plain = Rc::new(AppState::builtin()).reduce(Action::Seek(20));
+    let refused = plain.clone().reduce(Action::Act(Command::BeginTransaction("producer".into())));
+    assert!(refused.error.as_deref().unwrap().contains("no transactional.id"));
+    assert_eq!(refused.fragment(), plain.fragment());
+    // Settings of pipelines and readers: "none" removes a transactional.id.
+    let eos = Rc::new(AppState::default())
+        .reduce(Action::OpenBuiltin("pipeline-exactly-once".into()))
+        .reduce(Action::Seek(10));
+    assert!(eos.view.consumers[0].producer.as_ref().unwrap().transactional_id.is_some());
+    let alo = eos.reduce(Action::ApplySetting {
+        scope: SettingScope::Pipeline("billing".into()),
+        key: "transactional.id".into(),
+        value: "none".into(),
+    });
+    assert!(alo.error.is_none(), "{:?}", alo.error);
+    assert_eq!(alo.view.step, 10);
+    assert!(alo.view.consumers[0].producer.as_ref().unwrap().transactional_id.is_none(), "at-least-once now");
+    let rc = Rc::new(AppState::default()).reduce(Action::OpenBuiltin("transaction-aborted-read".into())).reduce(
+        Action::ApplySetting {
+            scope: SettingScope::Reader("auditor".into()),
+            key: "isolation.level".into(),
+            value: "read_committed".into(),
+        },
+    );
+    assert!(rc.error.is_none(), "{:?}", rc.error);
+    assert_eq!(rc.view.readers[0].isolation, "read_committed");
+    let rc = rc.reduce(Action::ComputeMore);
+    let none = rc.session.as_ref().unwrap().with(|s| s.final_anomalies().map(|a| a.is_empty())).flatten();
+    assert_eq!(none, Some(true), "read_committed skips the aborted records");
+    let bad = rc.reduce(Action::ApplySetting {
+        scope: SettingScope::Producer("bank".into()),
+        key: "transaction.timeout.ms".into(),
+        value: "0".into(),
+    });
+    assert!(bad.error.as_deref().unwrap().contains("transaction.timeout.ms"), "{:?}", bad.error);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn exported_scenarios_load_back_the_same() {
+    for b in BUILTINS {
+        let s = highwater::scenario::Scenario::from_json(b.json).unwrap();
+        let text = highwater::ui::state::export_json(&s);
+        assert!(text.starts_with("{\n  \"id\": "), "{}: sections in the usual order", b.id);
+        assert_eq!(highwater::scenario::Scenario::from_json(&text).unwrap(), s, "{}", b.id);
+    }
+}
