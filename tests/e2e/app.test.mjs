@@ -12,7 +12,7 @@ import { startServer } from './server.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.HIGHWATER_DIST ?? path.join(ROOT, 'dist');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROME = process.env.CHROME_BIN ?? '/usr/bin/chromium';
+import { CHROME, CHROMIUM_ARGS } from './chromium.mjs';
 
 let site;
 let browser;
@@ -28,7 +28,7 @@ before(async () => {
   site = await startServer({ dir: DIST });
   browser = await chromium.launch({
     executablePath: CHROME,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    args: CHROMIUM_ARGS,
   });
 });
 

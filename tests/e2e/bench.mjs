@@ -19,7 +19,7 @@ import { startServer } from './server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = process.env.HIGHWATER_DIST ?? path.join(ROOT, 'dist');
-const CHROME = process.env.CHROME_BIN ?? '/usr/bin/chromium';
+import { CHROME, CHROMIUM_ARGS } from './chromium.mjs';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 40;
 
@@ -127,7 +127,7 @@ async function measure(browser, site, scenario, { width = 1600, height = 1000 } 
 }
 
 const site = await startServer({ dir: DIST });
-const browser = await chromium.launch({ executablePath: CHROME, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+const browser = await chromium.launch({ executablePath: CHROME, args: CHROMIUM_ARGS });
 const results = { chromium: browser.version(), bundle: bundle(), runs: [] };
 for (const s of ['cluster-9-brokers', 'cluster-50-brokers', 'more-consumers-than-partitions']) {
   results.runs.push(await measure(browser, site, s));
