@@ -62,3 +62,55 @@ pub(super) fn transaction_ended(
         out.push(AnomalyKind::AbortedRead, stream, vec![record], detail);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::super::observation::{Observation, Processed, Read, RecordRef};
+    use super::super::testing::{kinds, run, Fake, S0};
+    use super::AnomalyKind;
+
+    const R: RecordRef = RecordRef(1);
+
+    fn read() -> Observation<'static> {
+        Observation::Read(Read { reader: 0, stream: S0, offset: 0, record: R, writer: 0, source: None })
+    }
+
+    fn ended(committed: bool) -> Observation<'static> {
+        Observation::TransactionEnded { stream: S0, record: R, committed, transaction: 7 }
+    }
+
+    #[test]
+    fn fires_for_a_read_before_or_after_the_abort_once() {
+        let sent = Observation::Sent { record: R, stream: S0 };
+        let found = run(&Fake::default(), &[sent, read(), ended(false), read()]);
+        assert_eq!(kinds(&found), [AnomalyKind::AbortedRead]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (3, &[R][..]));
+        assert_eq!(
+            found[0].detail,
+            "reader read record #1 of orders-0 before its transaction (producer id 7) aborted: it saw data that never committed (read_uncommitted)"
+        );
+
+        let group: Rc<str> = "billing".into();
+        let processed = Observation::Processed(Processed {
+            consumer: 0,
+            group: &group,
+            stream: S0,
+            offset: 0,
+            record: R,
+            generation: 1,
+            incarnation: 0,
+            transactional: false,
+        });
+        let found = run(&Fake::default(), &[sent, ended(false), processed]);
+        assert_eq!(kinds(&found), [AnomalyKind::AbortedRead]);
+        assert_eq!(found[0].detail, "c1 read record #1 of orders-0, whose transaction aborted");
+    }
+
+    #[test]
+    fn silent_when_the_transaction_commits() {
+        let sent = Observation::Sent { record: R, stream: S0 };
+        assert!(run(&Fake::default(), &[sent, read(), ended(true), read()]).is_empty());
+    }
+}

@@ -40,3 +40,31 @@ impl DuplicateOutput {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::observation::{Observation, Read, RecordRef};
+    use super::super::testing::{kinds, run, Fake, S0};
+    use super::AnomalyKind;
+
+    /// Reader `reader` reads output `record`, made from input record #1.
+    fn read(reader: u32, record: u64) -> Observation<'static> {
+        let source = Some(RecordRef(1));
+        Observation::Read(Read { reader, stream: S0, offset: record, record: RecordRef(record), writer: 2, source })
+    }
+
+    #[test]
+    fn fires_when_a_reader_sees_two_outputs_of_one_input() {
+        let found = run(&Fake::default(), &[read(0, 5), read(0, 6)]);
+        assert_eq!(kinds(&found), [AnomalyKind::DuplicateOutput]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (2, &[RecordRef(5), RecordRef(6)][..]));
+        assert!(found[0]
+            .detail
+            .starts_with("reader saw records #5 and #6: two outputs of input record #1 written by p2"));
+    }
+
+    #[test]
+    fn silent_for_one_output_read_again_or_by_another_reader() {
+        assert!(run(&Fake::default(), &[read(0, 5), read(0, 5), read(1, 5)]).is_empty());
+    }
+}

@@ -89,3 +89,47 @@ fn cause(lookup: &impl Lookup, prev: &Processing, p: &Processed) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::super::observation::{Observation, Processed, RecordRef};
+    use super::super::testing::{kinds, run, Fake, S0};
+    use super::AnomalyKind;
+
+    /// Consumer `consumer` of `group` processes record #1 at offset 0.
+    fn processed(group: &Rc<str>, consumer: u32, generation: i32, transactional: bool) -> Observation<'_> {
+        Observation::Processed(Processed {
+            consumer,
+            group,
+            stream: S0,
+            offset: 0,
+            record: RecordRef(1),
+            generation,
+            incarnation: 0,
+            transactional,
+        })
+    }
+
+    #[test]
+    fn fires_with_its_cause_when_a_group_processes_a_record_twice() {
+        let g: Rc<str> = "billing".into();
+        let found = run(&Fake::default(), &[processed(&g, 0, 1, false), processed(&g, 1, 2, false)]);
+        assert_eq!(kinds(&found), [AnomalyKind::DuplicateProcessing]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (2, &[RecordRef(1)][..]));
+        assert_eq!(
+            found[0].detail,
+            "group billing processed record #1 (orders-0 offset 0) 2 times: rebalance: c1 processed it in generation 1, then the partition moved to c2 which restarted from the committed offset"
+        );
+        let zombie = run(&Fake::default(), &[processed(&g, 1, 2, false), processed(&g, 0, 1, false)]);
+        assert!(zombie[0].detail.contains("2 times: zombie: c1 processed it with generation 1"));
+    }
+
+    #[test]
+    fn silent_for_other_groups_and_transactional_retries() {
+        let (a, b): (Rc<str>, Rc<str>) = ("billing".into(), "audit".into());
+        assert!(run(&Fake::default(), &[processed(&a, 0, 1, false), processed(&b, 1, 1, false)]).is_empty());
+        assert!(run(&Fake::default(), &[processed(&a, 0, 1, true), processed(&a, 1, 2, true)]).is_empty());
+    }
+}

@@ -146,3 +146,81 @@ fn mark_lost(
     let detail = format!("record #{} ({} offset {offset}) is gone: {why}", r.0, lookup.stream_name(stream));
     out.push(AnomalyKind::LostWrite, stream, vec![r], detail);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::observation::{Observation, RecordRef, Stored};
+    use super::super::testing::{acked, kinds, log, run, Fake, S0};
+    use super::AnomalyKind;
+
+    fn stored(primary: u32, offset: u64, record: u64) -> Observation<'static> {
+        Observation::Stored(Stored { primary, stream: S0, offset, record: RecordRef(record), writer: 0 })
+    }
+
+    #[test]
+    fn fires_when_a_primary_overwrites_an_acknowledged_record() {
+        let [sent, ack] = acked(1, 0);
+        let found = run(&Fake::default(), &[sent, ack, stored(2, 0, 5)]);
+        assert_eq!(kinds(&found), [AnomalyKind::LostWrite]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (3, &[RecordRef(1)][..]));
+        assert_eq!(
+            found[0].detail,
+            "record #1 (orders-0 offset 0) is gone: it was acknowledged, then broker 2 wrote record #5 at that offset"
+        );
+    }
+
+    #[test]
+    fn fires_when_the_last_copy_is_truncated_and_not_while_one_survives() {
+        let [sent, ack] = acked(1, 0);
+        let removed = Observation::Removed { stream: S0, offset: 0, record: RecordRef(1) };
+        let found = run(&Fake::default(), &[sent, ack, removed]);
+        assert_eq!(kinds(&found), [AnomalyKind::LostWrite]);
+        assert!(found[0].detail.ends_with("it was acknowledged, and the last replica that had it truncated it"));
+
+        let mut survivor = Fake::default();
+        survivor.logs.insert((3, S0), log(&[1]));
+        assert!(run(&survivor, &[sent, ack, removed]).is_empty());
+    }
+
+    #[test]
+    fn fires_for_acks0_and_fire_and_forget_records() {
+        let r = RecordRef(1);
+        let acks0 = [
+            Observation::Sent { record: r, stream: S0 },
+            Observation::SentUnacknowledged { record: r },
+            Observation::Removed { stream: S0, offset: 4, record: r },
+        ];
+        let found = run(&Fake::default(), &acks0);
+        assert_eq!(kinds(&found), [AnomalyKind::LostWrite]);
+        assert!(found[0].detail.contains("sent with acks=0"));
+
+        let failed = |unchecked| Observation::SendFailed { record: r, stream: S0, error: "TIMEOUT", unchecked };
+        let found = run(&Fake::default(), &[acks0[0], failed(true)]);
+        assert_eq!(kinds(&found), [AnomalyKind::LostWrite]);
+        assert!(found[0].detail.starts_with("record #1 (for orders-0): the send failed (TIMEOUT)"));
+        // The application saw the failure: nothing it counts as written is gone.
+        assert!(run(&Fake::default(), &[acks0[0], failed(false)]).is_empty());
+    }
+
+    #[test]
+    fn silent_on_a_correct_history() {
+        let mut fake = Fake::default();
+        fake.logs.insert((1, S0), log(&[1, 2]));
+        fake.logs.insert((2, S0), log(&[1, 2]));
+        let [s1, a1] = acked(1, 0);
+        let [s2, a2] = acked(2, 1);
+        // Stored where acknowledged; a follower's stale copy of record 2 truncated (the
+        // others still hold it); re-acknowledged (a retry) changes nothing.
+        let history = [
+            s1,
+            s2,
+            stored(1, 0, 1),
+            stored(1, 1, 2),
+            a1,
+            a2,
+            Observation::Removed { stream: S0, offset: 1, record: RecordRef(2) },
+            a2,
+        ];
+        assert!(run(&fake, &history).is_empty());
+    }
+}

@@ -34,3 +34,28 @@ impl NonmonotonicPoll {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::observation::{Observation, RecordRef};
+    use super::super::testing::{kinds, run, Fake, S0};
+    use super::AnomalyKind;
+
+    fn reads(offsets: &[u64]) -> Vec<Observation<'static>> {
+        let at = |o: u64| Observation::ReadAdvanced { reader: 0, stream: S0, offset: o, record: RecordRef(10 + o) };
+        offsets.iter().map(|o| at(*o)).collect()
+    }
+
+    #[test]
+    fn fires_when_a_reader_goes_back() {
+        let found = run(&Fake::default(), &reads(&[0, 1, 2, 1]));
+        assert_eq!(kinds(&found), [AnomalyKind::NonmonotonicPoll]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (4, &[RecordRef(11)][..]));
+        assert_eq!(found[0].detail, "reader read offset 1 of orders-0 after offset 2");
+    }
+
+    #[test]
+    fn silent_while_offsets_grow() {
+        assert!(run(&Fake::default(), &reads(&[0, 1, 2, 5])).is_empty());
+    }
+}

@@ -39,3 +39,47 @@ impl NonmonotonicSend {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::observation::{Observation, RecordRef, Stored};
+    use super::super::testing::{kinds, log, run, Fake, S0};
+    use super::AnomalyKind;
+
+    /// Records 1 and 2 of writer 0, stored by primary 1 in the order given.
+    fn history(order: [u64; 2]) -> Vec<Observation<'static>> {
+        let mut h = vec![
+            Observation::Sent { record: RecordRef(1), stream: S0 },
+            Observation::Sent { record: RecordRef(2), stream: S0 },
+        ];
+        h.extend(order.iter().enumerate().map(|(offset, r)| {
+            Observation::Stored(Stored {
+                primary: 1,
+                stream: S0,
+                offset: offset as u64,
+                record: RecordRef(*r),
+                writer: 0,
+            })
+        }));
+        h
+    }
+
+    #[test]
+    fn fires_when_an_earlier_record_lands_after_a_later_one() {
+        let mut fake = Fake::default();
+        fake.logs.insert((1, S0), log(&[2, 1]));
+        let found = run(&fake, &history([2, 1]));
+        assert_eq!(kinds(&found), [AnomalyKind::NonmonotonicSend]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (4, &[RecordRef(1), RecordRef(2)][..]));
+        assert!(found[0]
+            .detail
+            .starts_with("record #1 (sent earlier) landed at offset 1, after record #2 at offset 0"));
+    }
+
+    #[test]
+    fn silent_in_send_order() {
+        let mut fake = Fake::default();
+        fake.logs.insert((1, S0), log(&[1, 2]));
+        assert!(run(&fake, &history([1, 2])).is_empty());
+    }
+}

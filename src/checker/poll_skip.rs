@@ -50,3 +50,56 @@ impl PollSkip {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::super::observation::{Observation, PositionSet, Processed, RecordRef};
+    use super::super::testing::{kinds, log, run, Fake, S0};
+    use super::AnomalyKind;
+
+    fn processed(group: &Rc<str>, offset: u64) -> Observation<'_> {
+        Observation::Processed(Processed {
+            consumer: 0,
+            group,
+            stream: S0,
+            offset,
+            record: RecordRef(offset + 1),
+            generation: 1,
+            incarnation: 0,
+            transactional: false,
+        })
+    }
+
+    fn position(group: &Rc<str>, offset: u64, from_committed: bool) -> Observation<'_> {
+        Observation::PositionSet(PositionSet { group, stream: S0, offset, from_committed, read_committed: false })
+    }
+
+    fn fake() -> Fake {
+        let mut fake = Fake::default();
+        fake.logs.insert((1, S0), log(&[1, 2, 3, 4]));
+        fake
+    }
+
+    #[test]
+    fn fires_when_a_member_resumes_past_unprocessed_records() {
+        let g: Rc<str> = "billing".into();
+        let found = run(&fake(), &[processed(&g, 0), position(&g, 3, true)]);
+        assert_eq!(kinds(&found), [AnomalyKind::PollSkip]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (2, &[RecordRef(2), RecordRef(3)][..]));
+        assert_eq!(
+            found[0].detail,
+            "group billing resumes orders-0 at committed offset 3, past 2 record(s) it never processed (committed before processing, then a failure)"
+        );
+    }
+
+    #[test]
+    fn silent_when_everything_below_was_processed_or_never_meant_for_the_group() {
+        let g: Rc<str> = "billing".into();
+        let all = [processed(&g, 0), processed(&g, 1), processed(&g, 2), position(&g, 3, true)];
+        assert!(run(&fake(), &all).is_empty());
+        // The group started at the end (a reset): the records below were not for it.
+        assert!(run(&fake(), &[position(&g, 2, false), processed(&g, 2), position(&g, 3, true)]).is_empty());
+    }
+}

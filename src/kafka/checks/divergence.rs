@@ -65,3 +65,41 @@ impl Divergence {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{observe, replica_log, world, TP};
+    use crate::checker::{AnomalyKind, RecordRef};
+    use crate::kafka::notes::Note;
+    use crate::kafka::types::BrokerId;
+
+    fn hw_moved(broker: u32) -> Note {
+        Note::HighWatermark { broker: BrokerId(broker), tp: TP, high_watermark: 2 }
+    }
+
+    #[test]
+    fn fires_when_replicas_disagree_below_their_high_watermarks() {
+        let mut w = world();
+        replica_log(&mut w, 1, &[1, 2]);
+        replica_log(&mut w, 2, &[1, 3]);
+        let checker = observe(&w, &[hw_moved(1), hw_moved(2)]);
+        let found: Vec<_> = checker.anomalies().collect();
+        // Once per partition.
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].kind, found[0].step), (AnomalyKind::Divergence, 1));
+        assert_eq!(found[0].records, [RecordRef(2), RecordRef(3)]);
+        assert_eq!(
+            found[0].detail,
+            "orders-0 offset 1: broker 1 has record #2, broker 2 has record #3, both below their high watermarks"
+        );
+    }
+
+    #[test]
+    fn silent_when_replicas_agree() {
+        let mut w = world();
+        replica_log(&mut w, 1, &[1, 2]);
+        replica_log(&mut w, 2, &[1, 2]);
+        // Broker 3 has nothing below its HW yet: nothing to compare.
+        assert_eq!(observe(&w, &[hw_moved(1), hw_moved(2)]).anomalies().count(), 0);
+    }
+}

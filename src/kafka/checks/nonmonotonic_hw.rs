@@ -34,3 +34,28 @@ impl NonmonotonicHw {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{observe, world, TP};
+    use crate::checker::AnomalyKind;
+    use crate::kafka::notes::Note;
+
+    fn told(high_watermark: u64) -> Note {
+        Note::ReaderHighWatermark { reader: 0, tp: TP, high_watermark }
+    }
+
+    #[test]
+    fn fires_when_a_reader_sees_the_high_watermark_go_back() {
+        let checker = observe(&world(), &[told(3), told(5), told(2)]);
+        let found: Vec<_> = checker.anomalies().collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].kind, found[0].step), (AnomalyKind::NonmonotonicHw, 3));
+        assert_eq!(found[0].detail, "reader saw the high watermark of orders-0 go from 5 back to 2");
+    }
+
+    #[test]
+    fn silent_while_it_grows_or_stays() {
+        assert_eq!(observe(&world(), &[told(3), told(3), told(5)]).anomalies().count(), 0);
+    }
+}
