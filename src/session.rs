@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use crate::checker::{Anomaly, KafkaChecker};
+use crate::checker::Anomaly;
 use crate::kafka::broker::BrokerStatus;
+use crate::kafka::checks::KafkaChecker;
 use crate::kafka::config::Acks;
 use crate::kafka::consumer::{ConsumerStatus, JoinState};
 use crate::kafka::message::{ControlType, InternalRecord};
@@ -611,7 +612,7 @@ impl Session {
                 notice: a.kind.is_notice(),
                 step: a.step,
                 time_ms: a.time_ms,
-                partition: tp_name(spec, a.tp),
+                partition: tp_name(spec, a.stream.into()),
                 records: a.records.iter().map(|r| r.0).collect(),
                 detail: a.detail.clone(),
             })

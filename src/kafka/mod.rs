@@ -1,6 +1,7 @@
 //! The Kafka model: everything Kafka-specific lives under here.
 pub mod assignor;
 pub mod broker;
+pub mod checks;
 pub mod client;
 pub mod config;
 pub mod consumer;

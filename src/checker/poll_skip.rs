@@ -1,0 +1,105 @@
+//! `poll-skip`: a group member started a stream from the group's committed position, past
+//! records the group never processed (Jepsen's poll skip; at-most-once delivery showing).
+//! The group committed before processing, then a failure lost the uncommitted work.
+//!
+//! Records the group is never handed do not count: control records, and aborted records
+//! for a group that reads committed data only. A reset to the start or the end marks where
+//! the group began: records below it were never meant for it.
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::duplicate_processing::DuplicateProcessing;
+use super::history::Report;
+use super::observation::{Lookup, PositionSet, RecordRef, StreamId};
+use super::AnomalyKind;
+
+#[derive(Clone, Debug, Default)]
+pub(super) struct PollSkip {
+    /// Per (group, stream): offsets below this were checked for skips.
+    checked: BTreeMap<(Rc<str>, StreamId), u64>,
+}
+
+impl PollSkip {
+    pub(super) fn position_set(
+        &mut self,
+        out: &mut Report,
+        lookup: &impl Lookup,
+        processing: &DuplicateProcessing,
+        p: &PositionSet,
+    ) {
+        let key = (p.group.clone(), p.stream);
+        if !p.from_committed {
+            self.checked.entry(key).or_insert(p.offset);
+            return;
+        }
+        let (from, committed) = (self.checked.get(&key).copied().unwrap_or(0), p.offset);
+        if committed <= from {
+            return;
+        }
+        self.checked.insert(key, committed);
+        let mut skipped: Vec<RecordRef> = lookup.deliverable(p.stream, from, committed, p.read_committed);
+        skipped.retain(|id| !processing.has_processed(p.group, *id));
+        if !skipped.is_empty() {
+            let detail = format!(
+                "group {} resumes {} at committed offset {committed}, past {} record(s) it never processed (committed before processing, then a failure)",
+                p.group,
+                lookup.stream_name(p.stream),
+                skipped.len()
+            );
+            out.push(AnomalyKind::PollSkip, p.stream, skipped, detail);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::super::observation::{Observation, PositionSet, Processed, RecordRef};
+    use super::super::testing::{kinds, log, run, Fake, S0};
+    use super::AnomalyKind;
+
+    fn processed(group: &Rc<str>, offset: u64) -> Observation<'_> {
+        Observation::Processed(Processed {
+            consumer: 0,
+            group,
+            stream: S0,
+            offset,
+            record: RecordRef(offset + 1),
+            generation: 1,
+            incarnation: 0,
+            transactional: false,
+        })
+    }
+
+    fn position(group: &Rc<str>, offset: u64, from_committed: bool) -> Observation<'_> {
+        Observation::PositionSet(PositionSet { group, stream: S0, offset, from_committed, read_committed: false })
+    }
+
+    fn fake() -> Fake {
+        let mut fake = Fake::default();
+        fake.logs.insert((1, S0), log(&[1, 2, 3, 4]));
+        fake
+    }
+
+    #[test]
+    fn fires_when_a_member_resumes_past_unprocessed_records() {
+        let g: Rc<str> = "billing".into();
+        let found = run(&fake(), &[processed(&g, 0), position(&g, 3, true)]);
+        assert_eq!(kinds(&found), [AnomalyKind::PollSkip]);
+        assert_eq!((found[0].step, found[0].records.as_slice()), (2, &[RecordRef(2), RecordRef(3)][..]));
+        assert_eq!(
+            found[0].detail,
+            "group billing resumes orders-0 at committed offset 3, past 2 record(s) it never processed (committed before processing, then a failure)"
+        );
+    }
+
+    #[test]
+    fn silent_when_everything_below_was_processed_or_never_meant_for_the_group() {
+        let g: Rc<str> = "billing".into();
+        let all = [processed(&g, 0), processed(&g, 1), processed(&g, 2), position(&g, 3, true)];
+        assert!(run(&fake(), &all).is_empty());
+        // The group started at the end (a reset): the records below were not for it.
+        assert!(run(&fake(), &[position(&g, 2, false), processed(&g, 2), position(&g, 3, true)]).is_empty());
+    }
+}
