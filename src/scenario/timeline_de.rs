@@ -8,9 +8,8 @@
 //! The entry's action is a [`Command`], the vocabulary the UI's actions and share links
 //! use too; writing an entry gives back the same flat object.
 use serde::de::Error as _;
-use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{Text, TimelineEntry};
 use crate::kafka::config::Acks;
@@ -238,80 +237,143 @@ impl RawEntry {
     }
 }
 
+/// The written form of an entry: one flat struct, so one small derived serializer (not a
+/// `json!` per field, nor one per action) writes every action.
+#[derive(Serialize, Default)]
+struct FlatOut<'a> {
+    action: &'static str,
+    at_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    producer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partition: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    broker: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    between: Option<[&'a str; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<&'a [Vec<String>]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<Ratio>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acks: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gc: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topics: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partitions: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'a str>,
+    /// Written even when it is `null` (which restores a default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a Value>,
+}
+
 impl Serialize for TimelineEntry {
-    /// The flat object a file holds: `action`, `at_ms`, then every field the action takes
-    /// (absent optional ones as `null`), as the derived serializer wrote them before.
+    /// The flat object a file holds: `action`, `at_ms`, then the action's fields (an
+    /// absent optional one is left out, as a reader takes it).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (name, fields) = fields_of(&self.action);
-        let mut map = s.serialize_map(Some(fields.len() + 2))?;
-        map.serialize_entry("action", name)?;
-        map.serialize_entry("at_ms", &self.at_ms)?;
-        for (k, v) in &fields {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+        let mut out = flat_network(&self.action).unwrap_or_else(|| flat_client(&self.action));
+        out.at_ms = self.at_ms;
+        out.serialize(s)
     }
 }
 
-/// The JSON name of a command and its fields.
-fn fields_of(c: &Command) -> (&'static str, Vec<(&'static str, Value)>) {
-    match c {
-        Command::Crash(b) => ("crash", vec![("broker", json!(b))]),
-        Command::PowerLoss(b) => ("power_loss", vec![("broker", json!(b))]),
-        Command::Restart(b) => ("restart", vec![("broker", json!(b))]),
-        Command::Cut(x, y) => ("cut", vec![("between", json!([x, y]))]),
-        Command::CutOneWay(x, y) => ("cut_one_way", vec![("from", json!(x)), ("to", json!(y))]),
-        Command::Heal(x, y) => ("heal", vec![("between", json!([x, y]))]),
-        Command::Isolate(n) => ("isolate", vec![("node", json!(n))]),
-        Command::Partition(g) => ("partition", vec![("groups", json!(g))]),
-        Command::HealAll => ("heal_all", vec![]),
-        Command::Slow(n, ms) => ("slow", vec![("node", json!(n)), ("extra_ms", json!(ms))]),
-        Command::Drop(p) => ("drop", vec![("probability", json!(p))]),
-        Command::DropNext { from, to, kind, count } => (
-            "drop_next",
-            vec![("from", json!(from)), ("to", json!(to)), ("kind", json!(kind)), ("count", json!(count))],
-        ),
-        Command::SetAcks { producer, acks } => ("set_acks", vec![("producer", json!(producer)), ("acks", json!(acks))]),
-        Command::Narrate(t) => ("narrate", vec![("text", json!(t))]),
+/// Brokers, the network, narration, topics and settings.
+fn flat_network(c: &Command) -> Option<FlatOut<'_>> {
+    let f = FlatOut::default;
+    Some(match c {
+        Command::Crash(b) => FlatOut { action: "crash", broker: Some(*b), ..f() },
+        Command::PowerLoss(b) => FlatOut { action: "power_loss", broker: Some(*b), ..f() },
+        Command::Restart(b) => FlatOut { action: "restart", broker: Some(*b), ..f() },
+        Command::Cut(x, y) => FlatOut { action: "cut", between: Some([x, y]), ..f() },
+        Command::CutOneWay(x, y) => FlatOut { action: "cut_one_way", from: Some(x), to: Some(y), ..f() },
+        Command::Heal(x, y) => FlatOut { action: "heal", between: Some([x, y]), ..f() },
+        Command::Isolate(n) => FlatOut { action: "isolate", node: Some(n), ..f() },
+        Command::Partition(g) => FlatOut { action: "partition", groups: Some(g), ..f() },
+        Command::HealAll => FlatOut { action: "heal_all", ..f() },
+        Command::Slow(n, ms) => FlatOut { action: "slow", node: Some(n), extra_ms: Some(*ms), ..f() },
+        Command::Drop(p) => FlatOut { action: "drop", probability: Some(*p), ..f() },
+        Command::DropNext { from, to, kind, count } => FlatOut {
+            action: "drop_next",
+            from: Some(from),
+            to: Some(to),
+            kind: kind.as_deref(),
+            count: Some(*count),
+            ..f()
+        },
+        Command::Narrate(t) => FlatOut { action: "narrate", text: Some(t), ..f() },
         Command::AddPartitions { topic, partitions } => {
-            ("add_partitions", vec![("topic", json!(topic)), ("partitions", json!(partitions))])
+            FlatOut { action: "add_partitions", topic: Some(topic), partitions: Some(*partitions), ..f() }
         }
         Command::SetConfig { target, key, value } => {
-            ("set_config", vec![("target", json!(target)), ("key", json!(key)), ("value", value.clone())])
+            FlatOut { action: "set_config", target: Some(target), key: Some(key), value: Some(value), ..f() }
         }
-        _ => client_fields_of(c),
-    }
+        _ => return None,
+    })
 }
 
-fn client_fields_of(c: &Command) -> (&'static str, Vec<(&'static str, Value)>) {
-    let name = |n: &String| Value::String(n.clone());
+/// Producers, consumers and transactions.
+fn flat_client(c: &Command) -> FlatOut<'_> {
+    let f = FlatOut::default;
+    fn consumer<'a>(action: &'static str, c: &'a str) -> FlatOut<'a> {
+        FlatOut { action, consumer: Some(c), ..FlatOut::default() }
+    }
+    fn producer<'a>(action: &'static str, p: &'a str) -> FlatOut<'a> {
+        FlatOut { action, producer: Some(p), ..FlatOut::default() }
+    }
     match c {
-        Command::Produce { producer, topic, key, count, partition } => (
-            "produce",
-            vec![
-                ("producer", name(producer)),
-                ("topic", name(topic)),
-                ("key", json!(key)),
-                ("count", json!(count)),
-                ("partition", json!(partition)),
-            ],
-        ),
-        Command::ConsumerCrash(x) => ("consumer_crash", vec![("consumer", name(x))]),
-        Command::ConsumerRestart(x) => ("consumer_restart", vec![("consumer", name(x))]),
-        Command::ConsumerPause { consumer, ms, gc } => {
-            ("consumer_pause", vec![("consumer", name(consumer)), ("ms", json!(ms)), ("gc", json!(gc))])
+        Command::Produce { producer: p, topic, key, count, partition } => FlatOut {
+            action: "produce",
+            producer: Some(p),
+            topic: Some(topic),
+            key: key.as_deref(),
+            count: Some(*count),
+            partition: *partition,
+            ..f()
+        },
+        Command::SetAcks { producer: p, acks } => {
+            FlatOut { action: "set_acks", producer: Some(p), acks: Some(acks), ..f() }
         }
-        Command::ConsumerResume(x) => ("consumer_resume", vec![("consumer", name(x))]),
-        Command::ConsumerClose(x) => ("consumer_close", vec![("consumer", name(x))]),
-        Command::ConsumerSubscribe { consumer, topics } => {
-            ("consumer_subscribe", vec![("consumer", name(consumer)), ("topics", json!(topics))])
+        Command::ConsumerCrash(x) => consumer("consumer_crash", x),
+        Command::ConsumerRestart(x) => consumer("consumer_restart", x),
+        Command::ConsumerPause { consumer: x, ms, gc } => {
+            FlatOut { action: "consumer_pause", consumer: Some(x), ms: Some(*ms), gc: Some(*gc), ..f() }
         }
-        Command::BeginTransaction(p) => ("begin_transaction", vec![("producer", name(p))]),
-        Command::CommitTransaction(p) => ("commit_transaction", vec![("producer", name(p))]),
-        Command::AbortTransaction(p) => ("abort_transaction", vec![("producer", name(p))]),
-        Command::ProducerCrash(p) => ("producer_crash", vec![("producer", name(p))]),
-        Command::ProducerRestart(p) => ("producer_restart", vec![("producer", name(p))]),
-        _ => unreachable!("fields_of handles the others"),
+        Command::ConsumerResume(x) => consumer("consumer_resume", x),
+        Command::ConsumerClose(x) => consumer("consumer_close", x),
+        Command::ConsumerSubscribe { consumer: x, topics } => {
+            FlatOut { action: "consumer_subscribe", consumer: Some(x), topics: Some(topics), ..f() }
+        }
+        Command::BeginTransaction(p) => producer("begin_transaction", p),
+        Command::CommitTransaction(p) => producer("commit_transaction", p),
+        Command::AbortTransaction(p) => producer("abort_transaction", p),
+        Command::ProducerCrash(p) => producer("producer_crash", p),
+        Command::ProducerRestart(p) => producer("producer_restart", p),
+        _ => unreachable!("flat_network writes the others"),
     }
 }
 
