@@ -269,7 +269,11 @@ impl Token<'_> {
         if self.parts[i].is_empty() {
             return Ok(Vec::new());
         }
-        self.parts[i].split(',').map(decode_field).collect()
+        let mut out = Vec::new();
+        for name in self.parts[i].split(',') {
+            out.push(decode_field(name)?);
+        }
+        Ok(out)
     }
     fn number(&self, i: usize) -> Result<u64, String> {
         self.parts[i]
@@ -308,7 +312,13 @@ impl Token<'_> {
                 self.want(0)?;
                 Command::HealAll
             }
-            "partition" => Command::Partition((1..self.parts.len()).map(|i| self.list(i)).collect::<Result<_, _>>()?),
+            "partition" => {
+                let mut groups = Vec::new();
+                for i in 1..self.parts.len() {
+                    groups.push(self.list(i)?);
+                }
+                Command::Partition(groups)
+            }
             "slow" => {
                 self.want(2)?;
                 Command::Slow(self.field(1)?, self.number(2)?)

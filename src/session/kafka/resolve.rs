@@ -191,11 +191,14 @@ impl Names<'_> {
             Command::Heal(a, b) => NetFault::Heal(self.node(a, "between[0]")?, self.node(b, "between[1]")?),
             Command::HealAll => NetFault::HealAll,
             Command::Partition(groups) => {
+                // Loops, not `collect::<Result<..>>()`: each of those is its own code in the page.
                 let mut out = Vec::new();
                 for (i, g) in groups.iter().enumerate() {
-                    let group: Result<Vec<NodeId>, _> =
-                        g.iter().enumerate().map(|(j, n)| self.node(n, format!("groups[{i}][{j}]"))).collect();
-                    out.push(group?);
+                    let mut group = Vec::new();
+                    for (j, n) in g.iter().enumerate() {
+                        group.push(self.node(n, format!("groups[{i}][{j}]"))?);
+                    }
+                    out.push(group);
                 }
                 NetFault::Partition(out)
             }
@@ -291,9 +294,11 @@ impl Names<'_> {
                 if topics.is_empty() {
                     return err("topics", "subscribe to at least one topic");
                 }
-                let ids: Result<Vec<u32>, _> =
-                    topics.iter().enumerate().map(|(j, t)| self.topic(t, format!("topics[{j}]"))).collect();
-                KafkaAction::ConsumerSubscribe { consumer, topics: ids? }
+                let mut ids = Vec::new();
+                for (j, t) in topics.iter().enumerate() {
+                    ids.push(self.topic(t, format!("topics[{j}]"))?);
+                }
+                KafkaAction::ConsumerSubscribe { consumer, topics: ids }
             }
             _ => unreachable!("resolve sends only consumer commands here"),
         })
