@@ -6,13 +6,17 @@
 //! - [`kafka`]: brokers, the KRaft-style controller, partition logs, clients.
 //! - [`checker`]: follows every record end to end and names anomalies.
 //! - [`scenario`]: the JSON scenario format.
-//! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out).
+//! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out),
+//!   over the broker model a scenario names (`kafka` today).
+//! - [`lang`]: the language of every text, the engine's and the UI's.
 pub mod checker;
 pub mod cli;
 pub mod kafka;
 pub mod kernel;
+pub mod lang;
 pub mod scenario;
 pub mod session;
 #[cfg(feature = "web")]
 pub mod ui;
-pub mod view;
+/// The view models, at their old path.
+pub use session::view;

@@ -4,7 +4,7 @@
 //! the trace.
 use std::path::Path;
 
-const PURE: &[&str] = &["src/kernel", "src/kafka", "src/checker", "src/scenario", "src/session.rs", "src/view.rs"];
+const PURE: &[&str] = &["src/kernel", "src/kafka", "src/checker", "src/scenario", "src/session", "src/lang.rs"];
 const BANNED: &[(&str, &str)] = &[
     ("yew", "the engine must not depend on the UI"),
     ("web_sys", "the engine must not depend on the browser"),

@@ -22,6 +22,7 @@ use serde::{Deserialize, Deserializer};
 use crate::kafka::assignor::{
     assign, format_topic_partition, parse_topic_partition, AssignError, MemberSubscription, Strategy, TopicPartition,
 };
+use crate::scenario::json_path::path_at;
 
 const USAGE: &str = "usage: highwater assign --strategy range|roundrobin|sticky|cooperative-sticky FILE|-";
 
@@ -65,19 +66,21 @@ impl<'de> Deserialize<'de> for OwnedPartition {
 }
 
 impl AssignInput {
-    /// Parses the JSON text; errors name the path of the bad field and its line/column.
+    /// Parses the JSON text; errors name the path of the bad field (found by the
+    /// scenario's walker from serde_json's line and column) and the line/column.
     pub fn parse(text: &str) -> Result<AssignInput, String> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let input: AssignInput = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                e.inner().to_string()
+        serde_json::from_str(text).map_err(|e: serde_json::Error| {
+            let message = e.to_string();
+            let path = match e.line() {
+                0 => String::new(),
+                line => path_at(text, line, e.column(), message.starts_with("missing field")),
+            };
+            if path.is_empty() {
+                message
             } else {
-                format!("at {path}: {}", e.inner())
+                format!("at {path}: {message}")
             }
-        })?;
-        de.end().map_err(|e| e.to_string())?;
-        Ok(input)
+        })
     }
 
     pub fn to_members(&self) -> Vec<MemberSubscription> {

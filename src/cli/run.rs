@@ -235,29 +235,13 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         }
     };
     let seed = o.seed.unwrap_or(scenario.seed);
-    let mut trace_file = match &o.trace {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(f) => Some(std::io::BufWriter::new(f)),
-            Err(e) => {
-                let _ = writeln!(err, "highwater run: cannot write {path}: {e}");
-                return 2;
-            }
-        },
-        None => None,
-    };
-    let sim = match run_to_end(&scenario, seed, o.until, trace_file.as_mut().map(|w| w as &mut dyn Write)) {
+    let sim = match run_traced(&scenario, seed, o.until, o.trace.as_deref()) {
         Ok(sim) => sim,
         Err(e) => {
-            let _ = writeln!(err, "highwater run: writing the trace failed: {e}");
+            let _ = writeln!(err, "highwater run: {e}");
             return 2;
         }
     };
-    if let Some(mut w) = trace_file {
-        if let Err(e) = w.flush() {
-            let _ = writeln!(err, "highwater run: writing the trace failed: {e}");
-            return 2;
-        }
-    }
     if sim.steps() >= MAX_STEPS {
         let _ = writeln!(
             err,
@@ -304,6 +288,28 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     } else {
         1
     }
+}
+
+/// [`run_to_end`], writing the JSONL trace to the file at `trace` if given.
+fn run_traced(
+    scenario: &Scenario,
+    seed: u64,
+    until: Option<u64>,
+    trace: Option<&str>,
+) -> Result<KafkaSimulation, String> {
+    let mut trace_file = match trace {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(std::io::BufWriter::new(f)),
+            Err(e) => return Err(format!("cannot write {path}: {e}")),
+        },
+        None => None,
+    };
+    let sim = run_to_end(scenario, seed, until, trace_file.as_mut().map(|w| w as &mut dyn Write))
+        .map_err(|e| format!("writing the trace failed: {e}"))?;
+    if let Some(mut w) = trace_file {
+        w.flush().map_err(|e| format!("writing the trace failed: {e}"))?;
+    }
+    Ok(sim)
 }
 
 fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {

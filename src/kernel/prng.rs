@@ -3,7 +3,7 @@
 //! `rand_xoshiro` is the Rust project's own implementation (rust-random/rngs); the stream is
 //! specified by the algorithm, not by the crate version, and it has no floats and no
 //! `usize`, so wasm32 and x86_64 draw the same numbers. No OS entropy is ever touched.
-use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::network::Ratio;

@@ -1,8 +1,9 @@
 //! Where in a JSON document a parse error is: `topics[0].replication_factor`.
 //!
 //! serde_json says at which line and column it stopped; this walks the text up to that
-//! point and names the field being read. (serde_path_to_error does the same by wrapping
-//! every deserializer, which doubled the deserialization code in the page.)
+//! point and names the field being read. (serde_path_to_error did the same by wrapping
+//! every deserializer, which doubled the deserialization code in the page.) The scenario
+//! loader and `highwater assign` both use it.
 
 /// One level of nesting: an object (and the key last seen in it) or an array (and the
 /// index of the element being read).
@@ -78,6 +79,11 @@ pub fn path_at(text: &str, line: usize, column: usize, missing: bool) -> String 
             _ => {}
         }
     }
+    render(&stack, missing)
+}
+
+/// `a.b[2].c` from the frames open at the error.
+fn render(stack: &[Frame], missing: bool) -> String {
     let mut out = String::new();
     let n = stack.len();
     for (i, f) in stack.iter().enumerate() {

@@ -5,12 +5,16 @@
 //! gzipped page. Here one flat struct takes every field any action may have (a single
 //! small derived deserializer, still refusing unknown names), and each action then
 //! checks which fields it takes, so a misplaced field is still an error that names it.
+//! The entry's action is a [`Command`], the vocabulary the UI's actions and share links
+//! use too; writing an entry gives back the same flat object.
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
-use super::{one, Text, TimelineEntry};
+use super::{Text, TimelineEntry};
 use crate::kafka::config::Acks;
 use crate::kernel::Ratio;
+use crate::session::command::Command;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -115,14 +119,15 @@ impl RawEntry {
 }
 
 /// A required field, or an error naming it.
-fn req<T, E: serde::de::Error>(v: Option<T>, action: &str, field: &str) -> Result<T, E> {
-    v.ok_or_else(|| E::custom(format!("missing field `{field}` (action \"{action}\")")))
+fn req<T>(v: Option<T>, action: &str, field: &str) -> Result<T, String> {
+    v.ok_or_else(|| format!("missing field `{field}` (action \"{action}\")"))
 }
 
 impl<'de> Deserialize<'de> for TimelineEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let r = RawEntry::deserialize(d)?;
-        let a = r.action.as_str();
+        let mut r = RawEntry::deserialize(d)?;
+        let action = std::mem::take(&mut r.action);
+        let a = action.as_str();
         let Some((_, takes)) = ACTIONS.iter().find(|(name, _)| *name == a) else {
             let names: Vec<&str> = ACTIONS.iter().map(|(n, _)| *n).collect();
             return Err(D::Error::custom(format!("unknown action `{a}`, expected one of {}", names.join(", "))));
@@ -134,71 +139,241 @@ impl<'de> Deserialize<'de> for TimelineEntry {
             )));
         }
         let at_ms = r.at_ms;
-        let producer = || req(r.producer.clone(), a, "producer");
-        let consumer = || req(r.consumer.clone(), a, "consumer");
-        let broker = || req(r.broker, a, "broker");
+        let command = match a {
+            "produce" | "set_acks" | "narrate" | "add_partitions" | "set_config" => r.data_command(a),
+            name if name.starts_with("consumer_") => r.client_command(a),
+            name if name.ends_with("_transaction") || name.starts_with("producer_") => r.client_command(a),
+            _ => r.network_command(a),
+        };
+        command.map(|action| TimelineEntry { at_ms, action }).map_err(D::Error::custom)
+    }
+}
+
+impl RawEntry {
+    /// Brokers and the network.
+    fn network_command(self, a: &str) -> Result<Command, String> {
+        let link = |between: Option<[String; 2]>| -> Result<(String, String), String> {
+            let [x, y] = req(between, a, "between")?;
+            Ok((x, y))
+        };
         Ok(match a {
-            "produce" => TimelineEntry::Produce {
-                at_ms,
-                producer: producer()?,
-                topic: req(r.topic, a, "topic")?,
-                key: r.key,
-                count: r.count.unwrap_or_else(one),
-                partition: r.partition,
-            },
-            "crash" => TimelineEntry::Crash { at_ms, broker: broker()? },
-            "power_loss" => TimelineEntry::PowerLoss { at_ms, broker: broker()? },
-            "restart" => TimelineEntry::Restart { at_ms, broker: broker()? },
-            "cut" => TimelineEntry::Cut { at_ms, between: req(r.between, a, "between")? },
-            "cut_one_way" => TimelineEntry::CutOneWay { at_ms, from: req(r.from, a, "from")?, to: req(r.to, a, "to")? },
-            "heal" => TimelineEntry::Heal { at_ms, between: req(r.between, a, "between")? },
-            "isolate" => TimelineEntry::Isolate { at_ms, node: req(r.node, a, "node")? },
-            "partition" => TimelineEntry::Partition { at_ms, groups: req(r.groups, a, "groups")? },
-            "heal_all" => TimelineEntry::HealAll { at_ms },
-            "slow" => {
-                TimelineEntry::Slow { at_ms, node: req(r.node, a, "node")?, extra_ms: req(r.extra_ms, a, "extra_ms")? }
+            "crash" => Command::Crash(req(self.broker, a, "broker")?),
+            "power_loss" => Command::PowerLoss(req(self.broker, a, "broker")?),
+            "restart" => Command::Restart(req(self.broker, a, "broker")?),
+            "cut" => {
+                let (x, y) = link(self.between)?;
+                Command::Cut(x, y)
             }
-            "drop" => TimelineEntry::Drop { at_ms, probability: req(r.probability, a, "probability")? },
-            "drop_next" => TimelineEntry::DropNext {
-                at_ms,
-                from: req(r.from, a, "from")?,
-                to: req(r.to, a, "to")?,
-                kind: r.kind,
-                count: r.count.unwrap_or_else(one),
-            },
-            "set_acks" => TimelineEntry::SetAcks { at_ms, producer: producer()?, acks: req(r.acks, a, "acks")? },
-            "narrate" => TimelineEntry::Narrate { at_ms, text: req(r.text, a, "text")? },
-            "consumer_crash" => TimelineEntry::ConsumerCrash { at_ms, consumer: consumer()? },
-            "consumer_restart" => TimelineEntry::ConsumerRestart { at_ms, consumer: consumer()? },
-            "consumer_pause" => TimelineEntry::ConsumerPause {
-                at_ms,
-                consumer: consumer()?,
-                ms: req(r.ms, a, "ms")?,
-                gc: r.gc.unwrap_or(false),
-            },
-            "consumer_resume" => TimelineEntry::ConsumerResume { at_ms, consumer: consumer()? },
-            "consumer_close" => TimelineEntry::ConsumerClose { at_ms, consumer: consumer()? },
-            "consumer_subscribe" => {
-                TimelineEntry::ConsumerSubscribe { at_ms, consumer: consumer()?, topics: req(r.topics, a, "topics")? }
+            "cut_one_way" => Command::CutOneWay(req(self.from, a, "from")?, req(self.to, a, "to")?),
+            "heal" => {
+                let (x, y) = link(self.between)?;
+                Command::Heal(x, y)
             }
-            "add_partitions" => TimelineEntry::AddPartitions {
-                at_ms,
-                topic: req(r.topic, a, "topic")?,
-                partitions: req(r.partitions, a, "partitions")?,
-            },
-            "begin_transaction" => TimelineEntry::BeginTransaction { at_ms, producer: producer()? },
-            "commit_transaction" => TimelineEntry::CommitTransaction { at_ms, producer: producer()? },
-            "abort_transaction" => TimelineEntry::AbortTransaction { at_ms, producer: producer()? },
-            "producer_crash" => TimelineEntry::ProducerCrash { at_ms, producer: producer()? },
-            "producer_restart" => TimelineEntry::ProducerRestart { at_ms, producer: producer()? },
-            "set_config" => TimelineEntry::SetConfig {
-                at_ms,
-                target: req(r.target, a, "target")?,
-                key: req(r.key, a, "key")?,
-                value: req(r.value, a, "value")?,
+            "isolate" => Command::Isolate(req(self.node, a, "node")?),
+            "partition" => Command::Partition(req(self.groups, a, "groups")?),
+            "heal_all" => Command::HealAll,
+            "slow" => Command::Slow(req(self.node, a, "node")?, req(self.extra_ms, a, "extra_ms")?),
+            "drop" => Command::Drop(req(self.probability, a, "probability")?),
+            "drop_next" => Command::DropNext {
+                from: req(self.from, a, "from")?,
+                to: req(self.to, a, "to")?,
+                kind: self.kind,
+                count: self.count.unwrap_or(1),
             },
             _ => unreachable!("listed in ACTIONS"),
         })
+    }
+
+    /// Records, narration, topics and settings.
+    fn data_command(self, a: &str) -> Result<Command, String> {
+        Ok(match a {
+            "produce" => Command::Produce {
+                producer: req(self.producer, a, "producer")?,
+                topic: req(self.topic, a, "topic")?,
+                key: self.key,
+                count: self.count.unwrap_or(1),
+                partition: self.partition,
+            },
+            "set_acks" => Command::SetAcks {
+                producer: req(self.producer, a, "producer")?,
+                acks: req(self.acks, a, "acks")?.as_str().to_string(),
+            },
+            "narrate" => Command::Narrate(req(self.text, a, "text")?),
+            "add_partitions" => Command::AddPartitions {
+                topic: req(self.topic, a, "topic")?,
+                partitions: req(self.partitions, a, "partitions")?,
+            },
+            _ => Command::SetConfig {
+                target: req(self.target, a, "target")?,
+                key: req(self.key, a, "key")?,
+                value: req(self.value, a, "value")?,
+            },
+        })
+    }
+
+    /// Consumer and producer processes, and transactions.
+    fn client_command(self, a: &str) -> Result<Command, String> {
+        if let Some(verb) = a.strip_prefix("consumer_") {
+            let consumer = req(self.consumer, a, "consumer")?;
+            return Ok(match verb {
+                "crash" => Command::ConsumerCrash(consumer),
+                "restart" => Command::ConsumerRestart(consumer),
+                "pause" => {
+                    Command::ConsumerPause { consumer, ms: req(self.ms, a, "ms")?, gc: self.gc.unwrap_or(false) }
+                }
+                "resume" => Command::ConsumerResume(consumer),
+                "close" => Command::ConsumerClose(consumer),
+                _ => Command::ConsumerSubscribe { consumer, topics: req(self.topics, a, "topics")? },
+            });
+        }
+        let producer = req(self.producer, a, "producer")?;
+        Ok(match a {
+            "begin_transaction" => Command::BeginTransaction(producer),
+            "commit_transaction" => Command::CommitTransaction(producer),
+            "abort_transaction" => Command::AbortTransaction(producer),
+            "producer_crash" => Command::ProducerCrash(producer),
+            _ => Command::ProducerRestart(producer),
+        })
+    }
+}
+
+/// The written form of an entry: one flat struct, so one small derived serializer (not a
+/// `json!` per field, nor one per action) writes every action.
+#[derive(Serialize, Default)]
+struct FlatOut<'a> {
+    action: &'static str,
+    at_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    producer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partition: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    broker: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    between: Option<[&'a str; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<&'a [Vec<String>]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<Ratio>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acks: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gc: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topics: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partitions: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'a str>,
+    /// Written even when it is `null` (which restores a default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a Value>,
+}
+
+impl Serialize for TimelineEntry {
+    /// The flat object a file holds: `action`, `at_ms`, then the action's fields (an
+    /// absent optional one is left out, as a reader takes it).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = flat_network(&self.action).unwrap_or_else(|| flat_client(&self.action));
+        out.at_ms = self.at_ms;
+        out.serialize(s)
+    }
+}
+
+/// Brokers, the network, narration, topics and settings.
+fn flat_network(c: &Command) -> Option<FlatOut<'_>> {
+    let f = FlatOut::default;
+    Some(match c {
+        Command::Crash(b) => FlatOut { action: "crash", broker: Some(*b), ..f() },
+        Command::PowerLoss(b) => FlatOut { action: "power_loss", broker: Some(*b), ..f() },
+        Command::Restart(b) => FlatOut { action: "restart", broker: Some(*b), ..f() },
+        Command::Cut(x, y) => FlatOut { action: "cut", between: Some([x, y]), ..f() },
+        Command::CutOneWay(x, y) => FlatOut { action: "cut_one_way", from: Some(x), to: Some(y), ..f() },
+        Command::Heal(x, y) => FlatOut { action: "heal", between: Some([x, y]), ..f() },
+        Command::Isolate(n) => FlatOut { action: "isolate", node: Some(n), ..f() },
+        Command::Partition(g) => FlatOut { action: "partition", groups: Some(g), ..f() },
+        Command::HealAll => FlatOut { action: "heal_all", ..f() },
+        Command::Slow(n, ms) => FlatOut { action: "slow", node: Some(n), extra_ms: Some(*ms), ..f() },
+        Command::Drop(p) => FlatOut { action: "drop", probability: Some(*p), ..f() },
+        Command::DropNext { from, to, kind, count } => FlatOut {
+            action: "drop_next",
+            from: Some(from),
+            to: Some(to),
+            kind: kind.as_deref(),
+            count: Some(*count),
+            ..f()
+        },
+        Command::Narrate(t) => FlatOut { action: "narrate", text: Some(t), ..f() },
+        Command::AddPartitions { topic, partitions } => {
+            FlatOut { action: "add_partitions", topic: Some(topic), partitions: Some(*partitions), ..f() }
+        }
+        Command::SetConfig { target, key, value } => {
+            FlatOut { action: "set_config", target: Some(target), key: Some(key), value: Some(value), ..f() }
+        }
+        _ => return None,
+    })
+}
+
+/// Producers, consumers and transactions.
+fn flat_client(c: &Command) -> FlatOut<'_> {
+    let f = FlatOut::default;
+    fn consumer<'a>(action: &'static str, c: &'a str) -> FlatOut<'a> {
+        FlatOut { action, consumer: Some(c), ..FlatOut::default() }
+    }
+    fn producer<'a>(action: &'static str, p: &'a str) -> FlatOut<'a> {
+        FlatOut { action, producer: Some(p), ..FlatOut::default() }
+    }
+    match c {
+        Command::Produce { producer: p, topic, key, count, partition } => FlatOut {
+            action: "produce",
+            producer: Some(p),
+            topic: Some(topic),
+            key: key.as_deref(),
+            count: Some(*count),
+            partition: *partition,
+            ..f()
+        },
+        Command::SetAcks { producer: p, acks } => {
+            FlatOut { action: "set_acks", producer: Some(p), acks: Some(acks), ..f() }
+        }
+        Command::ConsumerCrash(x) => consumer("consumer_crash", x),
+        Command::ConsumerRestart(x) => consumer("consumer_restart", x),
+        Command::ConsumerPause { consumer: x, ms, gc } => {
+            FlatOut { action: "consumer_pause", consumer: Some(x), ms: Some(*ms), gc: Some(*gc), ..f() }
+        }
+        Command::ConsumerResume(x) => consumer("consumer_resume", x),
+        Command::ConsumerClose(x) => consumer("consumer_close", x),
+        Command::ConsumerSubscribe { consumer: x, topics } => {
+            FlatOut { action: "consumer_subscribe", consumer: Some(x), topics: Some(topics), ..f() }
+        }
+        Command::BeginTransaction(p) => producer("begin_transaction", p),
+        Command::CommitTransaction(p) => producer("commit_transaction", p),
+        Command::AbortTransaction(p) => producer("abort_transaction", p),
+        Command::ProducerCrash(p) => producer("producer_crash", p),
+        Command::ProducerRestart(p) => producer("producer_restart", p),
+        _ => unreachable!("flat_network writes the others"),
     }
 }
 
@@ -214,23 +389,30 @@ mod tests {
     fn entries_read_as_before_with_their_defaults() {
         assert_eq!(
             parse(r#"{"at_ms": 5, "action": "produce", "producer": "p", "topic": "t"}"#).unwrap(),
-            TimelineEntry::Produce {
+            TimelineEntry {
                 at_ms: 5,
-                producer: "p".into(),
-                topic: "t".into(),
-                key: None,
-                count: 1,
-                partition: None
+                action: Command::Produce {
+                    producer: "p".into(),
+                    topic: "t".into(),
+                    key: None,
+                    count: 1,
+                    partition: None
+                }
             }
         );
-        assert_eq!(parse(r#"{"at_ms": 1, "action": "heal_all"}"#).unwrap(), TimelineEntry::HealAll { at_ms: 1 });
+        assert_eq!(
+            parse(r#"{"at_ms": 1, "action": "heal_all"}"#).unwrap(),
+            TimelineEntry { at_ms: 1, action: Command::HealAll }
+        );
         assert_eq!(
             parse(r#"{"at_ms": 1, "action": "set_config", "target": "brokers", "key": "k", "value": null}"#).unwrap(),
-            TimelineEntry::SetConfig {
+            TimelineEntry {
                 at_ms: 1,
-                target: "brokers".into(),
-                key: "k".into(),
-                value: serde_json::Value::Null
+                action: Command::SetConfig {
+                    target: "brokers".into(),
+                    key: "k".into(),
+                    value: serde_json::Value::Null
+                }
             },
             "null is a value (restore the default)"
         );

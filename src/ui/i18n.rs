@@ -6,36 +6,7 @@
 //!
 //! A key is an enum variant, so a missing translation is a compile error, not a blank.
 
-/// The UI language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
-            _ => None,
-        }
-    }
-    /// The HTML `lang` attribute.
-    pub fn html(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh-CN",
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 macro_rules! texts {
     ($($key:ident => $en:expr, $zh:expr;)*) => {

@@ -291,7 +291,7 @@ impl AppState {
             cells: CELLS,
             detail_brokers: self.large.then(|| self.expanded.clone()),
             max_messages: MAX_DRAWN_MESSAGES,
-            lang: self.lang.code(),
+            lang: self.lang,
             summaries: false,
             partitions: !self.large || self.panel == Panel::Partitions,
         }

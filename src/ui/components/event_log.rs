@@ -26,7 +26,7 @@ const LINES: usize = 40;
 pub fn event_log(p: &EventLogProps) -> Html {
     let l = p.lang;
     let list_ref = use_node_ref();
-    let lines = p.session.with(|s| s.search_events(&p.filter, l.code(), p.step.max(1), LINES)).unwrap_or_default();
+    let lines = p.session.with(|s| s.search_events(&p.filter, l, p.step.max(1), LINES)).unwrap_or_default();
     {
         // Keep the current step in view inside the list (not the page).
         let list_ref = list_ref.clone();

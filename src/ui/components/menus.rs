@@ -168,7 +168,7 @@ pub fn menu(p: &MenuProps) -> Html {
                         </div>
                         <input type="text" placeholder={t(l, K::WithKey)} value={(*key).clone()} oninput={bind(&key)} aria-label={t(l, K::WithKey)} data-testid="send-key" />
                         <button class="hw-menu-item primary" data-testid="act-send" disabled={n == 0 || !running}
-                            onclick={act(Command::Produce { producer: name.clone(), topic: (*topic).clone(), key: k, count: n })}>{ "✉ " }{ t(l, K::Send) }</button>
+                            onclick={act(Command::Produce { producer: name.clone(), topic: (*topic).clone(), key: k, count: n, partition: None })}>{ "✉ " }{ t(l, K::Send) }</button>
                     </div>
                     <div class="hw-menu-section">
                         <div class="hw-menu-label">{ t(l, K::ChangeAcks) }</div>

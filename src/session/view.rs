@@ -1,6 +1,41 @@
-//! View models: plain data the UI renders. Built from engine state by [`crate::session`];
-//! the UI never touches engine internals.
+//! View models: plain data the UI renders. Built from engine state by [`crate::session`]
+//! (the Kafka model's builders are in `session/kafka/view/`); the UI never touches engine
+//! internals. Also reachable as `crate::view`.
 use serde::Serialize;
+
+use crate::lang::Lang;
+
+/// What [`crate::session::Session::view_with`] includes. Large clusters ask for less.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewOptions {
+    /// Offset cells per replica strip (the tail of each log); 0 = none.
+    pub cells: u32,
+    /// Brokers whose replicas are listed; `None` = every broker.
+    pub detail_brokers: Option<Vec<u32>>,
+    /// Most in-flight messages listed (the oldest first).
+    pub max_messages: usize,
+    /// Language of the step description and the narration.
+    pub lang: Lang,
+    /// Fill `MessageView::summary` (a LeaderAndIsr of a large cluster is long: the UI
+    /// leaves it out and asks [`crate::session::Session::message`] for the one a user opens).
+    pub summaries: bool,
+    /// List every partition in `ClusterView::partitions` (a large cluster's picture does
+    /// not need them; its partition table does).
+    pub partitions: bool,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions {
+            cells: 24,
+            detail_brokers: None,
+            max_messages: usize::MAX,
+            lang: Lang::En,
+            summaries: true,
+            partitions: true,
+        }
+    }
+}
 
 /// Everything the picture needs at one step.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -1,0 +1,378 @@
+//! The façade the UI and the CLI drive: a scenario's run as a timeline you can step,
+//! seek, act on and read as view models. Commands in, plain data out; nothing here
+//! exposes engine internals to the UI.
+//!
+//! A run is of one broker model, chosen by the scenario's `model` field. This file is
+//! model-neutral: the session (cursor, hand-made actions and their replay, markers,
+//! narration) dispatches to the model behind [`Run`], and each model's module (today
+//! [`kafka`]) brings its world, how a [`Command`] becomes its action, its view model and
+//! the text of its notes. See docs/engine.md, "Models".
+use std::rc::Rc;
+
+pub mod command;
+mod events;
+pub mod kafka;
+pub mod view;
+
+pub use crate::lang::Lang;
+pub use command::{decode_field, encode_field, Command, CommandError, MAX_PAUSE_MS, MAX_PRODUCE_COUNT};
+pub use events::EventFilter;
+pub use kafka::{anomaly_name_zh, build_simulation, KafkaSimulation};
+pub use view::ViewOptions;
+
+use crate::checker::Anomaly;
+use crate::kafka::checks::KafkaChecker;
+use crate::kafka::world::World;
+use crate::kernel::Timeline;
+use crate::scenario::{Model, Scenario, Text};
+use view::{AnomalyView, ClusterView, EventLine, LagSeries, Marker, MessageView};
+
+/// The run of one broker model. Boxed: a session is cloned and moved as a whole, and a
+/// second model's run need not be the size of the first.
+#[derive(Clone)]
+enum Run {
+    Kafka(Box<kafka::KafkaRun>),
+}
+
+impl Run {
+    fn new(scenario: &Scenario, seed: u64) -> (Run, Vec<Text>) {
+        match scenario.model {
+            Model::Kafka => {
+                let (run, narrations) = kafka::KafkaRun::new(scenario, seed);
+                (Run::Kafka(Box::new(run)), narrations)
+            }
+        }
+    }
+    fn cursor(&self) -> u64 {
+        match self {
+            Run::Kafka(k) => k.timeline.cursor(),
+        }
+    }
+    fn horizon(&self) -> u64 {
+        match self {
+            Run::Kafka(k) => k.timeline.horizon(),
+        }
+    }
+    fn finished(&self) -> bool {
+        match self {
+            Run::Kafka(k) => k.timeline.finished(),
+        }
+    }
+    fn step_forward(&mut self) -> bool {
+        match self {
+            Run::Kafka(k) => k.timeline.step_forward(),
+        }
+    }
+    fn step_back(&mut self) -> bool {
+        match self {
+            Run::Kafka(k) => k.timeline.step_back(),
+        }
+    }
+    fn seek(&mut self, step: u64) -> u64 {
+        match self {
+            Run::Kafka(k) => k.timeline.seek(step),
+        }
+    }
+    fn extend(&mut self, max_steps: u64) -> u64 {
+        match self {
+            Run::Kafka(k) => k.timeline.extend(max_steps),
+        }
+    }
+    fn digest(&self) -> u64 {
+        match self {
+            Run::Kafka(k) => k.timeline.current().digest(),
+        }
+    }
+    fn anomaly_views(&self) -> Vec<AnomalyView> {
+        match self {
+            Run::Kafka(k) => k.anomaly_views(),
+        }
+    }
+    fn event_line(&self, narrations: &[Text], step: u64, lang: Lang) -> Option<EventLine> {
+        match self {
+            Run::Kafka(k) => kafka::event_line(k, narrations, step, lang),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Session {
+    scenario: Rc<Scenario>,
+    seed: u64,
+    /// The narration texts: the scenario's, then those of hand-made `Narrate` commands.
+    narrations: Rc<Vec<Text>>,
+    /// How many of `narrations` the scenario has.
+    scenario_narrations: usize,
+    run: Run,
+    /// Markers of the computed steps, in step order (rebuilt past a branch point).
+    markers: Vec<Marker>,
+    /// Steps scanned for markers so far.
+    indexed: u64,
+    /// The commands applied by hand and still in effect: (cursor when applied, command).
+    /// Each became step `cursor + 1`.
+    actions: Vec<(u64, Command)>,
+    /// Every anomaly of the run, once the whole run has been computed.
+    final_anomalies: Option<Vec<AnomalyView>>,
+}
+
+impl Session {
+    /// Load a scenario; the error says what is wrong and where.
+    pub fn from_scenario_json(text: &str) -> Result<Session, String> {
+        Scenario::from_json(text).map(Session::new).map_err(|e| e.to_string())
+    }
+
+    pub fn new(scenario: Scenario) -> Session {
+        Self::with_seed(scenario.seed, scenario)
+    }
+
+    pub fn with_seed(seed: u64, scenario: Scenario) -> Session {
+        let (run, narrations) = Run::new(&scenario, seed);
+        Session {
+            scenario: Rc::new(scenario),
+            seed,
+            scenario_narrations: narrations.len(),
+            narrations: Rc::new(narrations),
+            run,
+            markers: Vec::new(),
+            indexed: 0,
+            actions: Vec::new(),
+            final_anomalies: None,
+        }
+    }
+
+    /// A session for `scenario` and `seed` with `actions` applied (as [`Session::actions`]
+    /// lists them) and the cursor at `step`. The error names the action that failed.
+    pub fn replay(scenario: Scenario, seed: u64, actions: &[(u64, Command)], step: u64) -> Result<Session, String> {
+        let mut s = Session::with_seed(seed, scenario);
+        let mut last: Option<u64> = None;
+        for (i, (at, cmd)) in actions.iter().enumerate() {
+            let n = i + 1;
+            if last.is_some_and(|l| *at <= l) {
+                return Err(format!("action {n} ({}) is at step {at}, not after the previous one", cmd.to_token()));
+            }
+            if s.seek(*at) != *at {
+                let end = s.horizon();
+                return Err(format!("action {n} ({}) is at step {at}, but the run ends at step {end}", cmd.to_token()));
+            }
+            s.act(cmd).map_err(|e| format!("action {n} ({}): {e}", cmd.to_token()))?;
+            last = Some(*at);
+        }
+        let reached = s.seek(step);
+        if reached != step {
+            return Err(format!("step {step} is beyond the end of the run (it ends at step {reached})"));
+        }
+        Ok(s)
+    }
+
+    /// The same run with another scenario (for changes that cannot be made mid-run): the
+    /// hand-made actions are applied again and the cursor returns to the same step.
+    pub fn rebuilt_with(&self, scenario: Scenario) -> Result<Session, String> {
+        Session::replay(scenario, self.seed, &self.actions, self.cursor())
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// The commands applied by hand and still in effect: (cursor when applied, command).
+    pub fn actions(&self) -> &[(u64, Command)] {
+        &self.actions
+    }
+    pub fn cursor(&self) -> u64 {
+        self.run.cursor()
+    }
+    /// Steps computed so far.
+    pub fn horizon(&self) -> u64 {
+        self.run.horizon()
+    }
+    /// True once the whole run has been computed.
+    pub fn finished(&self) -> bool {
+        self.run.finished()
+    }
+    /// True when the cursor is at the last step of the run.
+    pub fn at_end(&self) -> bool {
+        self.finished() && self.cursor() == self.horizon()
+    }
+    pub fn step_forward(&mut self) -> bool {
+        let moved = self.run.step_forward();
+        self.index();
+        moved
+    }
+    pub fn step_back(&mut self) -> bool {
+        self.run.step_back()
+    }
+    pub fn seek(&mut self, step: u64) -> u64 {
+        let at = self.run.seek(step);
+        self.index();
+        at
+    }
+    /// Compute the whole run (up to `max_steps` more steps) without moving the cursor.
+    pub fn compute_ahead(&mut self, max_steps: u64) -> u64 {
+        let n = self.run.extend(max_steps);
+        self.index();
+        if self.finished() && self.final_anomalies.is_none() {
+            let cursor = self.cursor();
+            self.run.seek(self.horizon());
+            self.final_anomalies = Some(self.run.anomaly_views());
+            self.run.seek(cursor);
+        }
+        n
+    }
+
+    /// Timeline markers of every computed step.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+
+    /// Markers plus one per anomaly of the run (once the run is computed), in step order.
+    pub fn timeline_markers(&self) -> Vec<Marker> {
+        let mut all = self.markers.clone();
+        if let Some(anomalies) = &self.final_anomalies {
+            all.extend(anomalies.iter().map(|a| Marker {
+                step: a.step,
+                time_ms: a.time_ms,
+                kind: "anomaly",
+                label: format!("{} {}: {}", a.kind, a.partition, a.detail),
+                label_zh: format!("{} {}：{}", anomaly_name_zh(&a.kind), a.partition, a.detail),
+            }));
+            crate::kernel::sort::stable_sort_by(&mut all, &|a, b| a.step.cmp(&b.step));
+        }
+        all
+    }
+
+    /// Scan newly computed steps for markers (and what the model indexes: truncations, lag).
+    fn index(&mut self) {
+        let horizon = self.horizon();
+        if self.indexed >= horizon {
+            return;
+        }
+        let hand_made: Vec<u64> = self.actions.iter().map(|(at, _)| at + 1).collect();
+        let steps = self.indexed + 1..=horizon;
+        match &mut self.run {
+            Run::Kafka(k) => k.index(steps, &self.narrations, &hand_made, &mut self.markers),
+        }
+        self.indexed = horizon;
+    }
+
+    /// Forget everything indexed and scan again from the start.
+    fn reindex(&mut self) {
+        self.markers.clear();
+        match &mut self.run {
+            Run::Kafka(k) => k.reset_index(),
+        }
+        self.indexed = 0;
+        self.final_anomalies = None;
+        self.index();
+    }
+
+    /// Consumer lag per group over the computed steps: Σ (leader HW − committed offset)
+    /// over the partitions the group has committed.
+    pub fn lag_series(&self) -> &[LagSeries] {
+        match &self.run {
+            Run::Kafka(k) => k.lag_series(),
+        }
+    }
+
+    /// Trace digest at the cursor.
+    pub fn digest(&self) -> u64 {
+        self.run.digest()
+    }
+
+    /// The Kafka run's simulation at the cursor. (Every run is a Kafka run today; with a
+    /// second model, callers that read Kafka's world will have to ask which run it is.)
+    pub fn current(&self) -> &KafkaSimulation {
+        self.timeline().current()
+    }
+    /// The Kafka run's timeline (see [`Session::current`]).
+    pub fn timeline(&self) -> &Timeline<World, KafkaChecker> {
+        match &self.run {
+            Run::Kafka(k) => k.timeline(),
+        }
+    }
+
+    /// Anomalies visible at the cursor.
+    pub fn anomalies(&self) -> Vec<Anomaly> {
+        match &self.run {
+            Run::Kafka(k) => k.anomalies(),
+        }
+    }
+
+    /// Anomalies visible at the cursor, as the UI lists them.
+    pub fn anomaly_views(&self) -> Vec<AnomalyView> {
+        self.run.anomaly_views()
+    }
+
+    /// Every anomaly of the run, once [`Session::compute_ahead`] has computed all of it.
+    pub fn final_anomalies(&self) -> Option<&[AnomalyView]> {
+        self.final_anomalies.as_deref()
+    }
+
+    /// Apply a command at the cursor; the future after it is recomputed (a new branch).
+    /// A command that cannot apply changes nothing and says why (`FIELD: MESSAGE`, as a
+    /// scenario file would say it of a timeline entry).
+    pub fn act(&mut self, command: &Command) -> Result<u64, String> {
+        let cursor = self.cursor();
+        let mut kept: Vec<(u64, Command)> = self.actions.iter().filter(|(at, _)| *at < cursor).cloned().collect();
+        // Narration texts of the dropped branch go with it, so a replay numbers them alike.
+        let mut narrations: Vec<Text> = self.narrations[..self.scenario_narrations].to_vec();
+        narrations.extend(kept.iter().filter_map(|(_, c)| match c {
+            Command::Narrate(t) => Some(t.clone()),
+            _ => None,
+        }));
+        let index = narrations.len() as u32;
+        let step = match &mut self.run {
+            Run::Kafka(k) => k.act(command, index),
+        }
+        .map_err(|e| e.to_string())?;
+        if let Command::Narrate(t) = command {
+            narrations.push(t.clone());
+        }
+        self.narrations = Rc::new(narrations);
+        kept.push((cursor, command.clone()));
+        self.actions = kept;
+        // The old future is gone: so are its markers, truncations and lag points.
+        self.reindex();
+        Ok(step)
+    }
+
+    /// The latest narration at or before the cursor.
+    pub fn narration(&self, lang: Lang) -> Option<String> {
+        let cursor = self.cursor();
+        let upto = self.markers.partition_point(|m| m.step <= cursor);
+        let m = self.markers[..upto].iter().rev().find(|m| m.kind == "narration")?;
+        Some(match lang {
+            Lang::En => m.label.clone(),
+            Lang::Zh => m.label_zh.clone(),
+        })
+    }
+
+    /// Everything the picture needs at the cursor, with every detail.
+    pub fn view(&self) -> ClusterView {
+        self.view_with(&ViewOptions::default())
+    }
+
+    /// Everything the picture needs at the cursor, with the details `opts` asks for.
+    pub fn view_with(&self, opts: &ViewOptions) -> ClusterView {
+        let narration = self.narration(opts.lang);
+        match &self.run {
+            Run::Kafka(k) => k.view(opts, &self.narrations, narration),
+        }
+    }
+
+    /// One message on the wire at the cursor, with its payload summary (cut to
+    /// `max_chars` characters).
+    pub fn message(&self, id: u64, max_chars: usize) -> Option<MessageView> {
+        match &self.run {
+            Run::Kafka(k) => k.message(id, max_chars),
+        }
+    }
+
+    /// Up to `limit` event lines matching `filter`, the nearest to step `around` (half
+    /// before it, half after, more on one side when the other runs out), in step order.
+    pub fn search_events(&self, filter: &EventFilter, lang: Lang, around: u64, limit: usize) -> Vec<EventLine> {
+        let line = |s: u64| self.run.event_line(&self.narrations, s, lang);
+        events::search(filter, self.horizon(), around, limit, &line)
+    }
+}
