@@ -181,7 +181,7 @@ fn transaction_commands_from_the_menu_survive_the_link() {
     assert_eq!(state.view.producers[0].txn_state.as_deref(), Some("READY"));
     for c in [
         Command::BeginTransaction("bank".into()),
-        Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2 },
+        Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2, partition: None },
         Command::CommitTransaction("bank".into()),
         Command::AbortTransaction("bank".into()),
         Command::ProducerCrash("bank".into()),

@@ -12,7 +12,7 @@ use crate::ui::components::{Banner, Panels, Stage, StartScreen, TimelineBar, Top
 use crate::ui::dom;
 use crate::ui::i18n::{t, Lang, K};
 use crate::ui::keyboard;
-use crate::ui::state::{Action, AppState, Screen, Theme, SPEEDS};
+use crate::ui::state::{Action, AppState, Screen, SessionHandle, Theme, SPEEDS};
 
 /// Where the preferences are remembered.
 const PREF_LANG: &str = "highwater.lang";
@@ -55,149 +55,22 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |a: Action, _| d.dispatch(a))
     };
-
-    // Autoplay: an Interval lives exactly as long as playing, at the chosen speed.
-    {
-        let d = state.dispatcher();
-        use_effect_with((state.playing, state.speed), move |(playing, speed)| {
-            let ms = (1000.0 / SPEEDS[*speed]).max(1000.0 / 60.0) as u32;
-            let interval = playing.then(|| Interval::new(ms, move || d.dispatch(Action::Tick)));
-            move || drop(interval)
-        });
-    }
-
-    // Compute the rest of the run in chunks, between frames, so the scrubber knows its end.
-    {
-        let d = state.dispatcher();
-        let busy = state.session.is_some() && !state.finished;
-        use_effect_with((busy, state.horizon), move |(busy, _)| {
-            let timeout = busy.then(|| Timeout::new(0, move || d.dispatch(Action::ComputeMore)));
-            move || drop(timeout)
-        });
-    }
-
-    // Keyboard shortcuts and the address bar's changes.
-    {
-        let d = state.dispatcher();
-        use_effect_with((), move |_| {
-            let keys = keyboard::listen(Callback::from({
-                let d = d.clone();
-                move |a| d.dispatch(a)
-            }));
-            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                d.dispatch(Action::LoadFragment(dom::fragment()))
-            });
-            move || drop((keys, hash))
-        });
-    }
-
-    // The link reproduces the view: keep it current (not while playing).
-    {
-        let fragment = if state.playing || state.screen != Screen::Lab { None } else { state.fragment() };
-        use_effect_with(fragment, |f| {
-            if let Some(f) = f {
-                dom::set_fragment(f);
-            }
-        });
-    }
-
-    // Remember the language and theme; tell the page.
-    use_effect_with((state.lang, state.theme, state.presenter), |(lang, theme, presenter)| {
-        dom::save_pref(PREF_LANG, lang.code());
-        dom::set_root_attr("lang", lang.html());
-        let th = if *theme == Theme::Dark { "dark" } else { "light" };
-        dom::save_pref(PREF_THEME, th);
-        dom::set_root_attr("data-theme", th);
-        dom::set_root_attr("data-presenter", if *presenter { "on" } else { "off" });
-    });
-    use_effect_with(state.help_dismissed, |d| {
-        if *d {
-            dom::save_pref(PREF_HELP, "1");
-        }
-    });
-
+    use_autoplay(&state);
+    use_compute_ahead(&state);
+    use_keys_and_address(&state);
+    use_fragment_sync(&state);
+    use_prefs(&state);
     // The picture's width follows the window.
     let stage_ref = use_node_ref();
-    {
-        let d = state.dispatcher();
-        let stage_ref = stage_ref.clone();
-        use_effect_with(state.screen, move |_| {
-            let measure = {
-                let stage_ref = stage_ref.clone();
-                let d = d.clone();
-                move || {
-                    if let Some(el) = stage_ref.cast::<HtmlElement>() {
-                        let w = el.client_width() as f64;
-                        if w > 0.0 {
-                            d.dispatch(Action::SetWidth(w));
-                        }
-                    }
-                }
-            };
-            measure();
-            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(listener)
-        });
-    }
+    use_stage_width(&state, &stage_ref);
 
     // Import: a hidden file input; the reader must live until it has read the file.
     let file_ref = use_node_ref();
     let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
-    let on_import_click = {
-        let file_ref = file_ref.clone();
-        Callback::from(move |()| {
-            if let Some(input) = file_ref.cast::<HtmlInputElement>() {
-                input.set_value("");
-                input.click();
-            }
-        })
-    };
-    let on_file = {
-        let d = state.dispatcher();
-        let reader = reader.clone();
-        let lang = state.lang;
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            let name = file.name();
-            let file = gloo::file::File::from(file);
-            let d = d.clone();
-            let task = gloo::file::callbacks::read_as_text(&file, move |res| match res {
-                Ok(text) => d.dispatch(Action::Import { name, text }),
-                Err(e) => d.dispatch(Action::ShowError(format!("{}: {e}", t(lang, K::ErrFile)))),
-            });
-            *reader.borrow_mut() = Some(task);
-        })
-    };
-    let on_export = {
-        let state = state.clone();
-        Callback::from(move |()| {
-            if let Some(h) = &state.session {
-                if let Some((name, json)) =
-                    h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(s.scenario())))
-                {
-                    dom::download(&name, &json);
-                }
-            }
-        })
-    };
-    let on_share = {
-        let d = state.dispatcher();
-        let state = state.clone();
-        Callback::from(move |()| {
-            if let Some(f) = state.fragment() {
-                dom::set_fragment(&f);
-            }
-            let url = dom::full_url();
-            let copied = dom::copy_to_clipboard(&url);
-            let msg = if copied {
-                format!("{} {url}", t(state.lang, K::LinkCopied))
-            } else {
-                format!("{} {url}", t(state.lang, K::LinkReady))
-            };
-            d.dispatch(Action::Notice(msg));
-        })
-    };
+    let on_import_click = import_click(&file_ref);
+    let on_file = file_picked(&state, &reader);
+    let on_export = export(&state);
+    let on_share = share(&state);
 
     let l = state.lang;
     let title = (!state.title.0.is_empty())
@@ -221,57 +94,7 @@ pub fn app() -> Html {
     );
 
     let body = match (&state.session, state.screen) {
-        (Some(session), Screen::Lab) => {
-            let v = state.view.clone();
-            let speed = SPEEDS[state.speed];
-            let glide = ((1000.0 / speed) as u32).clamp(60, 450);
-            let description = if l == Lang::Zh { state.description.1.clone() } else { state.description.0.clone() };
-            let narration = v.narration.clone().or((!description.is_empty()).then_some(description));
-            let event_text = v.event.as_ref().map(|e| e.text.clone());
-            let help = (!state.help_dismissed && !state.presenter).then(|| html! {
-                <ol class="hw-howto compact" data-testid="help">
-                    <li><span>{ "1" }</span>{ t(l, K::HowTo1) }</li>
-                    <li><span>{ "2" }</span>{ t(l, K::HowTo2) }</li>
-                    <li><span>{ "3" }</span>{ t(l, K::HowTo3) }</li>
-                    <button class="hw-x" aria-label={t(l, K::Dismiss)} onclick={dispatch.reform(|_: MouseEvent| Action::DismissHelp)}>{ "×" }</button>
-                </ol>
-            });
-            html! {
-                <main class="hw-lab">
-                    <div class="hw-controls-area">
-                        <Transport lang={l} playing={state.playing} can_back={state.can_step_back()} can_forward={state.can_step_forward()}
-                            step={v.step} horizon={state.horizon} finished={state.finished} time_ms={v.time_ms} speed={state.speed}
-                            on_action={dispatch.clone()} />
-                        <TimelineBar lang={l} step={v.step} horizon={state.horizon} markers={state.markers.clone()} on_action={dispatch.clone()} />
-                        <p class="hw-keys">{ t(l, K::KeysHint) }</p>
-                    </div>
-                    { for help }
-                    <div class="hw-narration" data-testid="narration" aria-live="polite">
-                        <span class="hw-narration-label">{ t(l, K::Narration) }</span>
-                        <p>{ narration.unwrap_or_default() }
-                            if state.at_end { <span class="hw-end">{ " " }{ t(l, K::EndOfRun) }</span> }</p>
-                    </div>
-                    <p class="hw-step-caption" data-testid="step-caption">
-                        if let Some(text) = event_text {
-                            <span class="hw-muted">{ format!("#{} · ", v.step) }</span>{ text }
-                        }
-                    </p>
-                    <div class="hw-stage-wrap" ref={stage_ref}>
-                        <Stage view={v.clone()} lang={l} width={state.width} scale={if state.presenter { 1.3 } else { 1.0 }}
-                            large={state.large} expanded={state.expanded.clone()} show_internal={state.show_internal}
-                            selection={state.selection.clone()} inspected={state.inspected.clone()} glide_ms={glide}
-                            on_action={dispatch.clone()} />
-                    </div>
-                    if state.large {
-                        <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>
-                    }
-                    <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} />
-                    if !state.presenter {
-                        <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
-                    }
-                </main>
-            }
-        }
+        (Some(session), Screen::Lab) => lab(&state, session, &dispatch, &stage_ref),
         _ => html! { <StartScreen lang={l} on_action={dispatch.clone()} on_import={on_import_click.clone()} /> },
     };
     html! {
@@ -282,6 +105,210 @@ pub fn app() -> Html {
             { body }
             { patterns() }
         </div>
+    }
+}
+
+/// Autoplay: an Interval lives exactly as long as playing, at the chosen speed.
+#[hook]
+fn use_autoplay(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    use_effect_with((state.playing, state.speed), move |(playing, speed)| {
+        let ms = (1000.0 / SPEEDS[*speed]).max(1000.0 / 60.0) as u32;
+        let interval = playing.then(|| Interval::new(ms, move || d.dispatch(Action::Tick)));
+        move || drop(interval)
+    });
+}
+
+/// Compute the rest of the run in chunks, between frames, so the scrubber knows its end.
+#[hook]
+fn use_compute_ahead(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    let busy = state.session.is_some() && !state.finished;
+    use_effect_with((busy, state.horizon), move |(busy, _)| {
+        let timeout = busy.then(|| Timeout::new(0, move || d.dispatch(Action::ComputeMore)));
+        move || drop(timeout)
+    });
+}
+
+/// Keyboard shortcuts and the address bar's changes.
+#[hook]
+fn use_keys_and_address(state: &UseReducerHandle<AppState>) {
+    let d = state.dispatcher();
+    use_effect_with((), move |_| {
+        let keys = keyboard::listen(Callback::from({
+            let d = d.clone();
+            move |a| d.dispatch(a)
+        }));
+        let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            d.dispatch(Action::LoadFragment(dom::fragment()))
+        });
+        move || drop((keys, hash))
+    });
+}
+
+/// The link reproduces the view: keep it current (not while playing).
+#[hook]
+fn use_fragment_sync(state: &UseReducerHandle<AppState>) {
+    let fragment = if state.playing || state.screen != Screen::Lab { None } else { state.fragment() };
+    use_effect_with(fragment, |f| {
+        if let Some(f) = f {
+            dom::set_fragment(f);
+        }
+    });
+}
+
+/// Remember the language and theme; tell the page.
+#[hook]
+fn use_prefs(state: &UseReducerHandle<AppState>) {
+    use_effect_with((state.lang, state.theme, state.presenter), |(lang, theme, presenter)| {
+        dom::save_pref(PREF_LANG, lang.code());
+        dom::set_root_attr("lang", lang.html());
+        let th = if *theme == Theme::Dark { "dark" } else { "light" };
+        dom::save_pref(PREF_THEME, th);
+        dom::set_root_attr("data-theme", th);
+        dom::set_root_attr("data-presenter", if *presenter { "on" } else { "off" });
+    });
+    use_effect_with(state.help_dismissed, |d| {
+        if *d {
+            dom::save_pref(PREF_HELP, "1");
+        }
+    });
+}
+
+/// The picture's width follows the window.
+#[hook]
+fn use_stage_width(state: &UseReducerHandle<AppState>, stage_ref: &NodeRef) {
+    let d = state.dispatcher();
+    let stage_ref = stage_ref.clone();
+    use_effect_with(state.screen, move |_| {
+        let measure = {
+            let stage_ref = stage_ref.clone();
+            let d = d.clone();
+            move || {
+                if let Some(el) = stage_ref.cast::<HtmlElement>() {
+                    let w = el.client_width() as f64;
+                    if w > 0.0 {
+                        d.dispatch(Action::SetWidth(w));
+                    }
+                }
+            }
+        };
+        measure();
+        let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+        move || drop(listener)
+    });
+}
+
+fn import_click(file_ref: &NodeRef) -> Callback<()> {
+    let file_ref = file_ref.clone();
+    Callback::from(move |()| {
+        if let Some(input) = file_ref.cast::<HtmlInputElement>() {
+            input.set_value("");
+            input.click();
+        }
+    })
+}
+
+fn file_picked(state: &UseReducerHandle<AppState>, reader: &Rc<RefCell<Option<FileReader>>>) -> Callback<Event> {
+    let d = state.dispatcher();
+    let reader = reader.clone();
+    let lang = state.lang;
+    Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let name = file.name();
+        let file = gloo::file::File::from(file);
+        let d = d.clone();
+        let task = gloo::file::callbacks::read_as_text(&file, move |res| match res {
+            Ok(text) => d.dispatch(Action::Import { name, text }),
+            Err(e) => d.dispatch(Action::ShowError(format!("{}: {e}", t(lang, K::ErrFile)))),
+        });
+        *reader.borrow_mut() = Some(task);
+    })
+}
+
+fn export(state: &UseReducerHandle<AppState>) -> Callback<()> {
+    let state = state.clone();
+    Callback::from(move |()| {
+        if let Some(h) = &state.session {
+            if let Some((name, json)) =
+                h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(s.scenario())))
+            {
+                dom::download(&name, &json);
+            }
+        }
+    })
+}
+
+fn share(state: &UseReducerHandle<AppState>) -> Callback<()> {
+    let d = state.dispatcher();
+    let state = state.clone();
+    Callback::from(move |()| {
+        if let Some(f) = state.fragment() {
+            dom::set_fragment(&f);
+        }
+        let url = dom::full_url();
+        let copied = dom::copy_to_clipboard(&url);
+        let msg = if copied {
+            format!("{} {url}", t(state.lang, K::LinkCopied))
+        } else {
+            format!("{} {url}", t(state.lang, K::LinkReady))
+        };
+        d.dispatch(Action::Notice(msg));
+    })
+}
+
+/// The lab: transport, timeline, narration, the picture, the legend and the panels.
+fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, stage_ref: &NodeRef) -> Html {
+    let l = state.lang;
+    let v = state.view.clone();
+    let speed = SPEEDS[state.speed];
+    let glide = ((1000.0 / speed) as u32).clamp(60, 450);
+    let description = if l == Lang::Zh { state.description.1.clone() } else { state.description.0.clone() };
+    let narration = v.narration.clone().or((!description.is_empty()).then_some(description));
+    let event_text = v.event.as_ref().map(|e| e.text.clone());
+    let help = (!state.help_dismissed && !state.presenter).then(|| html! {
+        <ol class="hw-howto compact" data-testid="help">
+            <li><span>{ "1" }</span>{ t(l, K::HowTo1) }</li>
+            <li><span>{ "2" }</span>{ t(l, K::HowTo2) }</li>
+            <li><span>{ "3" }</span>{ t(l, K::HowTo3) }</li>
+            <button class="hw-x" aria-label={t(l, K::Dismiss)} onclick={dispatch.reform(|_: MouseEvent| Action::DismissHelp)}>{ "×" }</button>
+        </ol>
+    });
+    html! {
+        <main class="hw-lab">
+            <div class="hw-controls-area">
+                <Transport lang={l} playing={state.playing} can_back={state.can_step_back()} can_forward={state.can_step_forward()}
+                    step={v.step} horizon={state.horizon} finished={state.finished} time_ms={v.time_ms} speed={state.speed}
+                    on_action={dispatch.clone()} />
+                <TimelineBar lang={l} step={v.step} horizon={state.horizon} markers={state.markers.clone()} on_action={dispatch.clone()} />
+                <p class="hw-keys">{ t(l, K::KeysHint) }</p>
+            </div>
+            { for help }
+            <div class="hw-narration" data-testid="narration" aria-live="polite">
+                <span class="hw-narration-label">{ t(l, K::Narration) }</span>
+                <p>{ narration.unwrap_or_default() }
+                    if state.at_end { <span class="hw-end">{ " " }{ t(l, K::EndOfRun) }</span> }</p>
+            </div>
+            <p class="hw-step-caption" data-testid="step-caption">
+                if let Some(text) = event_text {
+                    <span class="hw-muted">{ format!("#{} · ", v.step) }</span>{ text }
+                }
+            </p>
+            <div class="hw-stage-wrap" ref={stage_ref}>
+                <Stage view={v.clone()} lang={l} width={state.width} scale={if state.presenter { 1.3 } else { 1.0 }}
+                    large={state.large} expanded={state.expanded.clone()} show_internal={state.show_internal}
+                    selection={state.selection.clone()} inspected={state.inspected.clone()} glide_ms={glide}
+                    on_action={dispatch.clone()} />
+            </div>
+            if state.large {
+                <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>
+            }
+            <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} />
+            if !state.presenter {
+                <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
+            }
+        </main>
     }
 }
 

@@ -97,9 +97,6 @@ impl Metrics {
     pub fn reader_h(&self) -> f64 {
         76.0 * self.s
     }
-    pub fn cell_w(&self) -> f64 {
-        24.0 * self.s
-    }
     /// Strips per page of an expanded broker in a large cluster.
     pub const PAGE: usize = 12;
 }
@@ -221,6 +218,18 @@ pub fn header_h(m: &Metrics, b: &crate::view::BrokerView, width: f64) -> f64 {
     m.header_h() + rows.saturating_sub(1) as f64 * 21.0 * m.s
 }
 
+/// The columns of the picture: x and width of the left (producers), middle (brokers) and
+/// right (consumers, readers) columns, and the top of the cards.
+struct Columns {
+    left_x: f64,
+    left_w: f64,
+    mid_x: f64,
+    mid_w: f64,
+    right_x: f64,
+    right_w: f64,
+    top: f64,
+}
+
 pub fn compute(input: &LayoutInput) -> Layout {
     let m = Metrics { s: input.scale };
     let v = input.view;
@@ -236,130 +245,158 @@ pub fn compute(input: &LayoutInput) -> Layout {
     let right_x = l.width - m.pad() - if has_right { right_w } else { 0.0 };
     let mid_w = (if has_right { right_x - m.gap() } else { right_x }) - mid_x;
     let top = m.pad() + 26.0 * m.s;
+    let cols = Columns { left_x, left_w, mid_x, mid_w, right_x, right_w, top };
 
     // Brokers.
-    let mut bottom = top;
-    if input.large {
-        let cols = ((mid_w + 10.0 * m.s) / (m.small_w() + 10.0 * m.s)).floor().max(1.0) as usize;
-        let w = (mid_w - 10.0 * m.s * (cols as f64 - 1.0)) / cols as f64;
-        for (i, b) in v.brokers.iter().enumerate() {
-            let (r, c) = (i / cols, i % cols);
-            let rect = Rect {
-                x: mid_x + c as f64 * (w + 10.0 * m.s),
-                y: top + r as f64 * (m.small_h() + 10.0 * m.s),
-                w,
-                h: m.small_h(),
-            };
-            l.small.push((b.id, rect));
-            l.nodes.insert(format!("b{}", b.id), rect);
-            bottom = bottom.max(rect.y + rect.h);
-        }
-        let mut y = bottom + m.gap();
-        for id in input.expanded {
-            let Some(b) = v.brokers.iter().find(|b| b.id == *id) else { continue };
-            let page = input.page.get(id).copied().unwrap_or(0);
-            let (rows, _) = card_rows(&b.replicas, false, true, page);
-            let w = mid_w.min(m.card_max_w() * 2.0);
-            let head = header_h(&m, b, w);
-            let h = head + rows.len().max(1) as f64 * m.strip_h() + m.internal_h() + m.card_pad();
-            let rect = Rect { x: mid_x, y, w, h };
-            l.headers.insert(b.id, head);
-            place_strips(&mut l, &m, b, &rows, rect, head);
-            l.cards.push((b.id, rect));
-            y += h + m.gap() / 2.0;
-            bottom = y;
-        }
+    let bottom = if input.large {
+        place_small_brokers(&mut l, &m, input, &cols)
     } else {
-        let n = v.brokers.len().max(1);
-        let max_cols = ((mid_w + m.gap()) / (m.card_min_w() + m.gap())).floor().max(1.0) as usize;
-        let rows = n.div_ceil(max_cols.min(n));
-        let cols = n.div_ceil(rows);
-        let w = ((mid_w - m.gap() * (cols as f64 - 1.0)) / cols as f64).min(m.card_max_w());
-        // Centre the grid in the middle column.
-        let grid_w = w * cols as f64 + m.gap() * (cols as f64 - 1.0);
-        let x0 = mid_x + (mid_w - grid_w) / 2.0;
-        let mut y = top;
-        for r in 0..rows {
-            let row: Vec<&crate::view::BrokerView> = v.brokers.iter().skip(r * cols).take(cols).collect();
-            // One header height per row, so the strips of a row line up.
-            let head = row.iter().map(|b| header_h(&m, b, w)).fold(m.header_h(), f64::max);
-            let h = row
-                .iter()
-                .map(|b| {
-                    let (rows, internal) = card_rows(&b.replicas, input.show_internal, false, 0);
-                    let internal_line = if internal > 0 { m.internal_h() } else { 0.0 };
-                    head + rows.len() as f64 * m.strip_h() + internal_line + m.card_pad()
-                })
-                .fold(head + m.card_pad(), f64::max);
-            for (c, b) in row.iter().enumerate() {
-                let rect = Rect { x: x0 + c as f64 * (w + m.gap()), y, w, h };
-                let (rows, _) = card_rows(&b.replicas, input.show_internal, false, 0);
-                l.headers.insert(b.id, head);
-                place_strips(&mut l, &m, b, &rows, rect, head);
-                l.cards.push((b.id, rect));
-                l.nodes.insert(format!("b{}", b.id), rect);
-            }
-            y += h + m.gap();
-        }
-        bottom = y - m.gap();
-    }
+        place_brokers(&mut l, &m, input, &cols)
+    };
     l.columns.push(("brokers", mid_x, mid_x + mid_w));
 
     // Producers.
     let mut left_bottom = top;
     if has_left {
-        let mut y = top;
-        // Many producers: compact cards (name, acks and counts on two lines).
-        for p in &v.producers {
-            let h = producer_h(&m, v, p);
-            let rect = Rect { x: left_x, y, w: left_w, h };
-            l.producers.push((p.name.clone(), rect));
-            l.nodes.insert(p.name.clone(), rect);
-            y += h + 8.0 * m.s;
-        }
-        left_bottom = y;
-        l.columns.push(("producers", left_x, left_x + left_w));
+        left_bottom = place_producers(&mut l, &m, v, &cols);
     }
 
     // Consumer groups (by configured group) and readers.
     let mut right_bottom = top;
     if has_right {
-        let mut y = top;
-        let mut groups: Vec<&str> = Vec::new();
-        for c in &v.consumers {
-            if !groups.contains(&c.group.as_str()) {
-                groups.push(&c.group);
-            }
-        }
-        for g in groups {
-            let members: Vec<&crate::view::ConsumerView> = v.consumers.iter().filter(|c| c.group == g).collect();
-            let h =
-                m.group_header_h() + members.iter().map(|c| member_h(&m, v, c) + 8.0 * m.s).sum::<f64>() + 4.0 * m.s;
-            let rect = Rect { x: right_x, y, w: right_w, h };
-            l.groups.push((g.to_string(), rect));
-            let mut my = y + m.group_header_h();
-            for c in members {
-                let mh = member_h(&m, v, c);
-                let mr = Rect { x: right_x + 8.0 * m.s, y: my, w: right_w - 16.0 * m.s, h: mh };
-                l.members.push((c.name.clone(), mr));
-                l.nodes.insert(c.name.clone(), mr);
-                my += mh + 8.0 * m.s;
-            }
-            y += h + 14.0 * m.s;
-        }
-        for r in &v.readers {
-            let h = m.reader_h() + if shows_isolation(v, &r.isolation) { 22.0 * m.s } else { 0.0 };
-            let rect = Rect { x: right_x, y, w: right_w, h };
-            l.readers.push((r.name.clone(), rect));
-            l.nodes.insert(r.name.clone(), rect);
-            y += h + 12.0 * m.s;
-        }
-        right_bottom = y;
-        l.columns.push(("consumers", right_x, right_x + right_w));
+        right_bottom = place_consumers(&mut l, &m, v, &cols);
     }
 
     l.height = bottom.max(left_bottom).max(right_bottom) + m.pad();
     l
+}
+
+/// A large cluster: a grid of summary cards, then the expanded brokers full size below
+/// it. Returns the bottom.
+fn place_small_brokers(l: &mut Layout, m: &Metrics, input: &LayoutInput, cols: &Columns) -> f64 {
+    let v = input.view;
+    let Columns { mid_x, mid_w, top, .. } = *cols;
+    let mut bottom = top;
+    let cols = ((mid_w + 10.0 * m.s) / (m.small_w() + 10.0 * m.s)).floor().max(1.0) as usize;
+    let w = (mid_w - 10.0 * m.s * (cols as f64 - 1.0)) / cols as f64;
+    for (i, b) in v.brokers.iter().enumerate() {
+        let (r, c) = (i / cols, i % cols);
+        let rect = Rect {
+            x: mid_x + c as f64 * (w + 10.0 * m.s),
+            y: top + r as f64 * (m.small_h() + 10.0 * m.s),
+            w,
+            h: m.small_h(),
+        };
+        l.small.push((b.id, rect));
+        l.nodes.insert(format!("b{}", b.id), rect);
+        bottom = bottom.max(rect.y + rect.h);
+    }
+    let mut y = bottom + m.gap();
+    for id in input.expanded {
+        let Some(b) = v.brokers.iter().find(|b| b.id == *id) else { continue };
+        let page = input.page.get(id).copied().unwrap_or(0);
+        let (rows, _) = card_rows(&b.replicas, false, true, page);
+        let w = mid_w.min(m.card_max_w() * 2.0);
+        let head = header_h(m, b, w);
+        let h = head + rows.len().max(1) as f64 * m.strip_h() + m.internal_h() + m.card_pad();
+        let rect = Rect { x: mid_x, y, w, h };
+        l.headers.insert(b.id, head);
+        place_strips(l, m, b, &rows, rect, head);
+        l.cards.push((b.id, rect));
+        y += h + m.gap() / 2.0;
+        bottom = y;
+    }
+    bottom
+}
+
+/// A grid of full broker cards, centred in the middle column. Returns the bottom.
+fn place_brokers(l: &mut Layout, m: &Metrics, input: &LayoutInput, cols: &Columns) -> f64 {
+    let v = input.view;
+    let Columns { mid_x, mid_w, top, .. } = *cols;
+    let n = v.brokers.len().max(1);
+    let max_cols = ((mid_w + m.gap()) / (m.card_min_w() + m.gap())).floor().max(1.0) as usize;
+    let rows = n.div_ceil(max_cols.min(n));
+    let cols = n.div_ceil(rows);
+    let w = ((mid_w - m.gap() * (cols as f64 - 1.0)) / cols as f64).min(m.card_max_w());
+    // Centre the grid in the middle column.
+    let grid_w = w * cols as f64 + m.gap() * (cols as f64 - 1.0);
+    let x0 = mid_x + (mid_w - grid_w) / 2.0;
+    let mut y = top;
+    for r in 0..rows {
+        let row: Vec<&crate::view::BrokerView> = v.brokers.iter().skip(r * cols).take(cols).collect();
+        // One header height per row, so the strips of a row line up.
+        let head = row.iter().map(|b| header_h(m, b, w)).fold(m.header_h(), f64::max);
+        let h = row
+            .iter()
+            .map(|b| {
+                let (rows, internal) = card_rows(&b.replicas, input.show_internal, false, 0);
+                let internal_line = if internal > 0 { m.internal_h() } else { 0.0 };
+                head + rows.len() as f64 * m.strip_h() + internal_line + m.card_pad()
+            })
+            .fold(head + m.card_pad(), f64::max);
+        for (c, b) in row.iter().enumerate() {
+            let rect = Rect { x: x0 + c as f64 * (w + m.gap()), y, w, h };
+            let (rows, _) = card_rows(&b.replicas, input.show_internal, false, 0);
+            l.headers.insert(b.id, head);
+            place_strips(l, m, b, &rows, rect, head);
+            l.cards.push((b.id, rect));
+            l.nodes.insert(format!("b{}", b.id), rect);
+        }
+        y += h + m.gap();
+    }
+    y - m.gap()
+}
+
+/// Producer cards, one under the other in the left column. Returns the bottom.
+fn place_producers(l: &mut Layout, m: &Metrics, v: &ClusterView, cols: &Columns) -> f64 {
+    let Columns { left_x, left_w, top, .. } = *cols;
+    let mut y = top;
+    // Many producers: compact cards (name, acks and counts on two lines).
+    for p in &v.producers {
+        let h = producer_h(m, v, p);
+        let rect = Rect { x: left_x, y, w: left_w, h };
+        l.producers.push((p.name.clone(), rect));
+        l.nodes.insert(p.name.clone(), rect);
+        y += h + 8.0 * m.s;
+    }
+    l.columns.push(("producers", left_x, left_x + left_w));
+    y
+}
+
+/// Consumer groups with their members, then readers, in the right column. Returns the bottom.
+fn place_consumers(l: &mut Layout, m: &Metrics, v: &ClusterView, cols: &Columns) -> f64 {
+    let Columns { right_x, right_w, top, .. } = *cols;
+    let mut y = top;
+    let mut groups: Vec<&str> = Vec::new();
+    for c in &v.consumers {
+        if !groups.contains(&c.group.as_str()) {
+            groups.push(&c.group);
+        }
+    }
+    for g in groups {
+        let members: Vec<&crate::view::ConsumerView> = v.consumers.iter().filter(|c| c.group == g).collect();
+        let h = m.group_header_h() + members.iter().map(|c| member_h(m, v, c) + 8.0 * m.s).sum::<f64>() + 4.0 * m.s;
+        let rect = Rect { x: right_x, y, w: right_w, h };
+        l.groups.push((g.to_string(), rect));
+        let mut my = y + m.group_header_h();
+        for c in members {
+            let mh = member_h(m, v, c);
+            let mr = Rect { x: right_x + 8.0 * m.s, y: my, w: right_w - 16.0 * m.s, h: mh };
+            l.members.push((c.name.clone(), mr));
+            l.nodes.insert(c.name.clone(), mr);
+            my += mh + 8.0 * m.s;
+        }
+        y += h + 14.0 * m.s;
+    }
+    for r in &v.readers {
+        let h = m.reader_h() + if shows_isolation(v, &r.isolation) { 22.0 * m.s } else { 0.0 };
+        let rect = Rect { x: right_x, y, w: right_w, h };
+        l.readers.push((r.name.clone(), rect));
+        l.nodes.insert(r.name.clone(), rect);
+        y += h + 12.0 * m.s;
+    }
+    l.columns.push(("consumers", right_x, right_x + right_w));
+    y
 }
 
 fn place_strips(l: &mut Layout, m: &Metrics, b: &crate::view::BrokerView, rows: &[usize], card: Rect, head: f64) {

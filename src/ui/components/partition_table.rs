@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::ui::format;
 use crate::ui::i18n::{t, tf, Lang, K};
-use crate::view::{ClusterView, PartitionView};
+use crate::view::{ClusterView, PartitionView, TopicView};
 
 #[derive(Properties, PartialEq)]
 pub struct PartitionTableProps {
@@ -43,27 +43,7 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
         let page = page.clone();
         Callback::from(move |_: MouseEvent| page.set(to))
     };
-    let topics_summary = v.topics.iter().filter(|tp| !tp.internal).map(|tp| {
-        // A topic's summary expands into its partitions (the table, filtered).
-        let pick = {
-            let topic = topic.clone();
-            let page = page.clone();
-            let name = tp.name.clone();
-            Callback::from(move |_: MouseEvent| {
-                topic.set(name.clone());
-                page.set(0);
-            })
-        };
-        html! {
-            <li class={classes!((tp.offline > 0).then_some("bad"), (tp.under_replicated > 0).then_some("warn"), (*topic == tp.name).then_some("on"))} data-testid={format!("topic-{}", tp.name)}>
-                <button class="hw-link" onclick={pick} title={t(l, K::Expand)}><b>{ tp.name.clone() }</b></button>
-                { format!(" · {} {} · RF {}", tp.partitions, if l == Lang::En && tp.partitions == 1 { "partition" } else { t(l, K::Partitions) }, tp.replication_factor) }
-                if tp.offline > 0 { <span class="hw-pill bad">{ format!("✕ {} {}", tp.offline, t(l, K::Offline)) }</span> }
-                if tp.under_replicated > 0 { <span class="hw-pill warn">{ format!("▽ {} {}", tp.under_replicated, t(l, K::UnderReplicated)) }</span> }
-                { format!(" · HW Σ {}", format::count(tp.records)) }
-            </li>
-        }
-    });
+    let topics_summary = v.topics.iter().filter(|tp| !tp.internal).map(|tp| topic_summary(l, tp, &topic, &page));
     html! {
         <div class="hw-ptable">
             <ul class="hw-topic-summary" aria-label={t(l, K::Topics)}>{ for topics_summary }</ul>
@@ -81,25 +61,54 @@ pub fn partition_table(p: &PartitionTableProps) -> Html {
             </div>
             <div class="hw-table-wrap">
             <table class="hw-partitions" data-testid="partitions">
-                <thead>
-                    <tr>
-                        <th>{ t(l, K::Partition) }</th>
-                        <th>{ t(l, K::Leader) }</th>
-                        <th>{ t(l, K::Epoch) }</th>
-                        <th>{ t(l, K::Replicas) }</th>
-                        <th>{ "ISR" }</th>
-                        <th class="num">{ "LEO" }</th>
-                        <th class="num">{ "HW" }</th>
-                        if lso { <th class="num" title={t(l, K::LsoLong)}>{ "LSO" }</th> }
-                        { for groups.iter().map(|g| html! { <th class="num" colspan="2">{ format!("{} {g}: {} / {}", t(l, K::Group), t(l, K::Committed), t(l, K::Lag)) }</th> }) }
-                    </tr>
-                </thead>
+                { head(l, &groups, lso) }
                 <tbody>
                     { for rows.iter().skip(cur * PAGE).take(PAGE).map(|pt| row(pt, &groups, lso, l)) }
                 </tbody>
             </table>
             </div>
         </div>
+    }
+}
+
+/// A topic's summary line; it expands into its partitions (the table, filtered).
+fn topic_summary(l: Lang, tp: &TopicView, topic: &UseStateHandle<String>, page: &UseStateHandle<usize>) -> Html {
+    let pick = {
+        let topic = topic.clone();
+        let page = page.clone();
+        let name = tp.name.clone();
+        Callback::from(move |_: MouseEvent| {
+            topic.set(name.clone());
+            page.set(0);
+        })
+    };
+    html! {
+        <li class={classes!((tp.offline > 0).then_some("bad"), (tp.under_replicated > 0).then_some("warn"), (**topic == tp.name).then_some("on"))} data-testid={format!("topic-{}", tp.name)}>
+            <button class="hw-link" onclick={pick} title={t(l, K::Expand)}><b>{ tp.name.clone() }</b></button>
+            { format!(" · {} {} · RF {}", tp.partitions, if l == Lang::En && tp.partitions == 1 { "partition" } else { t(l, K::Partitions) }, tp.replication_factor) }
+            if tp.offline > 0 { <span class="hw-pill bad">{ format!("✕ {} {}", tp.offline, t(l, K::Offline)) }</span> }
+            if tp.under_replicated > 0 { <span class="hw-pill warn">{ format!("▽ {} {}", tp.under_replicated, t(l, K::UnderReplicated)) }</span> }
+            { format!(" · HW Σ {}", format::count(tp.records)) }
+        </li>
+    }
+}
+
+/// The table's header: partition columns, then committed offset and lag per group.
+fn head(l: Lang, groups: &[String], lso: bool) -> Html {
+    html! {
+        <thead>
+            <tr>
+                <th>{ t(l, K::Partition) }</th>
+                <th>{ t(l, K::Leader) }</th>
+                <th>{ t(l, K::Epoch) }</th>
+                <th>{ t(l, K::Replicas) }</th>
+                <th>{ "ISR" }</th>
+                <th class="num">{ "LEO" }</th>
+                <th class="num">{ "HW" }</th>
+                if lso { <th class="num" title={t(l, K::LsoLong)}>{ "LSO" }</th> }
+                { for groups.iter().map(|g| html! { <th class="num" colspan="2">{ format!("{} {g}: {} / {}", t(l, K::Group), t(l, K::Committed), t(l, K::Lag)) }</th> }) }
+            </tr>
+        </thead>
     }
 }
 

@@ -1,0 +1,101 @@
+//! Moving through the run: steps, seeks, markers, autoplay and computing ahead.
+use crate::session::Session;
+
+use super::{Action, AppState, COMPUTE_CHUNK, SPEEDS};
+
+impl AppState {
+    /// Steps, seeks, markers, autoplay and computing ahead; `false` when nothing changed.
+    pub(super) fn reduce_stepping(&mut self, action: Action) -> bool {
+        match action {
+            Action::StepForward => {
+                self.playing = false;
+                self.step_forward();
+            }
+            Action::StepBack => {
+                self.playing = false;
+                self.step_back();
+            }
+            Action::TogglePlay => {
+                self.playing = !self.playing && self.can_step_forward();
+                self.selection = None;
+            }
+            Action::Tick => return self.tick(),
+            Action::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
+            Action::Seek(step) => {
+                self.playing = false;
+                self.with_session(|s| s.seek(step));
+            }
+            Action::JumpMarker(dir) => {
+                self.playing = false;
+                self.jump_marker(dir);
+            }
+            Action::ComputeMore => {
+                if self.finished || self.session.is_none() {
+                    return false;
+                }
+                self.with_session(|s| s.compute_ahead(COMPUTE_CHUNK));
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// Autoplay's timer: as many steps as the speed asks for in one frame.
+    fn tick(&mut self) -> bool {
+        if !self.playing {
+            return false;
+        }
+        let speed = SPEEDS[self.speed.min(SPEEDS.len() - 1)];
+        let steps = (speed / 60.0).ceil().max(1.0) as u32;
+        for _ in 0..steps {
+            self.step_forward();
+            if !self.playing {
+                break;
+            }
+        }
+        true
+    }
+
+    /// Runs `f` on the session, then refreshes the view. None when there is no session.
+    pub(super) fn with_session<R>(&mut self, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        let handle = self.session.as_ref()?;
+        let out = {
+            let mut s = handle.inner.try_borrow_mut().ok()?;
+            f(&mut s)
+        };
+        self.refresh();
+        Some(out)
+    }
+
+    pub(super) fn step_forward(&mut self) {
+        if self.at_end {
+            self.playing = false;
+            return;
+        }
+        if let Some(moved) = self.with_session(Session::step_forward) {
+            if !moved {
+                self.at_end = true;
+                self.playing = false;
+            }
+        }
+    }
+
+    pub(super) fn step_back(&mut self) {
+        if self.view.step == 0 {
+            return;
+        }
+        self.with_session(Session::step_back);
+    }
+
+    pub(super) fn jump_marker(&mut self, dir: i32) {
+        let cursor = self.cursor();
+        let target = if dir > 0 {
+            self.markers.iter().map(|m| m.step).find(|s| *s > cursor)
+        } else {
+            self.markers.iter().rev().map(|m| m.step).find(|s| *s < cursor)
+        };
+        if let Some(step) = target {
+            self.with_session(|s| s.seek(step));
+        }
+    }
+}
