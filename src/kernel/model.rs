@@ -7,7 +7,7 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 use super::network::Network;
-use super::{NetFault, NodeId, Prng, StepRecord, Time};
+use super::{NodeId, Prng, StepRecord, Time};
 
 /// How the trace and the UI name a message.
 pub trait MessageInfo {
@@ -69,7 +69,6 @@ pub struct Ctx<'a, M: Model> {
     pub(crate) timers: Vec<(NodeId, Time, M::Timer)>,
     pub(crate) notes: &'a mut Vec<M::Note>,
     pub(crate) node_changes: Vec<(NodeId, bool)>,
-    pub(crate) net_faults: Vec<NetFault>,
     pub(crate) up: &'a [bool],
     pub(crate) network: &'a Network,
 }
@@ -101,8 +100,5 @@ impl<'a, M: Model> Ctx<'a, M> {
     /// protocol whose own traffic they do not simulate.
     pub fn link_up(&self, from: NodeId, to: NodeId) -> bool {
         !self.network.is_cut(from, to)
-    }
-    pub fn net_fault(&mut self, fault: NetFault) {
-        self.net_faults.push(fault);
     }
 }

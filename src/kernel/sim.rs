@@ -126,12 +126,6 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     pub fn messages_sent(&self) -> u64 {
         self.next_msg
     }
-    pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.peek_time()
-    }
-    pub fn pending_events(&self) -> usize {
-        self.queue.len()
-    }
 
     /// Handle the next event. Returns `None` when nothing is left to happen.
     /// Notes (state changes) the step produced are appended to `notes`.
@@ -279,20 +273,16 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             timers: Vec::new(),
             notes,
             node_changes: Vec::new(),
-            net_faults: Vec::new(),
             up: &self.up,
             network: &self.network,
         };
         f(&mut self.model, &mut ctx);
-        let Ctx { outbox, timers, node_changes, net_faults, .. } = ctx;
+        let Ctx { outbox, timers, node_changes, .. } = ctx;
         for (node, up) in node_changes {
             let i = node.0 as usize;
             self.up[i] = up;
             // Every restart is a new process: timers of the old one never fire.
             self.incarnation[i] += 1;
-        }
-        for fault in net_faults {
-            self.network.apply(&fault);
         }
         for (from, to, msg) in outbox {
             if !self.up[from.0 as usize] {

@@ -167,9 +167,9 @@ pub fn flight_canvas(p: &FlightCanvasProps) -> Html {
         let anim = anim.clone();
         let items = p.items.clone();
         let drawn = p.drawn.clone();
-        let (w, h, glide, s) = (p.width, p.height, f64::from(p.glide_ms), p.scale);
+        let size = Frame { w: p.width, h: p.height, glide: f64::from(p.glide_ms), s: p.scale };
         use_effect_with((p.items.clone(), p.width as i64, p.height as i64), move |_| {
-            start(canvas_ref, anim, drawn, items, w, h, glide, s);
+            start(canvas_ref, anim, drawn, items, size);
         });
     }
     let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
@@ -184,18 +184,18 @@ fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
-/// Glide every message from where it was drawn to where it is now.
-#[allow(clippy::too_many_arguments)]
-fn start(
-    canvas_ref: NodeRef,
-    anim: Rc<RefCell<Anim>>,
-    drawn: Drawn,
-    items: Rc<Vec<FlightItem>>,
+/// The canvas size, the glide's duration (ms) and the presenter scale.
+#[derive(Clone, Copy)]
+struct Frame {
     w: f64,
     h: f64,
     glide: f64,
     s: f64,
-) {
+}
+
+/// Glide every message from where it was drawn to where it is now.
+fn start(canvas_ref: NodeRef, anim: Rc<RefCell<Anim>>, drawn: Drawn, items: Rc<Vec<FlightItem>>, size: Frame) {
+    let Frame { w, h, glide, s } = size;
     let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else { return };
     let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
     else {

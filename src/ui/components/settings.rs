@@ -77,6 +77,141 @@ pub struct SettingsProps {
     pub on_action: Callback<Action>,
 }
 
+/// Names of the entities in one list of the scenario ("topics", "producers", ...).
+fn names(value: &serde_json::Value, list: &str) -> Vec<String> {
+    value
+        .get(list)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|x| x.get("name")?.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// Consumers that are consume-transform-produce pipelines.
+fn pipelines(value: &serde_json::Value) -> Vec<String> {
+    value
+        .get("consumers")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter(|c| c.get("transform").is_some_and(|t| !t.is_null()))
+                .filter_map(|c| c.get("name")?.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The broker's transaction.* settings matter only once some producer is transactional.
+fn has_txn(value: &serde_json::Value) -> bool {
+    let list = |name: &str| value.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let transactional = |config: Option<&serde_json::Value>| {
+        config.and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null())
+    };
+    list("producers").iter().any(|p| transactional(p.get("config")))
+        || list("consumers").iter().any(|c| transactional(c.get("transform").and_then(|t| t.get("config"))))
+}
+
+/// The value a setting has in the scenario now, as the text field shows it.
+fn current(value: &serde_json::Value, kind: Kind, entity: &str, key: &str) -> Option<String> {
+    let v = match kind {
+        Kind::Broker => value.get("cluster")?.get("config")?.get(key)?.clone(),
+        Kind::Network => value.get("network")?.get(key)?.clone(),
+        Kind::Topic | Kind::Producer | Kind::Consumer | Kind::Reader | Kind::Pipeline => {
+            let list = match kind {
+                Kind::Topic => "topics",
+                Kind::Producer => "producers",
+                Kind::Reader => "readers",
+                _ => "consumers",
+            };
+            let item =
+                value.get(list)?.as_array()?.iter().find(|x| x.get("name").and_then(|n| n.as_str()) == Some(entity))?;
+            let item = if kind == Kind::Pipeline { item.get("transform")? } else { item };
+            item.get("config")?.get(key)?.clone()
+        }
+    };
+    Some(match v {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(","),
+        // Long::MAX is how the scenario writes "never".
+        other if other.as_i64() == Some(i64::MAX) => "never".into(),
+        other => other.to_string(),
+    })
+}
+
+/// The entity a section edits: the one picked, else the first.
+fn pick(list: &[String], h: &UseStateHandle<String>) -> String {
+    if list.contains(&**h) {
+        (**h).clone()
+    } else {
+        list.first().cloned().unwrap_or_default()
+    }
+}
+
+/// A drop-down choosing which entity a section edits.
+fn picker(list: &[String], h: &UseStateHandle<String>) -> Html {
+    let now = pick(list, h);
+    let h = h.clone();
+    let on = Callback::from(move |e: Event| {
+        let s: HtmlSelectElement = e.target_unchecked_into();
+        h.set(s.value());
+    });
+    html! { <select onchange={on}>{ for list.iter().map(|n| html! { <option value={n.clone()} selected={*n == now}>{ n.clone() }</option> }) }</select> }
+}
+
+fn scope_of(kind: Kind, entity: &str) -> SettingScope {
+    let entity = entity.to_string();
+    match kind {
+        Kind::Broker => SettingScope::Broker,
+        Kind::Network => SettingScope::Network,
+        Kind::Topic => SettingScope::Topic(entity),
+        Kind::Producer => SettingScope::Producer(entity),
+        Kind::Consumer => SettingScope::Consumer(entity),
+        Kind::Reader => SettingScope::Reader(entity),
+        Kind::Pipeline => SettingScope::Pipeline(entity),
+    }
+}
+
+/// What every section of the panel shares.
+struct PanelCtx<'a> {
+    value: &'a serde_json::Value,
+    lang: Lang,
+    has_txn: bool,
+    on_action: &'a Callback<Action>,
+}
+
+impl PanelCtx<'_> {
+    /// One section: a title (with an entity picker when there is a choice) and its rows.
+    fn section(&self, kind: Kind, title: K, entity: &str, extra: Html) -> Html {
+        let l = self.lang;
+        let rows = SETTINGS
+            .iter()
+            .filter(|s| s.kind == kind && (self.has_txn || kind != Kind::Broker || !s.key.starts_with("transaction.")))
+            .map(|s| {
+                let cur = current(self.value, kind, entity, s.key);
+                let row_key = format!("{}-{entity}-{}-{}", s.key, kind as u8, cur.clone().unwrap_or_default());
+                html! {
+                    <SettingRow key={row_key}
+                        scope={scope_of(kind, entity)} name={s.key} default={s.default} current={cur}
+                        explain={if l == Lang::Zh { s.zh } else { s.en }} lang={l} on_action={self.on_action.clone()}
+                        live={kind == Kind::Producer && s.key == "acks"} />
+                }
+            });
+        html! {
+            <section class="hw-settings-group">
+                <h3>{ t(l, title) }{ extra }</h3>
+                <table class="hw-settings-table"><tbody>{ for rows }</tbody></table>
+            </section>
+        }
+    }
+
+    /// A section for one of a list of entities, or nothing when the list is empty.
+    fn entity_section(&self, kind: Kind, title: K, list: &[String], h: &UseStateHandle<String>) -> Html {
+        if list.is_empty() {
+            return html! {};
+        }
+        self.section(kind, title, &pick(list, h), picker(list, h))
+    }
+}
+
 #[function_component(SettingsPanel)]
 pub fn settings_panel(p: &SettingsProps) -> Html {
     let l = p.lang;
@@ -88,135 +223,17 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     let Some(value) = p.session.with(|s| serde_json::to_value(s.scenario()).unwrap_or_default()) else {
         return html! {};
     };
-    let names = |list: &str| -> Vec<String> {
-        value
-            .get(list)
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|x| x.get("name")?.as_str().map(str::to_string)).collect())
-            .unwrap_or_default()
-    };
-    let topics = names("topics");
-    let producers = names("producers");
-    let consumers = names("consumers");
-    let readers = names("readers");
-    // Consumers that are consume-transform-produce pipelines.
-    let pipelines: Vec<String> = value
-        .get("consumers")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|c| c.get("transform").is_some_and(|t| !t.is_null()))
-                .filter_map(|c| c.get("name")?.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    // The entity each section edits: the one picked, else the first.
-    let pick = |list: &[String], h: &UseStateHandle<String>| -> String {
-        if list.contains(&**h) {
-            (**h).clone()
-        } else {
-            list.first().cloned().unwrap_or_default()
-        }
-    };
-    let (topic_now, producer_now, consumer_now) =
-        (pick(&topics, &topic), pick(&producers, &producer), pick(&consumers, &consumer));
-    let (reader_now, pipeline_now) = (pick(&readers, &reader), pick(&pipelines, &pipeline));
-
-    let current = |kind: Kind, entity: &str, key: &str| -> Option<String> {
-        let v = match kind {
-            Kind::Broker => value.get("cluster")?.get("config")?.get(key)?.clone(),
-            Kind::Network => value.get("network")?.get(key)?.clone(),
-            Kind::Topic | Kind::Producer | Kind::Consumer | Kind::Reader | Kind::Pipeline => {
-                let list = match kind {
-                    Kind::Topic => "topics",
-                    Kind::Producer => "producers",
-                    Kind::Reader => "readers",
-                    _ => "consumers",
-                };
-                let item = value
-                    .get(list)?
-                    .as_array()?
-                    .iter()
-                    .find(|x| x.get("name").and_then(|n| n.as_str()) == Some(entity))?;
-                let item = if kind == Kind::Pipeline { item.get("transform")? } else { item };
-                item.get("config")?.get(key)?.clone()
-            }
-        };
-        Some(match v {
-            serde_json::Value::String(s) => s,
-            serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(","),
-            other => {
-                let s = other.to_string();
-                if s == "9223372036854775807" {
-                    "never".into()
-                } else {
-                    s
-                }
-            }
-        })
-    };
-    let picker = |list: &[String], h: &UseStateHandle<String>, now: &str| {
-        let now = now.to_string();
-        let h = h.clone();
-        let on = Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            h.set(s.value());
-        });
-        html! { <select onchange={on}>{ for list.iter().map(|n| html! { <option value={n.clone()} selected={*n == now}>{ n.clone() }</option> }) }</select> }
-    };
-    // The broker's transaction.* settings matter only once some producer is transactional.
-    let has_txn = {
-        let list = |name: &str| value.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
-        list("producers")
-            .iter()
-            .any(|p| p.get("config").and_then(|c| c.get("transactional.id")).is_some_and(|t| !t.is_null()))
-            || list("consumers").iter().any(|c| {
-                c.get("transform")
-                    .and_then(|t| t.get("config"))
-                    .and_then(|c| c.get("transactional.id"))
-                    .is_some_and(|t| !t.is_null())
-            })
-    };
-    let section = |kind: Kind, title: K, entity: String, extra: Html| {
-        let rows = SETTINGS
-            .iter()
-            .filter(|s| s.kind == kind && (has_txn || kind != Kind::Broker || !s.key.starts_with("transaction.")))
-            .map(|s| {
-                let scope = match kind {
-                    Kind::Broker => SettingScope::Broker,
-                    Kind::Network => SettingScope::Network,
-                    Kind::Topic => SettingScope::Topic(entity.clone()),
-                    Kind::Producer => SettingScope::Producer(entity.clone()),
-                    Kind::Consumer => SettingScope::Consumer(entity.clone()),
-                    Kind::Reader => SettingScope::Reader(entity.clone()),
-                    Kind::Pipeline => SettingScope::Pipeline(entity.clone()),
-                };
-                let cur = current(kind, &entity, s.key);
-                let row_key = format!("{}-{entity}-{}-{}", s.key, kind as u8, cur.clone().unwrap_or_default());
-                html! {
-                    <SettingRow key={row_key}
-                        scope={scope} name={s.key} default={s.default} current={cur}
-                        explain={if l == Lang::Zh { s.zh } else { s.en }} lang={l} on_action={p.on_action.clone()}
-                        live={kind == Kind::Producer && s.key == "acks"} />
-                }
-            });
-        html! {
-            <section class="hw-settings-group">
-                <h3>{ t(l, title) }{ extra }</h3>
-                <table class="hw-settings-table"><tbody>{ for rows }</tbody></table>
-            </section>
-        }
-    };
+    let cx = PanelCtx { value: &value, lang: l, has_txn: has_txn(&value), on_action: &p.on_action };
     html! {
         <div class="hw-settings" data-testid="settings">
             <p class="hw-muted">{ t(l, K::SettingsIntro) }</p>
-            { section(Kind::Broker, K::BrokerSettings, String::new(), html! {}) }
-            if !topics.is_empty() { { section(Kind::Topic, K::TopicSettings, topic_now.clone(), picker(&topics, &topic, &topic_now)) } }
-            if !producers.is_empty() { { section(Kind::Producer, K::ProducerSettings, producer_now.clone(), picker(&producers, &producer, &producer_now)) } }
-            if !consumers.is_empty() { { section(Kind::Consumer, K::ConsumerSettings, consumer_now.clone(), picker(&consumers, &consumer, &consumer_now)) } }
-            if !pipelines.is_empty() { { section(Kind::Pipeline, K::PipelineSettings, pipeline_now.clone(), picker(&pipelines, &pipeline, &pipeline_now)) } }
-            if !readers.is_empty() { { section(Kind::Reader, K::ReaderSettings, reader_now.clone(), picker(&readers, &reader, &reader_now)) } }
-            { section(Kind::Network, K::NetworkSettings, String::new(), html! {}) }
+            { cx.section(Kind::Broker, K::BrokerSettings, "", html! {}) }
+            { cx.entity_section(Kind::Topic, K::TopicSettings, &names(&value, "topics"), &topic) }
+            { cx.entity_section(Kind::Producer, K::ProducerSettings, &names(&value, "producers"), &producer) }
+            { cx.entity_section(Kind::Consumer, K::ConsumerSettings, &names(&value, "consumers"), &consumer) }
+            { cx.entity_section(Kind::Pipeline, K::PipelineSettings, &pipelines(&value), &pipeline) }
+            { cx.entity_section(Kind::Reader, K::ReaderSettings, &names(&value, "readers"), &reader) }
+            { cx.section(Kind::Network, K::NetworkSettings, "", html! {}) }
         </div>
     }
 }
