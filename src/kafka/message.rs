@@ -2,8 +2,8 @@
 //! (`ErrorCode`s in responses), never Rust errors.
 use std::rc::Rc;
 
-use super::config::IsolationLevel;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::MessageInfo;
 
 /// What a record of an internal topic (`__consumer_offsets`) says. The group coordinator

@@ -5,17 +5,17 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use super::broker::{Broker, BrokerStatus, Replica};
-use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
-use super::consumer::{Consumer, PipelineOp};
-use super::controller::{Controller, QUORUM_TICK_MS};
-use super::message::{Msg, PartitionState};
-use super::notes::Note;
-use super::producer::Producer;
-use super::reader::Reader;
-use super::settings::{ConfigTarget, NewConfig};
-use super::txn_client::TxnOp;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::broker::controller::{Controller, QUORUM_TICK_MS};
+use crate::kafka::broker::{Broker, BrokerStatus, Replica};
+use crate::kafka::client::consumer::{Consumer, PipelineOp};
+use crate::kafka::client::producer::Producer;
+use crate::kafka::client::reader::Reader;
+use crate::kafka::client::txn_manager::TxnOp;
+use crate::kafka::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use crate::kafka::message::{Msg, PartitionState};
+use crate::kafka::notes::Note;
+use crate::kafka::settings::{ConfigTarget, NewConfig};
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::{ChunkedVec, Ctx, Model, NodeId};
 
 /// How long a starting broker waits for a registration answer before it asks again.
@@ -260,7 +260,7 @@ pub enum KafkaAction {
     ProducerRestart(u32),
     /// Change one setting from now on (`value` is JSON, checked as in a scenario file).
     SetConfig {
-        target: super::settings::ConfigTarget,
+        target: crate::kafka::settings::ConfigTarget,
         key: String,
         value: String,
     },
@@ -381,7 +381,7 @@ impl World {
     }
 
     /// The log of a partition's current leader (as the controller knows it), if it has one.
-    pub fn leader_log(&self, tp: Tp) -> Option<&super::log::PartitionLog> {
+    pub fn leader_log(&self, tp: Tp) -> Option<&crate::kafka::broker::log::PartitionLog> {
         let leader = self.controller.partitions.get(&tp)?.leader?;
         self.broker(leader).replicas.get(&tp).map(|r| &r.log)
     }
@@ -423,7 +423,7 @@ impl World {
     /// Change a setting from now on. A refused value changes nothing (the note says why).
     fn set_config(&mut self, ctx: &mut Ctx<World>, target: &ConfigTarget, key: &str, value: &str) {
         let label = target.label(&self.spec);
-        let new = match super::settings::check(&self.spec, target, key, value) {
+        let new = match crate::kafka::settings::check(&self.spec, target, key, value) {
             Ok(n) => n,
             Err(error) => return ctx.note(Note::ConfigRejected { target: label, key: key.to_string(), error }),
         };
@@ -616,7 +616,7 @@ impl World {
             }
             Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
                 let topic = spec.offsets_topic.unwrap_or(0);
-                let partition = super::group::offsets_partition_for(
+                let partition = crate::kafka::broker::group_coordinator::offsets_partition_for(
                     &group,
                     spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1),
                 );

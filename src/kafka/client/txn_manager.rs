@@ -9,11 +9,11 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
-use super::message::{Msg, OffsetCommitPartition};
-use super::notes::Note;
-use super::producer::Producer;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
-use super::world::{broker_node, Timer, World};
+use crate::kafka::client::producer::Producer;
+use crate::kafka::message::{Msg, OffsetCommitPartition};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::world::{broker_node, Timer, World};
 use crate::kernel::Ctx;
 
 /// An application call on a transactional producer.

@@ -2,19 +2,24 @@
 //! the follower's replica fetchers, ISR maintenance, and its lifecycle (crash, power loss,
 //! restart). Modelled on Kafka's `Partition`, `ReplicaManager`, `DelayedProduce`,
 //! `DelayedFetch` and `AbstractFetcherThread`; each rule cites where it comes from.
+
+pub mod controller;
+pub mod group_coordinator;
+pub mod log;
+pub mod txn_coordinator;
 use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::config::IsolationLevel;
-use super::log::{PartitionLog, SequenceCheck};
-use super::message::{ControlType, InternalRecord};
-use super::message::{
+use crate::kafka::broker::log::{PartitionLog, SequenceCheck};
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::message::{ControlType, InternalRecord};
+use crate::kafka::message::{
     FetchPartition, FetchPartitionResponse, LogRecord, Msg, PartitionState, ProduceBatch, ProducePartitionResponse,
 };
-use super::notes::Note;
-use super::types::{BrokerId, ErrorCode, Tp};
-use super::world::{broker_node, Env, Timer, World};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 /// Whether the broker's process and host are running.
@@ -104,17 +109,17 @@ pub(crate) struct DelayedProduce {
 #[derive(Clone, Debug)]
 pub(crate) enum Reply {
     Produce,
-    OffsetCommit(super::group::PendingCommit),
+    OffsetCommit(crate::kafka::broker::group_coordinator::PendingCommit),
     GroupStored {
         group: Rc<str>,
         generation: i32,
     },
     /// TxnOffsetCommit: offsets written inside a transaction (pending until its marker).
-    TxnOffsetCommit(super::group::PendingCommit, i64),
+    TxnOffsetCommit(crate::kafka::broker::group_coordinator::PendingCommit, i64),
     /// The transaction coordinator's state write, and what to do once it is replicated.
     TxnStored {
         transactional_id: Rc<str>,
-        then: super::txn::AfterWrite,
+        then: crate::kafka::broker::txn_coordinator::AfterWrite,
     },
     /// WriteTxnMarkers from the transaction coordinator.
     TxnMarkers {
@@ -151,9 +156,9 @@ pub struct Broker {
     next_producer_id: i64,
     next_internal_id: u64,
     /// The group coordinator's state for the groups whose offsets partition this broker leads.
-    pub coordinator: super::group::Coordinator,
+    pub coordinator: crate::kafka::broker::group_coordinator::Coordinator,
     /// The transaction coordinator's state for the `__transaction_state` partitions it leads.
-    pub txn_coordinator: super::txn::TxnCoordinator,
+    pub txn_coordinator: crate::kafka::broker::txn_coordinator::TxnCoordinator,
     /// When the group timer is armed to fire.
     pub(crate) group_tick_at: Option<u64>,
 }
@@ -725,7 +730,7 @@ impl Broker {
             };
             let offset = r.log.log_end_offset();
             // The records of the transaction this marker ends (for the trace and checker).
-            let records: Vec<super::types::RecordId> =
+            let records: Vec<crate::kafka::types::RecordId> =
                 match r.log.producer(producer_id).and_then(|p| p.current_txn_first_offset) {
                     Some(first) => r
                         .log
@@ -737,8 +742,8 @@ impl Broker {
                 };
             self.next_internal_id += 1;
             let marker = LogRecord {
-                id: super::types::RecordId(
-                    super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id,
+                id: crate::kafka::types::RecordId(
+                    crate::kafka::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id,
                 ),
                 leader_epoch: r.state.leader_epoch,
                 producer_id,
@@ -796,8 +801,10 @@ impl Broker {
             .map(|p| {
                 self.next_internal_id += 1;
                 LogRecord {
-                    id: super::types::RecordId(
-                        super::message::INTERNAL_RECORD_BIT | (u64::from(self.id.0) << 40) | self.next_internal_id,
+                    id: crate::kafka::types::RecordId(
+                        crate::kafka::message::INTERNAL_RECORD_BIT
+                            | (u64::from(self.id.0) << 40)
+                            | self.next_internal_id,
                     ),
                     leader_epoch: epoch,
                     producer_id: txn.map(|t| t.0).unwrap_or(-1),

@@ -10,14 +10,14 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
-use super::assignor::{self, MemberSubscription, Strategy};
-use super::config::{AutoOffsetReset, CommitPolicy, ConsumerConfig};
-use super::message::{FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
-use super::notes::Note;
-use super::producer::Producer;
-use super::txn_client::TxnOp;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
-use super::world::{broker_node, Env, Timer, World};
+use crate::kafka::assignor::{self, MemberSubscription, Strategy};
+use crate::kafka::client::producer::Producer;
+use crate::kafka::client::txn_manager::TxnOp;
+use crate::kafka::config::{AutoOffsetReset, CommitPolicy, ConsumerConfig};
+use crate::kafka::message::{FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub struct Consumer {
     pub status: ConsumerStatus,
     /// Bumped at every restart: a new process.
     pub incarnation: u32,
-    conns: super::client::Connections,
+    conns: crate::kafka::client::Connections,
     pub coordinator: Option<BrokerId>,
     /// FindCoordinator in flight: correlation and the broker asked.
     find_in_flight: Option<(u64, BrokerId)>,
@@ -162,7 +162,7 @@ impl Consumer {
             strategies,
             status: ConsumerStatus::Running,
             incarnation: 0,
-            conns: super::client::Connections::new(bootstrap),
+            conns: crate::kafka::client::Connections::new(bootstrap),
             coordinator: None,
             find_in_flight: None,
             member_id: Rc::from(""),
@@ -648,7 +648,7 @@ impl Consumer {
                 self.committed.insert(o.tp, o.offset);
             }
         } else if self.producer.as_ref().is_some_and(|p| {
-            matches!(p.txn.as_ref().map(|t| t.state), Some(super::txn_client::TxnClientState::Fatal(_)))
+            matches!(p.txn.as_ref().map(|t| t.state), Some(crate::kafka::client::txn_manager::TxnClientState::Fatal(_)))
         }) {
             // Fenced: the application closes (a newer instance owns the transactional.id).
             ctx.note(Note::ConsumerError {
@@ -1208,7 +1208,7 @@ impl Consumer {
         let now = ctx.now;
         let positions = self.assignment.iter().filter_map(|tp| self.fetch_positions.get(tp).map(|p| (*tp, *p)));
         let busy = |leader: BrokerId| self.fetches.values().any(|b| *b == leader) || !self.usable(leader, now);
-        let (per_leader, missing_leader) = super::client::fetches_by_leader(positions, &self.metadata, busy);
+        let (per_leader, missing_leader) = crate::kafka::client::fetches_by_leader(positions, &self.metadata, busy);
         for (leader, partitions) in per_leader {
             let correlation = self.next();
             self.fetches.insert(correlation, leader);
@@ -1252,7 +1252,7 @@ impl Consumer {
                 continue;
             }
             let mut cursor = p.fetch_offset;
-            for (offset, r) in super::client::visible_records(&p, self.config.isolation_level) {
+            for (offset, r) in crate::kafka::client::visible_records(&p, self.config.isolation_level) {
                 if offset > cursor {
                     self.buffer.push_back(Fetched { tp: p.tp, from: cursor, record: None, to: offset });
                 }

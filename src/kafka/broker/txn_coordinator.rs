@@ -18,12 +18,12 @@ use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::broker::{Broker, Reply};
-use super::group::coordinator_error;
-use super::message::{InternalRecord, Msg, TxnMetadata, TxnState};
-use super::notes::Note;
-use super::types::{BrokerId, ErrorCode, Tp};
-use super::world::{broker_node, Env, Timer, World};
+use crate::kafka::broker::group_coordinator::coordinator_error;
+use crate::kafka::broker::{Broker, Reply};
+use crate::kafka::message::{InternalRecord, Msg, TxnMetadata, TxnState};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 /// How soon markers that could not be written are tried again (the marker channel's
@@ -91,7 +91,7 @@ impl TxnCoordinator {
 
 /// `__transaction_state` partition of a transactional id: `abs(hashCode) % partitions`.
 pub fn txn_partition_for(transactional_id: &str, partitions: u32) -> u32 {
-    super::group::offsets_partition_for(transactional_id, partitions)
+    crate::kafka::broker::group_coordinator::offsets_partition_for(transactional_id, partitions)
 }
 
 fn init_error(correlation: u64, error: ErrorCode) -> Msg {

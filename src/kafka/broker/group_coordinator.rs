@@ -13,13 +13,13 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::broker::{Broker, Reply};
-use super::config::IsolationLevel;
-use super::message::{GroupMemberMetadata, InternalRecord, Msg, OffsetCommitPartition, StoredMember};
-use super::notes::Note;
-use super::types::{ErrorCode, Tp};
-use super::world::{Env, Timer, World};
 use crate::kafka::assignor::java_hashmap::{string_hash, JavaHashMap};
+use crate::kafka::broker::{Broker, Reply};
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::message::{GroupMemberMetadata, InternalRecord, Msg, OffsetCommitPartition, StoredMember};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{ErrorCode, Tp};
+use crate::kafka::world::{Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -184,7 +184,7 @@ impl Broker {
                 // A transaction marker: the producer's pending offsets count, or not.
                 for g in loaded.values_mut() {
                     if let Some(pending) = g.pending_txn_offsets.remove(&rec.producer_id) {
-                        if kind == super::message::ControlType::Commit {
+                        if kind == crate::kafka::message::ControlType::Commit {
                             for (part, (offset, generation, _)) in pending {
                                 g.offsets.insert(part, (offset, generation));
                             }
@@ -982,8 +982,8 @@ fn commit_records(
         .collect()
 }
 
-fn broker_node_of(b: super::types::BrokerId) -> NodeId {
-    super::world::broker_node(b)
+fn broker_node_of(b: crate::kafka::types::BrokerId) -> NodeId {
+    crate::kafka::world::broker_node(b)
 }
 
 fn client_name(env: &Env, node: NodeId) -> String {

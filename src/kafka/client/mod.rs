@@ -1,10 +1,17 @@
 //! What Kafka's clients share: grouping partition fetches by leader (the consumer's
 //! `Fetcher` sends one Fetch per node), and what a fetched batch shows the application.
+
+pub mod consumer;
+pub mod producer;
+pub mod reader;
+pub mod txn_manager;
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::config::IsolationLevel;
-use super::message::{AbortedTxn, ControlType, FetchPartition, FetchPartitionResponse, LogRecord, PartitionState};
-use super::types::{BrokerId, Tp};
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::message::{
+    AbortedTxn, ControlType, FetchPartition, FetchPartitionResponse, LogRecord, PartitionState,
+};
+use crate::kafka::types::{BrokerId, Tp};
 
 /// Kafka's `reconnect.backoff.ms` and `reconnect.backoff.max.ms` defaults.
 pub const RECONNECT_BACKOFF_MS: u64 = 50;
@@ -182,7 +189,7 @@ mod tests {
         ];
         let p = FetchPartitionResponse {
             tp: Tp { topic: 0, partition: 0 },
-            error: super::super::types::ErrorCode::None,
+            error: crate::kafka::types::ErrorCode::None,
             high_watermark: 6,
             log_start_offset: 0,
             diverging_epoch: None,
