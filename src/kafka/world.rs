@@ -1,5 +1,6 @@
 //! The Kafka model as a kernel [`Model`]: brokers, the controller, producers and readers,
 //! how network nodes map to them, their timers, and the actions a scenario or a user can take.
+use crate::kafka::message::{AddPartitionsToTxnRequest, FetchRequest};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -584,12 +585,8 @@ impl World {
         let me = self.brokers[i].id;
         let from_broker = self.broker_index(from).map(|j| BrokerId(j as u32 + 1));
         match msg {
-            Msg::Produce { correlation, acks, timeout_ms, batches } => {
-                self.brokers[i].on_produce(ctx, &env, from, correlation, acks, timeout_ms, batches)
-            }
-            Msg::Fetch { correlation, replica, max_wait_ms, isolation, partitions } => {
-                self.brokers[i].on_fetch(ctx, &env, from, correlation, replica, max_wait_ms, isolation, partitions)
-            }
+            Msg::Produce(req) => self.brokers[i].on_produce(ctx, &env, from, req),
+            Msg::Fetch(req) => self.brokers[i].on_fetch(ctx, &env, from, req),
             Msg::FetchResponse { correlation, partitions } => {
                 if let Some(leader) = from_broker {
                     self.brokers[i].on_fetch_response_as_follower(ctx, &env, leader, correlation, partitions);
@@ -601,63 +598,27 @@ impl World {
             }
             Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => self.brokers[i]
                 .on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms),
-            Msg::AddPartitionsToTxn { correlation, transactional_id, producer_id, producer_epoch, partitions } => {
-                self.brokers[i].on_add_partitions_to_txn(
-                    ctx,
-                    &env,
-                    from,
-                    correlation,
-                    transactional_id,
-                    producer_id,
-                    producer_epoch,
-                    partitions,
-                    false,
-                )
-            }
+            Msg::AddPartitionsToTxn(req) => self.brokers[i].on_add_partitions_to_txn(ctx, &env, from, req, false),
             Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
+                // AddOffsetsToTxn adds the group's `__consumer_offsets` partition.
                 let topic = spec.offsets_topic.unwrap_or(0);
                 let partition = crate::kafka::broker::group_coordinator::offsets_partition_for(
                     &group,
                     spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1),
                 );
-                let tps = vec![Tp { topic, partition }];
-                self.brokers[i].on_add_partitions_to_txn(
-                    ctx,
-                    &env,
-                    from,
+                let partitions = vec![Tp { topic, partition }];
+                let req = AddPartitionsToTxnRequest {
                     correlation,
                     transactional_id,
                     producer_id,
                     producer_epoch,
-                    tps,
-                    true,
-                )
+                    partitions,
+                };
+                self.brokers[i].on_add_partitions_to_txn(ctx, &env, from, req, true)
             }
-            Msg::TxnOffsetCommit {
-                correlation,
-                group,
-                producer_id,
-                producer_epoch,
-                member_id,
-                generation,
-                offsets,
-                ..
-            } => self.brokers[i].on_txn_offset_commit(
-                ctx,
-                &env,
-                from,
-                correlation,
-                group,
-                producer_id,
-                producer_epoch,
-                member_id,
-                generation,
-                offsets,
-            ),
-            Msg::EndTxn { correlation, transactional_id, producer_id, producer_epoch, commit } => self.brokers[i]
-                .on_end_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, commit),
-            Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions } => self.brokers[i]
-                .on_write_txn_markers(ctx, &env, from, correlation, producer_id, producer_epoch, commit, partitions),
+            Msg::TxnOffsetCommit(req) => self.brokers[i].on_txn_offset_commit(ctx, &env, from, req),
+            Msg::EndTxn(req) => self.brokers[i].on_end_txn(ctx, &env, from, req),
+            Msg::WriteTxnMarkers(req) => self.brokers[i].on_write_txn_markers(ctx, &env, from, req),
             Msg::WriteTxnMarkersResponse { correlation, partitions, .. } => {
                 self.brokers[i].on_write_txn_markers_response(ctx, &env, correlation, partitions)
             }
@@ -693,38 +654,13 @@ impl World {
             Msg::FindCoordinator { correlation, group, transaction } => {
                 self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group, transaction)
             }
-            Msg::JoinGroup {
-                correlation,
-                group,
-                member_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                metadata,
-            } => self.brokers[i].on_join_group(
-                ctx,
-                &env,
-                from,
-                correlation,
-                group,
-                member_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                metadata,
-            ),
-            Msg::SyncGroup { correlation, group, member_id, generation, assignments } => {
-                self.brokers[i].on_sync_group(ctx, &env, from, correlation, group, member_id, generation, assignments)
-            }
-            Msg::Heartbeat { correlation, group, member_id, generation } => {
-                self.brokers[i].on_heartbeat(ctx, &env, from, correlation, group, member_id, generation)
-            }
+            Msg::JoinGroup(req) => self.brokers[i].on_join_group(ctx, &env, from, req),
+            Msg::SyncGroup(req) => self.brokers[i].on_sync_group(ctx, &env, from, req),
+            Msg::Heartbeat(req) => self.brokers[i].on_heartbeat(ctx, &env, from, req),
             Msg::LeaveGroup { correlation, group, member_id } => {
                 self.brokers[i].on_leave_group(ctx, &env, from, correlation, group, member_id)
             }
-            Msg::OffsetCommit { correlation, group, member_id, generation, offsets } => {
-                self.brokers[i].on_offset_commit(ctx, &env, from, correlation, group, member_id, generation, offsets)
-            }
+            Msg::OffsetCommit(req) => self.brokers[i].on_offset_commit(ctx, &env, from, req),
             Msg::OffsetFetch { correlation, group, partitions } => {
                 self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions)
             }
@@ -944,7 +880,7 @@ impl Model for World {
         let (spec, controller) = self.env_parts();
         let env = Env { spec: &spec, broker: &spec.broker, controller };
         match (self.broker_index(from), msg) {
-            (Some(i), Msg::Fetch { .. }) => self.brokers[i].on_fetch_refused(ctx, &env, target),
+            (Some(i), Msg::Fetch(FetchRequest { .. })) => self.brokers[i].on_fetch_refused(ctx, &env, target),
             (Some(_), _) => {}
             (None, _) => match self.client(from) {
                 Client::Producer(p) => self.producers[p].on_connection_refused(ctx, target),

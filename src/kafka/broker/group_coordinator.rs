@@ -10,6 +10,9 @@
 //! Simplifications: member ids are `<client>-<8 hex digits>` (seeded) instead of `<client>-<UUID>`; static
 //! membership (`group.instance.id`) is accepted and ordered as Kafka does, but a static
 //! member's rejoin is handled like a dynamic one.
+use crate::kafka::message::{
+    HeartbeatRequest, JoinGroupRequest, OffsetCommitRequest, SyncGroupRequest, TxnOffsetCommitRequest,
+};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -276,20 +279,16 @@ impl Broker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_join_group(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        group_id: Rc<str>,
-        member_id: Rc<str>,
-        session_timeout_ms: u64,
-        rebalance_timeout_ms: u64,
-        protocols: Vec<&'static str>,
-        metadata: GroupMemberMetadata,
-    ) {
+    pub fn on_join_group(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: JoinGroupRequest) {
+        let JoinGroupRequest {
+            correlation,
+            group: group_id,
+            member_id,
+            session_timeout_ms,
+            rebalance_timeout_ms,
+            protocols,
+            metadata,
+        } = req;
         let node = self.node();
         let now = ctx.now;
         let cfg = env.broker;
@@ -479,18 +478,8 @@ impl Broker {
         self.arm_group_tick(ctx);
     }
 
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_sync_group(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        group_id: Rc<str>,
-        member_id: Rc<str>,
-        generation: i32,
-        assignments: Vec<(Rc<str>, Vec<Tp>)>,
-    ) {
+    pub fn on_sync_group(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: SyncGroupRequest) {
+        let SyncGroupRequest { correlation, group: group_id, member_id, generation, assignments } = req;
         let node = self.node();
         let now = ctx.now;
         let reply = |ctx: &mut Ctx<World>, error, assignment| {
@@ -581,17 +570,8 @@ impl Broker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_heartbeat(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        group_id: Rc<str>,
-        member_id: Rc<str>,
-        generation: i32,
-    ) {
+    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: HeartbeatRequest) {
+        let HeartbeatRequest { correlation, group: group_id, member_id, generation } = req;
         let node = self.node();
         let now = ctx.now;
         let error = match self.group_mut(env, &group_id) {
@@ -654,18 +634,8 @@ impl Broker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_offset_commit(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        group_id: Rc<str>,
-        member_id: Rc<str>,
-        generation: i32,
-        offsets: Vec<OffsetCommitPartition>,
-    ) {
+    pub fn on_offset_commit(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: OffsetCommitRequest) {
+        let OffsetCommitRequest { correlation, group: group_id, member_id, generation, offsets } = req;
         let node = self.node();
         let respond = |ctx: &mut Ctx<World>, error: ErrorCode, offsets: Vec<OffsetCommitPartition>| {
             if error != ErrorCode::None {
@@ -793,20 +763,17 @@ impl Broker {
     /// TxnOffsetCommit: offsets committed inside a transaction. The member and generation
     /// are checked as for a plain commit (KIP-447 fences zombie consumers this way); the
     /// offsets are written as transactional records and count only after the COMMIT marker.
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_txn_offset_commit(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        group_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        member_id: Rc<str>,
-        generation: i32,
-        offsets: Vec<OffsetCommitPartition>,
-    ) {
+    pub fn on_txn_offset_commit(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: TxnOffsetCommitRequest) {
+        let TxnOffsetCommitRequest {
+            correlation,
+            group: group_id,
+            producer_id,
+            producer_epoch,
+            member_id,
+            generation,
+            offsets,
+            ..
+        } = req;
         let node = self.node();
         let respond = |ctx: &mut Ctx<World>, error: ErrorCode| {
             if error != ErrorCode::None {

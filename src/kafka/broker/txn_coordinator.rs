@@ -14,6 +14,7 @@
 //! open longer than `transaction.timeout.ms` are aborted with a bumped epoch.
 //! Simplification: KIP-890's transaction version 2 (an epoch bump at every commit and
 //! partitions added by the produce request itself) is not modelled.
+use crate::kafka::message::{AddPartitionsToTxnRequest, EndTxnRequest, WriteTxnMarkersRequest};
 use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -265,19 +266,15 @@ impl Broker {
 
     /// AddPartitionsToTxn (`offsets`: AddOffsetsToTxn, whose partition is the group's
     /// `__consumer_offsets` partition).
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
     pub fn on_add_partitions_to_txn(
         &mut self,
         ctx: &mut Ctx<World>,
         env: &Env,
         from: NodeId,
-        correlation: u64,
-        transactional_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        partitions: Vec<Tp>,
+        req: AddPartitionsToTxnRequest,
         offsets: bool,
     ) {
+        let AddPartitionsToTxnRequest { correlation, transactional_id, producer_id, producer_epoch, partitions } = req;
         let then = AfterWrite::AddPartitions { from, correlation, offsets };
         let e = match self.check_txn_request(env, &transactional_id, producer_id, producer_epoch) {
             Ok(e) => e,
@@ -301,18 +298,8 @@ impl Broker {
     }
 
     /// EndTxn (`handleEndTransaction`).
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_end_txn(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        transactional_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        commit: bool,
-    ) {
+    pub fn on_end_txn(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: EndTxnRequest) {
+        let EndTxnRequest { correlation, transactional_id, producer_id, producer_epoch, commit } = req;
         let then = AfterWrite::Prepared { reply_to: Some((from, correlation)) };
         let e = match self.check_txn_request(env, &transactional_id, producer_id, producer_epoch) {
             Ok(e) => e,
@@ -417,7 +404,13 @@ impl Broker {
             ctx.send(
                 self.node(),
                 broker_node(leader),
-                Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions },
+                Msg::WriteTxnMarkers(WriteTxnMarkersRequest {
+                    correlation,
+                    producer_id,
+                    producer_epoch,
+                    commit,
+                    partitions,
+                }),
             );
         }
         // Check back while anything is outstanding (a leader may change or die, or be

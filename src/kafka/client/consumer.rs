@@ -11,10 +11,12 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use crate::kafka::assignor::{self, MemberSubscription, Strategy};
+use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
 use crate::kafka::client::producer::Producer;
 use crate::kafka::client::txn_manager::TxnOp;
 use crate::kafka::config::{AutoOffsetReset, CommitPolicy, ConsumerConfig};
 use crate::kafka::message::{FetchPartitionResponse, GroupMemberMetadata, Msg, OffsetCommitPartition, PartitionState};
+use crate::kafka::message::{HeartbeatRequest, JoinGroupRequest, OffsetCommitRequest, SyncGroupRequest};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kafka::world::{broker_node, Env, Timer, World};
@@ -607,13 +609,13 @@ impl Consumer {
         }
         let correlation = self.next();
         self.commits_in_flight.insert(correlation, offsets.clone());
-        let msg = Msg::OffsetCommit {
+        let msg = Msg::OffsetCommit(OffsetCommitRequest {
             correlation,
             group: self.group.clone(),
             member_id: self.member_id.clone(),
             generation: self.generation,
             offsets,
-        };
+        });
         self.send_to(ctx, coordinator, msg, correlation);
         Some(correlation)
     }
@@ -710,7 +712,7 @@ impl Consumer {
         let correlation = self.next();
         self.join_state = JoinState::Joining(correlation);
         self.needs_rejoin = false;
-        let msg = Msg::JoinGroup {
+        let msg = Msg::JoinGroup(JoinGroupRequest {
             correlation,
             group: self.group.clone(),
             member_id: self.member_id.clone(),
@@ -724,7 +726,7 @@ impl Consumer {
                 owned: self.assignment.clone(),
                 generation: self.generation,
             },
-        };
+        });
         ctx.send(self.node, broker_node(coordinator), msg);
         // A join may wait for the whole rebalance: allow the rebalance timeout too.
         ctx.set_timer(self.node, self.config.max_poll_interval_ms + 5_000, Timer::ClientRequestTimeout(correlation));
@@ -785,12 +787,12 @@ impl Consumer {
         if let (Some(c), None) = (self.coordinator, self.heartbeat_in_flight) {
             let correlation = self.next();
             self.heartbeat_in_flight = Some(correlation);
-            let msg = Msg::Heartbeat {
+            let msg = Msg::Heartbeat(HeartbeatRequest {
                 correlation,
                 group: self.group.clone(),
                 member_id: self.member_id.clone(),
                 generation: self.generation,
-            };
+            });
             self.send_to(ctx, c, msg, correlation);
         }
         self.arm_heartbeat(ctx);
@@ -860,13 +862,13 @@ impl Consumer {
                             if *leader == *member_id { self.assign(ctx, env, protocol, &members) } else { Vec::new() };
                         let correlation = self.next();
                         self.join_state = JoinState::Syncing(correlation);
-                        let msg = Msg::SyncGroup {
+                        let msg = Msg::SyncGroup(SyncGroupRequest {
                             correlation,
                             group: self.group.clone(),
                             member_id,
                             generation,
                             assignments,
-                        };
+                        });
                         if let Some(c) = self.coordinator {
                             self.send_to(ctx, c, msg, correlation);
                         }
@@ -1208,23 +1210,13 @@ impl Consumer {
         let now = ctx.now;
         let positions = self.assignment.iter().filter_map(|tp| self.fetch_positions.get(tp).map(|p| (*tp, *p)));
         let busy = |leader: BrokerId| self.fetches.values().any(|b| *b == leader) || !self.usable(leader, now);
-        let (per_leader, missing_leader) = crate::kafka::client::fetches_by_leader(positions, &self.metadata, busy);
-        for (leader, partitions) in per_leader {
-            let correlation = self.next();
-            self.fetches.insert(correlation, leader);
-            let max_wait_ms = self.config.fetch_max_wait_ms;
-            let isolation = self.config.isolation_level;
-            ctx.send(
-                self.node,
-                broker_node(leader),
-                Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions },
-            );
-            ctx.set_timer(
-                self.node,
-                self.config.request_timeout_ms + max_wait_ms,
-                Timer::ClientRequestTimeout(correlation),
-            );
-        }
+        let (per_leader, missing_leader) = fetches_by_leader(positions, &self.metadata, busy);
+        let settings = FetchSettings {
+            max_wait_ms: self.config.fetch_max_wait_ms,
+            isolation: self.config.isolation_level,
+            request_timeout_ms: self.config.request_timeout_ms,
+        };
+        send_fetches(ctx, self.node, per_leader, &mut self.fetches, &mut self.next_correlation, &settings);
         if missing_leader {
             self.request_metadata(ctx);
         }

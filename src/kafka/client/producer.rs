@@ -3,6 +3,7 @@
 //! `retry.backoff.ms`, `request.timeout.ms`, `delivery.timeout.ms` and
 //! `max.in.flight.requests.per.connection`. Shaped like Kafka's `Sender` and
 //! `RecordAccumulator` so batching and `linger.ms` can grow here later.
+use crate::kafka::message::ProduceRequest;
 use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -543,7 +544,12 @@ impl Producer {
         ctx.send(
             self.node,
             broker_node(broker),
-            Msg::Produce { correlation, acks, timeout_ms: self.config.request_timeout_ms, batches: wire },
+            Msg::Produce(ProduceRequest {
+                correlation,
+                acks,
+                timeout_ms: self.config.request_timeout_ms,
+                batches: wire,
+            }),
         );
         if self.config.acks == Acks::Zero {
             // Written to the socket: as far as the producer knows, done.

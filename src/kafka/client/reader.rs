@@ -3,6 +3,7 @@
 //! (`isolation.level=read_uncommitted`) or the last stable offset (`read_committed`),
 //! long-polling with `fetch.max.wait.ms`.
 //! Consumer groups and offset commits grow from here (issue 4).
+use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
 use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
@@ -94,23 +95,13 @@ impl Reader {
         let positions = self.positions.iter().map(|(tp, pos)| (*tp, *pos));
         let now = ctx.now;
         let busy = |l: BrokerId| self.in_flight.values().any(|b| *b == l) || !self.conns.usable(l, now);
-        let (per_leader, missing) = crate::kafka::client::fetches_by_leader(positions, &self.metadata, busy);
-        for (leader, partitions) in per_leader {
-            let correlation = self.next();
-            self.in_flight.insert(correlation, leader);
-            let max_wait_ms = self.config.fetch_max_wait_ms;
-            let isolation = self.config.isolation_level;
-            ctx.send(
-                self.node,
-                broker_node(leader),
-                Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions },
-            );
-            ctx.set_timer(
-                self.node,
-                self.config.request_timeout_ms + max_wait_ms,
-                Timer::ClientRequestTimeout(correlation),
-            );
-        }
+        let (per_leader, missing) = fetches_by_leader(positions, &self.metadata, busy);
+        let settings = FetchSettings {
+            max_wait_ms: self.config.fetch_max_wait_ms,
+            isolation: self.config.isolation_level,
+            request_timeout_ms: self.config.request_timeout_ms,
+        };
+        send_fetches(ctx, self.node, per_leader, &mut self.in_flight, &mut self.next_correlation, &settings);
         if missing {
             self.request_metadata(ctx);
         }
