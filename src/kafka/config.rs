@@ -506,7 +506,7 @@ impl Default for ConsumerConfig {
 
 impl ConsumerConfig {
     /// The assignors, by Kafka's protocol names; an unknown name is an error.
-    pub fn strategies(&self) -> Result<Vec<super::assignor::Strategy>, String> {
+    pub fn strategies(&self) -> Result<Vec<crate::kafka::assignor::Strategy>, String> {
         if self.partition_assignment_strategy.is_empty() {
             return Err("partition.assignment.strategy needs at least one assignor".into());
         }
@@ -520,7 +520,7 @@ impl ConsumerConfig {
                     "org.apache.kafka.clients.consumer.CooperativeStickyAssignor" => "cooperative-sticky",
                     other => other,
                 };
-                super::assignor::Strategy::from_name(short)
+                crate::kafka::assignor::Strategy::from_name(short)
                     .ok_or_else(|| format!("unknown assignor \"{s}\" (range, roundrobin, sticky, cooperative-sticky)"))
             })
             .collect()

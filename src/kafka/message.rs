@@ -2,8 +2,8 @@
 //! (`ErrorCode`s in responses), never Rust errors.
 use std::rc::Rc;
 
-use super::config::IsolationLevel;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
 use crate::kernel::MessageInfo;
 
 /// What a record of an internal topic (`__consumer_offsets`) says. The group coordinator
@@ -199,25 +199,112 @@ pub struct OffsetCommitPartition {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ProduceRequest {
+    pub correlation: u64,
+    pub acks: i8,
+    pub timeout_ms: u64,
+    pub batches: Vec<ProduceBatch>,
+}
+
+/// `replica` is the fetching broker for follower fetches, None for consumers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FetchRequest {
+    pub correlation: u64,
+    pub replica: Option<BrokerId>,
+    pub max_wait_ms: u64,
+    pub isolation: IsolationLevel,
+    pub partitions: Vec<FetchPartition>,
+}
+
+/// The transaction coordinator asks a partition leader to write a control record.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WriteTxnMarkersRequest {
+    pub correlation: u64,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    pub commit: bool,
+    pub partitions: Vec<Tp>,
+}
+
+/// `protocols`: the member's assignors in preference order; `metadata` its subscription.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct JoinGroupRequest {
+    pub correlation: u64,
+    pub group: Rc<str>,
+    pub member_id: Rc<str>,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    pub protocols: Vec<&'static str>,
+    pub metadata: GroupMemberMetadata,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SyncGroupRequest {
+    pub correlation: u64,
+    pub group: Rc<str>,
+    pub member_id: Rc<str>,
+    pub generation: i32,
+    pub assignments: Vec<(Rc<str>, Vec<Tp>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HeartbeatRequest {
+    pub correlation: u64,
+    pub group: Rc<str>,
+    pub member_id: Rc<str>,
+    pub generation: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OffsetCommitRequest {
+    pub correlation: u64,
+    pub group: Rc<str>,
+    pub member_id: Rc<str>,
+    pub generation: i32,
+    pub offsets: Vec<OffsetCommitPartition>,
+}
+
+/// Offsets committed inside a transaction, sent to the group coordinator; they count
+/// only once the transaction commits. The member and generation fence zombies (KIP-447).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TxnOffsetCommitRequest {
+    pub correlation: u64,
+    pub transactional_id: Rc<str>,
+    pub group: Rc<str>,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    pub member_id: Rc<str>,
+    pub generation: i32,
+    pub offsets: Vec<OffsetCommitPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AddPartitionsToTxnRequest {
+    pub correlation: u64,
+    pub transactional_id: Rc<str>,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    pub partitions: Vec<Tp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EndTxnRequest {
+    pub correlation: u64,
+    pub transactional_id: Rc<str>,
+    pub producer_id: i64,
+    pub producer_epoch: u16,
+    pub commit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
-    Produce {
-        correlation: u64,
-        acks: i8,
-        timeout_ms: u64,
-        batches: Vec<ProduceBatch>,
-    },
+    Produce(ProduceRequest),
     ProduceResponse {
         correlation: u64,
         partitions: Vec<ProducePartitionResponse>,
     },
     /// `replica` is the fetching broker for follower fetches, None for consumers.
-    Fetch {
-        correlation: u64,
-        replica: Option<BrokerId>,
-        max_wait_ms: u64,
-        isolation: IsolationLevel,
-        partitions: Vec<FetchPartition>,
-    },
+    Fetch(FetchRequest),
     FetchResponse {
         correlation: u64,
         partitions: Vec<FetchPartitionResponse>,
@@ -291,15 +378,7 @@ pub enum Msg {
         coordinator: Option<BrokerId>,
     },
     /// `protocols`: the member's assignors in preference order; `metadata` its subscription.
-    JoinGroup {
-        correlation: u64,
-        group: Rc<str>,
-        member_id: Rc<str>,
-        session_timeout_ms: u64,
-        rebalance_timeout_ms: u64,
-        protocols: Vec<&'static str>,
-        metadata: GroupMemberMetadata,
-    },
+    JoinGroup(JoinGroupRequest),
     /// `members` is filled only for the leader.
     JoinGroupResponse {
         correlation: u64,
@@ -310,24 +389,13 @@ pub enum Msg {
         member_id: Rc<str>,
         members: Vec<GroupMemberMetadata>,
     },
-    SyncGroup {
-        correlation: u64,
-        group: Rc<str>,
-        member_id: Rc<str>,
-        generation: i32,
-        assignments: Vec<(Rc<str>, Vec<Tp>)>,
-    },
+    SyncGroup(SyncGroupRequest),
     SyncGroupResponse {
         correlation: u64,
         error: ErrorCode,
         assignment: Vec<Tp>,
     },
-    Heartbeat {
-        correlation: u64,
-        group: Rc<str>,
-        member_id: Rc<str>,
-        generation: i32,
-    },
+    Heartbeat(HeartbeatRequest),
     HeartbeatResponse {
         correlation: u64,
         error: ErrorCode,
@@ -341,13 +409,7 @@ pub enum Msg {
         correlation: u64,
         error: ErrorCode,
     },
-    OffsetCommit {
-        correlation: u64,
-        group: Rc<str>,
-        member_id: Rc<str>,
-        generation: i32,
-        offsets: Vec<OffsetCommitPartition>,
-    },
+    OffsetCommit(OffsetCommitRequest),
     OffsetCommitResponse {
         correlation: u64,
         error: ErrorCode,
@@ -375,13 +437,7 @@ pub enum Msg {
         correlation: u64,
         offsets: Vec<(Tp, ErrorCode, u64)>,
     },
-    AddPartitionsToTxn {
-        correlation: u64,
-        transactional_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        partitions: Vec<Tp>,
-    },
+    AddPartitionsToTxn(AddPartitionsToTxnRequest),
     AddPartitionsToTxnResponse {
         correlation: u64,
         error: ErrorCode,
@@ -400,39 +456,18 @@ pub enum Msg {
     },
     /// Offsets committed inside a transaction, sent to the group coordinator; they count
     /// only once the transaction commits. The member and generation fence zombies (KIP-447).
-    TxnOffsetCommit {
-        correlation: u64,
-        transactional_id: Rc<str>,
-        group: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        member_id: Rc<str>,
-        generation: i32,
-        offsets: Vec<OffsetCommitPartition>,
-    },
+    TxnOffsetCommit(TxnOffsetCommitRequest),
     TxnOffsetCommitResponse {
         correlation: u64,
         error: ErrorCode,
     },
-    EndTxn {
-        correlation: u64,
-        transactional_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        commit: bool,
-    },
+    EndTxn(EndTxnRequest),
     EndTxnResponse {
         correlation: u64,
         error: ErrorCode,
     },
     /// The transaction coordinator asks a partition leader to write a control record.
-    WriteTxnMarkers {
-        correlation: u64,
-        producer_id: i64,
-        producer_epoch: u16,
-        commit: bool,
-        partitions: Vec<Tp>,
-    },
+    WriteTxnMarkers(WriteTxnMarkersRequest),
     WriteTxnMarkersResponse {
         correlation: u64,
         producer_id: i64,
@@ -444,9 +479,9 @@ impl Msg {
     /// The request's or response's correlation id, for those that have one.
     pub fn correlation(&self) -> Option<u64> {
         match self {
-            Msg::Produce { correlation, .. }
+            Msg::Produce(ProduceRequest { correlation, .. })
             | Msg::ProduceResponse { correlation, .. }
-            | Msg::Fetch { correlation, .. }
+            | Msg::Fetch(FetchRequest { correlation, .. })
             | Msg::FetchResponse { correlation, .. }
             | Msg::Metadata { correlation }
             | Msg::MetadataResponse { correlation, .. }
@@ -454,29 +489,29 @@ impl Msg {
             | Msg::InitProducerIdResponse { correlation, .. }
             | Msg::FindCoordinator { correlation, .. }
             | Msg::FindCoordinatorResponse { correlation, .. }
-            | Msg::JoinGroup { correlation, .. }
+            | Msg::JoinGroup(JoinGroupRequest { correlation, .. })
             | Msg::JoinGroupResponse { correlation, .. }
-            | Msg::SyncGroup { correlation, .. }
+            | Msg::SyncGroup(SyncGroupRequest { correlation, .. })
             | Msg::SyncGroupResponse { correlation, .. }
-            | Msg::Heartbeat { correlation, .. }
+            | Msg::Heartbeat(HeartbeatRequest { correlation, .. })
             | Msg::HeartbeatResponse { correlation, .. }
             | Msg::LeaveGroup { correlation, .. }
             | Msg::LeaveGroupResponse { correlation, .. }
-            | Msg::OffsetCommit { correlation, .. }
+            | Msg::OffsetCommit(OffsetCommitRequest { correlation, .. })
             | Msg::OffsetCommitResponse { correlation, .. }
             | Msg::OffsetFetch { correlation, .. }
             | Msg::OffsetFetchResponse { correlation, .. }
             | Msg::ListOffsets { correlation, .. }
             | Msg::ListOffsetsResponse { correlation, .. }
-            | Msg::AddPartitionsToTxn { correlation, .. }
+            | Msg::AddPartitionsToTxn(AddPartitionsToTxnRequest { correlation, .. })
             | Msg::AddPartitionsToTxnResponse { correlation, .. }
             | Msg::AddOffsetsToTxn { correlation, .. }
             | Msg::AddOffsetsToTxnResponse { correlation, .. }
-            | Msg::TxnOffsetCommit { correlation, .. }
+            | Msg::TxnOffsetCommit(TxnOffsetCommitRequest { correlation, .. })
             | Msg::TxnOffsetCommitResponse { correlation, .. }
-            | Msg::EndTxn { correlation, .. }
+            | Msg::EndTxn(EndTxnRequest { correlation, .. })
             | Msg::EndTxnResponse { correlation, .. }
-            | Msg::WriteTxnMarkers { correlation, .. }
+            | Msg::WriteTxnMarkers(WriteTxnMarkersRequest { correlation, .. })
             | Msg::WriteTxnMarkersResponse { correlation, .. } => Some(*correlation),
             Msg::BrokerRegistration { .. }
             | Msg::BrokerRegistrationResponse { .. }
@@ -496,10 +531,10 @@ fn tp_str(tp: &Tp) -> String {
 impl MessageInfo for Msg {
     fn kind(&self) -> &'static str {
         match self {
-            Msg::Produce { .. } => "Produce",
+            Msg::Produce(ProduceRequest { .. }) => "Produce",
             Msg::ProduceResponse { .. } => "ProduceResponse",
-            Msg::Fetch { replica: Some(_), .. } => "Fetch",
-            Msg::Fetch { replica: None, .. } => "Fetch",
+            Msg::Fetch(FetchRequest { replica: Some(_), .. }) => "Fetch",
+            Msg::Fetch(FetchRequest { replica: None, .. }) => "Fetch",
             Msg::FetchResponse { .. } => "FetchResponse",
             Msg::Metadata { .. } => "Metadata",
             Msg::MetadataResponse { .. } => "MetadataResponse",
@@ -514,36 +549,36 @@ impl MessageInfo for Msg {
             Msg::LeaderAndIsr { .. } => "LeaderAndIsr",
             Msg::FindCoordinator { .. } => "FindCoordinator",
             Msg::FindCoordinatorResponse { .. } => "FindCoordinatorResponse",
-            Msg::JoinGroup { .. } => "JoinGroup",
+            Msg::JoinGroup(JoinGroupRequest { .. }) => "JoinGroup",
             Msg::JoinGroupResponse { .. } => "JoinGroupResponse",
-            Msg::SyncGroup { .. } => "SyncGroup",
+            Msg::SyncGroup(SyncGroupRequest { .. }) => "SyncGroup",
             Msg::SyncGroupResponse { .. } => "SyncGroupResponse",
-            Msg::Heartbeat { .. } => "Heartbeat",
+            Msg::Heartbeat(HeartbeatRequest { .. }) => "Heartbeat",
             Msg::HeartbeatResponse { .. } => "HeartbeatResponse",
             Msg::LeaveGroup { .. } => "LeaveGroup",
             Msg::LeaveGroupResponse { .. } => "LeaveGroupResponse",
-            Msg::OffsetCommit { .. } => "OffsetCommit",
+            Msg::OffsetCommit(OffsetCommitRequest { .. }) => "OffsetCommit",
             Msg::OffsetCommitResponse { .. } => "OffsetCommitResponse",
             Msg::OffsetFetch { .. } => "OffsetFetch",
             Msg::OffsetFetchResponse { .. } => "OffsetFetchResponse",
             Msg::ListOffsets { .. } => "ListOffsets",
             Msg::ListOffsetsResponse { .. } => "ListOffsetsResponse",
-            Msg::AddPartitionsToTxn { .. } => "AddPartitionsToTxn",
+            Msg::AddPartitionsToTxn(AddPartitionsToTxnRequest { .. }) => "AddPartitionsToTxn",
             Msg::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxnResponse",
             Msg::AddOffsetsToTxn { .. } => "AddOffsetsToTxn",
             Msg::AddOffsetsToTxnResponse { .. } => "AddOffsetsToTxnResponse",
-            Msg::TxnOffsetCommit { .. } => "TxnOffsetCommit",
+            Msg::TxnOffsetCommit(TxnOffsetCommitRequest { .. }) => "TxnOffsetCommit",
             Msg::TxnOffsetCommitResponse { .. } => "TxnOffsetCommitResponse",
-            Msg::EndTxn { .. } => "EndTxn",
+            Msg::EndTxn(EndTxnRequest { .. }) => "EndTxn",
             Msg::EndTxnResponse { .. } => "EndTxnResponse",
-            Msg::WriteTxnMarkers { .. } => "WriteTxnMarkers",
+            Msg::WriteTxnMarkers(WriteTxnMarkersRequest { .. }) => "WriteTxnMarkers",
             Msg::WriteTxnMarkersResponse { .. } => "WriteTxnMarkersResponse",
         }
     }
 
     fn summary(&self) -> String {
         match self {
-            Msg::Produce { acks, batches, .. } => {
+            Msg::Produce(ProduceRequest { acks, batches, .. }) => {
                 let parts: Vec<String> =
                     batches.iter().map(|b| format!("{} ×{}", tp_str(&b.tp), b.records.len())).collect();
                 format!("acks={} {}", if *acks == -1 { "all".to_string() } else { acks.to_string() }, parts.join(", "))
@@ -553,7 +588,7 @@ impl MessageInfo for Msg {
                 .map(|p| format!("{} {} base_offset={}", tp_str(&p.tp), p.error.name(), p.base_offset))
                 .collect::<Vec<_>>()
                 .join(", "),
-            Msg::Fetch { replica, partitions, .. } => {
+            Msg::Fetch(FetchRequest { replica, partitions, .. }) => {
                 let who = replica.map(|b| format!("replica={} ", b.0)).unwrap_or_default();
                 let parts: Vec<String> =
                     partitions.iter().map(|p| format!("{}@{}", tp_str(&p.tp), p.fetch_offset)).collect();
@@ -617,7 +652,7 @@ impl MessageInfo for Msg {
                     coordinator.map(|b| b.0.to_string()).unwrap_or_else(|| "none".into())
                 )
             }
-            Msg::JoinGroup { member_id, protocols, metadata, .. } => format!(
+            Msg::JoinGroup(JoinGroupRequest { member_id, protocols, metadata, .. }) => format!(
                 "member={} protocols={} owned={}",
                 if member_id.is_empty() { "(new)" } else { member_id },
                 protocols.join(","),
@@ -629,18 +664,20 @@ impl MessageInfo for Msg {
                 protocol.unwrap_or("-"),
                 if members.is_empty() { String::new() } else { format!(" members={}", members.len()) }
             ),
-            Msg::SyncGroup { member_id, generation, assignments, .. } => format!(
+            Msg::SyncGroup(SyncGroupRequest { member_id, generation, assignments, .. }) => format!(
                 "member={member_id} generation={generation}{}",
                 if assignments.is_empty() { String::new() } else { format!(" assignments for {}", assignments.len()) }
             ),
             Msg::SyncGroupResponse { error, assignment, .. } => {
                 format!("{} assignment={}", error.name(), tps_str(assignment))
             }
-            Msg::Heartbeat { member_id, generation, .. } => format!("member={member_id} generation={generation}"),
+            Msg::Heartbeat(HeartbeatRequest { member_id, generation, .. }) => {
+                format!("member={member_id} generation={generation}")
+            }
             Msg::HeartbeatResponse { error, .. } => error.name().to_string(),
             Msg::LeaveGroup { member_id, .. } => format!("member={member_id}"),
             Msg::LeaveGroupResponse { error, .. } => error.name().to_string(),
-            Msg::OffsetCommit { member_id, generation, offsets, .. } => format!(
+            Msg::OffsetCommit(OffsetCommitRequest { member_id, generation, offsets, .. }) => format!(
                 "member={member_id} generation={generation} {}",
                 offsets.iter().map(|o| format!("{}={}", tp_str(&o.tp), o.offset)).collect::<Vec<_>>().join(",")
             ),
@@ -662,20 +699,26 @@ impl MessageInfo for Msg {
             Msg::ListOffsets { partitions, latest, .. } => {
                 format!("{} {}", if *latest { "latest" } else { "earliest" }, tps_str(partitions))
             }
-            Msg::AddPartitionsToTxn { transactional_id, producer_epoch, partitions, .. } => {
+            Msg::AddPartitionsToTxn(AddPartitionsToTxnRequest {
+                transactional_id, producer_epoch, partitions, ..
+            }) => {
                 format!("{transactional_id} epoch={producer_epoch} {}", tps_str(partitions))
             }
             Msg::AddOffsetsToTxn { transactional_id, producer_epoch, group, .. } => {
                 format!("{transactional_id} epoch={producer_epoch} group {group}")
             }
-            Msg::TxnOffsetCommit { transactional_id, member_id, generation, offsets, .. } => format!(
+            Msg::TxnOffsetCommit(TxnOffsetCommitRequest {
+                transactional_id, member_id, generation, offsets, ..
+            }) => format!(
                 "{transactional_id} member={member_id} generation={generation} {}",
                 offsets.iter().map(|o| format!("{}={}", tp_str(&o.tp), o.offset)).collect::<Vec<_>>().join(",")
             ),
-            Msg::EndTxn { transactional_id, producer_epoch, commit, .. } => {
+            Msg::EndTxn(EndTxnRequest { transactional_id, producer_epoch, commit, .. }) => {
                 format!("{transactional_id} epoch={producer_epoch} {}", if *commit { "COMMIT" } else { "ABORT" })
             }
-            Msg::WriteTxnMarkers { producer_id, producer_epoch, commit, partitions, .. } => format!(
+            Msg::WriteTxnMarkers(WriteTxnMarkersRequest {
+                producer_id, producer_epoch, commit, partitions, ..
+            }) => format!(
                 "{} producer_id={producer_id} epoch={producer_epoch} {}",
                 if *commit { "COMMIT" } else { "ABORT" },
                 tps_str(partitions)

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "note")]

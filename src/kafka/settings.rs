@@ -8,8 +8,8 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::config::{BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
-use super::world::Spec;
+use crate::kafka::config::{BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use crate::kafka::world::Spec;
 
 /// Whose configuration a SetConfig changes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

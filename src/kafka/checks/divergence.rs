@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::adapter::replicas_of;
 use crate::checker::{AnomalyKind, At, History, RecordRef};
-use crate::kafka::log::PartitionLog;
+use crate::kafka::broker::log::PartitionLog;
 use crate::kafka::types::{BrokerId, Tp};
 use crate::kafka::world::World;
 

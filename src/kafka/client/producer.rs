@@ -3,14 +3,15 @@
 //! `retry.backoff.ms`, `request.timeout.ms`, `delivery.timeout.ms` and
 //! `max.in.flight.requests.per.connection`. Shaped like Kafka's `Sender` and
 //! `RecordAccumulator` so batching and `linger.ms` can grow here later.
+use crate::kafka::message::ProduceRequest;
 use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, VecDeque};
 
-use super::config::{Acks, ProducerConfig};
-use super::message::{Msg, PartitionState, ProduceBatch, ProducePartitionResponse};
-use super::notes::Note;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
-use super::world::{broker_node, Timer, World};
+use crate::kafka::config::{Acks, ProducerConfig};
+use crate::kafka::message::{Msg, PartitionState, ProduceBatch, ProducePartitionResponse};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::world::{broker_node, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 /// Correlation ids of a producer embedded in a consumer's process start here.
@@ -50,7 +51,7 @@ pub struct Producer {
     pub node: NodeId,
     pub name: String,
     pub config: ProducerConfig,
-    pub conns: super::client::Connections,
+    pub conns: crate::kafka::client::Connections,
     pub metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
     pub producer_id: i64,
@@ -74,7 +75,7 @@ pub struct Producer {
     pub acked: u64,
     pub failed: u64,
     /// The transaction manager, when `transactional.id` is set.
-    pub txn: Option<super::txn_client::TxnClient>,
+    pub txn: Option<crate::kafka::client::txn_manager::TxnClient>,
     /// False while the producer's process is down.
     pub running: bool,
     /// send() calls the application has made but the producer has not taken yet: the
@@ -97,7 +98,7 @@ impl Producer {
             node,
             name,
             config,
-            conns: super::client::Connections::new(bootstrap),
+            conns: crate::kafka::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
             producer_id: -1,
@@ -148,7 +149,7 @@ impl Producer {
 
     fn with_transactions(mut self) -> Self {
         if let Some(id) = &self.config.transactional_id {
-            self.txn = Some(super::txn_client::TxnClient::new(std::rc::Rc::from(id.as_str())));
+            self.txn = Some(crate::kafka::client::txn_manager::TxnClient::new(std::rc::Rc::from(id.as_str())));
         }
         self
     }
@@ -200,7 +201,7 @@ impl Producer {
             return (p, "round-robin");
         }
         if let (Some(k), false) = (key, self.config.partitioner_ignore_keys) {
-            return (super::partitioner::partition_for_key(k.as_bytes(), partitions), "key (murmur2)");
+            return (crate::kafka::partitioner::partition_for_key(k.as_bytes(), partitions), "key (murmur2)");
         }
         let limit = u64::from(self.config.batch_max_records);
         let sticky = self.sticky.get(&topic).copied();
@@ -232,7 +233,7 @@ impl Producer {
     pub fn send(&mut self, ctx: &mut Ctx<World>, record: RecordId, tp: Tp, rule: &'static str) {
         if self.txn.is_some() {
             // The application thread may be blocked in an earlier transaction call.
-            return self.txn_call(ctx, super::txn_client::TxnOp::Send(record, tp, rule));
+            return self.txn_call(ctx, crate::kafka::client::txn_manager::TxnOp::Send(record, tp, rule));
         }
         if self.app_queue.is_empty() {
             self.app_front_since = ctx.now;
@@ -289,7 +290,7 @@ impl Producer {
             }
             self.app_queue.pop_front();
             self.app_front_since = ctx.now;
-            if self.config.send_style == super::config::SendStyle::Sync {
+            if self.config.send_style == crate::kafka::config::SendStyle::Sync {
                 self.sync_waiting = Some(record);
             }
             self.accept(ctx, record, tp, rule);
@@ -386,9 +387,9 @@ impl Producer {
             self.next_sequence.clear();
         }
         let seen = match self.config.send_style {
-            super::config::SendStyle::Sync => Some(("ExecutionException", "send().get() threw")),
-            super::config::SendStyle::Async => Some(("Callback", "the send callback got")),
-            super::config::SendStyle::FireAndForget => None,
+            crate::kafka::config::SendStyle::Sync => Some(("ExecutionException", "send().get() threw")),
+            crate::kafka::config::SendStyle::Async => Some(("Callback", "the send callback got")),
+            crate::kafka::config::SendStyle::FireAndForget => None,
         };
         if let Some((error_name, how)) = seen {
             ctx.note(Note::ProducerError {
@@ -543,7 +544,12 @@ impl Producer {
         ctx.send(
             self.node,
             broker_node(broker),
-            Msg::Produce { correlation, acks, timeout_ms: self.config.request_timeout_ms, batches: wire },
+            Msg::Produce(ProduceRequest {
+                correlation,
+                acks,
+                timeout_ms: self.config.request_timeout_ms,
+                batches: wire,
+            }),
         );
         if self.config.acks == Acks::Zero {
             // Written to the socket: as far as the producer knows, done.

@@ -6,14 +6,15 @@
 //! (initTransactions, sendOffsetsToTransaction, commitTransaction, abortTransaction)
 //! holds back the calls after it until it returns. The first call runs
 //! initTransactions() (an application calls it once at start).
+use crate::kafka::message::{AddPartitionsToTxnRequest, EndTxnRequest, TxnOffsetCommitRequest};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
-use super::message::{Msg, OffsetCommitPartition};
-use super::notes::Note;
-use super::producer::Producer;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
-use super::world::{broker_node, Timer, World};
+use crate::kafka::client::producer::Producer;
+use crate::kafka::message::{Msg, OffsetCommitPartition};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::world::{broker_node, Timer, World};
 use crate::kernel::Ctx;
 
 /// An application call on a transactional producer.
@@ -266,13 +267,13 @@ impl Producer {
             Request::InitProducerId => {
                 Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms: timeout }
             }
-            Request::AddPartitions(tps) => Msg::AddPartitionsToTxn {
+            Request::AddPartitions(tps) => Msg::AddPartitionsToTxn(AddPartitionsToTxnRequest {
                 correlation,
                 transactional_id: id,
                 producer_id: pid,
                 producer_epoch: epoch,
                 partitions: tps.clone(),
-            },
+            }),
             Request::AddOffsets => {
                 let Some(Blocking::SendOffsets { group, .. }) = &current else { return };
                 Msg::AddOffsetsToTxn {
@@ -287,7 +288,7 @@ impl Producer {
                 let Some(Blocking::SendOffsets { group, member_id, generation, offsets, .. }) = &current else {
                     return;
                 };
-                Msg::TxnOffsetCommit {
+                Msg::TxnOffsetCommit(TxnOffsetCommitRequest {
                     correlation,
                     transactional_id: id,
                     group: group.clone(),
@@ -296,15 +297,15 @@ impl Producer {
                     member_id: member_id.clone(),
                     generation: *generation,
                     offsets: offsets.clone(),
-                }
+                })
             }
-            Request::EndTxn(commit) => Msg::EndTxn {
+            Request::EndTxn(commit) => Msg::EndTxn(EndTxnRequest {
                 correlation,
                 transactional_id: id,
                 producer_id: pid,
                 producer_epoch: epoch,
                 commit: *commit,
-            },
+            }),
             Request::FindCoordinator | Request::FindGroupCoordinator => return,
         };
         self.txn_mut().in_flight = Some((correlation, broker, request));

@@ -14,16 +14,17 @@
 //! open longer than `transaction.timeout.ms` are aborted with a bumped epoch.
 //! Simplification: KIP-890's transaction version 2 (an epoch bump at every commit and
 //! partitions added by the produce request itself) is not modelled.
+use crate::kafka::message::{AddPartitionsToTxnRequest, EndTxnRequest, WriteTxnMarkersRequest};
 use crate::kernel::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use super::broker::{Broker, Reply};
-use super::group::coordinator_error;
-use super::message::{InternalRecord, Msg, TxnMetadata, TxnState};
-use super::notes::Note;
-use super::types::{BrokerId, ErrorCode, Tp};
-use super::world::{broker_node, Env, Timer, World};
+use crate::kafka::broker::group_coordinator::coordinator_error;
+use crate::kafka::broker::{Broker, Reply};
+use crate::kafka::message::{InternalRecord, Msg, TxnMetadata, TxnState};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 /// How soon markers that could not be written are tried again (the marker channel's
@@ -91,7 +92,7 @@ impl TxnCoordinator {
 
 /// `__transaction_state` partition of a transactional id: `abs(hashCode) % partitions`.
 pub fn txn_partition_for(transactional_id: &str, partitions: u32) -> u32 {
-    super::group::offsets_partition_for(transactional_id, partitions)
+    crate::kafka::broker::group_coordinator::offsets_partition_for(transactional_id, partitions)
 }
 
 fn init_error(correlation: u64, error: ErrorCode) -> Msg {
@@ -265,19 +266,15 @@ impl Broker {
 
     /// AddPartitionsToTxn (`offsets`: AddOffsetsToTxn, whose partition is the group's
     /// `__consumer_offsets` partition).
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
     pub fn on_add_partitions_to_txn(
         &mut self,
         ctx: &mut Ctx<World>,
         env: &Env,
         from: NodeId,
-        correlation: u64,
-        transactional_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        partitions: Vec<Tp>,
+        req: AddPartitionsToTxnRequest,
         offsets: bool,
     ) {
+        let AddPartitionsToTxnRequest { correlation, transactional_id, producer_id, producer_epoch, partitions } = req;
         let then = AfterWrite::AddPartitions { from, correlation, offsets };
         let e = match self.check_txn_request(env, &transactional_id, producer_id, producer_epoch) {
             Ok(e) => e,
@@ -301,18 +298,8 @@ impl Broker {
     }
 
     /// EndTxn (`handleEndTransaction`).
-    #[allow(clippy::too_many_arguments)] // one argument per field of the request
-    pub fn on_end_txn(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        from: NodeId,
-        correlation: u64,
-        transactional_id: Rc<str>,
-        producer_id: i64,
-        producer_epoch: u16,
-        commit: bool,
-    ) {
+    pub fn on_end_txn(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: EndTxnRequest) {
+        let EndTxnRequest { correlation, transactional_id, producer_id, producer_epoch, commit } = req;
         let then = AfterWrite::Prepared { reply_to: Some((from, correlation)) };
         let e = match self.check_txn_request(env, &transactional_id, producer_id, producer_epoch) {
             Ok(e) => e,
@@ -417,7 +404,13 @@ impl Broker {
             ctx.send(
                 self.node(),
                 broker_node(leader),
-                Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions },
+                Msg::WriteTxnMarkers(WriteTxnMarkersRequest {
+                    correlation,
+                    producer_id,
+                    producer_epoch,
+                    commit,
+                    partitions,
+                }),
             );
         }
         // Check back while anything is outstanding (a leader may change or die, or be

@@ -1,21 +1,25 @@
 //! The Kafka model as a kernel [`Model`]: brokers, the controller, producers and readers,
 //! how network nodes map to them, their timers, and the actions a scenario or a user can take.
+mod clients;
+mod dispatch;
+
+use crate::kafka::message::FetchRequest;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use super::broker::{Broker, BrokerStatus, Replica};
-use super::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
-use super::consumer::{Consumer, PipelineOp};
-use super::controller::{Controller, QUORUM_TICK_MS};
-use super::message::{Msg, PartitionState};
-use super::notes::Note;
-use super::producer::Producer;
-use super::reader::Reader;
-use super::settings::{ConfigTarget, NewConfig};
-use super::txn_client::TxnOp;
-use super::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::broker::controller::{Controller, QUORUM_TICK_MS};
+use crate::kafka::broker::{Broker, BrokerStatus, Replica};
+use crate::kafka::client::consumer::Consumer;
+use crate::kafka::client::producer::Producer;
+use crate::kafka::client::reader::Reader;
+use crate::kafka::client::txn_manager::TxnOp;
+use crate::kafka::config::{Acks, BrokerConfig, ConsumerConfig, ProducerConfig, ReaderConfig, TopicOverrides};
+use crate::kafka::message::{Msg, PartitionState};
+use crate::kafka::notes::Note;
+use crate::kafka::settings::ConfigTarget;
+use crate::kafka::types::{BrokerId, RecordId, Tp};
 use crate::kernel::{ChunkedVec, Ctx, Model, NodeId};
 
 /// How long a starting broker waits for a registration answer before it asks again.
@@ -260,7 +264,7 @@ pub enum KafkaAction {
     ProducerRestart(u32),
     /// Change one setting from now on (`value` is JSON, checked as in a scenario file).
     SetConfig {
-        target: super::settings::ConfigTarget,
+        target: crate::kafka::settings::ConfigTarget,
         key: String,
         value: String,
     },
@@ -381,7 +385,7 @@ impl World {
     }
 
     /// The log of a partition's current leader (as the controller knows it), if it has one.
-    pub fn leader_log(&self, tp: Tp) -> Option<&super::log::PartitionLog> {
+    pub fn leader_log(&self, tp: Tp) -> Option<&crate::kafka::broker::log::PartitionLog> {
         let leader = self.controller.partitions.get(&tp)?.leader?;
         self.broker(leader).replicas.get(&tp).map(|r| &r.log)
     }
@@ -399,168 +403,6 @@ impl World {
         }
     }
 
-    fn produce(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        producer: u32,
-        topic: u32,
-        key: Option<String>,
-        count: u32,
-        partition: Option<u32>,
-    ) {
-        let partitions = self.spec.topics[topic as usize].partitions;
-        let key: Option<Rc<str>> = key.map(Rc::from);
-        for _ in 0..count {
-            let p = &mut self.producers[producer as usize];
-            let (partition, rule) = p.partition_for(ctx, topic, partitions, key.as_deref(), partition);
-            let tp = Tp { topic, partition };
-            let id = RecordId(self.records.len() as u64);
-            self.records.push(RecordInfo { producer, key: key.clone(), tp, source: None });
-            p.send(ctx, id, tp, rule);
-        }
-    }
-
-    /// Change a setting from now on. A refused value changes nothing (the note says why).
-    fn set_config(&mut self, ctx: &mut Ctx<World>, target: &ConfigTarget, key: &str, value: &str) {
-        let label = target.label(&self.spec);
-        let new = match super::settings::check(&self.spec, target, key, value) {
-            Ok(n) => n,
-            Err(error) => return ctx.note(Note::ConfigRejected { target: label, key: key.to_string(), error }),
-        };
-        let spec = Rc::make_mut(&mut self.spec);
-        match (target, new) {
-            (_, NewConfig::Brokers(c)) => spec.broker = c,
-            (ConfigTarget::Topic(t), NewConfig::Topic(c)) => spec.topics[*t as usize].overrides = c,
-            (ConfigTarget::Producer(p), NewConfig::Producer(c)) => {
-                let p = *p as usize;
-                if p < spec.producers.len() {
-                    spec.producers[p].config = c.clone();
-                    self.producers[p].config = c;
-                } else {
-                    let i = p - spec.producers.len();
-                    if let Some(t) = spec.consumers[i].transform.as_mut() {
-                        t.producer = c.clone();
-                    }
-                    if let Some(prod) = self.consumers[i].producer.as_mut() {
-                        prod.config = c;
-                    }
-                }
-            }
-            (ConfigTarget::Consumer(i), NewConfig::Consumer(c)) => {
-                spec.consumers[*i as usize].config = c.clone();
-                self.consumers[*i as usize].set_config(c);
-            }
-            (ConfigTarget::Reader(r), NewConfig::Reader(c)) => {
-                spec.readers[*r as usize].config = c.clone();
-                self.readers[*r as usize].config = c;
-            }
-            _ => return,
-        }
-        ctx.note(Note::ConfigChanged { target: label, key: key.to_string(), value: value.to_string() });
-    }
-
-    /// Hand a pipeline consumer's requests to its producer: outputs of processed records
-    /// (keyed like their input) and transaction calls, in the order the application made them.
-    fn run_pipeline(&mut self, ctx: &mut Ctx<World>, c: usize) {
-        loop {
-            let ops = self.consumers[c].take_pipeline_ops();
-            if ops.is_empty() {
-                break;
-            }
-            let Some(out_topic) = self.spec.consumers[c].transform.as_ref().map(|t| t.topic) else { break };
-            let partitions = self.spec.topics[out_topic as usize].partitions;
-            for op in ops {
-                match op {
-                    PipelineOp::Output(source) => {
-                        let key = source.index().and_then(|i| self.records.get(i)).and_then(|r| r.key.clone());
-                        let index = self.spec.embedded_producer_index(c as u32);
-                        let id = RecordId(self.records.len() as u64);
-                        let p = self.consumers[c].producer.as_mut().expect("pipeline producer");
-                        let (partition, rule) = p.partition_for(ctx, out_topic, partitions, key.as_deref(), None);
-                        let tp = Tp { topic: out_topic, partition };
-                        self.records.push(RecordInfo { producer: index, key, tp, source: Some(source) });
-                        p.send(ctx, id, tp, rule);
-                    }
-                    PipelineOp::Txn(op) => {
-                        self.consumers[c].producer.as_mut().expect("pipeline producer").txn_call(ctx, op)
-                    }
-                }
-            }
-        }
-        if self.consumers[c].after_producer(ctx) {
-            self.run_pipeline(ctx, c);
-        }
-    }
-
-    /// A crashed process's host closes its sockets: everyone with a request in flight to
-    /// it learns at once. (A host that lost power says nothing: those wait for timeouts.)
-    fn connections_closed(&mut self, ctx: &mut Ctx<World>, dead: BrokerId) {
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
-            b.on_fetch_refused(ctx, &env, dead);
-        }
-        for p in &mut self.producers {
-            p.on_connection_closed(ctx, dead);
-        }
-        for r in &mut self.readers {
-            r.on_connection_closed(ctx, dead);
-        }
-        for c in self.consumers.iter_mut().filter(|c| c.is_running()) {
-            c.on_connection_closed(ctx, dead);
-        }
-        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
-            b.on_txn_marker_connection_lost(ctx, dead);
-        }
-        self.run_pipelines(ctx);
-    }
-
-    fn run_pipelines(&mut self, ctx: &mut Ctx<World>) {
-        for c in 0..self.consumers.len() {
-            if self.consumers[c].producer.is_some() {
-                self.run_pipeline(ctx, c);
-            }
-        }
-    }
-
-    /// Grow a topic (Kafka's CreatePartitions): the new partitions are placed as Kafka
-    /// places them, created by the controller, and become visible to clients through
-    /// metadata (producers on their next send, consumers at their next metadata refresh).
-    fn add_partitions(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32) {
-        let old = self.spec.topics[topic as usize].partitions;
-        if partitions <= old {
-            return;
-        }
-        let t = &self.spec.topics[topic as usize];
-        let all = place_replicas(self.spec.broker_count, partitions, t.replication_factor, 0);
-        let new: Vec<(Tp, Vec<BrokerId>)> =
-            (old..partitions).map(|p| (Tp { topic, partition: p }, all[p as usize].clone())).collect();
-        if !self.controller.create_partitions(ctx, new.clone()) {
-            ctx.note(Note::AdminError { operation: "CreatePartitions", error: ErrorCode::NotController });
-            return;
-        }
-        let spec = Rc::make_mut(&mut self.spec);
-        let t = &mut spec.topics[topic as usize];
-        t.partitions = partitions;
-        t.assignment.extend(new.into_iter().map(|(_, r)| r));
-        for r in self.readers.iter_mut().filter(|r| r.topic == topic) {
-            for p in old..partitions {
-                r.positions.insert(Tp { topic, partition: p }, 0);
-            }
-        }
-    }
-
-    /// End a consumer's pause and replay what it held back.
-    fn resume_consumer(&mut self, ctx: &mut Ctx<World>, c: usize) {
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        let held = self.consumers[c].resume(ctx, &env);
-        for (from, msg) in held {
-            self.consumers[c].on_message(ctx, &env, from, msg);
-        }
-        self.run_pipeline(ctx, c);
-    }
-
     fn broker_index(&self, node: NodeId) -> Option<usize> {
         (node.0 < self.spec.broker_count).then_some(node.0 as usize)
     }
@@ -575,302 +417,6 @@ impl World {
             Client::Reader((n - producers) as usize)
         } else {
             Client::Consumer((n - producers - readers) as usize)
-        }
-    }
-
-    fn on_broker_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, i: usize, msg: Msg) {
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        let me = self.brokers[i].id;
-        let from_broker = self.broker_index(from).map(|j| BrokerId(j as u32 + 1));
-        match msg {
-            Msg::Produce { correlation, acks, timeout_ms, batches } => {
-                self.brokers[i].on_produce(ctx, &env, from, correlation, acks, timeout_ms, batches)
-            }
-            Msg::Fetch { correlation, replica, max_wait_ms, isolation, partitions } => {
-                self.brokers[i].on_fetch(ctx, &env, from, correlation, replica, max_wait_ms, isolation, partitions)
-            }
-            Msg::FetchResponse { correlation, partitions } => {
-                if let Some(leader) = from_broker {
-                    self.brokers[i].on_fetch_response_as_follower(ctx, &env, leader, correlation, partitions);
-                }
-            }
-            Msg::Metadata { correlation } => self.brokers[i].on_metadata(ctx, &env, from, correlation),
-            Msg::InitProducerId { correlation, transactional_id: None, .. } => {
-                self.brokers[i].on_init_producer_id(ctx, from, correlation)
-            }
-            Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => self.brokers[i]
-                .on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms),
-            Msg::AddPartitionsToTxn { correlation, transactional_id, producer_id, producer_epoch, partitions } => {
-                self.brokers[i].on_add_partitions_to_txn(
-                    ctx,
-                    &env,
-                    from,
-                    correlation,
-                    transactional_id,
-                    producer_id,
-                    producer_epoch,
-                    partitions,
-                    false,
-                )
-            }
-            Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
-                let topic = spec.offsets_topic.unwrap_or(0);
-                let partition = super::group::offsets_partition_for(
-                    &group,
-                    spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1),
-                );
-                let tps = vec![Tp { topic, partition }];
-                self.brokers[i].on_add_partitions_to_txn(
-                    ctx,
-                    &env,
-                    from,
-                    correlation,
-                    transactional_id,
-                    producer_id,
-                    producer_epoch,
-                    tps,
-                    true,
-                )
-            }
-            Msg::TxnOffsetCommit {
-                correlation,
-                group,
-                producer_id,
-                producer_epoch,
-                member_id,
-                generation,
-                offsets,
-                ..
-            } => self.brokers[i].on_txn_offset_commit(
-                ctx,
-                &env,
-                from,
-                correlation,
-                group,
-                producer_id,
-                producer_epoch,
-                member_id,
-                generation,
-                offsets,
-            ),
-            Msg::EndTxn { correlation, transactional_id, producer_id, producer_epoch, commit } => self.brokers[i]
-                .on_end_txn(ctx, &env, from, correlation, transactional_id, producer_id, producer_epoch, commit),
-            Msg::WriteTxnMarkers { correlation, producer_id, producer_epoch, commit, partitions } => self.brokers[i]
-                .on_write_txn_markers(ctx, &env, from, correlation, producer_id, producer_epoch, commit, partitions),
-            Msg::WriteTxnMarkersResponse { correlation, partitions, .. } => {
-                self.brokers[i].on_write_txn_markers_response(ctx, &env, correlation, partitions)
-            }
-            Msg::BrokerRegistration { broker, incarnation } => {
-                self.controller.on_registration(ctx, &env, me, broker, incarnation)
-            }
-            Msg::BrokerHeartbeat { broker, broker_epoch } => {
-                self.controller.on_heartbeat(ctx, &env, me, broker, broker_epoch)
-            }
-            Msg::AlterPartition { broker, broker_epoch, state } => {
-                self.controller.on_alter_partition(ctx, &env, me, broker, broker_epoch, state)
-            }
-            Msg::BrokerRegistrationResponse { error, broker_epoch } => {
-                // Only the first answer counts: a late duplicate must neither replace the
-                // epoch nor start a second heartbeat chain.
-                if error == ErrorCode::None && self.brokers[i].broker_epoch.is_none() {
-                    self.brokers[i].on_registered(broker_epoch);
-                    ctx.set_timer(broker_node(me), 0, Timer::Heartbeat);
-                }
-            }
-            Msg::BrokerHeartbeatResponse { error, .. } => {
-                if error == ErrorCode::StaleBrokerEpoch {
-                    self.brokers[i].broker_epoch = None;
-                    ctx.set_timer(broker_node(me), 0, Timer::Register);
-                }
-            }
-            Msg::AlterPartitionResponse { tp, error, state } => {
-                self.brokers[i].on_alter_partition_response(ctx, &env, tp, error, state)
-            }
-            Msg::LeaderAndIsr { partitions, fenced, .. } => {
-                self.brokers[i].on_leader_and_isr(ctx, &env, &partitions, fenced)
-            }
-            Msg::FindCoordinator { correlation, group, transaction } => {
-                self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group, transaction)
-            }
-            Msg::JoinGroup {
-                correlation,
-                group,
-                member_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                metadata,
-            } => self.brokers[i].on_join_group(
-                ctx,
-                &env,
-                from,
-                correlation,
-                group,
-                member_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                metadata,
-            ),
-            Msg::SyncGroup { correlation, group, member_id, generation, assignments } => {
-                self.brokers[i].on_sync_group(ctx, &env, from, correlation, group, member_id, generation, assignments)
-            }
-            Msg::Heartbeat { correlation, group, member_id, generation } => {
-                self.brokers[i].on_heartbeat(ctx, &env, from, correlation, group, member_id, generation)
-            }
-            Msg::LeaveGroup { correlation, group, member_id } => {
-                self.brokers[i].on_leave_group(ctx, &env, from, correlation, group, member_id)
-            }
-            Msg::OffsetCommit { correlation, group, member_id, generation, offsets } => {
-                self.brokers[i].on_offset_commit(ctx, &env, from, correlation, group, member_id, generation, offsets)
-            }
-            Msg::OffsetFetch { correlation, group, partitions } => {
-                self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions)
-            }
-            Msg::ListOffsets { correlation, partitions, latest, isolation } => {
-                self.brokers[i].on_list_offsets(ctx, from, correlation, partitions, latest, isolation)
-            }
-            Msg::ProduceResponse { .. }
-            | Msg::MetadataResponse { .. }
-            | Msg::InitProducerIdResponse { .. }
-            | Msg::FindCoordinatorResponse { .. }
-            | Msg::JoinGroupResponse { .. }
-            | Msg::SyncGroupResponse { .. }
-            | Msg::HeartbeatResponse { .. }
-            | Msg::LeaveGroupResponse { .. }
-            | Msg::OffsetCommitResponse { .. }
-            | Msg::OffsetFetchResponse { .. }
-            | Msg::ListOffsetsResponse { .. }
-            | Msg::AddPartitionsToTxnResponse { .. }
-            | Msg::AddOffsetsToTxnResponse { .. }
-            | Msg::TxnOffsetCommitResponse { .. }
-            | Msg::EndTxnResponse { .. } => {}
-        }
-    }
-
-    fn on_client_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, to: NodeId, msg: Msg) {
-        if let Client::Consumer(c) = self.client(to) {
-            if self.consumers[c].hold_message(from, &msg, ctx.now) {
-                return;
-            }
-            let (spec, controller) = self.env_parts();
-            let env = Env { spec: &spec, broker: &spec.broker, controller };
-            let for_producer = self.consumers[c]
-                .producer
-                .as_ref()
-                .is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
-            if for_producer {
-                self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
-            } else {
-                self.consumers[c].on_message(ctx, &env, from, msg);
-            }
-            self.run_pipeline(ctx, c);
-            return;
-        }
-        match (self.client(to), msg) {
-            (Client::Producer(p), msg) => {
-                self.producers[p].on_message(ctx, msg);
-            }
-            (Client::Reader(r), Msg::MetadataResponse { correlation, partitions, .. }) => {
-                self.readers[r].on_metadata_response(ctx, correlation, partitions)
-            }
-            (Client::Reader(r), Msg::FetchResponse { correlation, partitions }) => {
-                self.readers[r].on_fetch_response(ctx, correlation, partitions)
-            }
-            _ => {}
-        }
-    }
-
-    fn on_broker_timer(&mut self, ctx: &mut Ctx<World>, i: usize, timer: Timer) {
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        let me = self.brokers[i].id;
-        let node = broker_node(me);
-        let b = &mut self.brokers[i];
-        match timer {
-            Timer::Register => {
-                if b.broker_epoch.is_some() {
-                    return; // registered meanwhile
-                }
-                if let Some(c) = controller {
-                    ctx.send(node, broker_node(c), Msg::BrokerRegistration { broker: me, incarnation: b.incarnation });
-                }
-                // No answer (the controller may be gone): try again.
-                ctx.set_timer(node, REGISTRATION_RETRY_MS, Timer::Register);
-            }
-            Timer::Heartbeat => {
-                ctx.set_timer(node, spec.broker.broker_heartbeat_interval_ms, Timer::Heartbeat);
-                if let (Some(c), Some(epoch)) = (controller, b.broker_epoch) {
-                    ctx.send(node, broker_node(c), Msg::BrokerHeartbeat { broker: me, broker_epoch: epoch });
-                }
-            }
-            Timer::IsrExpiration => b.on_isr_expiration(ctx, &env),
-            Timer::HwCheckpoint => b.on_hw_checkpoint(ctx, &env),
-            Timer::Writeback => b.on_writeback(ctx, &env),
-            Timer::QuorumTick => self.controller.on_quorum_tick(ctx, &env, me),
-            Timer::FetchExpire(id) => b.on_fetch_expire(ctx, &env, id),
-            Timer::ProduceExpire(id) => b.on_produce_expire(ctx, &env, id),
-            Timer::FetcherRetry(leader) => b.on_fetcher_retry(ctx, &env, leader),
-            Timer::TxnMarkerRetry => b.on_txn_marker_retry(ctx, &env),
-            Timer::TxnTimeoutCheck => b.on_txn_timeout_check(ctx, &env),
-            Timer::FetcherTimeout(leader, c) => b.on_fetcher_timeout(ctx, &env, leader, c),
-            Timer::AlterPartitionTimeout(tp, epoch) => b.on_alter_partition_timeout(tp, epoch),
-            Timer::GroupTick => b.on_group_tick(ctx, &env),
-            Timer::ClientStart
-            | Timer::ClientRequestTimeout(_)
-            | Timer::ProducerRetry
-            | Timer::ProducerLinger
-            | Timer::ReaderPoll
-            | Timer::ConsumerPoll
-            | Timer::ConsumerProcess
-            | Timer::ConsumerHeartbeat
-            | Timer::ConsumerResume
-            | Timer::ConsumerMetadataRefresh => {}
-        }
-    }
-
-    fn on_client_timer(&mut self, ctx: &mut Ctx<World>, node: NodeId, timer: Timer) {
-        if let Client::Consumer(c) = self.client(node) {
-            if self.consumers[c].hold_timer(&timer, ctx.now) {
-                return;
-            }
-            let (spec, controller) = self.env_parts();
-            let env = Env { spec: &spec, broker: &spec.broker, controller };
-            let producer_timer = match &timer {
-                Timer::ProducerRetry | Timer::ProducerLinger => true,
-                Timer::ClientRequestTimeout(x) => {
-                    self.consumers[c].producer.as_ref().is_some_and(|p| p.owns_correlation(*x))
-                }
-                _ => false,
-            };
-            if timer == Timer::ConsumerResume {
-                self.resume_consumer(ctx, c);
-            } else if producer_timer {
-                let running = self.consumers[c].is_running();
-                if let Some(p) = self.consumers[c].producer.as_mut().filter(|_| running) {
-                    match timer {
-                        Timer::ProducerRetry => p.on_retry_timer(ctx),
-                        Timer::ProducerLinger => p.on_linger_timer(ctx),
-                        Timer::ClientRequestTimeout(x) => p.on_request_failed(ctx, x),
-                        _ => {}
-                    }
-                }
-                self.run_pipeline(ctx, c);
-            } else {
-                self.consumers[c].on_timer(ctx, &env, timer);
-                self.run_pipeline(ctx, c);
-            }
-            return;
-        }
-        match (self.client(node), timer) {
-            (Client::Producer(p), Timer::ClientRequestTimeout(c)) => self.producers[p].on_request_failed(ctx, c),
-            (Client::Producer(p), Timer::ProducerRetry) => self.producers[p].on_retry_timer(ctx),
-            (Client::Producer(p), Timer::ProducerLinger) => self.producers[p].on_linger_timer(ctx),
-            (Client::Reader(r), Timer::ClientStart) => self.readers[r].start(ctx),
-            (Client::Reader(r), Timer::ClientRequestTimeout(c)) => self.readers[r].on_request_failed(ctx, c),
-            (Client::Reader(r), Timer::ReaderPoll) => self.readers[r].on_backoff_timer(ctx),
-            _ => {}
         }
     }
 }
@@ -944,7 +490,7 @@ impl Model for World {
         let (spec, controller) = self.env_parts();
         let env = Env { spec: &spec, broker: &spec.broker, controller };
         match (self.broker_index(from), msg) {
-            (Some(i), Msg::Fetch { .. }) => self.brokers[i].on_fetch_refused(ctx, &env, target),
+            (Some(i), Msg::Fetch(FetchRequest { .. })) => self.brokers[i].on_fetch_refused(ctx, &env, target),
             (Some(_), _) => {}
             (None, _) => match self.client(from) {
                 Client::Producer(p) => self.producers[p].on_connection_refused(ctx, target),

@@ -3,14 +3,15 @@
 //! (`isolation.level=read_uncommitted`) or the last stable offset (`read_committed`),
 //! long-polling with `fetch.max.wait.ms`.
 //! Consumer groups and offset commits grow from here (issue 4).
+use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
 use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
-use super::config::{AutoOffsetReset, IsolationLevel, ReaderConfig};
-use super::message::{FetchPartitionResponse, Msg, PartitionState};
-use super::notes::Note;
-use super::types::{BrokerId, ErrorCode, Tp};
-use super::world::{broker_node, Timer, World};
+use crate::kafka::config::{AutoOffsetReset, IsolationLevel, ReaderConfig};
+use crate::kafka::message::{FetchPartitionResponse, Msg, PartitionState};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::{broker_node, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
 #[derive(Clone, Debug)]
@@ -20,7 +21,7 @@ pub struct Reader {
     pub name: String,
     pub topic: u32,
     pub config: ReaderConfig,
-    pub conns: super::client::Connections,
+    pub conns: crate::kafka::client::Connections,
     pub metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<u64>,
     /// Next offset to read, per partition.
@@ -50,7 +51,7 @@ impl Reader {
             name,
             topic,
             config,
-            conns: super::client::Connections::new(bootstrap),
+            conns: crate::kafka::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
             positions: (0..partitions).map(|p| (Tp { topic, partition: p }, 0)).btree_map(),
@@ -94,23 +95,13 @@ impl Reader {
         let positions = self.positions.iter().map(|(tp, pos)| (*tp, *pos));
         let now = ctx.now;
         let busy = |l: BrokerId| self.in_flight.values().any(|b| *b == l) || !self.conns.usable(l, now);
-        let (per_leader, missing) = super::client::fetches_by_leader(positions, &self.metadata, busy);
-        for (leader, partitions) in per_leader {
-            let correlation = self.next();
-            self.in_flight.insert(correlation, leader);
-            let max_wait_ms = self.config.fetch_max_wait_ms;
-            let isolation = self.config.isolation_level;
-            ctx.send(
-                self.node,
-                broker_node(leader),
-                Msg::Fetch { correlation, replica: None, max_wait_ms, isolation, partitions },
-            );
-            ctx.set_timer(
-                self.node,
-                self.config.request_timeout_ms + max_wait_ms,
-                Timer::ClientRequestTimeout(correlation),
-            );
-        }
+        let (per_leader, missing) = fetches_by_leader(positions, &self.metadata, busy);
+        let settings = FetchSettings {
+            max_wait_ms: self.config.fetch_max_wait_ms,
+            isolation: self.config.isolation_level,
+            request_timeout_ms: self.config.request_timeout_ms,
+        };
+        send_fetches(ctx, self.node, per_leader, &mut self.in_flight, &mut self.next_correlation, &settings);
         if missing {
             self.request_metadata(ctx);
         }
@@ -168,7 +159,7 @@ impl Reader {
             if p.fetch_offset != *pos {
                 continue;
             }
-            let visible = super::client::visible_records(&p, self.config.isolation_level);
+            let visible = crate::kafka::client::visible_records(&p, self.config.isolation_level);
             for (offset, r) in &visible {
                 ctx.note(Note::Read {
                     reader: self.index,

@@ -6,8 +6,8 @@
 //! retention and compaction are not modelled.
 use std::collections::{BTreeMap, VecDeque};
 
-use super::message::LogRecord;
-use super::types::ErrorCode;
+use crate::kafka::message::LogRecord;
+use crate::kafka::types::ErrorCode;
 use crate::kernel::ChunkedVec;
 
 /// Kafka keeps the metadata of the last 5 batches per producer (`NUM_BATCHES_TO_RETAIN`).
@@ -124,11 +124,11 @@ impl PartitionLog {
     }
 
     /// Aborted transactions that overlap `[from, to)` (`collectAbortedTxns`).
-    pub fn aborted_between(&self, from: u64, to: u64) -> Vec<super::message::AbortedTxn> {
+    pub fn aborted_between(&self, from: u64, to: u64) -> Vec<crate::kafka::message::AbortedTxn> {
         self.aborted_txns
             .iter()
             .filter(|t| t.last_offset >= from && t.first_offset < to)
-            .map(|t| super::message::AbortedTxn { producer_id: t.producer_id, first_offset: t.first_offset })
+            .map(|t| crate::kafka::message::AbortedTxn { producer_id: t.producer_id, first_offset: t.first_offset })
             .collect()
     }
 
@@ -334,7 +334,7 @@ impl PartitionLog {
                     producer_id: r.producer_id,
                     first_offset: first,
                     last_offset: offset,
-                    aborted: kind == super::message::ControlType::Abort,
+                    aborted: kind == crate::kafka::message::ControlType::Abort,
                 };
                 self.unstable_txns.push_back(done);
                 if done.aborted {

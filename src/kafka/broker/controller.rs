@@ -20,10 +20,10 @@
 use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
-use super::message::{Msg, PartitionState};
-use super::notes::Note;
-use super::types::{BrokerId, ErrorCode, Tp};
-use super::world::{broker_node, Env, Timer, World};
+use crate::kafka::message::{Msg, PartitionState};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::Ctx;
 
 /// How often voters check on the quorum and the active controller checks sessions.

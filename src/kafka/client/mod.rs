@@ -1,10 +1,16 @@
 //! What Kafka's clients share: grouping partition fetches by leader (the consumer's
 //! `Fetcher` sends one Fetch per node), and what a fetched batch shows the application.
+
+pub mod consumer;
+pub mod fetch;
+pub mod producer;
+pub mod reader;
+pub mod txn_manager;
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::config::IsolationLevel;
-use super::message::{AbortedTxn, ControlType, FetchPartition, FetchPartitionResponse, LogRecord, PartitionState};
-use super::types::{BrokerId, Tp};
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::message::{AbortedTxn, ControlType, FetchPartitionResponse, LogRecord};
+use crate::kafka::types::BrokerId;
 
 /// Kafka's `reconnect.backoff.ms` and `reconnect.backoff.max.ms` defaults.
 pub const RECONNECT_BACKOFF_MS: u64 = 50;
@@ -77,31 +83,6 @@ impl Connections {
     }
 }
 
-/// The partitions to fetch, grouped by their leader, and whether some partition has no
-/// known leader (then metadata needs a refresh). `skip(leader)` leaves a leader out for
-/// now: a fetch to it is already in flight, or its connection is backing off.
-pub fn fetches_by_leader(
-    positions: impl Iterator<Item = (Tp, u64)>,
-    metadata: &BTreeMap<Tp, PartitionState>,
-    skip: impl Fn(BrokerId) -> bool,
-) -> (BTreeMap<BrokerId, Vec<FetchPartition>>, bool) {
-    let mut per_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
-    let mut missing_leader = false;
-    for (tp, fetch_offset) in positions {
-        match metadata.get(&tp).and_then(|s| s.leader.map(|l| (l, s.leader_epoch))) {
-            Some((leader, epoch)) if !skip(leader) => per_leader.entry(leader).or_default().push(FetchPartition {
-                tp,
-                fetch_offset,
-                last_fetched_epoch: None,
-                current_leader_epoch: epoch,
-            }),
-            Some(_) => {}
-            None => missing_leader = true,
-        }
-    }
-    (per_leader, missing_leader)
-}
-
 /// What a fetch response gives the application (Kafka's `CompletedFetch`): the records
 /// it may see, with their offsets. Control records (transaction markers) are never
 /// returned; with read_committed, records of aborted transactions are skipped too.
@@ -134,7 +115,7 @@ pub fn visible_records(p: &FetchPartitionResponse, isolation: IsolationLevel) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kafka::types::RecordId;
+    use crate::kafka::types::{RecordId, Tp};
     use std::rc::Rc;
 
     fn rec(id: u64, pid: i64, transactional: bool, control: Option<ControlType>) -> LogRecord {
@@ -182,7 +163,7 @@ mod tests {
         ];
         let p = FetchPartitionResponse {
             tp: Tp { topic: 0, partition: 0 },
-            error: super::super::types::ErrorCode::None,
+            error: crate::kafka::types::ErrorCode::None,
             high_watermark: 6,
             log_start_offset: 0,
             diverging_epoch: None,

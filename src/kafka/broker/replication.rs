@@ -1,0 +1,354 @@
+//! Replication on the broker side: applying the controller's leader and ISR changes
+//! (Kafka's `Partition.makeLeader`/`makeFollower`), shrinking and expanding the ISR through
+//! AlterPartition (`Partition.maybeShrinkIsr`/`maybeExpandIsr`), and the follower's replica
+//! fetcher (`AbstractFetcherThread`: fetch, truncate by leader epoch, append, take the HW).
+use super::*;
+use crate::kafka::config::IsolationLevel;
+use crate::kafka::message::FetchRequest;
+use crate::kafka::message::{FetchPartition, FetchPartitionResponse, Msg, PartitionState};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::{broker_node, Env, Timer, World};
+use crate::kernel::sort::CollectBTree;
+use crate::kernel::Ctx;
+
+impl Broker {
+    /// `maybeShrinkIsr`: drop followers that have not caught up within replica.lag.time.max.ms.
+    pub fn on_isr_expiration(&mut self, ctx: &mut Ctx<World>, env: &Env) {
+        ctx.set_timer(self.node(), env.broker.replica_lag_time_max_ms / 2, Timer::IsrExpiration);
+        let Some(epoch) = self.broker_epoch else { return };
+        let now = ctx.now;
+        let mut proposals = Vec::new();
+        for (tp, r) in &self.replicas {
+            if !r.is_leader || r.pending_isr.is_some() {
+                continue;
+            }
+            let leo = r.log.log_end_offset();
+            let out: Vec<BrokerId> = r
+                .state
+                .isr
+                .iter()
+                .copied()
+                .filter(|b| *b != self.id)
+                .filter(|b| !is_caught_up(r.followers.get(b), leo, now, env.broker.replica_lag_time_max_ms))
+                .collect();
+            if !out.is_empty() {
+                let isr: Vec<BrokerId> = r.state.isr.iter().copied().filter(|b| !out.contains(b)).collect();
+                proposals.push((*tp, isr));
+            }
+        }
+        for (tp, isr) in proposals {
+            self.propose_isr(ctx, env, tp, isr, epoch, false);
+        }
+    }
+
+    /// Apply partition states from the controller: become leader or follower as told.
+    pub fn on_leader_and_isr(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        states: &[PartitionState],
+        fenced: Vec<BrokerId>,
+    ) {
+        if self.broker_epoch.is_none() {
+            return;
+        }
+        self.fenced_brokers = fenced.into_iter().btree_set();
+        for st in states {
+            let known = self.metadata.get(&st.tp);
+            if known.is_some_and(|k| (k.leader_epoch, k.partition_epoch) >= (st.leader_epoch, st.partition_epoch)) {
+                continue;
+            }
+            self.metadata.insert(st.tp, st.clone());
+            if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
+                // A partition created after start (CreatePartitions): an empty replica.
+                self.replicas.insert(st.tp, Replica::new(st));
+            }
+            if self.replicas.contains_key(&st.tp) {
+                self.apply_partition_state(ctx, env, st.clone());
+            }
+        }
+        self.restart_fetchers(ctx, env);
+    }
+
+    pub(super) fn apply_partition_state(&mut self, ctx: &mut Ctx<World>, env: &Env, st: PartitionState) {
+        let me = self.id;
+        let now = ctx.now;
+        let tp = st.tp;
+        let r = self.replicas.get_mut(&tp).expect("hosted replica");
+        let new_epoch = st.leader_epoch > r.state.leader_epoch || r.state.leader.is_none();
+        let mut became_leader = false;
+        if st.leader == Some(me) {
+            if !r.is_leader || new_epoch {
+                // Partition.makeLeader: start the epoch at our LEO; reset follower state.
+                r.log.assign_epoch(st.leader_epoch);
+                r.epoch_start_offset = r.log.log_end_offset();
+                r.followers = st
+                    .replicas
+                    .iter()
+                    .filter(|b| **b != me)
+                    .map(|b| {
+                        let caught_up = if st.isr.contains(b) { now } else { 0 };
+                        (*b, FollowerState { last_caught_up_time: caught_up, ..Default::default() })
+                    })
+                    .btree_map();
+                r.is_leader = true;
+                r.pending_isr = None;
+                ctx.note(Note::BecameLeader { broker: me, tp, leader_epoch: st.leader_epoch });
+                became_leader = true;
+            }
+            r.state = st;
+            r.pending_isr = None;
+            if became_leader && env.spec.offsets_topic == Some(tp.topic) {
+                self.load_groups(ctx, tp);
+                self.arm_group_tick(ctx);
+            }
+            if became_leader && env.spec.transaction_topic == Some(tp.topic) {
+                self.load_transactions(ctx, env, tp);
+            }
+            for f in self.fetchers.values_mut() {
+                f.partitions.remove(&tp);
+            }
+            self.maybe_increment_high_watermark(ctx, env, tp);
+        } else {
+            let was_leader = r.is_leader;
+            let changed = was_leader || new_epoch || r.state.leader != st.leader;
+            r.is_leader = false;
+            r.followers.clear();
+            r.pending_isr = None;
+            r.state = st.clone();
+            if changed {
+                ctx.note(Note::BecameFollower { broker: me, tp, leader: st.leader, leader_epoch: st.leader_epoch });
+            }
+            for f in self.fetchers.values_mut() {
+                f.partitions.remove(&tp);
+            }
+            if let Some(leader) = st.leader {
+                self.fetchers.entry(leader).or_default().partitions.insert(tp);
+            }
+            if was_leader {
+                // Answers NOT_LEADER_OR_FOLLOWER to produces waiting on this partition.
+                self.try_complete_delayed_produces(ctx, env, tp);
+                if env.spec.offsets_topic == Some(tp.topic) {
+                    self.unload_groups(ctx, tp);
+                }
+                if env.spec.transaction_topic == Some(tp.topic) {
+                    self.unload_transactions(tp);
+                }
+            }
+        }
+    }
+
+    pub(super) fn restart_fetchers(&mut self, ctx: &mut Ctx<World>, env: &Env) {
+        let leaders: Vec<BrokerId> = self.fetchers.keys().copied().collect();
+        for l in leaders {
+            let f = &self.fetchers[&l];
+            if !f.partitions.is_empty() && f.in_flight.is_none() && !f.backing_off {
+                self.send_fetch(ctx, env, l);
+            }
+        }
+        self.fetchers.retain(|_, f| !f.partitions.is_empty() || f.in_flight.is_some());
+    }
+
+    pub(super) fn propose_isr(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        tp: Tp,
+        isr: Vec<BrokerId>,
+        broker_epoch: u64,
+        expand: bool,
+    ) {
+        let r = self.replicas.get_mut(&tp).expect("leader replica");
+        let mut state = r.state.clone();
+        state.isr = isr.clone();
+        // Shrinking, the maximal ISR stays the current one until the controller commits.
+        r.pending_isr = Some(if expand { isr } else { r.state.isr.clone() });
+        let controller = env.controller;
+        if let Some(c) = controller {
+            ctx.send(
+                self.node(),
+                broker_node(c),
+                Msg::AlterPartition { broker: self.id, broker_epoch, state: state.clone() },
+            );
+        }
+        ctx.set_timer(self.node(), 5_000, Timer::AlterPartitionTimeout(tp, state.partition_epoch));
+    }
+
+    pub fn on_alter_partition_timeout(&mut self, tp: Tp, partition_epoch: u32) {
+        if let Some(r) = self.replicas.get_mut(&tp) {
+            if r.state.partition_epoch == partition_epoch {
+                r.pending_isr = None;
+            }
+        }
+    }
+
+    pub fn on_alter_partition_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        tp: Tp,
+        error: ErrorCode,
+        state: Option<PartitionState>,
+    ) {
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        r.pending_isr = None;
+        if error != ErrorCode::None {
+            return;
+        }
+        if let Some(st) = state {
+            if st.partition_epoch > r.state.partition_epoch && st.leader == Some(self.id) {
+                self.metadata.insert(tp, st.clone());
+                r.state = st;
+                self.maybe_increment_high_watermark(ctx, env, tp);
+            }
+        }
+    }
+
+    pub(super) fn send_fetch(&mut self, ctx: &mut Ctx<World>, env: &Env, leader: BrokerId) {
+        let correlation = self.next();
+        let Some(f) = self.fetchers.get_mut(&leader) else { return };
+        let partitions: Vec<FetchPartition> = f
+            .partitions
+            .iter()
+            .map(|tp| {
+                let r = &self.replicas[tp];
+                FetchPartition {
+                    tp: *tp,
+                    fetch_offset: r.log.log_end_offset(),
+                    last_fetched_epoch: r.log.latest_epoch(),
+                    current_leader_epoch: r.state.leader_epoch,
+                }
+            })
+            .collect();
+        if partitions.is_empty() {
+            return;
+        }
+        f.in_flight = Some(correlation);
+        let cfg_wait = env.broker.replica_fetch_wait_max_ms;
+        let timeout = env.broker.replica_socket_timeout_ms;
+        ctx.send(
+            self.node(),
+            broker_node(leader),
+            Msg::Fetch(FetchRequest {
+                correlation,
+                replica: Some(self.id),
+                max_wait_ms: cfg_wait,
+                isolation: IsolationLevel::ReadUncommitted,
+                partitions,
+            }),
+        );
+        ctx.set_timer(self.node(), timeout, Timer::FetcherTimeout(leader, correlation));
+    }
+
+    pub fn on_fetcher_timeout(&mut self, ctx: &mut Ctx<World>, env: &Env, leader: BrokerId, correlation: u64) {
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            if f.in_flight == Some(correlation) {
+                f.in_flight = None;
+                self.send_fetch(ctx, env, leader);
+            }
+        }
+    }
+
+    /// The leader's host refused the connection: back off, then try again.
+    pub fn on_fetch_refused(&mut self, ctx: &mut Ctx<World>, env: &Env, leader: BrokerId) {
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            f.in_flight = None;
+            if !f.backing_off {
+                f.backing_off = true;
+                ctx.set_timer(self.node(), env.broker.replica_fetch_backoff_ms, Timer::FetcherRetry(leader));
+            }
+        }
+    }
+
+    pub fn on_fetcher_retry(&mut self, ctx: &mut Ctx<World>, env: &Env, leader: BrokerId) {
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            f.backing_off = false;
+            if f.in_flight.is_none() {
+                self.send_fetch(ctx, env, leader);
+            }
+        }
+    }
+
+    pub fn on_fetch_response_as_follower(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        leader: BrokerId,
+        correlation: u64,
+        partitions: Vec<FetchPartitionResponse>,
+    ) {
+        match self.fetchers.get_mut(&leader) {
+            Some(f) if f.in_flight == Some(correlation) => f.in_flight = None,
+            _ => return,
+        }
+        let mut errors = 0;
+        for p in partitions {
+            if !self.fetchers[&leader].partitions.contains(&p.tp) {
+                continue;
+            }
+            if p.error != ErrorCode::None {
+                errors += 1;
+                continue;
+            }
+            self.process_partition_data(ctx, env, p);
+        }
+        let f = self.fetchers.get_mut(&leader).expect("fetcher");
+        if f.partitions.is_empty() {
+            self.fetchers.remove(&leader);
+        } else if errors > 0 {
+            f.backing_off = true;
+            ctx.set_timer(self.node(), env.broker.replica_fetch_backoff_ms, Timer::FetcherRetry(leader));
+        } else {
+            self.send_fetch(ctx, env, leader);
+        }
+    }
+
+    pub(super) fn process_partition_data(&mut self, ctx: &mut Ctx<World>, env: &Env, p: FetchPartitionResponse) {
+        let me = self.id;
+        let r = self.replicas.get_mut(&p.tp).expect("followed replica");
+        if let Some((epoch, end)) = p.diverging_epoch {
+            // AbstractFetcherThread.getOffsetTruncationState.
+            let leo = r.log.log_end_offset();
+            let target = if epoch < 0 || end < 0 {
+                r.log.high_watermark().min(leo)
+            } else {
+                match r.log.end_offset_for_epoch(epoch as u32) {
+                    None => r.log.high_watermark().min(leo),
+                    Some((own_epoch, own_end)) if own_epoch as i64 != epoch => own_end.min(leo),
+                    Some((_, own_end)) => (end as u64).min(own_end).min(leo),
+                }
+            };
+            let removed = r.log.truncate_to(target);
+            if !removed.is_empty() {
+                ctx.note(Note::Truncated {
+                    broker: me,
+                    tp: p.tp,
+                    offset: target,
+                    removed: removed.iter().map(|x| x.id).collect(),
+                });
+            }
+            return;
+        }
+        if p.fetch_offset != r.log.log_end_offset() {
+            return; // a response to an older fetch position
+        }
+        if !p.records.is_empty() {
+            let first = r.log.log_end_offset();
+            r.log.append(&p.records);
+            if r.log.unflushed() >= env.broker.log_flush_interval_messages {
+                r.log.flush();
+            }
+            ctx.note(Note::Appended {
+                broker: me,
+                tp: p.tp,
+                first_offset: first,
+                count: p.records.len() as u32,
+                as_leader: false,
+            });
+        }
+        if r.log.set_follower_high_watermark(p.high_watermark) {
+            ctx.note(Note::HighWatermark { broker: me, tp: p.tp, high_watermark: r.log.high_watermark() });
+        }
+    }
+}

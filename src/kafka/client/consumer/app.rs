@@ -1,0 +1,277 @@
+//! The application around the consumer: `poll()`, processing the records it returns one by
+//! one, and committing (auto, sync, or inside a transaction through the embedded producer).
+use super::*;
+use crate::kafka::client::txn_manager::TxnOp;
+use crate::kafka::config::CommitPolicy;
+use crate::kafka::message::OffsetCommitRequest;
+use crate::kafka::message::{Msg, OffsetCommitPartition};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{RecordId, Tp};
+use crate::kafka::world::{Env, Timer, World};
+use crate::kernel::Ctx;
+use std::collections::VecDeque;
+
+impl Consumer {
+    pub(super) fn poll(&mut self, ctx: &mut Ctx<World>, env: &Env) {
+        if let Some(until) = self.blocked_until {
+            if until > ctx.now {
+                self.schedule_poll(ctx, until - ctx.now);
+                return;
+            }
+            self.blocked_until = None;
+        }
+        if self.app != App::Polling {
+            return;
+        }
+        self.last_poll = ctx.now;
+        // ConsumerCoordinator.poll: coordinator, join, auto-commit.
+        let Some(coordinator) = self.coordinator else {
+            self.find_coordinator(ctx);
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        };
+        if !self.usable(coordinator, ctx.now) {
+            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            return;
+        }
+        if self.join_state == JoinState::NotMember || (self.needs_rejoin && self.join_state == JoinState::Member) {
+            self.join(ctx, env, coordinator);
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        }
+        if self.join_state != JoinState::Member {
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        }
+        if let Some(then_process) = self.commit_retry.take() {
+            // The application is still inside commitSync(): try again, or give up.
+            if self.commit_deadline.is_some_and(|d| ctx.now >= d) {
+                self.commit_deadline = None;
+                ctx.note(Note::ConsumerError {
+                    consumer: self.index,
+                    error: "TimeoutException",
+                    detail: format!(
+                        "commitSync() could not commit within default.api.timeout.ms ({} ms)",
+                        self.config.default_api_timeout_ms
+                    ),
+                });
+            } else if let Some(correlation) = self.commit(ctx, true) {
+                self.app = App::Committing { correlation, then_process };
+                return;
+            } else {
+                self.commit_deadline = None;
+            }
+            if !then_process.is_empty() {
+                self.start_processing(ctx, env, then_process);
+                return;
+            }
+        }
+        if self.config.enable_auto_commit && ctx.now >= self.auto_commit_deadline {
+            self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
+            self.commit(ctx, false);
+        }
+        self.ensure_positions(ctx);
+        let mut records = VecDeque::new();
+        while records.len() < self.config.max_poll_records as usize {
+            let Some(f) = self.buffer.pop_front() else { break };
+            if self.positions.get(&f.tp) != Some(&f.from) {
+                continue; // stale: revoked or repositioned meanwhile
+            }
+            self.positions.insert(f.tp, f.to);
+            match f.record {
+                Some(id) => records.push_back((f.tp, f.from, id)),
+                None => self.skipped_past = true,
+            }
+        }
+        self.send_fetches(ctx);
+        if records.is_empty() {
+            // poll() returned nothing, but the position may have moved past transaction
+            // markers and aborted records: the application's loop commits after every
+            // poll, so that is committed too (nothing is sent if nothing moved).
+            let moved = self.skipped_past && self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o));
+            self.skipped_past = false;
+            if moved && !self.transactional() {
+                match self.config.commit {
+                    CommitPolicy::SyncAfterProcessing => return self.commit_sync(ctx, env, VecDeque::new()),
+                    CommitPolicy::AsyncAfterProcessing => {
+                        self.commit(ctx, false);
+                    }
+                    CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
+                }
+            }
+            self.schedule_poll(ctx, self.config.poll_timeout_ms);
+            return;
+        }
+        if self.config.commit == CommitPolicy::SyncBeforeProcessing {
+            self.commit_sync(ctx, env, records);
+        } else {
+            self.start_processing(ctx, env, records);
+        }
+    }
+
+    pub(super) fn start_processing(&mut self, ctx: &mut Ctx<World>, env: &Env, records: VecDeque<(Tp, u64, RecordId)>) {
+        if self.transactional() {
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::Begin));
+        }
+        self.app = App::Processing(records);
+        if self.config.processing_ms_per_record == 0 {
+            self.process_next(ctx, env);
+        } else {
+            ctx.set_timer(self.node, self.config.processing_ms_per_record, Timer::ConsumerProcess);
+        }
+    }
+
+    /// One record finished processing (all of them at once without a processing time).
+    pub(super) fn process_next(&mut self, ctx: &mut Ctx<World>, _env: &Env) {
+        if let Some(until) = self.blocked_until.filter(|u| *u > ctx.now) {
+            ctx.set_timer(self.node, until - ctx.now, Timer::ConsumerProcess);
+            return;
+        }
+        let App::Processing(queue) = &mut self.app else { return };
+        while let Some((tp, offset, record)) = queue.pop_front() {
+            self.processed += 1;
+            ctx.note(Note::RecordProcessed {
+                consumer: self.index,
+                tp,
+                offset,
+                record,
+                generation: self.generation,
+                incarnation: self.incarnation,
+            });
+            if self.producer.is_some() {
+                self.pipeline_ops.push(PipelineOp::Output(record));
+            }
+            if self.config.processing_ms_per_record > 0 {
+                if !queue.is_empty() {
+                    ctx.set_timer(self.node, self.config.processing_ms_per_record, Timer::ConsumerProcess);
+                    return;
+                }
+                break;
+            }
+        }
+        self.app = App::Polling;
+        if self.transactional() {
+            // Exactly-once: the input offsets go into the transaction, which commits them
+            // together with the outputs (sendOffsetsToTransaction + commitTransaction).
+            let offsets: Vec<OffsetCommitPartition> =
+                self.positions.iter().map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o }).collect();
+            let (member_id, generation) = self.group_metadata.clone();
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::SendOffsets {
+                group: self.group.clone(),
+                member_id,
+                generation,
+                offsets: offsets.clone(),
+            }));
+            self.pipeline_ops.push(PipelineOp::Txn(TxnOp::Commit));
+            self.app = App::TxnCommitting { offsets };
+            return;
+        }
+        match self.config.commit {
+            CommitPolicy::SyncAfterProcessing => return self.commit_sync(ctx, _env, VecDeque::new()),
+            CommitPolicy::AsyncAfterProcessing => {
+                self.commit(ctx, false);
+            }
+            CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
+        }
+        self.schedule_poll(ctx, 0);
+    }
+
+    /// `commitSync()`, then process `then_process` (or poll). With no coordinator known it
+    /// finds one first; retriable failures are retried until `default.api.timeout.ms`.
+    pub(super) fn commit_sync(&mut self, ctx: &mut Ctx<World>, env: &Env, then_process: VecDeque<(Tp, u64, RecordId)>) {
+        let uncommitted = self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o));
+        if self.coordinator.is_none() && self.generation >= 0 && uncommitted {
+            self.commit_deadline.get_or_insert(ctx.now + self.config.default_api_timeout_ms);
+            self.commit_retry = Some(then_process);
+            self.app = App::Polling;
+            self.schedule_poll(ctx, 0);
+            return;
+        }
+        match self.commit(ctx, true) {
+            Some(correlation) => self.app = App::Committing { correlation, then_process },
+            None if then_process.is_empty() => {
+                self.app = App::Polling;
+                self.schedule_poll(ctx, 0);
+            }
+            None => self.start_processing(ctx, env, then_process),
+        }
+    }
+
+    /// Commit the application's positions. Returns the correlation (None: nothing to do).
+    pub(super) fn commit(&mut self, ctx: &mut Ctx<World>, _sync: bool) -> Option<u64> {
+        let coordinator = self.coordinator?;
+        if self.generation < 0 || self.member_id.is_empty() {
+            // Kafka's client refuses before sending: the consumer is not part of an active
+            // group (its generation was reset) (ConsumerCoordinator.sendOffsetCommitRequest).
+            if self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o)) {
+                ctx.note(Note::ConsumerError {
+                    consumer: self.index,
+                    error: "CommitFailedException",
+                    detail: "not part of an active group: the commit is not sent".into(),
+                });
+            }
+            return None;
+        }
+        let offsets: Vec<OffsetCommitPartition> = self
+            .positions
+            .iter()
+            .filter(|(tp, o)| self.committed.get(tp) != Some(o))
+            .map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o })
+            .collect();
+        if offsets.is_empty() {
+            return None;
+        }
+        let correlation = self.next();
+        self.commits_in_flight.insert(correlation, offsets.clone());
+        let msg = Msg::OffsetCommit(OffsetCommitRequest {
+            correlation,
+            group: self.group.clone(),
+            member_id: self.member_id.clone(),
+            generation: self.generation,
+            offsets,
+        });
+        self.send_to(ctx, coordinator, msg, correlation);
+        Some(correlation)
+    }
+
+    /// The producer may have finished a commit or abort: go on. Returns true if there
+    /// are new requests for the producer.
+    pub fn after_producer(&mut self, ctx: &mut Ctx<World>) -> bool {
+        if !self.is_running() {
+            return false;
+        }
+        let Some(outcome) = self.producer.as_mut().and_then(|p| p.take_txn_outcome()) else { return false };
+        let App::TxnCommitting { offsets } = std::mem::replace(&mut self.app, App::Polling) else { return false };
+        if outcome.committed {
+            for o in offsets {
+                self.committed.insert(o.tp, o.offset);
+            }
+        } else if self.producer.as_ref().is_some_and(|p| {
+            matches!(p.txn.as_ref().map(|t| t.state), Some(crate::kafka::client::txn_manager::TxnClientState::Fatal(_)))
+        }) {
+            // Fenced: the application closes (a newer instance owns the transactional.id).
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "ProducerFencedException",
+                detail: "the pipeline's producer was fenced: the application stops".into(),
+            });
+            self.status = ConsumerStatus::Failed;
+            return false;
+        } else {
+            // Aborted: the outputs are gone, so process the batch again from the last
+            // committed offsets (the application seeks back).
+            for tp in self.assignment.clone() {
+                self.positions.remove(&tp);
+                self.fetch_positions.remove(&tp);
+            }
+            self.buffer.clear();
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "TransactionAborted",
+                detail: "the transaction was aborted: the consumer rewinds to its committed offsets".into(),
+            });
+        }
+        self.schedule_poll(ctx, 0);
+        !self.pipeline_ops.is_empty()
+    }
+}

@@ -1,0 +1,160 @@
+//! The consumer's positions and fetches (Kafka's `Fetcher` and `SubscriptionState`):
+//! initial positions from committed offsets or ListOffsets, the fetch loop (`client/fetch.rs`),
+//! and what a fetch response does to the positions.
+use super::*;
+use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
+use crate::kafka::config::AutoOffsetReset;
+use crate::kafka::message::{FetchPartitionResponse, Msg};
+use crate::kafka::notes::Note;
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
+use crate::kafka::world::World;
+use crate::kernel::Ctx;
+use std::collections::BTreeMap;
+
+impl Consumer {
+    pub(super) fn ensure_positions(&mut self, ctx: &mut Ctx<World>) {
+        let missing: Vec<Tp> = self.assignment.iter().copied().filter(|tp| !self.positions.contains_key(tp)).collect();
+        if missing.is_empty() || self.offset_fetch_in_flight.is_some() || !self.list_offsets_in_flight.is_empty() {
+            return;
+        }
+        let Some(c) = self.coordinator else { return };
+        let correlation = self.next();
+        self.offset_fetch_in_flight = Some(correlation);
+        self.send_to(
+            ctx,
+            c,
+            Msg::OffsetFetch { correlation, group: self.group.clone(), partitions: missing },
+            correlation,
+        );
+    }
+
+    pub(super) fn set_position(&mut self, ctx: &mut Ctx<World>, tp: Tp, offset: u64, from: &'static str) {
+        self.positions.insert(tp, offset);
+        self.fetch_positions.insert(tp, offset);
+        ctx.note(Note::ConsumerPosition { consumer: self.index, tp, offset, from });
+    }
+
+    /// No committed offset: apply `auto.offset.reset`.
+    pub(super) fn reset_positions(&mut self, ctx: &mut Ctx<World>, tps: Vec<Tp>) {
+        if tps.is_empty() {
+            return;
+        }
+        if self.config.auto_offset_reset == AutoOffsetReset::None {
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "NoOffsetForPartitionException",
+                detail: "no committed offset and auto.offset.reset=none: the application stops".into(),
+            });
+            self.status = ConsumerStatus::Failed;
+            return;
+        }
+        let latest = self.config.auto_offset_reset == AutoOffsetReset::Latest;
+        let mut per_leader: BTreeMap<BrokerId, Vec<Tp>> = BTreeMap::new();
+        for tp in tps {
+            match self.metadata.get(&tp).and_then(|s| s.leader) {
+                Some(l) => per_leader.entry(l).or_default().push(tp),
+                None => self.request_metadata(ctx),
+            }
+        }
+        for (leader, partitions) in per_leader {
+            let correlation = self.next();
+            self.list_offsets_in_flight.insert(correlation, (leader, partitions.clone()));
+            self.send_to(
+                ctx,
+                leader,
+                Msg::ListOffsets { correlation, partitions, latest, isolation: self.config.isolation_level },
+                correlation,
+            );
+        }
+    }
+
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
+        if self.metadata_in_flight.is_some() {
+            return;
+        }
+        let broker = self.any_broker(ctx.now);
+        let correlation = self.next();
+        self.metadata_in_flight = Some((correlation, broker));
+        self.send_to(ctx, broker, Msg::Metadata { correlation }, correlation);
+    }
+
+    /// One long-polling fetch per leader for the assigned partitions it leads.
+    pub(super) fn send_fetches(&mut self, ctx: &mut Ctx<World>) {
+        if self.join_state != JoinState::Member {
+            return;
+        }
+        let now = ctx.now;
+        let positions = self.assignment.iter().filter_map(|tp| self.fetch_positions.get(tp).map(|p| (*tp, *p)));
+        let busy = |leader: BrokerId| self.fetches.values().any(|b| *b == leader) || !self.usable(leader, now);
+        let (per_leader, missing_leader) = fetches_by_leader(positions, &self.metadata, busy);
+        let settings = FetchSettings {
+            max_wait_ms: self.config.fetch_max_wait_ms,
+            isolation: self.config.isolation_level,
+            request_timeout_ms: self.config.request_timeout_ms,
+        };
+        send_fetches(ctx, self.node, per_leader, &mut self.fetches, &mut self.next_correlation, &settings);
+        if missing_leader {
+            self.request_metadata(ctx);
+        }
+    }
+
+    pub(super) fn on_fetch_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        partitions: Vec<FetchPartitionResponse>,
+    ) {
+        if self.fetches.remove(&correlation).is_none() {
+            return;
+        }
+        let mut errors = false;
+        let mut got = false;
+        for p in partitions {
+            if p.error == ErrorCode::OffsetOutOfRange {
+                // The position is beyond the log (after a truncation): reset it.
+                self.positions.remove(&p.tp);
+                self.fetch_positions.remove(&p.tp);
+                self.reset_positions(ctx, vec![p.tp]);
+                continue;
+            }
+            if p.error != ErrorCode::None {
+                errors = true;
+                continue;
+            }
+            if self.fetch_positions.get(&p.tp) != Some(&p.fetch_offset) {
+                continue;
+            }
+            let mut cursor = p.fetch_offset;
+            for (offset, r) in crate::kafka::client::visible_records(&p, self.config.isolation_level) {
+                if offset > cursor {
+                    self.buffer.push_back(Fetched { tp: p.tp, from: cursor, record: None, to: offset });
+                }
+                self.buffer.push_back(Fetched { tp: p.tp, from: offset, record: Some(r.id), to: offset + 1 });
+                cursor = offset + 1;
+            }
+            let end = p.fetch_offset + p.records.len() as u64;
+            if end > cursor {
+                self.buffer.push_back(Fetched { tp: p.tp, from: cursor, record: None, to: end });
+            }
+            got |= !p.records.is_empty();
+            self.fetch_positions.insert(p.tp, p.fetch_offset + p.records.len() as u64);
+        }
+        if errors {
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+        } else if !got {
+            self.send_fetches(ctx);
+        }
+        if got && self.app == App::Polling {
+            self.schedule_poll(ctx, 0);
+        }
+    }
+
+    /// The records behind the position, per assigned partition.
+    pub fn lag(&self, high_watermark: impl Fn(Tp) -> u64) -> Vec<(Tp, u64)> {
+        self.assignment
+            .iter()
+            .map(|tp| (*tp, high_watermark(*tp).saturating_sub(self.committed.get(tp).copied().unwrap_or(0))))
+            .collect()
+    }
+}

@@ -1,0 +1,174 @@
+//! What the world does for and across clients: producing on a timeline's request, live
+//! config changes, the consume-transform-produce pipelines, added partitions, and telling
+//! clients a broker's connections closed.
+use super::*;
+use crate::kafka::client::consumer::PipelineOp;
+use crate::kafka::notes::Note;
+use crate::kafka::settings::{ConfigTarget, NewConfig};
+use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kernel::Ctx;
+use std::rc::Rc;
+
+impl World {
+    pub(super) fn produce(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        producer: u32,
+        topic: u32,
+        key: Option<String>,
+        count: u32,
+        partition: Option<u32>,
+    ) {
+        let partitions = self.spec.topics[topic as usize].partitions;
+        let key: Option<Rc<str>> = key.map(Rc::from);
+        for _ in 0..count {
+            let p = &mut self.producers[producer as usize];
+            let (partition, rule) = p.partition_for(ctx, topic, partitions, key.as_deref(), partition);
+            let tp = Tp { topic, partition };
+            let id = RecordId(self.records.len() as u64);
+            self.records.push(RecordInfo { producer, key: key.clone(), tp, source: None });
+            p.send(ctx, id, tp, rule);
+        }
+    }
+
+    /// Change a setting from now on. A refused value changes nothing (the note says why).
+    pub(super) fn set_config(&mut self, ctx: &mut Ctx<World>, target: &ConfigTarget, key: &str, value: &str) {
+        let label = target.label(&self.spec);
+        let new = match crate::kafka::settings::check(&self.spec, target, key, value) {
+            Ok(n) => n,
+            Err(error) => return ctx.note(Note::ConfigRejected { target: label, key: key.to_string(), error }),
+        };
+        let spec = Rc::make_mut(&mut self.spec);
+        match (target, new) {
+            (_, NewConfig::Brokers(c)) => spec.broker = c,
+            (ConfigTarget::Topic(t), NewConfig::Topic(c)) => spec.topics[*t as usize].overrides = c,
+            (ConfigTarget::Producer(p), NewConfig::Producer(c)) => {
+                let p = *p as usize;
+                if p < spec.producers.len() {
+                    spec.producers[p].config = c.clone();
+                    self.producers[p].config = c;
+                } else {
+                    let i = p - spec.producers.len();
+                    if let Some(t) = spec.consumers[i].transform.as_mut() {
+                        t.producer = c.clone();
+                    }
+                    if let Some(prod) = self.consumers[i].producer.as_mut() {
+                        prod.config = c;
+                    }
+                }
+            }
+            (ConfigTarget::Consumer(i), NewConfig::Consumer(c)) => {
+                spec.consumers[*i as usize].config = c.clone();
+                self.consumers[*i as usize].set_config(c);
+            }
+            (ConfigTarget::Reader(r), NewConfig::Reader(c)) => {
+                spec.readers[*r as usize].config = c.clone();
+                self.readers[*r as usize].config = c;
+            }
+            _ => return,
+        }
+        ctx.note(Note::ConfigChanged { target: label, key: key.to_string(), value: value.to_string() });
+    }
+
+    /// Hand a pipeline consumer's requests to its producer: outputs of processed records
+    /// (keyed like their input) and transaction calls, in the order the application made them.
+    pub(super) fn run_pipeline(&mut self, ctx: &mut Ctx<World>, c: usize) {
+        loop {
+            let ops = self.consumers[c].take_pipeline_ops();
+            if ops.is_empty() {
+                break;
+            }
+            let Some(out_topic) = self.spec.consumers[c].transform.as_ref().map(|t| t.topic) else { break };
+            let partitions = self.spec.topics[out_topic as usize].partitions;
+            for op in ops {
+                match op {
+                    PipelineOp::Output(source) => {
+                        let key = source.index().and_then(|i| self.records.get(i)).and_then(|r| r.key.clone());
+                        let index = self.spec.embedded_producer_index(c as u32);
+                        let id = RecordId(self.records.len() as u64);
+                        let p = self.consumers[c].producer.as_mut().expect("pipeline producer");
+                        let (partition, rule) = p.partition_for(ctx, out_topic, partitions, key.as_deref(), None);
+                        let tp = Tp { topic: out_topic, partition };
+                        self.records.push(RecordInfo { producer: index, key, tp, source: Some(source) });
+                        p.send(ctx, id, tp, rule);
+                    }
+                    PipelineOp::Txn(op) => {
+                        self.consumers[c].producer.as_mut().expect("pipeline producer").txn_call(ctx, op)
+                    }
+                }
+            }
+        }
+        if self.consumers[c].after_producer(ctx) {
+            self.run_pipeline(ctx, c);
+        }
+    }
+
+    /// A crashed process's host closes its sockets: everyone with a request in flight to
+    /// it learns at once. (A host that lost power says nothing: those wait for timeouts.)
+    pub(super) fn connections_closed(&mut self, ctx: &mut Ctx<World>, dead: BrokerId) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
+            b.on_fetch_refused(ctx, &env, dead);
+        }
+        for p in &mut self.producers {
+            p.on_connection_closed(ctx, dead);
+        }
+        for r in &mut self.readers {
+            r.on_connection_closed(ctx, dead);
+        }
+        for c in self.consumers.iter_mut().filter(|c| c.is_running()) {
+            c.on_connection_closed(ctx, dead);
+        }
+        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
+            b.on_txn_marker_connection_lost(ctx, dead);
+        }
+        self.run_pipelines(ctx);
+    }
+
+    pub(super) fn run_pipelines(&mut self, ctx: &mut Ctx<World>) {
+        for c in 0..self.consumers.len() {
+            if self.consumers[c].producer.is_some() {
+                self.run_pipeline(ctx, c);
+            }
+        }
+    }
+
+    /// Grow a topic (Kafka's CreatePartitions): the new partitions are placed as Kafka
+    /// places them, created by the controller, and become visible to clients through
+    /// metadata (producers on their next send, consumers at their next metadata refresh).
+    pub(super) fn add_partitions(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32) {
+        let old = self.spec.topics[topic as usize].partitions;
+        if partitions <= old {
+            return;
+        }
+        let t = &self.spec.topics[topic as usize];
+        let all = place_replicas(self.spec.broker_count, partitions, t.replication_factor, 0);
+        let new: Vec<(Tp, Vec<BrokerId>)> =
+            (old..partitions).map(|p| (Tp { topic, partition: p }, all[p as usize].clone())).collect();
+        if !self.controller.create_partitions(ctx, new.clone()) {
+            ctx.note(Note::AdminError { operation: "CreatePartitions", error: ErrorCode::NotController });
+            return;
+        }
+        let spec = Rc::make_mut(&mut self.spec);
+        let t = &mut spec.topics[topic as usize];
+        t.partitions = partitions;
+        t.assignment.extend(new.into_iter().map(|(_, r)| r));
+        for r in self.readers.iter_mut().filter(|r| r.topic == topic) {
+            for p in old..partitions {
+                r.positions.insert(Tp { topic, partition: p }, 0);
+            }
+        }
+    }
+
+    /// End a consumer's pause and replay what it held back.
+    pub(super) fn resume_consumer(&mut self, ctx: &mut Ctx<World>, c: usize) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let held = self.consumers[c].resume(ctx, &env);
+        for (from, msg) in held {
+            self.consumers[c].on_message(ctx, &env, from, msg);
+        }
+        self.run_pipeline(ctx, c);
+    }
+}
