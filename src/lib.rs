@@ -4,6 +4,7 @@
 //! - [`kernel`]: clock, event queue, seeded PRNG, network, faults, trace and time travel.
 //!   It knows nothing about Kafka, so the RocketMQ flavour can reuse it.
 //! - [`kafka`]: brokers, the KRaft-style controller, partition logs, clients.
+//! - [`rocketmq`]: the RocketMQ model, begun (queue allocation, settings).
 //! - [`checker`]: follows every record end to end and names anomalies.
 //! - [`scenario`]: the JSON scenario format.
 //! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out),
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod kafka;
 pub mod kernel;
 pub mod lang;
+pub mod rocketmq;
 pub mod scenario;
 pub mod session;
 #[cfg(feature = "web")]

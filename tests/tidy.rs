@@ -1,10 +1,11 @@
 //! Source-level rules for the pure core (TigerBeetle's tidy, in miniature): the engine
-//! (kernel, Kafka model, checker, scenario, session, view) never touches the browser, the
+//! (kernel, Kafka and RocketMQ models, checker, scenario, session, view) never touches the browser, the
 //! wall clock, OS entropy, or an unordered hash map whose iteration order could leak into
 //! the trace.
 use std::path::Path;
 
-const PURE: &[&str] = &["src/kernel", "src/kafka", "src/checker", "src/scenario", "src/session", "src/lang.rs"];
+const PURE: &[&str] =
+    &["src/kernel", "src/kafka", "src/checker", "src/scenario", "src/session", "src/rocketmq", "src/lang.rs"];
 const BANNED: &[(&str, &str)] = &[
     ("yew", "the engine must not depend on the UI"),
     ("web_sys", "the engine must not depend on the browser"),

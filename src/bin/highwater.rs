@@ -1,4 +1,5 @@
-//! The native CLI: run scenarios headless, compute Kafka partitions and assignments.
+//! The native CLI: run scenarios headless, compute Kafka partitions and assignments
+//! and RocketMQ queue allocations.
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -14,6 +15,8 @@ usage:
       the partition Kafka's default partitioner picks for each key
   highwater assign --strategy range|roundrobin|sticky|cooperative-sticky FILE
       the assignment Kafka's consumer-group assignors compute
+  highwater allocate --strategy avg|avg-by-circle FILE
+      the queues RocketMQ's allocation strategy gives one consumer
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
         Some("digest") => highwater::cli::run::digest(rest, &mut out, &mut err),
         Some("partition") => highwater::cli::partition::run(rest, &mut out, &mut err),
         Some("assign") => highwater::cli::assign::run(rest, &mut out, &mut err),
+        Some("allocate") => highwater::cli::allocate::run(rest, &mut out, &mut err),
         Some("-h" | "--help" | "help") => {
             let _ = write!(out, "{USAGE}");
             0
