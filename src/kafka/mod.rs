@@ -7,6 +7,7 @@ pub mod config;
 pub mod consumer;
 pub mod controller;
 pub mod group;
+pub mod invariants;
 pub mod log;
 pub mod message;
 pub mod notes;
