@@ -1,5 +1,7 @@
 //! Property tests over random fault schedules. Each case is a seed; a failure prints the
-//! seed and the scenario JSON, so `highwater run` reproduces it exactly.
+//! seed and the scenario JSON, so `highwater run` reproduces it exactly. Every case checks
+//! the engine's invariants (`src/kafka/invariants/`) after every step, in release builds
+//! too (`common::run_checking_invariants`).
 use highwater::checker::AnomalyKind;
 use highwater::cli::run::run_to_end;
 use highwater::kernel::Prng;
@@ -7,7 +9,7 @@ use highwater::scenario::Scenario;
 use serde_json::{json, Value};
 
 mod common;
-use common::random_faults;
+use common::{random_faults, run_checking_invariants};
 
 /// A producer writing one keyed record every 200 ms for the first 6 s.
 fn steady_writes(until_ms: u64) -> Vec<Value> {
@@ -36,7 +38,7 @@ fn scenario(seed: u64, partitions: u32, min_isr: u32, acks: &str, faults: Vec<Va
 }
 
 fn anomalies(s: &Scenario) -> Vec<(AnomalyKind, String)> {
-    let sim = run_to_end(s, s.seed, None, None).unwrap();
+    let sim = run_checking_invariants(s);
     sim.checker.anomalies().map(|a| (a.kind, a.detail.clone())).collect()
 }
 
@@ -85,7 +87,8 @@ fn acks_1_does_lose_writes_under_some_single_broker_crash() {
 }
 
 /// Swarm: random crashes, power losses, restarts, partitions and message loss. Whatever
-/// happens, the engine's own invariants hold (they are assertions: a breach panics), a
+/// happens, the engine's invariants hold after every step (`src/kafka/invariants/`: leader
+/// in ISR, ISR within the replicas, HW <= LEO, LSO <= HW, epochs never decrease, ...), a
 /// reader never reads at or above the high watermark, and the run is deterministic.
 #[test]
 fn swarm_of_random_faults_keeps_invariants() {
@@ -94,7 +97,7 @@ fn swarm_of_random_faults_keeps_invariants() {
         let (faults, healed) = random_faults(&mut prng, true);
         let acks = ["all", "1"][prng.below(2) as usize];
         let s = scenario(10_000 + seed, 2, prng.between(1, 2) as u32, acks, faults, healed + 19_000);
-        let a = run_to_end(&s, s.seed, None, None).unwrap();
+        let a = run_checking_invariants(&s);
         let b = run_to_end(&s, s.seed, None, None).unwrap();
         assert_eq!(a.digest(), b.digest(), "seed {}: not deterministic", s.seed);
         let above: Vec<_> = a.checker.anomalies().filter(|x| x.kind == AnomalyKind::ReadAboveHw).collect();

@@ -60,8 +60,14 @@ fn internal_record_ids_do_not_alias_records_on_wasm32() {
     s.seek(359);
     s.act(&Command::BeginTransaction("bank".into())).expect("begin");
     s.seek(360);
-    s.act(&Command::Produce { producer: "bank".into(), topic: "payments".into(), key: None, count: 2, partition: None })
-        .expect("produce");
+    s.act(&Command::Produce {
+        producer: "bank".into(),
+        topic: "payments".into(),
+        key: None,
+        count: 2,
+        partition: None,
+    })
+    .expect("produce");
     s.seek(u64::MAX);
     let found: Vec<String> = s.anomalies().iter().map(|a| a.detail.clone()).collect();
     assert!(found.is_empty(), "{found:?}");

@@ -9,6 +9,7 @@ pub mod broker;
 pub mod checks;
 pub mod client;
 pub mod config;
+pub mod invariants;
 pub mod message;
 pub mod notes;
 pub mod partitioner;

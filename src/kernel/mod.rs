@@ -6,6 +6,7 @@
 //! step, in `(time, sequence)` order. Same model + same seed + same actions = same trace.
 pub mod chunked;
 pub mod digest;
+pub mod invariant;
 pub mod model;
 pub mod network;
 pub mod prng;
@@ -17,6 +18,7 @@ pub mod trace;
 
 pub use chunked::ChunkedVec;
 pub use digest::Digest;
+pub use invariant::InvariantViolation;
 pub use model::{Checker, Ctx, MessageInfo, Model, NoChecker};
 pub use network::{NetFault, NetworkConfig, Ratio};
 pub use prng::Prng;

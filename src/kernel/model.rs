@@ -7,7 +7,7 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 use super::network::Network;
-use super::{NodeId, Prng, StepRecord, Time};
+use super::{InvariantViolation, NodeId, Prng, StepRecord, Time};
 
 /// How the trace and the UI name a message.
 pub trait MessageInfo {
@@ -22,6 +22,9 @@ pub trait Model: Clone {
     type Timer: Clone + Debug + Hash;
     type Action: Clone + Debug + Hash;
     type Note: Clone + Debug + Hash;
+    /// What [`Model::check_invariants`] remembers from one step to the next, e.g. the last
+    /// value seen of something that must never decrease. `()` when it needs nothing.
+    type InvariantMemory: Clone + Debug + Default;
 
     /// Number of network nodes; node ids are `0..node_count`.
     fn node_count(&self) -> u32;
@@ -40,6 +43,18 @@ pub trait Model: Clone {
     /// Whether a timer still matters when it comes due. A timeout whose request was
     /// answered long ago is skipped without a step, like a timer of a crashed process.
     fn timer_is_live(&self, _node: NodeId, _timer: &Self::Timer, _now: Time) -> bool {
+        true
+    }
+    /// Check the model's own invariants against its state after a step (see
+    /// [`super::invariant`]). `memory` holds what earlier checks saw; it is meant to be given
+    /// every step's state in turn. The default checks nothing.
+    fn check_invariants(&self, _memory: &mut Self::InvariantMemory) -> Result<(), InvariantViolation> {
+        Ok(())
+    }
+    /// Whether debug builds can afford [`Model::check_invariants`] after every step of this
+    /// model (unoptimised, a check that visits every object of a large model costs far more
+    /// than the step). When false, only explicit calls check. The default says yes.
+    fn invariants_affordable_every_step(&self) -> bool {
         true
     }
     /// Short name of a timer for the trace.

@@ -8,7 +8,7 @@ use super::model::{Checker, Ctx, MessageInfo, Model};
 use super::network::{Fate, NetFault, Network, NetworkConfig};
 use super::queue::EventQueue;
 use super::trace::{DropReason, StepKind, StepRecord};
-use super::{MsgId, NodeId, Prng, Time};
+use super::{InvariantViolation, MsgId, NodeId, Prng, Time};
 
 /// An action a run can perform at a scripted time or when the user asks: a network fault
 /// the kernel applies itself, or a protocol action the model applies.
@@ -57,6 +57,8 @@ pub struct Simulation<M: Model, C: Checker<M>> {
     script: Rc<[(Time, Action<M::Action>)]>,
     /// No event after this time is handled: the run is over.
     end_time: Time,
+    /// What the model's invariant check remembers between steps.
+    invariants: M::InvariantMemory,
 }
 
 impl<M: Model, C: Checker<M>> Simulation<M, C> {
@@ -84,6 +86,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             digest: Digest::default(),
             script: script.into(),
             end_time: Time::MAX,
+            invariants: Default::default(),
         };
         sim.digest.add(&seed);
         for (i, (time, _)) in sim.script.iter().enumerate() {
@@ -92,7 +95,29 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         let mut notes = Vec::new();
         sim.with_ctx(&mut notes, |model, ctx| model.start(ctx));
         sim.digest.add(&notes);
+        #[cfg(debug_assertions)]
+        sim.assert_invariants(None);
         sim
+    }
+
+    /// Check the model's invariants now ([`Model::check_invariants`]). Debug builds do it
+    /// after every step on their own; a release-mode test calls this after every step.
+    pub fn check_invariants(&mut self) -> Result<(), InvariantViolation> {
+        self.model.check_invariants(&mut self.invariants)
+    }
+
+    /// Panic, naming the rule, the step and the object, if an invariant does not hold.
+    #[cfg(debug_assertions)]
+    fn assert_invariants(&mut self, step: Option<&StepRecord>) {
+        if !self.model.invariants_affordable_every_step() {
+            return;
+        }
+        if let Err(v) = self.check_invariants() {
+            match step {
+                Some(s) => panic!("after step {} (t = {} ms, {:?}): {v}", s.index, s.time, s.kind),
+                None => panic!("at the start: {v}"),
+            }
+        }
     }
 
     /// Stop the run at `end` (events after it are never handled).
@@ -261,6 +286,8 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         self.digest.add(&record);
         self.digest.add(notes);
         self.checker.observe(&self.model, &record, notes);
+        #[cfg(debug_assertions)]
+        self.assert_invariants(Some(&record));
         record
     }
 

@@ -71,3 +71,27 @@ pub fn session_notes(session: &Session) -> Vec<(u64, Note)> {
         })
         .collect()
 }
+
+/// [`run_to_end`] (the same steps, the same digest), checking the engine's invariants after
+/// every step (`Simulation::check_invariants`, which debug builds also assert on their own).
+/// A breach panics with the step and the scenario JSON, so `highwater run` reproduces it.
+pub fn run_checking_invariants(s: &Scenario) -> highwater::session::kafka::KafkaSimulation {
+    let (mut sim, _) = highwater::session::kafka::build_simulation(s, s.seed);
+    let mut notes = Vec::new();
+    sim.check_invariants().unwrap_or_else(|v| panic!("{}: at the start: {v}\n{}", s.id, s.to_json()));
+    while sim.steps() < highwater::cli::run::MAX_STEPS {
+        notes.clear();
+        let Some(step) = sim.step(&mut notes) else { break };
+        if let Err(v) = sim.check_invariants() {
+            panic!(
+                "{} (seed {}): after step {} (t = {} ms): {v}\n{}",
+                s.id,
+                s.seed,
+                step.index,
+                step.time,
+                s.to_json()
+            );
+        }
+    }
+    sim
+}

@@ -432,6 +432,15 @@ impl Model for World {
     type Timer = Timer;
     type Action = KafkaAction;
     type Note = Note;
+    type InvariantMemory = super::invariants::Memory;
+
+    fn check_invariants(&self, memory: &mut Self::InvariantMemory) -> Result<(), crate::kernel::InvariantViolation> {
+        super::invariants::check(self, memory)
+    }
+
+    fn invariants_affordable_every_step(&self) -> bool {
+        super::invariants::affordable_every_step(self)
+    }
 
     fn node_count(&self) -> u32 {
         self.spec.broker_count + self.producers.len() as u32 + self.readers.len() as u32 + self.consumers.len() as u32
