@@ -104,7 +104,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 /// Like [`run`], with the stream that `-` reads from given explicitly.
 pub fn run_with_stdin(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (strategy, file) = match parse_args(args) {
+    let (strategy, file) = match super::strategy_and_file::<Strategy>(args) {
         Ok(Some(parsed)) => parsed,
         Ok(None) => {
             let _ = writeln!(out, "{USAGE}");
@@ -115,20 +115,11 @@ pub fn run_with_stdin(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write
             return 2;
         }
     };
-    let (name, text) = if file == "-" {
-        let mut text = String::new();
-        if let Err(e) = stdin.read_to_string(&mut text) {
-            let _ = writeln!(err, "highwater assign: cannot read standard input: {e}");
+    let (name, text) = match super::read_input(file, stdin) {
+        Ok(read) => read,
+        Err(msg) => {
+            let _ = writeln!(err, "highwater assign: {msg}");
             return 2;
-        }
-        ("<stdin>".to_string(), text)
-    } else {
-        match std::fs::read_to_string(file) {
-            Ok(t) => (file.to_string(), t),
-            Err(e) => {
-                let _ = writeln!(err, "highwater assign: cannot read {file}: {e}");
-                return 2;
-            }
         }
     };
     let input = match AssignInput::parse(&text) {
@@ -174,36 +165,4 @@ pub fn render(order: &[&str], result: &BTreeMap<String, Vec<TopicPartition>>) ->
     }
     s.push_str("}\n");
     s
-}
-
-fn parse_args(args: &[String]) -> Result<Option<(Strategy, &str)>, String> {
-    let mut strategy: Option<Strategy> = None;
-    let mut files: Vec<&str> = Vec::new();
-    let mut options_done = false;
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        i += 1;
-        if options_done || a == "-" || !a.starts_with('-') {
-            files.push(a);
-        } else if a == "--" {
-            options_done = true;
-        } else if a == "--help" || a == "-h" {
-            return Ok(None);
-        } else if a == "--strategy" {
-            let v = args.get(i).ok_or("--strategy needs a value")?;
-            i += 1;
-            strategy = Some(v.parse()?);
-        } else if let Some(v) = a.strip_prefix("--strategy=") {
-            strategy = Some(v.parse()?);
-        } else {
-            return Err(format!("unknown option '{a}'"));
-        }
-    }
-    let strategy = strategy.ok_or("missing --strategy")?;
-    match files.as_slice() {
-        [f] => Ok(Some((strategy, f))),
-        [] => Err("missing FILE (use - for standard input)".to_string()),
-        _ => Err(format!("expected one FILE, got {}", files.len())),
-    }
 }
