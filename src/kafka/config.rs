@@ -113,8 +113,21 @@ impl Default for BrokerConfig {
 impl BrokerConfig {
     /// Values the model cannot run with; the error names the key.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
-        if self.min_insync_replicas == 0 {
-            return Err(("min.insync.replicas", "must be at least 1".into()));
+        // Kafka's own validators (`atLeast(1)` in GroupCoordinatorConfig, TransactionLogConfig,
+        // ServerLogConfigs): ConfigException "Invalid value 0 for configuration X: Value must
+        // be at least 1". A zero here would divide by zero when a group or transactional.id is
+        // hashed to its coordinator's partition.
+        for (key, value) in [
+            ("min.insync.replicas", self.min_insync_replicas),
+            ("offsets.topic.num.partitions", self.offsets_topic_num_partitions),
+            ("offsets.topic.replication.factor", self.offsets_topic_replication_factor),
+            ("transaction.state.log.num.partitions", self.transaction_state_log_num_partitions),
+            ("transaction.state.log.replication.factor", self.transaction_state_log_replication_factor),
+            ("transaction.state.log.min.isr", self.transaction_state_log_min_isr),
+        ] {
+            if value == 0 {
+                return Err((key, "Invalid value 0: Value must be at least 1 (Kafka's own range)".into()));
+            }
         }
         // Periodic tasks with a zero interval would fire forever at the same instant.
         for (key, value) in [

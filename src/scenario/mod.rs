@@ -459,6 +459,26 @@ mod tests {
     }
 
     #[test]
+    fn sizes_kafka_rejects_and_sums_past_u32_are_refused_by_name() {
+        for key in
+            ["transaction.state.log.num.partitions", "offsets.topic.num.partitions", "transaction.state.log.min.isr"]
+        {
+            let bad = MINIMAL.replace(r#""brokers": 3"#, &format!(r#""brokers": 3, "config": {{"{key}": 0}}"#));
+            let e = Scenario::from_json(&bad).unwrap_err();
+            assert_eq!(e.path, format!("cluster.config.{key}"));
+            assert!(e.message.contains("at least 1"), "{e}");
+        }
+        // 4294967295 + 2 wraps to 1 in u32: the sum must saturate, and name the topic.
+        let huge = MINIMAL.replace(
+            r#"[{"name": "orders", "partitions": 2, "replication_factor": 3}]"#,
+            r#"[{"name": "orders", "partitions": 2, "replication_factor": 3}, {"name": "x", "partitions": 4294967295, "replication_factor": 1}]"#,
+        );
+        let e = Scenario::from_json(&huge).unwrap_err();
+        assert_eq!(e.path, "topics[1].partitions");
+        assert!(e.message.contains("at most 4096"), "{e}");
+    }
+
+    #[test]
     fn the_timeline_shares_the_ui_limits() {
         let entry = |e: &str| {
             MINIMAL

@@ -14,9 +14,6 @@ impl Scenario {
         for (i, c) in self.consumers.iter().enumerate() {
             self.validate_consumer(i, c, &mut names)?;
         }
-        if !self.consumers.is_empty() && self.cluster.config.offsets_topic_num_partitions == 0 {
-            return Err(semantic("cluster.config.offsets.topic.num.partitions", "must be at least 1"));
-        }
         self.validate_timeline()?;
         if let Some(exp) = &self.expect {
             for (i, a) in exp.anomalies.iter().enumerate() {
@@ -67,7 +64,7 @@ impl Scenario {
         if self.topics.is_empty() {
             return Err(semantic("topics", "needs at least one topic"));
         }
-        let mut total = 0;
+        let mut total: u32 = 0;
         for (i, t) in self.topics.iter().enumerate() {
             let p = format!("topics[{i}]");
             if t.name.is_empty() {
@@ -82,7 +79,14 @@ impl Scenario {
             if t.partitions == 0 {
                 return Err(semantic(format!("{p}.partitions"), "must be at least 1"));
             }
-            total += t.partitions;
+            // Checked: a sum past u32 must not wrap around below the limit.
+            total = total.saturating_add(t.partitions);
+            if total > MAX_PARTITIONS_TOTAL {
+                return Err(semantic(
+                    format!("{p}.partitions"),
+                    format!("at most {MAX_PARTITIONS_TOTAL} partitions in all topics together"),
+                ));
+            }
             if t.replication_factor == 0 || t.replication_factor > self.cluster.brokers {
                 return Err(semantic(
                     format!("{p}.replication_factor"),
@@ -116,9 +120,6 @@ impl Scenario {
                     }
                 }
             }
-        }
-        if total > MAX_PARTITIONS_TOTAL {
-            return Err(semantic("topics", format!("at most {MAX_PARTITIONS_TOTAL} partitions in all")));
         }
         Ok(())
     }
