@@ -8,14 +8,44 @@
 /// One level of nesting: an object (and the key last seen in it) or an array (and the
 /// index of the element being read).
 enum Frame {
-    Object { key: Option<String> },
-    Array { index: usize },
+    /// `start`: line and column of its `{`.
+    Object {
+        key: Option<String>,
+        start: (usize, usize),
+    },
+    Array {
+        index: usize,
+    },
+}
+
+/// Where an error is: the field's path, and the line and column to show.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Located {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 /// The path of the value at 1-based `line` and `column` of `text`. `missing`: the error is
 /// about the object itself (a missing field), not about its last key.
 pub fn path_at(text: &str, line: usize, column: usize, missing: bool) -> String {
+    walk(text, line, column, missing, false).path
+}
+
+/// Like [`path_at`], with the position to show. An error about a whole array element (an
+/// object checked after it was read, like a timeline entry with an unknown `action`) is
+/// reported by serde_json past the element's end, at the next element; it belongs to the
+/// element that just closed, at its `{`. (A type error is about the value at the position.)
+pub fn locate(text: &str, line: usize, column: usize, message: &str) -> Located {
+    let about_value = message.starts_with("invalid type") || message.starts_with("invalid value");
+    walk(text, line, column, message.starts_with("missing field"), !about_value)
+}
+
+fn walk(text: &str, line: usize, column: usize, missing: bool, whole_element: bool) -> Located {
     let mut stack: Vec<Frame> = Vec::new();
+    // The array element that closed last (its index and start), while only `,` and
+    // white space follow it.
+    let mut just_closed: Option<(usize, (usize, usize))> = None;
     let (mut l, mut c) = (1usize, 0usize);
     let mut chars = text.chars().peekable();
     // In an object, whether the next string is a key.
@@ -30,9 +60,12 @@ pub fn path_at(text: &str, line: usize, column: usize, missing: bool) -> String 
         if l > line || (l == line && c >= column) {
             break;
         }
+        if !(ch.is_whitespace() || ch == ',') {
+            just_closed = None;
+        }
         match ch {
             '{' => {
-                stack.push(Frame::Object { key: None });
+                stack.push(Frame::Object { key: None, start: (l, c) });
                 expect_key = true;
             }
             '[' => {
@@ -40,7 +73,10 @@ pub fn path_at(text: &str, line: usize, column: usize, missing: bool) -> String 
                 expect_key = false;
             }
             '}' | ']' => {
-                stack.pop();
+                let closed = stack.pop();
+                if let (Some(Frame::Object { start, .. }), Some(Frame::Array { index })) = (closed, stack.last()) {
+                    just_closed = Some((*index, start));
+                }
                 expect_key = false;
             }
             ',' => match stack.last_mut() {
@@ -71,7 +107,7 @@ pub fn path_at(text: &str, line: usize, column: usize, missing: bool) -> String 
                     }
                 }
                 if expect_key {
-                    if let Some(Frame::Object { key }) = stack.last_mut() {
+                    if let Some(Frame::Object { key, .. }) = stack.last_mut() {
                         *key = Some(s);
                     }
                 }
@@ -79,7 +115,13 @@ pub fn path_at(text: &str, line: usize, column: usize, missing: bool) -> String 
             _ => {}
         }
     }
-    render(&stack, missing)
+    if let (true, Some((index, (l, c))), Some(Frame::Array { index: at })) =
+        (whole_element, just_closed, stack.last_mut())
+    {
+        *at = index;
+        return Located { path: render(&stack, missing), line: l, column: c };
+    }
+    Located { path: render(&stack, missing), line, column }
 }
 
 /// `a.b[2].c` from the frames open at the error.
@@ -88,7 +130,7 @@ fn render(stack: &[Frame], missing: bool) -> String {
     let n = stack.len();
     for (i, f) in stack.iter().enumerate() {
         match f {
-            Frame::Object { key: Some(k) } if !(missing && i + 1 == n) => {
+            Frame::Object { key: Some(k), .. } if !(missing && i + 1 == n) => {
                 if !out.is_empty() {
                     out.push('.');
                 }

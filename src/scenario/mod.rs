@@ -214,12 +214,13 @@ impl Scenario {
     /// Parse and validate a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = serde_json::from_str(text).map_err(|inner: serde_json::Error| {
-            let (line, column) = (inner.line(), inner.column());
             let message = inner.to_string();
-            let path = if line > 0 {
-                json_path::path_at(text, line, column, message.starts_with("missing field"))
-            } else {
-                String::new()
+            let (path, line, column) = match inner.line() {
+                0 => (String::new(), 0, 0),
+                line => {
+                    let at = json_path::locate(text, line, inner.column(), &message);
+                    (at.path, at.line, at.column)
+                }
             };
             // serde_json appends " at line L column C"; we report those separately.
             let message = match message.rfind(" at line ") {
@@ -456,6 +457,30 @@ mod tests {
         assert!(e.to_string().starts_with("model: the rocketmq model is not available yet"), "{e}");
         let e = Scenario::from_json(&with("pulsar")).unwrap_err();
         assert!(e.to_string().contains("unknown model `pulsar`, expected one of kafka, rocketmq"), "{e}");
+    }
+
+    #[test]
+    fn an_entry_error_names_that_entry_and_its_position_not_the_next() {
+        let two = |first: &str| {
+            MINIMAL.replace(r#""timeline": [{"at_ms": 10,"#, &format!("\"timeline\": [\n{first},\n  {{\"at_ms\": 10,"))
+        };
+        for (first, message) in [
+            (r#"  {"at_ms": 5, "action": "bogus"}"#, "unknown action `bogus`"),
+            (r#"  {"at_ms": 5, "action": "produce", "topic": "orders"}"#, "missing field `producer`"),
+        ] {
+            let text = two(first);
+            let e = Scenario::from_json(&text).unwrap_err();
+            assert_eq!(e.path, "timeline[0]", "{e}");
+            assert!(e.message.starts_with(message), "{e}");
+            let line = text.lines().position(|l| l.starts_with(first)).unwrap() + 1;
+            assert_eq!((e.line, e.column), (Some(line), Some(3)), "{e}");
+        }
+        // A type error inside the second entry stays with the second entry.
+        let e = Scenario::from_json(
+            &two(r#"  {"at_ms": 5, "action": "heal_all"}"#).replace(r#""at_ms": 10"#, r#""at_ms": "ten""#),
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "timeline[1].at_ms", "{e}");
     }
 
     #[test]
