@@ -172,3 +172,63 @@ impl World {
         self.run_pipeline(ctx, c);
     }
 }
+
+// ----- the clients of a run, as it starts ---------------------------------------------------
+
+pub(super) fn new_producers(spec: &Spec, broker_ids: &[BrokerId]) -> Vec<Producer> {
+    spec.producers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Producer::new(i as u32, spec.producer_node(i as u32), p.name.clone(), p.config.clone(), broker_ids.to_vec())
+        })
+        .collect()
+}
+
+pub(super) fn new_readers(spec: &Spec, broker_ids: &[BrokerId]) -> Vec<Reader> {
+    spec.readers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let partitions = spec.topics[r.topic as usize].partitions;
+            Reader::new(
+                i as u32,
+                spec.reader_node(i as u32),
+                r.name.clone(),
+                r.topic,
+                partitions,
+                r.config.clone(),
+                broker_ids.to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Consumers, each with its pipeline's producer (in the same process) if it transforms.
+pub(super) fn new_consumers(spec: &Spec, broker_ids: &[BrokerId]) -> Vec<Consumer> {
+    spec.consumers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut consumer = Consumer::new(
+                i as u32,
+                spec.consumer_node(i as u32),
+                c.name.clone(),
+                Rc::from(c.group.as_str()),
+                c.topics.clone(),
+                c.config.clone(),
+                broker_ids.to_vec(),
+            );
+            if let Some(t) = &c.transform {
+                consumer.producer = Some(Box::new(Producer::embedded(
+                    spec.embedded_producer_index(i as u32),
+                    spec.consumer_node(i as u32),
+                    c.name.clone(),
+                    t.producer.clone(),
+                    broker_ids.to_vec(),
+                )));
+            }
+            consumer
+        })
+        .collect()
+}

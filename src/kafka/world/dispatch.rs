@@ -12,43 +12,28 @@ impl World {
         let env = Env { spec: &spec, broker: &spec.broker, controller };
         let me = self.brokers[i].id;
         let from_broker = self.broker_index(from).map(|j| BrokerId(j as u32 + 1));
+        let b = &mut self.brokers[i];
         match msg {
-            Msg::Produce(req) => self.brokers[i].on_produce(ctx, &env, from, req),
-            Msg::Fetch(req) => self.brokers[i].on_fetch(ctx, &env, from, req),
+            Msg::Produce(req) => b.on_produce(ctx, &env, from, req),
+            Msg::Fetch(req) => b.on_fetch(ctx, &env, from, req),
             Msg::FetchResponse { correlation, partitions } => {
                 if let Some(leader) = from_broker {
-                    self.brokers[i].on_fetch_response_as_follower(ctx, &env, leader, correlation, partitions);
+                    b.on_fetch_response_as_follower(ctx, &env, leader, correlation, partitions);
                 }
             }
-            Msg::Metadata { correlation } => self.brokers[i].on_metadata(ctx, &env, from, correlation),
+            Msg::Metadata { correlation } => b.on_metadata(ctx, &env, from, correlation),
+            Msg::ListOffsets { correlation, partitions, latest, isolation } => {
+                b.on_list_offsets(ctx, from, correlation, partitions, latest, isolation)
+            }
             Msg::InitProducerId { correlation, transactional_id: None, .. } => {
-                self.brokers[i].on_init_producer_id(ctx, from, correlation)
+                b.on_init_producer_id(ctx, from, correlation)
             }
-            Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => self.brokers[i]
-                .on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms),
-            Msg::AddPartitionsToTxn(req) => self.brokers[i].on_add_partitions_to_txn(ctx, &env, from, req, false),
-            Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
-                // AddOffsetsToTxn adds the group's `__consumer_offsets` partition.
-                let topic = spec.offsets_topic.unwrap_or(0);
-                let partition = crate::kafka::broker::group_coordinator::offsets_partition_for(
-                    &group,
-                    spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1),
-                );
-                let partitions = vec![Tp { topic, partition }];
-                let req = AddPartitionsToTxnRequest {
-                    correlation,
-                    transactional_id,
-                    producer_id,
-                    producer_epoch,
-                    partitions,
-                };
-                self.brokers[i].on_add_partitions_to_txn(ctx, &env, from, req, true)
+            Msg::InitProducerId { correlation, transactional_id: Some(id), transaction_timeout_ms } => {
+                b.on_init_transactional_producer_id(ctx, &env, from, correlation, id, transaction_timeout_ms)
             }
-            Msg::TxnOffsetCommit(req) => self.brokers[i].on_txn_offset_commit(ctx, &env, from, req),
-            Msg::EndTxn(req) => self.brokers[i].on_end_txn(ctx, &env, from, req),
-            Msg::WriteTxnMarkers(req) => self.brokers[i].on_write_txn_markers(ctx, &env, from, req),
+            Msg::WriteTxnMarkers(req) => b.on_write_txn_markers(ctx, &env, from, req),
             Msg::WriteTxnMarkersResponse { correlation, partitions, .. } => {
-                self.brokers[i].on_write_txn_markers_response(ctx, &env, correlation, partitions)
+                b.on_write_txn_markers_response(ctx, &env, correlation, partitions)
             }
             Msg::BrokerRegistration { broker, incarnation } => {
                 self.controller.on_registration(ctx, &env, me, broker, incarnation)
@@ -60,41 +45,25 @@ impl World {
                 self.controller.on_alter_partition(ctx, &env, me, broker, broker_epoch, state)
             }
             Msg::BrokerRegistrationResponse { error, broker_epoch } => {
-                // Only the first answer counts: a late duplicate must neither replace the
-                // epoch nor start a second heartbeat chain.
-                if error == ErrorCode::None && self.brokers[i].broker_epoch.is_none() {
-                    self.brokers[i].on_registered(broker_epoch);
-                    ctx.set_timer(broker_node(me), 0, Timer::Heartbeat);
-                }
+                self.on_registration_response(ctx, i, error, broker_epoch)
             }
-            Msg::BrokerHeartbeatResponse { error, .. } => {
-                if error == ErrorCode::StaleBrokerEpoch {
-                    self.brokers[i].broker_epoch = None;
-                    ctx.set_timer(broker_node(me), 0, Timer::Register);
-                }
-            }
+            Msg::BrokerHeartbeatResponse { error, .. } => self.on_broker_heartbeat_response(ctx, i, error),
             Msg::AlterPartitionResponse { tp, error, state } => {
-                self.brokers[i].on_alter_partition_response(ctx, &env, tp, error, state)
+                b.on_alter_partition_response(ctx, &env, tp, error, state)
             }
-            Msg::LeaderAndIsr { partitions, fenced, .. } => {
-                self.brokers[i].on_leader_and_isr(ctx, &env, &partitions, fenced)
-            }
-            Msg::FindCoordinator { correlation, group, transaction } => {
-                self.brokers[i].on_find_coordinator(ctx, &env, from, correlation, &group, transaction)
-            }
-            Msg::JoinGroup(req) => self.brokers[i].on_join_group(ctx, &env, from, req),
-            Msg::SyncGroup(req) => self.brokers[i].on_sync_group(ctx, &env, from, req),
-            Msg::Heartbeat(req) => self.brokers[i].on_heartbeat(ctx, &env, from, req),
-            Msg::LeaveGroup { correlation, group, member_id } => {
-                self.brokers[i].on_leave_group(ctx, &env, from, correlation, group, member_id)
-            }
-            Msg::OffsetCommit(req) => self.brokers[i].on_offset_commit(ctx, &env, from, req),
-            Msg::OffsetFetch { correlation, group, partitions } => {
-                self.brokers[i].on_offset_fetch(ctx, &env, from, correlation, group, partitions)
-            }
-            Msg::ListOffsets { correlation, partitions, latest, isolation } => {
-                self.brokers[i].on_list_offsets(ctx, from, correlation, partitions, latest, isolation)
-            }
+            Msg::LeaderAndIsr { partitions, fenced, .. } => b.on_leader_and_isr(ctx, &env, &partitions, fenced),
+            Msg::FindCoordinator { .. }
+            | Msg::JoinGroup(_)
+            | Msg::SyncGroup(_)
+            | Msg::Heartbeat(_)
+            | Msg::LeaveGroup { .. }
+            | Msg::OffsetCommit(_)
+            | Msg::OffsetFetch { .. }
+            | Msg::TxnOffsetCommit(_)
+            | Msg::AddPartitionsToTxn(_)
+            | Msg::AddOffsetsToTxn { .. }
+            | Msg::EndTxn(_) => self.on_coordinator_request(ctx, &env, from, i, msg),
+            // Answers meant for clients: a broker never gets one.
             Msg::ProduceResponse { .. }
             | Msg::MetadataResponse { .. }
             | Msg::InitProducerIdResponse { .. }
@@ -110,6 +79,62 @@ impl World {
             | Msg::AddOffsetsToTxnResponse { .. }
             | Msg::TxnOffsetCommitResponse { .. }
             | Msg::EndTxnResponse { .. } => {}
+        }
+    }
+
+    /// A request for the group coordinator or the transaction coordinator on broker `i`
+    /// (routed here by `on_broker_message`, which lists them).
+    fn on_coordinator_request(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, i: usize, msg: Msg) {
+        let b = &mut self.brokers[i];
+        match msg {
+            Msg::FindCoordinator { correlation, group, transaction } => {
+                b.on_find_coordinator(ctx, env, from, correlation, &group, transaction)
+            }
+            Msg::JoinGroup(req) => b.on_join_group(ctx, env, from, req),
+            Msg::SyncGroup(req) => b.on_sync_group(ctx, env, from, req),
+            Msg::Heartbeat(req) => b.on_heartbeat(ctx, env, from, req),
+            Msg::LeaveGroup { correlation, group, member_id } => {
+                b.on_leave_group(ctx, env, from, correlation, group, member_id)
+            }
+            Msg::OffsetCommit(req) => b.on_offset_commit(ctx, env, from, req),
+            Msg::OffsetFetch { correlation, group, partitions } => {
+                b.on_offset_fetch(ctx, env, from, correlation, group, partitions)
+            }
+            Msg::TxnOffsetCommit(req) => b.on_txn_offset_commit(ctx, env, from, req),
+            Msg::AddPartitionsToTxn(req) => b.on_add_partitions_to_txn(ctx, env, from, req, false),
+            Msg::AddOffsetsToTxn { correlation, transactional_id, producer_id, producer_epoch, group } => {
+                // AddOffsetsToTxn adds the group's `__consumer_offsets` partition.
+                let partitions = vec![offsets_tp(env.spec, &group)];
+                let req = AddPartitionsToTxnRequest {
+                    correlation,
+                    transactional_id,
+                    producer_id,
+                    producer_epoch,
+                    partitions,
+                };
+                b.on_add_partitions_to_txn(ctx, env, from, req, true)
+            }
+            Msg::EndTxn(req) => b.on_end_txn(ctx, env, from, req),
+            _ => unreachable!("on_broker_message routes only coordinator requests here"),
+        }
+    }
+
+    /// The controller registered broker `i`. Only the first answer counts: a late duplicate
+    /// must neither replace the epoch nor start a second heartbeat chain.
+    fn on_registration_response(&mut self, ctx: &mut Ctx<World>, i: usize, error: ErrorCode, broker_epoch: u64) {
+        let me = self.brokers[i].id;
+        if error == ErrorCode::None && self.brokers[i].broker_epoch.is_none() {
+            self.brokers[i].on_registered(broker_epoch);
+            ctx.set_timer(broker_node(me), 0, Timer::Heartbeat);
+        }
+    }
+
+    /// A stale broker epoch: the controller has forgotten this broker, which registers again.
+    fn on_broker_heartbeat_response(&mut self, ctx: &mut Ctx<World>, i: usize, error: ErrorCode) {
+        let me = self.brokers[i].id;
+        if error == ErrorCode::StaleBrokerEpoch {
+            self.brokers[i].broker_epoch = None;
+            ctx.set_timer(broker_node(me), 0, Timer::Register);
         }
     }
 
@@ -237,4 +262,14 @@ impl World {
             _ => {}
         }
     }
+}
+
+/// The `__consumer_offsets` partition of a group (where AddOffsetsToTxn points a transaction).
+fn offsets_tp(spec: &Spec, group: &str) -> Tp {
+    let topic = spec.offsets_topic.unwrap_or(0);
+    let partition = crate::kafka::broker::group_coordinator::offsets_partition_for(
+        group,
+        spec.topics.get(topic as usize).map(|t| t.partitions).unwrap_or(1),
+    );
+    Tp { topic, partition }
 }

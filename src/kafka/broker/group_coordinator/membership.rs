@@ -15,20 +15,12 @@ use std::rc::Rc;
 
 impl Broker {
     pub fn on_join_group(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: JoinGroupRequest) {
-        let JoinGroupRequest {
-            correlation,
-            group: group_id,
-            member_id,
-            session_timeout_ms,
-            rebalance_timeout_ms,
-            protocols,
-            metadata,
-        } = req;
+        let (correlation, group_id, member_id) = (req.correlation, req.group.clone(), req.member_id.clone());
         let node = self.node();
         let now = ctx.now;
         let cfg = env.broker;
-        if session_timeout_ms < cfg.group_min_session_timeout_ms
-            || session_timeout_ms > cfg.group_max_session_timeout_ms
+        if req.session_timeout_ms < cfg.group_min_session_timeout_ms
+            || req.session_timeout_ms > cfg.group_max_session_timeout_ms
         {
             return ctx.send(node, from, join_error(correlation, ErrorCode::InvalidSessionTimeout, &member_id));
         }
@@ -39,54 +31,12 @@ impl Broker {
             Ok(g) => g,
             Err(e) => return ctx.send(node, from, join_error(correlation, e, &member_id)),
         };
-        if group.state == GroupState::Dead {
-            return ctx.send(node, from, join_error(correlation, ErrorCode::CoordinatorNotAvailable, &member_id));
-        }
-        // The group's protocols must overlap with the member's.
-        if !group.members.is_empty()
-            && !group.members.values().all(|m| m.protocols.iter().any(|p| protocols.contains(p)))
-        {
-            return ctx.send(node, from, join_error(correlation, ErrorCode::InconsistentGroupProtocol, &member_id));
-        }
-        if member_id.is_empty() {
-            // KIP-394: hand out an id and ask the member to join again with it.
-            group.pending.insert(fresh_id.clone(), now + session_timeout_ms);
-            return ctx.send(node, from, join_error(correlation, ErrorCode::MemberIdRequired, &fresh_id));
-        }
-        let known = group.members.contains_key(&member_id);
-        if !known && group.pending.remove(&member_id).is_none() {
-            return ctx.send(node, from, join_error(correlation, ErrorCode::UnknownMemberId, &member_id));
-        }
-        let mut meta = metadata;
-        meta.member_id = member_id.clone();
-        let changed = match group.members.get(&member_id) {
-            Some(m) => m.protocols != protocols || m.metadata.topics != meta.topics,
-            None => true,
+        let known = match admit_member(group, &req, fresh_id, now) {
+            Ok(known) => known,
+            Err((error, id)) => return ctx.send(node, from, join_error(correlation, error, &id)),
         };
         let is_leader = group.leader.as_deref() == Some(&*member_id);
-        let member = group.members.entry(member_id.clone()).or_insert_with(|| Member {
-            id: member_id.clone(),
-            client: from,
-            group_instance_id: meta.group_instance_id.clone(),
-            session_timeout_ms,
-            rebalance_timeout_ms,
-            protocols: protocols.clone(),
-            metadata: meta.clone(),
-            assignment: Vec::new(),
-            awaiting_join: None,
-            awaiting_sync: None,
-            session_deadline: now + session_timeout_ms,
-        });
-        member.client = from;
-        member.protocols = protocols;
-        member.metadata = meta;
-        member.session_timeout_ms = session_timeout_ms;
-        member.rebalance_timeout_ms = rebalance_timeout_ms;
-        member.session_deadline = now + session_timeout_ms;
-        member.awaiting_join = Some(correlation);
-        if !group.join_order.contains(&member_id) {
-            group.join_order.push(member_id.clone());
-        }
+        let changed = join_member(group, from, req, now);
         if !known {
             ctx.note(Note::MemberJoined { group: group_id.clone(), member: member_id.clone() });
         }
@@ -380,6 +330,75 @@ impl Broker {
             GroupState::Empty | GroupState::Dead => {}
         }
     }
+}
+
+/// Whether the group takes this JoinGroup (the checks of Kafka's `handleJoinGroup`): Ok with
+/// whether the member is known, or the error to answer with and the member id to put in it.
+fn admit_member(
+    group: &mut Group,
+    req: &JoinGroupRequest,
+    fresh_id: Rc<str>,
+    now: u64,
+) -> Result<bool, (ErrorCode, Rc<str>)> {
+    let member_id = &req.member_id;
+    if group.state == GroupState::Dead {
+        return Err((ErrorCode::CoordinatorNotAvailable, member_id.clone()));
+    }
+    // The group's protocols must overlap with the member's.
+    if !group.members.is_empty()
+        && !group.members.values().all(|m| m.protocols.iter().any(|p| req.protocols.contains(p)))
+    {
+        return Err((ErrorCode::InconsistentGroupProtocol, member_id.clone()));
+    }
+    if member_id.is_empty() {
+        // KIP-394: hand out an id and ask the member to join again with it.
+        group.pending.insert(fresh_id.clone(), now + req.session_timeout_ms);
+        return Err((ErrorCode::MemberIdRequired, fresh_id));
+    }
+    let known = group.members.contains_key(member_id);
+    if !known && group.pending.remove(member_id).is_none() {
+        return Err((ErrorCode::UnknownMemberId, member_id.clone()));
+    }
+    Ok(known)
+}
+
+/// Add the member, or take its new protocols, subscription and timeouts; either way it
+/// now waits for the join phase to complete. Returns whether its protocols or
+/// subscription changed (a new member counts as a change).
+fn join_member(group: &mut Group, from: NodeId, req: JoinGroupRequest, now: u64) -> bool {
+    let JoinGroupRequest {
+        correlation, member_id, session_timeout_ms, rebalance_timeout_ms, protocols, metadata, ..
+    } = req;
+    let mut meta = metadata;
+    meta.member_id = member_id.clone();
+    let changed = match group.members.get(&member_id) {
+        Some(m) => m.protocols != protocols || m.metadata.topics != meta.topics,
+        None => true,
+    };
+    let member = group.members.entry(member_id.clone()).or_insert_with(|| Member {
+        id: member_id.clone(),
+        client: from,
+        group_instance_id: meta.group_instance_id.clone(),
+        session_timeout_ms,
+        rebalance_timeout_ms,
+        protocols: protocols.clone(),
+        metadata: meta.clone(),
+        assignment: Vec::new(),
+        awaiting_join: None,
+        awaiting_sync: None,
+        session_deadline: now + session_timeout_ms,
+    });
+    member.client = from;
+    member.protocols = protocols;
+    member.metadata = meta;
+    member.session_timeout_ms = session_timeout_ms;
+    member.rebalance_timeout_ms = rebalance_timeout_ms;
+    member.session_deadline = now + session_timeout_ms;
+    member.awaiting_join = Some(correlation);
+    if !group.join_order.contains(&member_id) {
+        group.join_order.push(member_id.clone());
+    }
+    changed
 }
 
 pub(super) fn join_error(correlation: u64, error: ErrorCode, member_id: &Rc<str>) -> Msg {

@@ -1,10 +1,10 @@
 //! The application around the consumer: `poll()`, processing the records it returns one by
-//! one, and committing (auto, sync, or inside a transaction through the embedded producer).
+//! one, and handing its outputs and offsets to the embedded producer's transaction. How it
+//! commits (auto, sync, async) is in `commit.rs`.
 use super::*;
 use crate::kafka::client::txn_manager::TxnOp;
 use crate::kafka::config::CommitPolicy;
-use crate::kafka::message::OffsetCommitRequest;
-use crate::kafka::message::{Msg, OffsetCommitPartition};
+use crate::kafka::message::OffsetCommitPartition;
 use crate::kafka::notes::Note;
 use crate::kafka::types::{RecordId, Tp};
 use crate::kafka::world::{Env, Timer, World};
@@ -43,46 +43,15 @@ impl Consumer {
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
             return;
         }
-        if let Some(then_process) = self.commit_retry.take() {
-            // The application is still inside commitSync(): try again, or give up.
-            if self.commit_deadline.is_some_and(|d| ctx.now >= d) {
-                self.commit_deadline = None;
-                ctx.note(Note::ConsumerError {
-                    consumer: self.index,
-                    error: "TimeoutException",
-                    detail: format!(
-                        "commitSync() could not commit within default.api.timeout.ms ({} ms)",
-                        self.config.default_api_timeout_ms
-                    ),
-                });
-            } else if let Some(correlation) = self.commit(ctx, true) {
-                self.app = App::Committing { correlation, then_process };
-                return;
-            } else {
-                self.commit_deadline = None;
-            }
-            if !then_process.is_empty() {
-                self.start_processing(ctx, env, then_process);
-                return;
-            }
+        if self.retry_commit(ctx, env) {
+            return;
         }
         if self.config.enable_auto_commit && ctx.now >= self.auto_commit_deadline {
             self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
             self.commit(ctx, false);
         }
         self.ensure_positions(ctx);
-        let mut records = VecDeque::new();
-        while records.len() < self.config.max_poll_records as usize {
-            let Some(f) = self.buffer.pop_front() else { break };
-            if self.positions.get(&f.tp) != Some(&f.from) {
-                continue; // stale: revoked or repositioned meanwhile
-            }
-            self.positions.insert(f.tp, f.to);
-            match f.record {
-                Some(id) => records.push_back((f.tp, f.from, id)),
-                None => self.skipped_past = true,
-            }
-        }
+        let records = self.collect_fetched();
         self.send_fetches(ctx);
         if records.is_empty() {
             // poll() returned nothing, but the position may have moved past transaction
@@ -174,64 +143,6 @@ impl Consumer {
             CommitPolicy::None | CommitPolicy::SyncBeforeProcessing => {}
         }
         self.schedule_poll(ctx, 0);
-    }
-
-    /// `commitSync()`, then process `then_process` (or poll). With no coordinator known it
-    /// finds one first; retriable failures are retried until `default.api.timeout.ms`.
-    pub(super) fn commit_sync(&mut self, ctx: &mut Ctx<World>, env: &Env, then_process: VecDeque<(Tp, u64, RecordId)>) {
-        let uncommitted = self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o));
-        if self.coordinator.is_none() && self.generation >= 0 && uncommitted {
-            self.commit_deadline.get_or_insert(ctx.now + self.config.default_api_timeout_ms);
-            self.commit_retry = Some(then_process);
-            self.app = App::Polling;
-            self.schedule_poll(ctx, 0);
-            return;
-        }
-        match self.commit(ctx, true) {
-            Some(correlation) => self.app = App::Committing { correlation, then_process },
-            None if then_process.is_empty() => {
-                self.app = App::Polling;
-                self.schedule_poll(ctx, 0);
-            }
-            None => self.start_processing(ctx, env, then_process),
-        }
-    }
-
-    /// Commit the application's positions. Returns the correlation (None: nothing to do).
-    pub(super) fn commit(&mut self, ctx: &mut Ctx<World>, _sync: bool) -> Option<u64> {
-        let coordinator = self.coordinator?;
-        if self.generation < 0 || self.member_id.is_empty() {
-            // Kafka's client refuses before sending: the consumer is not part of an active
-            // group (its generation was reset) (ConsumerCoordinator.sendOffsetCommitRequest).
-            if self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o)) {
-                ctx.note(Note::ConsumerError {
-                    consumer: self.index,
-                    error: "CommitFailedException",
-                    detail: "not part of an active group: the commit is not sent".into(),
-                });
-            }
-            return None;
-        }
-        let offsets: Vec<OffsetCommitPartition> = self
-            .positions
-            .iter()
-            .filter(|(tp, o)| self.committed.get(tp) != Some(o))
-            .map(|(tp, o)| OffsetCommitPartition { tp: *tp, offset: *o })
-            .collect();
-        if offsets.is_empty() {
-            return None;
-        }
-        let correlation = self.next();
-        self.commits_in_flight.insert(correlation, offsets.clone());
-        let msg = Msg::OffsetCommit(OffsetCommitRequest {
-            correlation,
-            group: self.group.clone(),
-            member_id: self.member_id.clone(),
-            generation: self.generation,
-            offsets,
-        });
-        self.send_to(ctx, coordinator, msg, correlation);
-        Some(correlation)
     }
 
     /// The producer may have finished a commit or abort: go on. Returns true if there

@@ -4,7 +4,7 @@
 use super::*;
 use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
 use crate::kafka::config::AutoOffsetReset;
-use crate::kafka::message::{FetchPartitionResponse, Msg};
+use crate::kafka::message::{FetchPartitionResponse, Msg, PartitionState};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kafka::world::World;
@@ -98,6 +98,106 @@ impl Consumer {
         }
     }
 
+    /// The committed offsets of partitions without a position: they become the positions;
+    /// partitions without one get `auto.offset.reset`.
+    pub(super) fn on_offset_fetch_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        error: ErrorCode,
+        offsets: Vec<(Tp, Option<u64>)>,
+    ) {
+        if self.offset_fetch_in_flight != Some(correlation) {
+            return;
+        }
+        self.offset_fetch_in_flight = None;
+        if error == ErrorCode::UnstableOffsetCommit {
+            // A transaction holds offsets for these partitions: ask again after
+            // retry.backoff.ms, until it commits or aborts.
+            if self.app == App::Polling {
+                self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            }
+            return;
+        }
+        if error != ErrorCode::None {
+            self.coordinator_lost(ctx);
+            return;
+        }
+        let mut reset = Vec::new();
+        for (tp, committed) in offsets {
+            if !self.assignment.contains(&tp) || self.positions.contains_key(&tp) {
+                continue;
+            }
+            match committed {
+                Some(o) => {
+                    self.committed.insert(tp, o);
+                    self.set_position(ctx, tp, o, "committed");
+                }
+                None => reset.push(tp),
+            }
+        }
+        self.reset_positions(ctx, reset);
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, 0);
+        }
+    }
+
+    pub(super) fn on_list_offsets_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        offsets: Vec<(Tp, ErrorCode, u64)>,
+    ) {
+        if self.list_offsets_in_flight.remove(&correlation).is_none() {
+            return;
+        }
+        let from = if self.config.auto_offset_reset == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
+        let mut failed = false;
+        for (tp, error, offset) in offsets {
+            if error == ErrorCode::None && self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
+                self.set_position(ctx, tp, offset, from);
+            }
+            failed |= error != ErrorCode::None;
+        }
+        if failed {
+            // The leader moved (NOT_LEADER_OR_FOLLOWER): new metadata, and ask again
+            // after retry.backoff.ms (Kafka's OffsetFetcher does the same).
+            self.metadata_in_flight = None;
+            self.request_metadata(ctx);
+        }
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, if failed { self.config.retry_backoff_ms } else { 0 });
+        }
+    }
+
+    pub(super) fn on_metadata_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        partitions: Vec<PartitionState>,
+    ) {
+        if self.metadata_in_flight.map(|(c, _)| c) != Some(correlation) {
+            return;
+        }
+        self.metadata_in_flight = None;
+        for st in partitions {
+            if self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
+                self.metadata.insert(st.tp, st);
+            }
+        }
+        // A subscribed topic with a new partition count needs a new assignment.
+        if self.join_state == JoinState::Member {
+            let counts = self.counts();
+            if self.joined_counts.is_empty() {
+                // First metadata since joining: that is the snapshot to compare with.
+                self.joined_counts = counts;
+            } else if counts != self.joined_counts {
+                self.request_rejoin(ctx, "the partition count of a subscribed topic changed");
+            }
+        }
+        self.send_fetches(ctx);
+    }
+
     pub(super) fn on_fetch_response(
         &mut self,
         ctx: &mut Ctx<World>,
@@ -148,6 +248,25 @@ impl Consumer {
         if got && self.app == App::Polling {
             self.schedule_poll(ctx, 0);
         }
+    }
+
+    /// What poll() returns: buffered records at the positions, up to `max.poll.records`
+    /// (Kafka's `FetchCollector`). Each moves its partition's position; a stretch without
+    /// records (markers, aborted data) moves it too, unseen.
+    pub(super) fn collect_fetched(&mut self) -> VecDeque<(Tp, u64, RecordId)> {
+        let mut records = VecDeque::new();
+        while records.len() < self.config.max_poll_records as usize {
+            let Some(f) = self.buffer.pop_front() else { break };
+            if self.positions.get(&f.tp) != Some(&f.from) {
+                continue; // stale: revoked or repositioned meanwhile
+            }
+            self.positions.insert(f.tp, f.to);
+            match f.record {
+                Some(id) => records.push_back((f.tp, f.from, id)),
+                None => self.skipped_past = true,
+            }
+        }
+        records
     }
 
     /// The records behind the position, per assigned partition.

@@ -3,9 +3,9 @@
 use super::*;
 use crate::kafka::assignor::{self, MemberSubscription, Strategy};
 use crate::kafka::message::{GroupMemberMetadata, Msg};
-use crate::kafka::message::{HeartbeatRequest, JoinGroupRequest};
+use crate::kafka::message::{HeartbeatRequest, JoinGroupRequest, SyncGroupRequest};
 use crate::kafka::notes::Note;
-use crate::kafka::types::{BrokerId, Tp};
+use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::Ctx;
 use std::collections::BTreeMap;
@@ -237,6 +237,120 @@ impl Consumer {
         self.ensure_positions(ctx);
         if self.app == App::Polling {
             self.schedule_poll(ctx, 0);
+        }
+    }
+
+    // ----- the coordinator's answers ---------------------------------------------------------
+
+    pub(super) fn on_find_coordinator_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        error: ErrorCode,
+        coordinator: Option<BrokerId>,
+    ) {
+        if self.find_in_flight.map(|(c, _)| c) != Some(correlation) {
+            return;
+        }
+        self.find_in_flight = None;
+        if error == ErrorCode::None {
+            self.coordinator = coordinator;
+        }
+        if self.app == App::Polling {
+            self.schedule_poll(ctx, if coordinator.is_some() { 0 } else { self.config.retry_backoff_ms });
+        }
+    }
+
+    /// `msg` is a JoinGroupResponse (Kafka's `JoinGroupResponseHandler`): the leader runs
+    /// the assignor; every member then sends SyncGroup.
+    pub(super) fn on_join_group_response(&mut self, ctx: &mut Ctx<World>, env: &Env, msg: Msg) {
+        let Msg::JoinGroupResponse { correlation, error, generation, protocol, leader, member_id, members } = msg
+        else {
+            return;
+        };
+        if self.join_state != JoinState::Joining(correlation) {
+            return;
+        }
+        match error {
+            ErrorCode::None => {
+                self.generation = generation;
+                self.member_id = member_id.clone();
+                let assignments =
+                    if *leader == *member_id { self.assign(ctx, env, protocol, &members) } else { Vec::new() };
+                let correlation = self.next();
+                self.join_state = JoinState::Syncing(correlation);
+                let msg = Msg::SyncGroup(SyncGroupRequest {
+                    correlation,
+                    group: self.group.clone(),
+                    member_id,
+                    generation,
+                    assignments,
+                });
+                if let Some(c) = self.coordinator {
+                    self.send_to(ctx, c, msg, correlation);
+                }
+            }
+            ErrorCode::MemberIdRequired => {
+                self.member_id = member_id;
+                self.join_state = JoinState::NotMember;
+                if let Some(c) = self.coordinator {
+                    self.join(ctx, env, c);
+                }
+            }
+            ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration => {
+                self.reset_generation(ctx, error == ErrorCode::UnknownMemberId)
+            }
+            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
+            _ => {
+                ctx.note(Note::ConsumerError {
+                    consumer: self.index,
+                    error: error.name(),
+                    detail: "JoinGroup failed".into(),
+                });
+                self.join_state = JoinState::NotMember;
+                self.needs_rejoin = true;
+            }
+        }
+    }
+
+    pub(super) fn on_sync_group_response(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        correlation: u64,
+        error: ErrorCode,
+        assignment: Vec<Tp>,
+    ) {
+        if self.join_state != JoinState::Syncing(correlation) {
+            return;
+        }
+        match error {
+            ErrorCode::None => self.on_assignment(ctx, assignment),
+            ErrorCode::RebalanceInProgress => {
+                self.join_state = JoinState::NotMember;
+                self.needs_rejoin = true;
+                self.schedule_poll(ctx, 0);
+            }
+            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
+            _ => self.reset_generation(ctx, error == ErrorCode::UnknownMemberId),
+        }
+    }
+
+    pub(super) fn on_heartbeat_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, error: ErrorCode) {
+        if self.heartbeat_in_flight != Some(correlation) {
+            return;
+        }
+        self.heartbeat_in_flight = None;
+        match error {
+            ErrorCode::None => {}
+            ErrorCode::RebalanceInProgress => {
+                self.needs_rejoin = true;
+                if self.app == App::Polling {
+                    self.schedule_poll(ctx, 0);
+                }
+            }
+            ErrorCode::IllegalGeneration => self.reset_generation(ctx, false),
+            ErrorCode::UnknownMemberId => self.reset_generation(ctx, true),
+            _ => self.coordinator_lost(ctx),
         }
     }
 }

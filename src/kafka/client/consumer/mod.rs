@@ -7,8 +7,14 @@
 //! `heartbeat.interval.ms` and, if the application has not called `poll()` within
 //! `max.poll.interval.ms`, leaves the group. A GC pause freezes both; slow processing
 //! blocks only the application.
+//!
+//! One file per concern: the poll loop and processing (`app.rs`), commits (`commit.rs`),
+//! positions and fetches (`fetching.rs`), the group protocol (`membership.rs`), and the
+//! process itself: pauses, crash, restart, close (`lifecycle.rs`).
 mod app;
+mod commit;
 mod fetching;
+mod lifecycle;
 mod membership;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -17,11 +23,10 @@ use std::rc::Rc;
 use crate::kafka::assignor::Strategy;
 use crate::kafka::client::producer::Producer;
 use crate::kafka::client::txn_manager::TxnOp;
-use crate::kafka::config::{AutoOffsetReset, ConsumerConfig};
-use crate::kafka::message::SyncGroupRequest;
+use crate::kafka::config::ConsumerConfig;
 use crate::kafka::message::{Msg, OffsetCommitPartition, PartitionState};
 use crate::kafka::notes::Note;
-use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
+use crate::kafka::types::{BrokerId, RecordId, Tp};
 use crate::kafka::world::{broker_node, Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
@@ -281,100 +286,6 @@ impl Consumer {
         self.conns.usable(broker, now)
     }
 
-    // ----- GC pause: hold everything -----------------------------------------------------
-
-    /// While frozen, a message or timer is held back. Returns true if it was.
-    pub fn hold_message(&mut self, from: NodeId, msg: &Msg, now: u64) -> bool {
-        if self.frozen_until.is_some_and(|t| t > now) {
-            self.held.push(Held::Message(from, msg.clone()));
-            return true;
-        }
-        false
-    }
-
-    pub fn hold_timer(&mut self, timer: &Timer, now: u64) -> bool {
-        if self.frozen_until.is_some_and(|t| t > now) && *timer != Timer::ConsumerResume {
-            self.held.push(Held::Timer(timer.clone()));
-            return true;
-        }
-        false
-    }
-
-    pub fn pause(&mut self, ctx: &mut Ctx<World>, ms: u64, gc: bool) {
-        let until = ctx.now + ms;
-        if gc {
-            self.frozen_until = Some(until);
-            ctx.set_timer(self.node, ms, Timer::ConsumerResume);
-        } else {
-            self.blocked_until = Some(until);
-        }
-        ctx.note(Note::ConsumerPaused { consumer: self.index, until, gc });
-    }
-
-    /// End a pause now (or when its timer fires): replay what was held, in order.
-    pub fn resume(&mut self, ctx: &mut Ctx<World>, env: &Env) -> Vec<(NodeId, Msg)> {
-        self.blocked_until = None;
-        if self.frozen_until.take().is_none() {
-            self.schedule_poll(ctx, 0);
-            return Vec::new();
-        }
-        let held = std::mem::take(&mut self.held);
-        let mut messages = Vec::new();
-        for h in held {
-            match h {
-                Held::Message(from, m) => messages.push((from, m)),
-                Held::Timer(t) => self.on_timer(ctx, env, t),
-            }
-        }
-        self.schedule_poll(ctx, 0);
-        messages
-    }
-
-    // ----- lifecycle -----------------------------------------------------------------------
-
-    pub fn crash(&mut self, ctx: &mut Ctx<World>) {
-        self.status = ConsumerStatus::Crashed;
-        ctx.note(Note::ConsumerCrashed { consumer: self.index });
-    }
-
-    /// A new process of the same application: it joins as a new member.
-    pub fn restart(&mut self, ctx: &mut Ctx<World>) {
-        let keep = (
-            self.index,
-            self.node,
-            self.name.clone(),
-            self.group.clone(),
-            self.topics.clone(),
-            self.config.clone(),
-            self.conns.brokers().to_vec(),
-        );
-        let incarnation = self.incarnation + 1;
-        let producer = self.producer.take();
-        // Correlation ids keep growing: an answer to the old process that arrives late
-        // must not match a request of the new one.
-        let next_correlation = self.next_correlation;
-        *self = Consumer::new(keep.0, keep.1, keep.2, keep.3, keep.4, keep.5, keep.6);
-        self.incarnation = incarnation;
-        self.producer = producer;
-        self.next_correlation = next_correlation;
-        ctx.note(Note::ConsumerRestarted { consumer: self.index });
-        self.start(ctx);
-    }
-
-    /// `close()`: commit (with auto-commit), leave the group, stop.
-    pub fn close(&mut self, ctx: &mut Ctx<World>) {
-        if self.config.enable_auto_commit && self.join_state == JoinState::Member {
-            self.commit(ctx, false);
-        }
-        if let (Some(c), false) = (self.coordinator, self.member_id.is_empty()) {
-            let correlation = self.next();
-            let msg = Msg::LeaveGroup { correlation, group: self.group.clone(), member_id: self.member_id.clone() };
-            ctx.send(self.node, broker_node(c), msg);
-        }
-        self.status = ConsumerStatus::Closed;
-        ctx.note(Note::ConsumerClosed { consumer: self.index });
-    }
-
     // ----- timers --------------------------------------------------------------------------
 
     pub fn on_timer(&mut self, ctx: &mut Ctx<World>, env: &Env, timer: Timer) {
@@ -418,10 +329,10 @@ impl Consumer {
         std::mem::take(&mut self.pipeline_ops)
     }
 
-    // ----- group membership ------------------------------------------------------------------
+    // ----- responses and failed requests --------------------------------------------------------
 
-    // ----- responses ---------------------------------------------------------------------------
-
+    /// Each answer goes to the part of the consumer that asked: the group protocol
+    /// (`membership.rs`), commits (`commit.rs`), positions and fetches (`fetching.rs`).
     pub fn on_message(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, msg: Msg) {
         if !self.is_running() {
             return;
@@ -432,216 +343,24 @@ impl Consumer {
         }
         match msg {
             Msg::FindCoordinatorResponse { correlation, error, coordinator } => {
-                if self.find_in_flight.map(|(c, _)| c) != Some(correlation) {
-                    return;
-                }
-                self.find_in_flight = None;
-                if error == ErrorCode::None {
-                    self.coordinator = coordinator;
-                }
-                if self.app == App::Polling {
-                    self.schedule_poll(ctx, if coordinator.is_some() { 0 } else { self.config.retry_backoff_ms });
-                }
+                self.on_find_coordinator_response(ctx, correlation, error, coordinator)
             }
-            Msg::JoinGroupResponse { correlation, error, generation, protocol, leader, member_id, members } => {
-                if self.join_state != JoinState::Joining(correlation) {
-                    return;
-                }
-                match error {
-                    ErrorCode::None => {
-                        self.generation = generation;
-                        self.member_id = member_id.clone();
-                        let assignments =
-                            if *leader == *member_id { self.assign(ctx, env, protocol, &members) } else { Vec::new() };
-                        let correlation = self.next();
-                        self.join_state = JoinState::Syncing(correlation);
-                        let msg = Msg::SyncGroup(SyncGroupRequest {
-                            correlation,
-                            group: self.group.clone(),
-                            member_id,
-                            generation,
-                            assignments,
-                        });
-                        if let Some(c) = self.coordinator {
-                            self.send_to(ctx, c, msg, correlation);
-                        }
-                    }
-                    ErrorCode::MemberIdRequired => {
-                        self.member_id = member_id;
-                        self.join_state = JoinState::NotMember;
-                        if let Some(c) = self.coordinator {
-                            self.join(ctx, env, c);
-                        }
-                    }
-                    ErrorCode::UnknownMemberId | ErrorCode::IllegalGeneration => {
-                        self.reset_generation(ctx, error == ErrorCode::UnknownMemberId)
-                    }
-                    ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
-                    _ => {
-                        ctx.note(Note::ConsumerError {
-                            consumer: self.index,
-                            error: error.name(),
-                            detail: "JoinGroup failed".into(),
-                        });
-                        self.join_state = JoinState::NotMember;
-                        self.needs_rejoin = true;
-                    }
-                }
-            }
+            Msg::JoinGroupResponse { .. } => self.on_join_group_response(ctx, env, msg),
             Msg::SyncGroupResponse { correlation, error, assignment } => {
-                if self.join_state != JoinState::Syncing(correlation) {
-                    return;
-                }
-                match error {
-                    ErrorCode::None => self.on_assignment(ctx, assignment),
-                    ErrorCode::RebalanceInProgress => {
-                        self.join_state = JoinState::NotMember;
-                        self.needs_rejoin = true;
-                        self.schedule_poll(ctx, 0);
-                    }
-                    ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.coordinator_lost(ctx),
-                    _ => self.reset_generation(ctx, error == ErrorCode::UnknownMemberId),
-                }
+                self.on_sync_group_response(ctx, correlation, error, assignment)
             }
-            Msg::HeartbeatResponse { correlation, error } => {
-                if self.heartbeat_in_flight != Some(correlation) {
-                    return;
-                }
-                self.heartbeat_in_flight = None;
-                match error {
-                    ErrorCode::None => {}
-                    ErrorCode::RebalanceInProgress => {
-                        self.needs_rejoin = true;
-                        if self.app == App::Polling {
-                            self.schedule_poll(ctx, 0);
-                        }
-                    }
-                    ErrorCode::IllegalGeneration => self.reset_generation(ctx, false),
-                    ErrorCode::UnknownMemberId => self.reset_generation(ctx, true),
-                    _ => self.coordinator_lost(ctx),
-                }
-            }
+            Msg::HeartbeatResponse { correlation, error } => self.on_heartbeat_response(ctx, correlation, error),
             Msg::OffsetCommitResponse { correlation, error, offsets } => {
-                if self.commits_in_flight.remove(&correlation).is_none() {
-                    return;
-                }
-                match error {
-                    ErrorCode::None => {
-                        self.commit_deadline = None;
-                        for o in offsets {
-                            self.committed.insert(o.tp, o.offset);
-                        }
-                    }
-                    ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId | ErrorCode::RebalanceInProgress => {
-                        // CommitFailedException / RebalanceInProgressException to the application.
-                        ctx.note(Note::ConsumerError {
-                            consumer: self.index,
-                            error: if error == ErrorCode::RebalanceInProgress {
-                                "RebalanceInProgressException"
-                            } else {
-                                "CommitFailedException"
-                            },
-                            detail: format!("commit rejected with {}: the group has rebalanced", error.name()),
-                        });
-                        if error != ErrorCode::RebalanceInProgress {
-                            self.reset_generation(ctx, error == ErrorCode::UnknownMemberId);
-                        } else {
-                            self.needs_rejoin = true;
-                        }
-                    }
-                    _ => self.coordinator_lost(ctx),
-                }
-                if let App::Committing { correlation: c, then_process } = &self.app {
-                    if *c == correlation {
-                        let records = then_process.clone();
-                        self.app = App::Polling;
-                        if records.is_empty() {
-                            self.schedule_poll(ctx, 0);
-                        } else {
-                            self.start_processing(ctx, env, records);
-                        }
-                    }
-                }
+                self.on_offset_commit_response(ctx, env, correlation, error, offsets)
             }
             Msg::OffsetFetchResponse { correlation, error, offsets } => {
-                if self.offset_fetch_in_flight != Some(correlation) {
-                    return;
-                }
-                self.offset_fetch_in_flight = None;
-                if error == ErrorCode::UnstableOffsetCommit {
-                    // A transaction holds offsets for these partitions: ask again after
-                    // retry.backoff.ms, until it commits or aborts.
-                    if self.app == App::Polling {
-                        self.schedule_poll(ctx, self.config.retry_backoff_ms);
-                    }
-                    return;
-                }
-                if error != ErrorCode::None {
-                    self.coordinator_lost(ctx);
-                    return;
-                }
-                let mut reset = Vec::new();
-                for (tp, committed) in offsets {
-                    if !self.assignment.contains(&tp) || self.positions.contains_key(&tp) {
-                        continue;
-                    }
-                    match committed {
-                        Some(o) => {
-                            self.committed.insert(tp, o);
-                            self.set_position(ctx, tp, o, "committed");
-                        }
-                        None => reset.push(tp),
-                    }
-                }
-                self.reset_positions(ctx, reset);
-                if self.app == App::Polling {
-                    self.schedule_poll(ctx, 0);
-                }
+                self.on_offset_fetch_response(ctx, correlation, error, offsets)
             }
             Msg::ListOffsetsResponse { correlation, offsets } => {
-                if self.list_offsets_in_flight.remove(&correlation).is_none() {
-                    return;
-                }
-                let from =
-                    if self.config.auto_offset_reset == AutoOffsetReset::Earliest { "earliest" } else { "latest" };
-                let mut failed = false;
-                for (tp, error, offset) in offsets {
-                    if error == ErrorCode::None && self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
-                        self.set_position(ctx, tp, offset, from);
-                    }
-                    failed |= error != ErrorCode::None;
-                }
-                if failed {
-                    // The leader moved (NOT_LEADER_OR_FOLLOWER): new metadata, and ask again
-                    // after retry.backoff.ms (Kafka's OffsetFetcher does the same).
-                    self.metadata_in_flight = None;
-                    self.request_metadata(ctx);
-                }
-                if self.app == App::Polling {
-                    self.schedule_poll(ctx, if failed { self.config.retry_backoff_ms } else { 0 });
-                }
+                self.on_list_offsets_response(ctx, correlation, offsets)
             }
             Msg::MetadataResponse { correlation, partitions, .. } => {
-                if self.metadata_in_flight.map(|(c, _)| c) != Some(correlation) {
-                    return;
-                }
-                self.metadata_in_flight = None;
-                for st in partitions {
-                    if self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
-                        self.metadata.insert(st.tp, st);
-                    }
-                }
-                // A subscribed topic with a new partition count needs a new assignment.
-                if self.join_state == JoinState::Member {
-                    let counts = self.counts();
-                    if self.joined_counts.is_empty() {
-                        // First metadata since joining: that is the snapshot to compare with.
-                        self.joined_counts = counts;
-                    } else if counts != self.joined_counts {
-                        self.request_rejoin(ctx, "the partition count of a subscribed topic changed");
-                    }
-                }
-                self.send_fetches(ctx);
+                self.on_metadata_response(ctx, correlation, partitions)
             }
             Msg::FetchResponse { correlation, partitions } => self.on_fetch_response(ctx, correlation, partitions),
             _ => {}
