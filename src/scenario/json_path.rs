@@ -86,26 +86,7 @@ fn walk(text: &str, line: usize, column: usize, missing: bool, whole_element: bo
             },
             ':' => expect_key = false,
             '"' => {
-                let mut s = String::new();
-                let mut escaped = false;
-                for ch in chars.by_ref() {
-                    if ch == '\n' {
-                        l += 1;
-                        c = 0;
-                    } else {
-                        c += 1;
-                    }
-                    if escaped {
-                        s.push(ch);
-                        escaped = false;
-                    } else if ch == '\\' {
-                        escaped = true;
-                    } else if ch == '"' {
-                        break;
-                    } else {
-                        s.push(ch);
-                    }
-                }
+                let s = read_string(&mut chars, &mut l, &mut c);
                 if expect_key {
                     if let Some(Frame::Object { key, .. }) = stack.last_mut() {
                         *key = Some(s);
@@ -122,6 +103,32 @@ fn walk(text: &str, line: usize, column: usize, missing: bool, whole_element: bo
         return Located { path: render(&stack, missing), line: l, column: c };
     }
     Located { path: render(&stack, missing), line, column }
+}
+
+/// The rest of a string literal whose opening `"` was just read, unescaped, keeping the
+/// line and column up to date.
+fn read_string(chars: &mut impl Iterator<Item = char>, l: &mut usize, c: &mut usize) -> String {
+    let mut s = String::new();
+    let mut escaped = false;
+    for ch in chars.by_ref() {
+        if ch == '\n' {
+            *l += 1;
+            *c = 0;
+        } else {
+            *c += 1;
+        }
+        if escaped {
+            s.push(ch);
+            escaped = false;
+        } else if ch == '\\' {
+            escaped = true;
+        } else if ch == '"' {
+            break;
+        } else {
+            s.push(ch);
+        }
+    }
+    s
 }
 
 /// `a.b[2].c` from the frames open at the error.
