@@ -8,7 +8,8 @@ const USAGE: &str = "highwater: a deterministic Kafka-style cluster simulator
 usage:
   highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]
       run a scenario; print the summary and the checker's verdict
-      (exit 0: no anomaly, 1: anomalies found, 2: bad input)
+      (exit 0: no anomaly, 1: anomalies found, 2: bad input,
+       3: stopped early: a livelock or the 50,000,000-step bound)
   highwater digest FILE [--seed N]
       print the trace digest of a whole run (same seed, same digest, everywhere)
   highwater partition --partitions N [--] KEY...

@@ -12,6 +12,26 @@ use crate::session::{build_simulation, KafkaSimulation};
 
 /// Most steps one CLI run may take: a bound, so a runaway scenario still ends.
 pub const MAX_STEPS: u64 = 50_000_000;
+/// Most steps in a row at one simulated instant. The largest shipped cluster starts with a
+/// few tens of thousands; a million means the clock has stopped (a livelock).
+pub const MAX_STEPS_AT_ONE_INSTANT: u64 = 1_000_000;
+/// Exit status of a run stopped by one of the two bounds above.
+pub const EXIT_STOPPED: i32 = 3;
+
+/// Why a run ended before its `duration_ms`, if a bound stopped it.
+pub fn stopped_early(sim: &KafkaSimulation) -> Option<String> {
+    if sim.steps_at_this_instant() >= MAX_STEPS_AT_ONE_INSTANT {
+        Some(format!(
+            "livelock: {} steps in a row at {} ms without the simulated clock moving; stopped",
+            sim.steps_at_this_instant(),
+            sim.now()
+        ))
+    } else if sim.steps() >= MAX_STEPS {
+        Some(format!("stopped after {MAX_STEPS} steps at {} ms, before duration_ms", sim.now()))
+    } else {
+        None
+    }
+}
 
 struct Options {
     file: String,
@@ -126,7 +146,7 @@ pub fn run_to_end(
         sim.set_end_time(u.min(scenario.duration_ms));
     }
     let mut notes = Vec::new();
-    while sim.steps() < MAX_STEPS {
+    while sim.steps() < MAX_STEPS && sim.steps_at_this_instant() < MAX_STEPS_AT_ONE_INSTANT {
         notes.clear();
         let mut summary = None;
         let tracing = trace.is_some();
@@ -242,16 +262,17 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 2;
         }
     };
-    if sim.steps() >= MAX_STEPS {
-        let _ = writeln!(
-            err,
-            "highwater run: warning: stopped after {MAX_STEPS} steps at {} ms, before duration_ms; the verdict covers only that much",
-            sim.now()
-        );
+    let stopped = stopped_early(&sim);
+    if let Some(why) = &stopped {
+        let _ = writeln!(err, "highwater run: {why}; the verdict covers only that much (exit {EXIT_STOPPED})");
     }
     let anomalies: Vec<Anomaly> = sim.checker.anomalies().cloned().collect();
     let failures = anomalies.iter().filter(|a| !a.kind.is_notice()).count();
-    let verdict = if failures == 0 { "ok" } else { "anomalies" };
+    let verdict = match (&stopped, failures) {
+        (Some(_), _) => "stopped",
+        (None, 0) => "ok",
+        (None, _) => "anomalies",
+    };
     let world = &sim.model;
     let summary = Summary {
         scenario: &scenario.id,
@@ -283,10 +304,10 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     } else {
         print_text(out, &summary)
     };
-    if failures == 0 {
-        0
-    } else {
-        1
+    match (stopped, failures) {
+        (Some(_), _) => EXIT_STOPPED,
+        (None, 0) => 0,
+        (None, _) => 1,
     }
 }
 
@@ -353,7 +374,9 @@ fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
     for a in &notices {
         writeln!(out, "notice: {} at step {} ({} ms): {}", a.kind.name(), a.step, a.time_ms, a.detail)?;
     }
-    if failures.is_empty() {
+    if s.verdict == "stopped" {
+        writeln!(out, "verdict: stopped early (see standard error); {} anomalies so far", failures.len())?;
+    } else if failures.is_empty() {
         writeln!(out, "verdict: ok (no anomaly)")?;
     } else {
         writeln!(out, "verdict: {} anomal{}", failures.len(), if failures.len() == 1 { "y" } else { "ies" })?;
@@ -381,7 +404,13 @@ pub fn digest(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             let seed = o.seed.unwrap_or(s.seed);
             let sim = run_to_end(&s, seed, None, None).expect("no trace writer, no I/O error");
             let _ = writeln!(out, "{:016x}", sim.digest());
-            0
+            match stopped_early(&sim) {
+                Some(why) => {
+                    let _ = writeln!(err, "highwater digest: {why} (the digest is of the steps taken)");
+                    EXIT_STOPPED
+                }
+                None => 0,
+            }
         }
         Err(e) => {
             let _ = writeln!(err, "highwater digest: {e}");

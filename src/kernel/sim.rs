@@ -59,6 +59,10 @@ pub struct Simulation<M: Model, C: Checker<M>> {
     end_time: Time,
     /// What the model's invariant check remembers between steps.
     invariants: M::InvariantMemory,
+    /// The time of the last step and how many steps in a row happened at it: a run whose
+    /// clock stops while steps go on is livelocked (see [`Simulation::steps_at_this_instant`]).
+    last_step_time: Time,
+    steps_at_this_instant: u64,
 }
 
 impl<M: Model, C: Checker<M>> Simulation<M, C> {
@@ -87,6 +91,8 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             script: script.into(),
             end_time: Time::MAX,
             invariants: Default::default(),
+            last_step_time: 0,
+            steps_at_this_instant: 0,
         };
         sim.digest.add(&seed);
         for (i, (time, _)) in sim.script.iter().enumerate() {
@@ -133,6 +139,12 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     /// Events handled so far.
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+    /// How many steps in a row ended at the current simulated time. A correct run moves
+    /// its clock on after a burst at one instant; when this grows into the millions, the
+    /// model is resending something without backoff, and callers stop the run.
+    pub fn steps_at_this_instant(&self) -> u64 {
+        self.steps_at_this_instant
     }
     /// Running digest of every step so far (and the seed).
     pub fn digest(&self) -> u64 {
@@ -282,6 +294,11 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
 
     fn finish_step(&mut self, kind: StepKind, notes: &[M::Note]) -> StepRecord {
         self.steps += 1;
+        if self.steps_at_this_instant > 0 && self.now == self.last_step_time {
+            self.steps_at_this_instant += 1;
+        } else {
+            (self.last_step_time, self.steps_at_this_instant) = (self.now, 1);
+        }
         let record = StepRecord { index: self.steps, time: self.now, kind };
         self.digest.add(&record);
         self.digest.add(notes);
