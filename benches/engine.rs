@@ -9,7 +9,7 @@ use highwater::session::{build_simulation, Session};
 
 #[path = "support/workloads.rs"]
 mod workloads;
-use workloads::cluster;
+use workloads::{cluster, cluster_with_group};
 
 /// Run `s` `repeats` times; print the median rate (and the spread: this machine is shared).
 fn median_rate(name: &str, s: &Scenario, repeats: usize) {
@@ -101,4 +101,52 @@ fn main() {
     if want("seek") {
         seek(&cluster(3, 6, 420_000, 10, 5), 1_000_000);
     }
+    // Each alone in a fresh process measures best (`engine time-travel-group` runs the second
+    // only): memory the first run freed stays resident and can hide the second's growth.
+    if want("time-travel") {
+        time_travel("time-travel", &cluster(3, 6, 420_000, 10, 5), 1_000_000);
+    }
+    if want("time-travel-group") {
+        time_travel("time-travel-group", &cluster_with_group(6, 140_000, 10, 5, 3), 300_000);
+    }
+}
+
+/// Resident memory (`VmRSS`) and its peak (`VmHWM`) in bytes, from /proc/self/status.
+/// Writing 5 to /proc/self/clear_refs resets the peak (Linux 4.0+), so each measurement
+/// starts from the memory in use, not from an earlier workload's peak.
+fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// `name: <steps> steps recorded, <bytes> B/step, seek p50 <ms> ms, p99 <ms> ms`: the cost of
+/// recording a run for time travel (peak resident memory while recording minus before,
+/// per step) and of 200 random seeks with the view built, one line to compare run to run.
+fn time_travel(name: &str, s: &Scenario, steps_wanted: u64) {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = memory().map_or(0, |m| m.0);
+    let mut session = Session::new(s.clone());
+    let horizon = session.seek(steps_wanted);
+    let peak = memory().map_or(0, |m| m.1);
+    let mut prng = Prng::new(9);
+    let mut ms: Vec<f64> = (0..200)
+        .map(|_| {
+            let target = prng.between(0, horizon);
+            let t = Instant::now();
+            session.seek(target);
+            let _view = session.view();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    println!(
+        "{name}: {horizon} steps recorded, {} B/step, seek p50 {:.1} ms, p99 {:.1} ms",
+        peak.saturating_sub(before) / horizon.max(1),
+        ms[ms.len() / 2],
+        ms[ms.len() * 99 / 100]
+    );
 }

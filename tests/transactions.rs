@@ -74,7 +74,7 @@ fn the_lso_holds_read_committed_back_until_the_transaction_ends() {
     let mut session = Session::new(s);
     session.seek(u64::MAX);
     // Mid-transaction: the records are replicated (HW 3) but not stable (LSO 0).
-    let step = session.timeline().records().iter().filter(|r| r.time <= 3_000).map(|r| r.index).max().unwrap();
+    let step = session.timeline().records().filter(|r| r.time <= 3_000).map(|r| r.index).max().unwrap();
     session.seek(step);
     let log = &session.timeline().current().model.broker(BrokerId(1)).replicas[&DATA].log;
     assert_eq!(log.high_watermark(), 3);

@@ -19,3 +19,14 @@ pub fn cluster(brokers: u32, partitions: u32, records: u64, per_entry: u64, ever
     });
     Scenario::from_json(&text.to_string()).expect("bench scenario")
 }
+
+/// [`cluster`] with a consumer group of `consumers` members reading the topic beside the
+/// reader (time travel then also records the group's coordinator state and the checker's
+/// per-consumer history).
+pub fn cluster_with_group(partitions: u32, records: u64, per_entry: u64, every_ms: u64, consumers: u32) -> Scenario {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&cluster(3, partitions, records, per_entry, every_ms).to_json())
+            .expect("bench scenario as JSON");
+    v["consumers"] = (1..=consumers).map(|i| json!({"name": format!("c{i}"), "group": "g", "topics": ["t"]})).collect();
+    Scenario::from_json(&v.to_string()).expect("bench scenario with a group")
+}

@@ -12,9 +12,10 @@ use std::rc::Rc;
 use super::history::Report;
 use super::observation::{Lookup, Processed, ReadBy, RecordRef};
 use super::AnomalyKind;
+use crate::kernel::chunked::ChunkedVec;
 
-/// How a group last processed a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a group last processed a record (`count` 0: never).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Processing {
     count: u32,
     consumer: u32,
@@ -25,18 +26,33 @@ struct Processing {
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct DuplicateProcessing {
-    /// Per (group, record): how the group last processed it.
-    processing: BTreeMap<(Rc<str>, RecordRef), Processing>,
+    /// Per group, per record (by its index in the run): how the group last processed it.
+    /// Chunked, so that a time-travel checkpoint shares what did not change instead of
+    /// copying a table that grows with every record processed.
+    processing: BTreeMap<Rc<str>, ChunkedVec<Processing>>,
 }
 
 impl DuplicateProcessing {
+    fn get(&self, group: &Rc<str>, record: RecordRef) -> Option<Processing> {
+        let p = *self.processing.get(group)?.get(record.index()?)?;
+        (p.count > 0).then_some(p)
+    }
+
+    fn set(&mut self, group: &Rc<str>, record: RecordRef, p: Processing) {
+        let Some(i) = record.index() else { return };
+        let table = self.processing.entry(group.clone()).or_default();
+        while table.len() <= i {
+            table.push(Processing::default());
+        }
+        *table.get_mut(i).expect("grown above") = p;
+    }
+
     /// Whether `group` ever processed `record`.
     pub(super) fn has_processed(&self, group: &Rc<str>, record: RecordRef) -> bool {
-        self.processing.contains_key(&(group.clone(), record))
+        self.get(group, record).is_some()
     }
 
     pub(super) fn processed(&mut self, out: &mut Report, lookup: &impl Lookup, p: &Processed) {
-        let key = (p.group.clone(), p.record);
         let now = Processing {
             count: 1,
             consumer: p.consumer,
@@ -44,8 +60,8 @@ impl DuplicateProcessing {
             generation: p.generation,
             offset: p.offset,
         };
-        let Some(prev) = self.processing.get(&key).copied() else {
-            self.processing.insert(key, now);
+        let Some(prev) = self.get(p.group, p.record) else {
+            self.set(p.group, p.record, now);
             return;
         };
         if !p.transactional {
@@ -60,7 +76,7 @@ impl DuplicateProcessing {
             );
             out.push(AnomalyKind::DuplicateProcessing, p.stream, vec![p.record], detail);
         }
-        self.processing.insert(key, Processing { count: prev.count + 1, ..now });
+        self.set(p.group, p.record, Processing { count: prev.count + 1, ..now });
     }
 }
 

@@ -7,7 +7,10 @@
 //! tree: its per-access overhead dominated the checker's profile).
 use std::rc::Rc;
 
-const CHUNK: usize = 512;
+/// A checkpoint makes the next append to each growing vector copy its last chunk, and a
+/// clone copies one pointer per chunk: 128 balances the two (measured with the time-travel
+/// benchmark, docs/performance.md: 512 cost ~720 B per recorded step, 128 ~570).
+const CHUNK: usize = 128;
 
 #[derive(Debug)]
 pub struct ChunkedVec<T> {

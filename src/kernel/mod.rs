@@ -9,6 +9,7 @@ pub mod digest;
 pub mod invariant;
 pub mod model;
 pub mod network;
+pub mod paged;
 pub mod prng;
 pub mod queue;
 pub mod sim;

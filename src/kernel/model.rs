@@ -45,6 +45,14 @@ pub trait Model: Clone {
     fn timer_is_live(&self, _node: NodeId, _timer: &Self::Timer, _now: Time) -> bool {
         true
     }
+    /// Whether a pending timer can never fire again, whatever happens next (its request was
+    /// answered; its delayed operation completed). The kernel drops such timers from the
+    /// queue before it takes a checkpoint, so time travel does not copy them by the
+    /// thousand. Only say yes when it is final: [`Model::timer_is_live`] still decides at the
+    /// time a timer comes due. The default keeps every timer.
+    fn timer_never_fires(&self, _node: NodeId, _timer: &Self::Timer) -> bool {
+        false
+    }
     /// Check the model's own invariants against its state after a step (see
     /// [`super::invariant`]). `memory` holds what earlier checks saw; it is meant to be given
     /// every step's state in turn. The default checks nothing.

@@ -58,6 +58,12 @@ impl<E> EventQueue<E> {
         self.heap.peek().map(|e| e.time)
     }
 
+    /// Keep only the events `keep` says yes to (their order is kept: it lives in each
+    /// entry's time and sequence number).
+    pub fn retain(&mut self, mut keep: impl FnMut(&E) -> bool) {
+        self.heap.retain(|e| keep(&e.event));
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

@@ -36,7 +36,7 @@ pub struct InFlight<T> {
 enum Event<T> {
     Deliver(MsgId),
     Timer { node: NodeId, incarnation: u32, timer: T },
-    Scripted(u32),
+    Scripted(usize),
 }
 
 /// The whole state of a run at one step. `Clone` is the checkpoint.
@@ -55,6 +55,10 @@ pub struct Simulation<M: Model, C: Checker<M>> {
     steps: u64,
     digest: Digest,
     script: Rc<[(Time, Action<M::Action>)]>,
+    /// The first scripted action not yet taken. Scripted actions are fed in as time reaches
+    /// them rather than queued at the start, so a checkpoint does not copy the whole script
+    /// with the queue.
+    next_scripted: usize,
     /// No event after this time is handled: the run is over.
     end_time: Time,
     /// What the model's invariant check remembers between steps.
@@ -72,8 +76,13 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         checker: C,
         seed: u64,
         network: NetworkConfig,
-        script: Vec<(Time, Action<M::Action>)>,
+        mut script: Vec<(Time, Action<M::Action>)>,
     ) -> Self {
+        // In time order, ties in the order given (see `pop_event`). Timelines are written
+        // nearly in order, where the small insertion sort costs next to nothing.
+        if !script.is_sorted_by_key(|(t, _)| *t) {
+            super::sort::stable_sort_by(&mut script, &|a, b| a.0.cmp(&b.0));
+        }
         let nodes = model.node_count();
         let mut sim = Simulation {
             model,
@@ -89,15 +98,13 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             steps: 0,
             digest: Digest::default(),
             script: script.into(),
+            next_scripted: 0,
             end_time: Time::MAX,
             invariants: Default::default(),
             last_step_time: 0,
             steps_at_this_instant: 0,
         };
         sim.digest.add(&seed);
-        for (i, (time, _)) in sim.script.iter().enumerate() {
-            sim.queue.push(*time, Event::Scripted(i as u32));
-        }
         let mut notes = Vec::new();
         sim.with_ctx(&mut notes, |model, ctx| model.start(ctx));
         sim.digest.add(&notes);
@@ -178,10 +185,10 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         seen: &mut dyn FnMut(&InFlight<M::Msg>),
     ) -> Option<StepRecord> {
         loop {
-            if self.queue.peek_time()? > self.end_time {
+            if self.next_event_time()? > self.end_time {
                 return None;
             }
-            let (time, event) = self.queue.pop()?;
+            let (time, event) = self.pop_event()?;
             debug_assert!(time >= self.now, "time went backwards");
             self.now = time;
             let start = notes.len();
@@ -203,12 +210,52 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
                     StepKind::Timer { node, name }
                 }
                 Event::Scripted(i) => {
-                    let action = self.script[i as usize].1.clone();
+                    let action = self.script[i].1.clone();
                     self.apply_inner(&action, notes)
                 }
             };
             return Some(self.finish_step(kind, &notes[start..]));
         }
+    }
+
+    /// Drop the timers that can never fire: those of a process that has since crashed or
+    /// restarted, and those the model says are finished ([`Model::timer_never_fires`]).
+    /// They would be skipped without a step when due, so the run is unchanged; a checkpoint
+    /// taken after this copies a queue of what can still happen.
+    pub fn drop_dead_timers(&mut self) {
+        let (model, incarnation) = (&self.model, &self.incarnation);
+        self.queue.retain(|e| match e {
+            Event::Timer { node, incarnation: born, timer } => {
+                *born == incarnation[node.0 as usize] && !model.timer_never_fires(*node, timer)
+            }
+            _ => true,
+        });
+    }
+
+    /// How many events are queued (a measure of what a checkpoint copies).
+    pub fn queued_events(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// When the next event (queued or scripted) is due.
+    fn next_event_time(&self) -> Option<Time> {
+        let scripted = self.script.get(self.next_scripted).map(|(t, _)| *t);
+        match (self.queue.peek_time(), scripted) {
+            (Some(q), Some(s)) => Some(q.min(s)),
+            (q, s) => q.or(s),
+        }
+    }
+
+    /// The next event. At one instant scripted actions come first, in script order, as
+    /// they did when all of them were queued (with the lowest sequence numbers) at the start.
+    fn pop_event(&mut self) -> Option<(Time, Event<M::Timer>)> {
+        if let Some((t, _)) = self.script.get(self.next_scripted) {
+            if self.queue.peek_time().is_none_or(|q| *t <= q) {
+                self.next_scripted += 1;
+                return Some((*t, Event::Scripted(self.next_scripted - 1)));
+            }
+        }
+        self.queue.pop()
     }
 
     /// Apply an action now, as a step of its own (a user's click, or a branch point).
@@ -221,7 +268,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
     /// Run until the next event would be after `until`, or `max_steps` more steps ran.
     pub fn run_until(&mut self, until: Time, max_steps: u64, notes: &mut Vec<M::Note>) -> u64 {
         let mut n = 0;
-        while n < max_steps && self.queue.peek_time().is_some_and(|t| t <= until) {
+        while n < max_steps && self.next_event_time().is_some_and(|t| t <= until) {
             notes.clear();
             if self.step(notes).is_none() {
                 break;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::model::{Checker, Model};
+use super::paged::{Paged, PagedGroups};
 use super::sim::{Action, Simulation};
 use super::trace::StepRecord;
 
@@ -22,10 +23,11 @@ pub struct Timeline<M: Model, C: Checker<M>> {
     frontier: Simulation<M, C>,
     /// The state at the cursor.
     current: Simulation<M, C>,
-    records: Vec<StepRecord>,
-    notes: Vec<M::Note>,
-    /// `note_ends[i]` is the end of step `i + 1`'s notes in `notes`.
-    note_ends: Vec<u32>,
+    /// `records[i]` and `notes[i]` are step `i + 1`'s.
+    records: Paged<StepRecord>,
+    notes: PagedGroups<M::Note>,
+    /// Where a step's notes are gathered before they join `notes`.
+    scratch: Vec<M::Note>,
     /// Actions applied by hand: the key is the step the action became.
     interventions: BTreeMap<u64, Action<M::Action>>,
     /// No event is left to handle at the frontier.
@@ -39,9 +41,9 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
             checkpoints: vec![start.clone()],
             frontier: start.clone(),
             current: start,
-            records: Vec::new(),
-            notes: Vec::new(),
-            note_ends: Vec::new(),
+            records: Paged::default(),
+            notes: PagedGroups::default(),
+            scratch: Vec::new(),
             interventions: BTreeMap::new(),
             finished: false,
         }
@@ -62,17 +64,17 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
     pub fn finished(&self) -> bool {
         self.finished
     }
-    pub fn records(&self) -> &[StepRecord] {
-        &self.records
-    }
     /// The record of step `index` (1-based) and the notes it produced.
+    /// Every step's record, in order.
+    pub fn records(&self) -> impl Iterator<Item = &StepRecord> {
+        self.records.iter()
+    }
     pub fn record(&self, index: u64) -> Option<(&StepRecord, &[M::Note])> {
         if index == 0 || index > self.horizon() {
             return None;
         }
         let i = (index - 1) as usize;
-        let start = if i == 0 { 0 } else { self.note_ends[i - 1] as usize };
-        Some((&self.records[i], &self.notes[start..self.note_ends[i] as usize]))
+        Some((self.records.get(i)?, self.notes.get(i)?))
     }
     pub fn interventions(&self) -> &BTreeMap<u64, Action<M::Action>> {
         &self.interventions
@@ -82,18 +84,18 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
     pub fn extend(&mut self, steps: u64) -> u64 {
         let mut n = 0;
         while n < steps && !self.finished {
-            let start = self.notes.len();
+            self.scratch.clear();
             let next = self.frontier.steps() + 1;
             let record = match self.interventions.get(&next) {
-                Some(action) => Some(self.frontier.apply(&action.clone(), &mut self.notes)),
-                None => self.frontier.step(&mut self.notes),
+                Some(action) => Some(self.frontier.apply(&action.clone(), &mut self.scratch)),
+                None => self.frontier.step(&mut self.scratch),
             };
             match record {
                 Some(r) => {
-                    debug_assert!(self.notes.len() >= start);
                     self.records.push(r);
-                    self.note_ends.push(self.notes.len() as u32);
+                    self.notes.push(&mut self.scratch);
                     if self.frontier.steps() % CHECKPOINT_EVERY == 0 {
+                        self.frontier.drop_dead_timers();
                         self.checkpoints.push(self.frontier.clone());
                     }
                     n += 1;
@@ -162,8 +164,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
 
     fn truncate(&mut self, step: u64) {
         self.records.truncate(step as usize);
-        self.note_ends.truncate(step as usize);
-        self.notes.truncate(self.note_ends.last().copied().unwrap_or(0) as usize);
+        self.notes.truncate(step as usize);
         self.checkpoints.truncate((step / CHECKPOINT_EVERY) as usize + 1);
         self.interventions.retain(|k, _| *k <= step);
         self.frontier = self.current.clone();

@@ -370,6 +370,23 @@ impl Model for World {
         }
     }
 
+    fn timer_never_fires(&self, node: NodeId, timer: &Timer) -> bool {
+        // Final only where the key is never reused: delayed-operation ids and request
+        // correlation ids grow within a process (a restart is a new incarnation, whose old
+        // timers the kernel drops anyway). Time-dependent timers stay.
+        match timer {
+            Timer::ProduceExpire(_) | Timer::FetchExpire(_) | Timer::FetcherTimeout(_, _) => {
+                !self.timer_is_live(node, timer, 0)
+            }
+            // Not a consumer's: it numbers its requests apart from its pipeline producer's,
+            // so one number can come back.
+            Timer::ClientRequestTimeout(_) => {
+                !matches!(self.client(node), Client::Consumer(_)) && !self.timer_is_live(node, timer, 0)
+            }
+            _ => false,
+        }
+    }
+
     fn timer_name(timer: &Timer) -> &'static str {
         match timer {
             Timer::Register => "Register",
