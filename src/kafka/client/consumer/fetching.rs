@@ -84,7 +84,18 @@ impl Consumer {
             return;
         }
         let now = ctx.now;
-        let positions = self.assignment.iter().filter_map(|tp| self.fetch_positions.get(tp).map(|p| (*tp, *p)));
+        // `Fetcher.fetchablePartitions`: a partition whose fetched records still wait in the
+        // buffer for poll() is not fetched again, so the buffer holds at most one response's
+        // worth per partition however slow the application is.
+        let mut buffered = std::collections::BTreeSet::new();
+        for f in &self.buffer {
+            buffered.insert(f.tp);
+        }
+        let positions = self
+            .assignment
+            .iter()
+            .filter(|tp| !buffered.contains(tp))
+            .filter_map(|tp| self.fetch_positions.get(tp).map(|p| (*tp, *p)));
         let busy = |leader: BrokerId| self.fetches.values().any(|b| *b == leader) || !self.usable(leader, now);
         let (per_leader, missing_leader) = fetches_by_leader(positions, &self.metadata, busy);
         let settings = FetchSettings {
