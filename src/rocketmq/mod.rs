@@ -1,5 +1,12 @@
-//! The RocketMQ model (first slice): queue allocation and the settings, under RocketMQ's own
-//! names and defaults. Pure and deterministic like the Kafka model: no browser, no clock, no
-//! unordered maps. What exists and what does not yet is in `docs/rocketmq.md`.
+//! The RocketMQ model: the RPC vocabulary, the notes a run records, and a broker's store
+//! (CommitLog and ConsumeQueues), beside queue allocation and the settings. RocketMQ's own
+//! names and defaults throughout. Pure and deterministic like the Kafka model: no browser,
+//! no clock, no unordered maps. What exists is in `docs/rocketmq.md`.
 pub mod allocate;
 pub mod config;
+pub mod message;
+pub mod notes;
+pub mod store;
+pub mod types;
+
+pub use types::{Mq, OffsetKey, RecordId, SendMode};
