@@ -1,0 +1,113 @@
+//! The RocketMQ model's invariants, checked after every step (see
+//! [`crate::kernel::invariant`]). Each rule is one RocketMQ itself keeps:
+//! - the store (`S/CommitLog`, `S/ConsumeQueue`, `ReputMessageService`): every ConsumeQueue
+//!   entry points at a message of its queue inside the CommitLog, at its own queue offset;
+//!   flushed ≤ written; dispatched ≤ written (≤ flushed on 5.x under SYNC_FLUSH);
+//! - HA (`S/ha/`): a slave's CommitLog is a prefix of its master's, which also means a
+//!   SLAVE never took a write of its own. It stops holding once a master has lost power
+//!   (the master may come back without a tail its slave has: an operator's repair);
+//! - the client (`ControllableOffset.update`): a consumer's cached offset for a queue never
+//!   goes down while it keeps the queue.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::config::{FlushDiskType, Version};
+use super::types::Mq;
+use super::world::World;
+use crate::kernel::invariant::ensure;
+use crate::kernel::InvariantViolation;
+
+/// What the checks remember between steps.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    /// Broker groups whose master lost power at some point.
+    power_lost_groups: BTreeSet<u32>,
+    /// (consumer, queue) → (assignment generation, cached offset).
+    client_offsets: BTreeMap<(u32, Mq), (u64, u64)>,
+}
+
+pub fn check(world: &World, memory: &mut Memory) -> Result<(), InvariantViolation> {
+    for (b, lost) in world.power_lost.iter().enumerate() {
+        if *lost && !world.spec.brokers[b].broker_role.is_master() {
+            continue;
+        }
+        if *lost {
+            memory.power_lost_groups.insert(world.spec.group_of(b));
+        }
+    }
+    for b in 0..world.brokers.len() {
+        check_store(world, b)?;
+        check_replica(world, memory, b)?;
+    }
+    check_client_offsets(world, memory)
+}
+
+fn check_store(world: &World, b: usize) -> Result<(), InvariantViolation> {
+    let broker = &world.brokers[b];
+    let name = || world.spec.node_name(broker.node);
+    let log = &broker.store.commit_log;
+    let written = log.max_offset();
+    ensure(log.flushed <= written, "flushed <= written", name, || {
+        format!("flushed {} > written {written}", log.flushed)
+    })?;
+    let reput = broker.store.reput_offset;
+    ensure(reput <= written, "dispatched <= written", name, || format!("dispatched {reput} > written {written}"))?;
+    if broker.version() == Version::V5 && broker.config.flush_disk_type == FlushDiskType::SyncFlush {
+        ensure(reput <= log.flushed, "SYNC_FLUSH (5.x): consumers see only flushed messages", name, || {
+            format!("dispatched {reput} > flushed {}", log.flushed)
+        })?;
+    }
+    for (mq, cq) in &broker.store.consume_queues {
+        for (i, (phys, size)) in cq.entries().iter().enumerate() {
+            let entry = log.entry_at(*phys);
+            let holds = entry.is_some_and(|e| e.mq == *mq && e.queue_offset == i as u64 && e.size == *size);
+            ensure(holds, "ConsumeQueue entries point at their messages in the CommitLog", name, || {
+                format!("queue {mq:?} offset {i} -> physical offset {phys} ({entry:?}), CommitLog ends at {written}")
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn check_replica(world: &World, memory: &Memory, b: usize) -> Result<(), InvariantViolation> {
+    let broker = &world.brokers[b];
+    if !broker.is_slave() || memory.power_lost_groups.contains(&broker.group) {
+        return Ok(());
+    }
+    let master = world.master(broker.group);
+    let (mine, theirs) = (broker.store.commit_log.entries(), master.store.commit_log.entries());
+    let prefix = mine.len() <= theirs.len() && mine.iter().zip(theirs).all(|(a, b)| a == b);
+    ensure(
+        prefix,
+        "a slave's CommitLog is a prefix of its master's (a SLAVE takes no writes)",
+        || world.spec.node_name(broker.node),
+        || {
+            format!(
+                "slave has {} message(s) up to {}, master {} up to {}",
+                mine.len(),
+                broker.store.commit_log.max_offset(),
+                theirs.len(),
+                master.store.commit_log.max_offset()
+            )
+        },
+    )
+}
+
+fn check_client_offsets(world: &World, memory: &mut Memory) -> Result<(), InvariantViolation> {
+    for c in world.consumers.iter().filter(|c| c.running) {
+        for (mq, pr) in &c.pull_requests {
+            let Some(offset) = c.offset_store.read(*mq) else { continue };
+            let key = (c.index, *mq);
+            if let Some((generation, last)) = memory.client_offsets.get(&key) {
+                ensure(
+                    *generation != pr.generation || offset >= *last,
+                    "a consumer's cached offset only moves forward while it keeps the queue",
+                    || format!("{} {mq:?}", c.client_id),
+                    || format!("{last} -> {offset}"),
+                )?;
+            }
+            memory.client_offsets.insert(key, (pr.generation, offset));
+        }
+    }
+    Ok(())
+}
