@@ -94,6 +94,8 @@ fn check_replica(world: &World, memory: &Memory, b: usize) -> Result<(), Invaria
 }
 
 fn check_client_offsets(world: &World, memory: &mut Memory) -> Result<(), InvariantViolation> {
+    // A restarted consumer is a new process with new assignments.
+    memory.client_offsets.retain(|(c, _), _| world.consumers[*c as usize].running);
     for c in world.consumers.iter().filter(|c| c.running) {
         for (mq, pr) in &c.pull_requests {
             let Some(offset) = c.offset_store.read(*mq) else { continue };
