@@ -36,13 +36,18 @@ pub fn check(world: &World, memory: &mut Memory) -> Result<(), InvariantViolatio
         }
     }
     for b in 0..world.brokers.len() {
-        check_store(world, b)?;
+        // A master that lost power can come back without a tail its slave has, write new
+        // messages at those offsets, and stream to the slave from the slave's end: RocketMQ
+        // checks only the offset, so the slave's copy silently differs in the middle, and
+        // its ConsumeQueues with it. Only "inside the CommitLog" holds for it then.
+        let strict = !(world.brokers[b].is_slave() && memory.power_lost_groups.contains(&world.brokers[b].group));
+        check_store(world, b, strict)?;
         check_replica(world, memory, b)?;
     }
     check_client_offsets(world, memory)
 }
 
-fn check_store(world: &World, b: usize) -> Result<(), InvariantViolation> {
+fn check_store(world: &World, b: usize, strict: bool) -> Result<(), InvariantViolation> {
     let broker = &world.brokers[b];
     let name = || world.spec.node_name(broker.node);
     let log = &broker.store.commit_log;
@@ -60,7 +65,8 @@ fn check_store(world: &World, b: usize) -> Result<(), InvariantViolation> {
     for (mq, cq) in &broker.store.consume_queues {
         for (i, (phys, size)) in cq.entries().iter().enumerate() {
             let entry = log.entry_at(*phys);
-            let holds = entry.is_some_and(|e| e.mq == *mq && e.queue_offset == i as u64 && e.size == *size);
+            let holds =
+                entry.is_some_and(|e| !strict || (e.mq == *mq && e.queue_offset == i as u64 && e.size == *size));
             ensure(holds, "ConsumeQueue entries point at their messages in the CommitLog", name, || {
                 format!("queue {mq:?} offset {i} -> physical offset {phys} ({entry:?}), CommitLog ends at {written}")
             })?;

@@ -18,6 +18,16 @@ impl Run {
     pub fn new(spec: Spec, seed: u64, script: Vec<(Time, RocketMqAction)>) -> Run {
         let script = script.into_iter().map(|(t, a)| (t, Action::Model(a))).collect();
         let network = NetworkConfig { latency_ms: 1, jitter_ms: 0, drop: Default::default() };
+        Run::with_network(spec, seed, script, network)
+    }
+
+    /// A run whose script may hold network faults too.
+    pub fn with_network(
+        spec: Spec,
+        seed: u64,
+        script: Vec<(Time, Action<RocketMqAction>)>,
+        network: NetworkConfig,
+    ) -> Run {
         Run { sim: Simulation::new(World::new(spec), NoChecker, seed, network, script), notes: Vec::new() }
     }
 

@@ -49,6 +49,11 @@ pub fn on_heartbeat(b: &mut Broker, ctx: &mut Ctx<World>, spec: &Spec) {
     ctx.set_timer(b.node, b.config.ha_send_heartbeat_interval as u64, Timer::HaHeartbeat);
 }
 
+/// Reconnect at once after the connection broke.
+pub fn on_heartbeat_now(b: &mut Broker, ctx: &mut Ctx<World>, spec: &Spec) {
+    report(b, ctx, spec);
+}
+
 fn report(b: &mut Broker, ctx: &mut Ctx<World>, spec: &Spec) {
     let handshake = !b.ha_client.connected;
     b.ha_client.connected = true;

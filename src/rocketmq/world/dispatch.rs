@@ -219,6 +219,26 @@ impl Model for World {
         }
     }
 
+    /// A lost message broke a TCP connection: requests on it fail; an HA link is closed on
+    /// both ends and the slave reconnects at once, reporting its offset.
+    fn on_connection_lost(&mut self, ctx: &mut Ctx<Self>, a: NodeId, b: NodeId) {
+        let spec = self.spec.clone();
+        for (x, y) in [(a, b), (b, a)] {
+            match spec.role_of(x) {
+                NodeRole::Producer(p) => self.producers[p as usize].on_connection_failed(ctx, &spec, y),
+                NodeRole::Consumer(c) => self.consumers[c as usize].on_connection_failed(ctx, y),
+                NodeRole::Broker(i) if matches!(spec.role_of(y), NodeRole::Broker(_)) => {
+                    let broker = &mut self.brokers[i];
+                    ha::connection_closed(broker, y);
+                    if broker.is_slave() {
+                        ha::on_heartbeat_now(broker, ctx, &spec);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn timer_is_live(&self, node: NodeId, timer: &Timer, _now: u64) -> bool {
         match (self.spec.role_of(node), timer) {
             (NodeRole::Broker(b), Timer::FlushWaitTimeout(id) | Timer::SlaveWaitTimeout(id)) => {
