@@ -176,3 +176,32 @@ fn a_pull_held_on_a_slave_wakes_on_arrival_in_5x_but_only_at_the_5s_check_in_4x(
     assert_eq!(held_on_slave(Version::V5), 21_003);
     assert_eq!(held_on_slave(Version::V4_9), 25_001);
 }
+
+#[test]
+fn a_consumer_far_behind_is_sent_to_the_slave_and_back_to_the_master_once_caught_up() {
+    let mut spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 1, 1);
+    spec.set_brokers("slaveReadEnable", "true").unwrap();
+    // 40 % of 2 KiB: a consumer more than 3 messages (819 bytes) behind is "slow".
+    spec.physical_memory = 2048;
+    spec.consumer("C", "G", &[0]);
+    spec.consumers[0].start_ms = 5_000;
+    spec.consumers[0].config.consume_from_where = highwater::rocketmq::config::ConsumeFromWhere::ConsumeFromFirstOffset;
+    let mut run = Run::new(spec, 9, vec![(1_000, send(20, SendMode::Sync)), (20_000, send(1, SendMode::Sync))]);
+    run.until(30_000);
+    let (m_node, s_node) = (run.world().brokers[M].node, run.world().brokers[S].node);
+    let found: Vec<(u32, u32, i64)> = run
+        .notes
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Note::PullResult { from, count, suggest, .. } if *count > 0 => Some((from.0, *count, *suggest)),
+            _ => None,
+        })
+        .collect();
+    // From M, 8 messages ("on disk": maxTransferCountOnMessageInDisk) and a suggestion of
+    // whichBrokerWhenConsumeSlowly (1); then S until caught up, which suggests brokerId 0;
+    // the late message comes from M.
+    assert_eq!(found[0], (m_node.0, 8, 1));
+    assert!(found.iter().any(|(from, _, _)| *from == s_node.0));
+    assert_eq!(found.last().unwrap().0, m_node.0);
+    assert_eq!(run.consumed(0), (0..21).collect::<Vec<u64>>());
+}
