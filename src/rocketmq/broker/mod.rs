@@ -12,6 +12,8 @@ pub mod hold;
 pub mod offsets;
 pub mod pull;
 pub mod send;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
