@@ -97,3 +97,24 @@ fn retry_another_broker_when_not_store_ok_stores_the_message_twice() {
         }
     }
 }
+
+#[test]
+fn latency_fault_tolerance_avoids_a_group_that_failed() {
+    let sends_to_dead = |enable: bool| {
+        let mut spec = two_groups(BrokerRole::AsyncMaster);
+        spec.producers[0].config.send_latency_fault_enable = enable;
+        let script = vec![
+            (1_000, RocketMqAction::BrokerCrash(2)),
+            (2_000, send(4, SendMode::Sync)),
+            (5_000, send(8, SendMode::Sync)),
+        ];
+        let mut run = Run::new(spec, 5, script);
+        run.until(20_000);
+        assert!(run.send_results().iter().all(|(_, s)| s.as_deref() == Ok("SEND_OK")));
+        run.count_notes(|n| matches!(n, Note::SendAttemptFailed { .. }))
+    };
+    // Without it, every other first attempt goes to the dead master until the route
+    // refresh; with it, the group is isolated after the first failure (30 s in 4.x).
+    assert_eq!(sends_to_dead(true), 1);
+    assert!(sends_to_dead(false) >= 4);
+}

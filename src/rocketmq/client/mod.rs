@@ -2,6 +2,7 @@
 //! both use from `C/impl/factory/MQClientInstance`: the route table and the choice of a
 //! broker address in a group.
 pub mod consumer;
+pub mod latency;
 pub mod producer;
 
 use std::collections::BTreeMap;

@@ -1,10 +1,12 @@
 //! `C/impl/producer/DefaultMQProducerImpl`: queue choice (round robin over the queues of
 //! groups that have a master, skipping the last broker on a retry), retries, and the three
-//! send modes. A sync call blocks the application: later calls wait for it.
-//! Latency fault tolerance (`sendLatencyFaultEnable`) is not modelled yet.
+//! send modes. A sync call blocks the application: later calls wait for it. With
+//! `sendLatencyFaultEnable`, groups marked not available ([`super::latency`]) are skipped
+//! while another one is available.
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::latency::LatencyFaultTolerance;
 use super::{request_route, Routes};
 use crate::kernel::{Ctx, NodeId, Time};
 use crate::rocketmq::config::ProducerConfig;
@@ -32,6 +34,8 @@ pub struct Attempt {
     pub started_at: Time,
     pub mq: Mq,
     pub node: NodeId,
+    /// When this attempt was sent (its latency feeds the fault tolerance).
+    pub sent_at: Time,
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +53,7 @@ pub struct Producer {
     pub in_flight: BTreeMap<u64, Attempt>,
     /// A sync call is running: the application thread is blocked.
     pub sync_busy: bool,
+    pub fault: LatencyFaultTolerance,
 }
 
 impl Producer {
@@ -64,6 +69,7 @@ impl Producer {
             waiting: VecDeque::new(),
             in_flight: BTreeMap::new(),
             sync_busy: false,
+            fault: LatencyFaultTolerance::default(),
         }
     }
 
@@ -112,8 +118,10 @@ impl Producer {
         }
     }
 
-    /// `TopicPublishInfo.selectOneMessageQueue(lastBrokerName)`.
-    fn select_queue(&mut self, topic: u32, last_group: Option<u32>) -> Option<(Mq, NodeId)> {
+    /// `TopicPublishInfo.selectOneMessageQueue(lastBrokerName)`; with latency fault
+    /// tolerance, first a queue of an available group other than the last one, then of
+    /// any available group, then as without it.
+    fn select_queue(&mut self, topic: u32, last_group: Option<u32>, now: Time) -> Option<(Mq, NodeId)> {
         let route = self.routes.get(&topic)?;
         let list: Vec<(Mq, NodeId)> = route
             .groups
@@ -123,6 +131,18 @@ impl Producer {
             .collect();
         if list.is_empty() {
             return None;
+        }
+        if self.config.send_latency_fault_enable {
+            for avoid_last in [true, false] {
+                for _ in 0..list.len() {
+                    self.send_which_queue += 1;
+                    let pick = list[(self.send_which_queue % list.len() as u64) as usize];
+                    let fresh = !avoid_last || Some(pick.0.group) != last_group;
+                    if fresh && self.fault.is_available(pick.0.group, now) {
+                        return Some(pick);
+                    }
+                }
+            }
         }
         if let Some(last) = last_group {
             for _ in 0..list.len() {
@@ -146,7 +166,7 @@ impl Producer {
         started_at: Time,
         last: Option<u32>,
     ) {
-        let Some((mq, node)) = self.select_queue(call.topic, last) else {
+        let Some((mq, node)) = self.select_queue(call.topic, last, ctx.now) else {
             self.finish(ctx, spec, call, Err("no route: no broker group with a master".into()), None);
             return;
         };
@@ -160,7 +180,7 @@ impl Producer {
         }
         let left = (self.config.send_msg_timeout as u64).saturating_sub(ctx.now - started_at);
         ctx.set_timer(self.node, left, Timer::SendTimeout(opaque));
-        self.in_flight.insert(opaque, Attempt { call, attempt: n, started_at, mq, node });
+        self.in_flight.insert(opaque, Attempt { call, attempt: n, started_at, mq, node, sent_at: ctx.now });
     }
 
     fn max_attempts(&self, mode: SendMode) -> u32 {
@@ -168,6 +188,13 @@ impl Producer {
             SendMode::Sync => 1 + self.config.retry_times_when_send_failed as u32,
             SendMode::Async => 1 + self.config.retry_times_when_send_async_failed as u32,
             SendMode::Oneway => 1,
+        }
+    }
+
+    /// `updateFaultItem` (only with `sendLatencyFaultEnable`).
+    fn update_fault_item(&mut self, now: Time, a: &Attempt, isolation: bool) {
+        if self.config.send_latency_fault_enable {
+            self.fault.update(self.config.version, a.mq.group, now, now - a.sent_at, isolation);
         }
     }
 
@@ -190,6 +217,7 @@ impl Producer {
         result: Result<SendResult, ResponseCode>,
     ) {
         let Some(a) = self.in_flight.remove(&opaque) else { return };
+        self.update_fault_item(ctx.now, &a, result.is_err());
         match result {
             Ok(r) if r.status == SendStatus::SendOk => self.finish(ctx, spec, a.call, Ok(r.status), Some(a.mq)),
             // Stored but not flushed/replicated: a result, retried only on request.
@@ -214,6 +242,7 @@ impl Producer {
         let failed: Vec<u64> = self.in_flight.iter().filter(|(_, a)| a.node == to).map(|(o, _)| *o).collect();
         for opaque in failed {
             let a = self.in_flight.remove(&opaque).expect("listed");
+            self.update_fault_item(ctx.now, &a, true);
             self.retry_or_fail(ctx, spec, a, "connection refused".into());
         }
     }
@@ -221,6 +250,7 @@ impl Producer {
     /// `sendMsgTimeout` ran out: all attempts share it, so nothing is left to retry.
     pub fn on_timeout(&mut self, ctx: &mut Ctx<World>, spec: &Spec, opaque: u64) {
         if let Some(a) = self.in_flight.remove(&opaque) {
+            self.update_fault_item(ctx.now, &a, true);
             ctx.note(Note::SendAttemptFailed { producer: self.index, record: a.call.record, reason: "timeout".into() });
             self.finish(
                 ctx,
