@@ -6,6 +6,9 @@
 //! - HA (`S/ha/`): a slave's CommitLog is a prefix of its master's, which also means a
 //!   SLAVE never took a write of its own. It stops holding once a master has lost power
 //!   (the master may come back without a tail its slave has: an operator's repair);
+//! - long polling (`PullRequestHoldService`, `NotifyMessageArrivingListener`): a held pull
+//!   has nothing to read yet, on every broker whose arrival listener fires (all but a 4.x
+//!   slave, which waits for its 5 s check);
 //! - the client (`ControllableOffset.update`): a consumer's cached offset for a queue never
 //!   goes down while it keeps the queue.
 
@@ -42,6 +45,7 @@ pub fn check(world: &World, memory: &mut Memory) -> Result<(), InvariantViolatio
         // its ConsumeQueues with it. Only "inside the CommitLog" holds for it then.
         let strict = !(world.brokers[b].is_slave() && memory.power_lost_groups.contains(&world.brokers[b].group));
         check_store(world, b, strict)?;
+        check_held_pulls(world, b)?;
         check_replica(world, memory, b)?;
     }
     check_client_offsets(world, memory)
@@ -71,6 +75,23 @@ fn check_store(world: &World, b: usize, strict: bool) -> Result<(), InvariantVio
                 format!("queue {mq:?} offset {i} -> physical offset {phys} ({entry:?}), CommitLog ends at {written}")
             })?;
         }
+    }
+    Ok(())
+}
+
+fn check_held_pulls(world: &World, b: usize) -> Result<(), InvariantViolation> {
+    let broker = &world.brokers[b];
+    if broker.version() == Version::V4_9 && broker.is_slave() {
+        return Ok(());
+    }
+    for h in &broker.held {
+        let max = broker.store.max_queue_offset(h.req.mq);
+        ensure(
+            h.req.queue_offset >= max,
+            "a held pull has nothing to read (an arrival wakes it at once)",
+            || format!("pull of {:?} held on {}", h.req.mq, world.spec.node_name(broker.node)),
+            || format!("offset {} but the queue has {max}", h.req.queue_offset),
+        )?;
     }
     Ok(())
 }
