@@ -64,7 +64,10 @@ fn report(b: &mut Broker, ctx: &mut Ctx<World>, spec: &Spec) {
 /// Master: a slave's report. A new connection starts the transfer at the slave's offset.
 pub fn on_report(b: &mut Broker, ctx: &mut Ctx<World>, from: NodeId, max_offset: u64, handshake: bool) {
     let own = b.store.commit_log.max_offset();
-    let new = handshake || !b.slaves.contains_key(&from);
+    // A connection silent for `haHousekeepingInterval` was closed by the master's
+    // housekeeping; this report comes on a new one.
+    let expired = b.slaves.get(&from).is_some_and(|c| ctx.now - c.last_report > HA_HOUSEKEEPING_INTERVAL);
+    let new = handshake || expired || !b.slaves.contains_key(&from);
     let conn = b.slaves.entry(from).or_default();
     conn.last_report = ctx.now;
     if new {
@@ -95,13 +98,15 @@ pub fn push_to_slaves(b: &mut Broker, ctx: &mut Ctx<World>) {
 }
 
 /// Slave: data from the master. A transfer that does not start at the slave's max offset
-/// breaks the connection ("master pushed offset not equal the max phy offset in slave").
+/// breaks the connection ("master pushed offset not equal the max phy offset in slave");
+/// the HA client's loop connects again at once and reports its offset.
 pub fn on_transfer(b: &mut Broker, ctx: &mut Ctx<World>, spec: &Spec, from_offset: u64, entries: Vec<LogEntry>) {
     let own = b.store.commit_log.max_offset();
     if from_offset != own {
         b.ha_client.connected = false;
         let reason = format!("master pushed offset {from_offset} not equal the max phy offset {own} in slave");
         ctx.note(Note::HaBroken { broker: b.index, reason });
+        report(b, ctx, spec);
         return;
     }
     for e in entries {
