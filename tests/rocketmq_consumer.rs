@@ -142,3 +142,20 @@ fn a_consumer_that_crashes_before_persisting_gets_its_messages_again() {
     assert_eq!(run.world().broker_offset(0, "G", mq(0)), Some(4), "the restarted consumer's offset");
     assert_eq!(run.consumed(0), vec![0, 1, 2, 3, 3]);
 }
+
+#[test]
+fn reconsume_later_keeps_the_batch_and_holds_the_offset_back_in_clustering() {
+    let mut spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 0, 1);
+    spec.consumer("c1", "G", &[0]);
+    let script =
+        vec![(1_000, RocketMqAction::ConsumerFailNext { consumer: 0, batches: 1 }), (2_000, send(3, SendMode::Async))];
+    let mut run = Run::new(spec, 2, script);
+    run.until(4_000);
+    // Message 0 failed; 1 and 2 were consumed, but the offset stays at 0 (the smallest
+    // offset still in the ProcessQueue).
+    assert_eq!(run.consumed(0), vec![1, 2]);
+    assert_eq!(run.world().consumers[0].offset_store.read(mq(0)), Some(0));
+    run.until(8_000);
+    assert_eq!(run.consumed(0), vec![1, 2, 0], "consumed again 5 s later");
+    assert_eq!(run.world().consumers[0].offset_store.read(mq(0)), Some(3));
+}

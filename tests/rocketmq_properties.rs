@@ -1,5 +1,5 @@
 //! Random fault schedules: broker crashes, power losses and restarts, stalled disks,
-//! consumer crashes, cut links and lost messages, on random settings of both release
+//! consumer crashes and failing listeners, cut links and lost messages, on random settings of both release
 //! lines. After every step the engine's invariants hold; once everything is healed and
 //! restarted, messages sent afterwards reach the consumer group; the same seed gives the
 //! same run.
@@ -48,7 +48,7 @@ fn random_spec(prng: &mut Prng) -> Spec {
 fn random_fault(prng: &mut Prng) -> Action<RocketMqAction> {
     let broker = prng.below(4) as u32;
     let node = |prng: &mut Prng| NodeId(prng.below(8) as u32);
-    match prng.below(9) {
+    match prng.below(10) {
         0 => Action::Model(RocketMqAction::BrokerCrash(broker)),
         1 => Action::Model(RocketMqAction::BrokerPowerLoss(broker)),
         2 | 3 => Action::Model(RocketMqAction::BrokerRestart(broker)),
@@ -56,6 +56,7 @@ fn random_fault(prng: &mut Prng) -> Action<RocketMqAction> {
         5 => Action::Model(RocketMqAction::ConsumerCrash(prng.below(2) as u32)),
         6 => Action::Model(RocketMqAction::ConsumerRestart(prng.below(2) as u32)),
         7 => Action::Net(NetFault::Cut(node(prng), node(prng))),
+        8 => Action::Model(RocketMqAction::ConsumerFailNext { consumer: prng.below(2) as u32, batches: 2 }),
         _ => Action::Net(NetFault::SetDrop(Ratio::new(prng.below(3) as u32, 50))),
     }
 }

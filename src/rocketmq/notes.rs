@@ -116,6 +116,14 @@ pub enum Note {
         mq: Mq,
         queue_offset: u64,
     },
+    /// The listener returned RECONSUME_LATER for a batch (`retried_in`: when it runs
+    /// again; None in BROADCASTING, where it is dropped).
+    ConsumeFailed {
+        consumer: u32,
+        records: Vec<RecordId>,
+        mq: Mq,
+        retried_in: Option<u64>,
+    },
     /// The consumer's offset store (client cache) moved.
     ClientOffset {
         consumer: u32,

@@ -42,6 +42,9 @@ impl World {
                 ctx.node_up(self.consumers[c].node);
                 self.consumers[c].start(ctx, &spec);
             }
+            RocketMqAction::ConsumerFailNext { consumer, batches } => {
+                self.consumers[*consumer as usize].fail_next += batches;
+            }
             RocketMqAction::Narrate(i) => ctx.note(Note::Narration { index: *i }),
         }
     }
@@ -116,6 +119,9 @@ pub(super) fn label(action: &RocketMqAction) -> String {
         RocketMqAction::DiskStall { broker, ms } => format!("disk of broker {broker} stalls for {ms} ms"),
         RocketMqAction::ConsumerCrash(c) => format!("crash consumer {c}"),
         RocketMqAction::ConsumerRestart(c) => format!("restart consumer {c}"),
+        RocketMqAction::ConsumerFailNext { consumer, batches } => {
+            format!("consumer {consumer} returns RECONSUME_LATER for {batches} batch(es)")
+        }
         RocketMqAction::Narrate(i) => format!("narration {i}"),
     }
 }

@@ -97,6 +97,11 @@ pub enum RocketMqAction {
     },
     ConsumerCrash(u32),
     ConsumerRestart(u32),
+    /// The consumer's listener returns RECONSUME_LATER for its next `batches` batches.
+    ConsumerFailNext {
+        consumer: u32,
+        batches: u32,
+    },
     /// Show narration `index` of the scenario.
     Narrate(u32),
 }

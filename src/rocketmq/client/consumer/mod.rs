@@ -2,8 +2,10 @@
 //! every broker, rebalances ([`rebalance`]), pulls each assigned queue and hands what it
 //! gets to the listener ([`pulling`]), and reports progress ([`offset_store`]).
 //!
-//! The listener always returns CONSUME_SUCCESS in this slice (RECONSUME_LATER and retry
-//! topics come later), and it runs each batch on its own thread (no pool limit).
+//! The listener returns CONSUME_SUCCESS unless told to fail ([`Consumer::fail_next`]); a
+//! failed batch is handled as RocketMQ does when sending it back fails (retry topics are
+//! not modelled yet): CLUSTERING keeps it in the ProcessQueue and consumes it again after
+//! 5 s, BROADCASTING drops it. Each batch runs on its own thread (no pool limit).
 pub mod offset_store;
 pub mod pulling;
 pub mod rebalance;
@@ -71,6 +73,8 @@ pub struct ConsumeBatch {
     pub mq: Mq,
     pub generation: u64,
     pub msgs: Vec<(u64, RecordId)>,
+    /// Submitted again after RECONSUME_LATER: skipped if its ProcessQueue was dropped since.
+    pub again: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -90,6 +94,8 @@ pub struct Consumer {
     pub pull_from_which_node: BTreeMap<Mq, i64>,
     pub pending: BTreeMap<u64, Pending>,
     pub consuming: BTreeMap<u64, ConsumeBatch>,
+    /// The listener returns RECONSUME_LATER for this many more batches.
+    pub fail_next: u32,
     next_opaque: u64,
     next_generation: u64,
     next_batch: u64,
@@ -113,6 +119,7 @@ impl Consumer {
             pull_from_which_node: BTreeMap::new(),
             pending: BTreeMap::new(),
             consuming: BTreeMap::new(),
+            fail_next: 0,
             next_opaque: 0,
             next_generation: 0,
             next_batch: 0,

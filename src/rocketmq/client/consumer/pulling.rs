@@ -15,6 +15,8 @@ use crate::rocketmq::world::{Spec, Timer, World};
 pub const PULL_TIMEOUT: u64 = 30_000;
 /// `PULL_TIME_DELAY_MILLS_WHEN_CACHE_FLOW_CONTROL`.
 pub const FLOW_CONTROL_DELAY: u64 = 50;
+/// `submitConsumeRequestLater`: a batch that could not be sent back runs again after this.
+pub const CONSUME_AGAIN_DELAY: u64 = 5_000;
 
 impl Consumer {
     /// `pullMessage` for one queue.
@@ -129,7 +131,7 @@ impl Consumer {
         let msgs: Vec<(u64, u64)> = r.messages.iter().map(|m| (m.queue_offset, m.record)).collect();
         for chunk in msgs.chunks(size) {
             let id = self.next_batch_id();
-            self.consuming.insert(id, ConsumeBatch { mq, generation, msgs: chunk.to_vec() });
+            self.consuming.insert(id, ConsumeBatch { mq, generation, msgs: chunk.to_vec(), again: false });
             ctx.set_timer(self.node, self.consume_ms, Timer::ConsumeDone(id));
         }
         match self.config.pull_interval {
@@ -142,8 +144,17 @@ impl Consumer {
     /// raise the cached offset (unless the queue was dropped meanwhile).
     pub fn on_consume_done(&mut self, ctx: &mut Ctx<World>, batch: u64) {
         let Some(b) = self.consuming.remove(&batch) else { return };
-        for (offset, record) in &b.msgs {
-            ctx.note(Note::Consumed { consumer: self.index, record: *record, mq: b.mq, queue_offset: *offset });
+        let live = self.pull_requests.get(&b.mq).is_some_and(|p| p.generation == b.generation);
+        if b.again && !live {
+            return; // `ConsumeRequest.run`: a dropped ProcessQueue is not consumed.
+        }
+        if self.fail_next > 0 {
+            self.fail_next -= 1;
+            if self.reconsume_later(ctx, b.clone()) {
+                return;
+            }
+        } else {
+            self.consumed(ctx, &b);
         }
         let Some(pr) = self.pull_requests.get_mut(&b.mq).filter(|p| p.generation == b.generation) else { return };
         let offsets: Vec<u64> = b.msgs.iter().map(|(o, _)| *o).collect();
@@ -152,5 +163,26 @@ impl Consumer {
                 ctx.note(Note::ClientOffset { consumer: self.index, mq: b.mq, offset });
             }
         }
+    }
+
+    fn consumed(&self, ctx: &mut Ctx<World>, b: &ConsumeBatch) {
+        for (offset, record) in &b.msgs {
+            ctx.note(Note::Consumed { consumer: self.index, record: *record, mq: b.mq, queue_offset: *offset });
+        }
+    }
+
+    /// RECONSUME_LATER. Returns whether the batch stays (CLUSTERING: consumed again after
+    /// 5 s, the offset held back meanwhile) rather than being dropped (BROADCASTING).
+    fn reconsume_later(&mut self, ctx: &mut Ctx<World>, b: ConsumeBatch) -> bool {
+        let records = b.msgs.iter().map(|(_, r)| *r).collect();
+        let retried_in = self.clustering().then_some(CONSUME_AGAIN_DELAY);
+        ctx.note(Note::ConsumeFailed { consumer: self.index, records, mq: b.mq, retried_in });
+        if !self.clustering() {
+            return false;
+        }
+        let id = self.next_batch_id();
+        self.consuming.insert(id, ConsumeBatch { again: true, ..b });
+        ctx.set_timer(self.node, CONSUME_AGAIN_DELAY + self.consume_ms, Timer::ConsumeDone(id));
+        true
     }
 }
