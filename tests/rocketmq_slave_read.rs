@@ -85,6 +85,13 @@ fn master_down_consumer_reads_from_the_slave_master_returns_section_5_4() {
     run.until(30_010);
     assert_eq!(run.consumed(0).len(), 6, "nothing read during the gap");
     assert_eq!(run.world().brokers[S].master_addr, None, "S learnt at its 30 s register");
+    let failed: Vec<u64> =
+        run.notes.iter().filter_map(|(t, n)| matches!(n, Note::PullFailed { .. }).then_some(*t)).collect();
+    // Refused at 19 013 (the pull after the 3 s pullInterval), then every second
+    // (pullTimeDelayMillsWhenException 1000, then 1 ms to be refused) until the route refresh.
+    assert_eq!(failed.first(), Some(&19_013));
+    assert_eq!(failed.len(), 11);
+    assert!(failed.windows(2).all(|w| w[1] - w[0] == 1_001));
 
     // 3. C pulls from S from its in-memory nextOffset (6), without the commit flag.
     run.until(40_000);

@@ -50,3 +50,20 @@ fn same_seed_same_digest() {
     assert_eq!(digest(11), digest(11));
     assert_ne!(digest(11), digest(12));
 }
+
+#[test]
+fn a_broker_without_power_leaves_the_name_server_after_the_channel_expiry() {
+    let spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 1, 4);
+    let mut run = Run::new(spec, 7, vec![(1_000, highwater::rocketmq::RocketMqAction::BrokerPowerLoss(0))]);
+    run.until(130_000);
+    let removed: Vec<(u64, bool)> = run
+        .notes
+        .iter()
+        .filter_map(|(t, n)| match n {
+            Note::BrokerRemoved { broker: 0, expired, .. } => Some((*t, *expired)),
+            _ => None,
+        })
+        .collect();
+    // Registered at 1 ms; the 5 s scan that finds it silent for more than 120 s.
+    assert_eq!(removed, vec![(125_000, true)]);
+}

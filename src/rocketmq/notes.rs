@@ -109,6 +109,13 @@ pub enum Note {
         count: u32,
         suggest: i64,
     },
+    /// A pull got no answer (refused, broken or timed out); retried after
+    /// `pullTimeDelayMillsWhenException`.
+    PullFailed {
+        consumer: u32,
+        mq: Mq,
+        to: NodeId,
+    },
     /// The listener returned CONSUME_SUCCESS for a message.
     Consumed {
         consumer: u32,

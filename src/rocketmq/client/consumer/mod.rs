@@ -216,7 +216,10 @@ impl Consumer {
     pub fn on_request_failed(&mut self, ctx: &mut Ctx<World>, opaque: u64) {
         let Some(p) = self.pending.remove(&opaque) else { return };
         match p {
-            Pending::Pull { mq, generation, .. } => self.pull_later_after_exception(ctx, mq, generation),
+            Pending::Pull { mq, generation, node } => {
+                ctx.note(Note::PullFailed { consumer: self.index, mq, to: node });
+                self.pull_later_after_exception(ctx, mq, generation)
+            }
             // The queue is taken again at the next rebalance.
             Pending::QueryOffset { mq, generation } | Pending::MaxOffset { mq, generation } => {
                 if self.pull_requests.get(&mq).is_some_and(|p| p.generation == generation) {
