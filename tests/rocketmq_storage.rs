@@ -160,3 +160,29 @@ fn async_flush_waits_for_four_dirty_pages_or_the_thorough_interval() {
     run.until(10_600);
     assert_eq!(run.world().brokers[0].store.commit_log.flushed, 71 * 256, "the thorough flush after 10 s");
 }
+
+/// SYNC_FLUSH with a stalled disk: the message is written to the page cache but not
+/// flushed. Returns (consumed before the power loss, lost by it).
+fn read_before_flush(version: Version) -> (Vec<u64>, Vec<u64>) {
+    let mut spec = cluster(version, BrokerRole::AsyncMaster, FlushDiskType::SyncFlush, 0, 1);
+    spec.consumer("c1", "G", &[0]);
+    let script = vec![
+        (500, RocketMqAction::DiskStall { broker: MASTER, ms: 60_000 }),
+        (1_000, send(1, SendMode::Async)),
+        (4_000, RocketMqAction::BrokerPowerLoss(MASTER)),
+        (5_000, RocketMqAction::BrokerRestart(MASTER)),
+    ];
+    let mut run = Run::new(spec, 1, script);
+    run.until(3_900);
+    let consumed = run.consumed(0);
+    run.until(6_000);
+    (consumed, lost_on_restart(&run))
+}
+
+#[test]
+fn under_sync_flush_5x_consumers_see_only_flushed_messages_4x_sees_the_page_cache() {
+    // 4.x dispatches to the ConsumeQueue at once: the message is consumed, then lost.
+    assert_eq!(read_before_flush(Version::V4_9), (vec![0], vec![0]));
+    // 5.3: dispatched only up to the flushed position: never seen, then lost.
+    assert_eq!(read_before_flush(Version::V5), (vec![], vec![0]));
+}
