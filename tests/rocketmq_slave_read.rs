@@ -160,6 +160,15 @@ fn on_5x_slave_read_enable_lets_the_consumer_read_from_the_slave() {
     let mut run = seed_run(spec);
     run.until(49_000);
     assert_eq!(run.consumed(0), (0..10).collect::<Vec<u64>>());
+    // 5.x syncs at the first 3 s tick more than 60 s after the last sync (10 s): 73 s. By
+    // then C's 65 s persistAll has repaired M, so this copy brings 10 and S never goes back
+    // (4.x's 10 s period caught M's stale 4 at 63 s).
+    run.until(90_000);
+    let syncs: Vec<u64> =
+        run.notes.iter().filter_map(|(t, n)| matches!(n, Note::OffsetsSynced { .. }).then_some(*t)).collect();
+    assert_eq!(syncs, vec![10_002, 73_002]);
+    assert_eq!(regressions(&run), vec![]);
+    assert_eq!(run.world().broker_offset(S, "G", mq(0)), Some(10));
 }
 
 /// A group whose subscription says brokerId 1: with slaveReadEnable, brokers suggest the
