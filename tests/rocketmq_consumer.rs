@@ -159,3 +159,33 @@ fn reconsume_later_keeps_the_batch_and_holds_the_offset_back_in_clustering() {
     assert_eq!(run.consumed(0), vec![1, 2, 0], "consumed again 5 s later");
     assert_eq!(run.world().consumers[0].offset_store.read(mq(0)), Some(3));
 }
+
+#[test]
+fn avg_by_circle_deals_the_queues_round_robin() {
+    let mut spec = two_consumers();
+    for c in &mut spec.consumers {
+        c.config.allocate_message_queue_strategy = highwater::rocketmq::allocate::AllocateStrategy::AveragelyByCircle;
+    }
+    let mut run = Run::new(spec, 2, vec![]);
+    run.until(9_000);
+    assert_eq!(last_assignment(&run, 0), vec![mq(0), mq(2)]);
+    assert_eq!(last_assignment(&run, 1), vec![mq(1), mq(3)]);
+}
+
+#[test]
+fn a_broadcasting_consumer_restarts_from_its_own_offsets_file() {
+    let mut spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 0, 1);
+    spec.consumer("c1", "G", &[0]);
+    spec.consumers[0].config.message_model = MessageModel::Broadcasting;
+    let script = vec![
+        (2_000, send(3, SendMode::Sync)),
+        (12_000, send(2, SendMode::Sync)),
+        (13_000, RocketMqAction::ConsumerCrash(0)),
+        (14_000, RocketMqAction::ConsumerRestart(0)),
+    ];
+    let mut run = Run::new(spec, 2, script);
+    run.until(30_000);
+    // The file was written at 10 s (offset 3); messages 3 and 4 come again after the restart.
+    assert_eq!(run.consumed(0), vec![0, 1, 2, 3, 4, 3, 4]);
+    assert!(run.world().brokers[0].offsets.table.is_empty(), "nothing is reported to the broker");
+}

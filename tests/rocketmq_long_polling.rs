@@ -84,3 +84,16 @@ fn short_polling_holds_for_one_second_and_costs_many_more_pulls() {
     assert!(long <= 4, "{long}");
     assert!(short >= 25, "{short}");
 }
+
+#[test]
+fn a_pull_held_by_a_master_that_loses_power_times_out_on_the_client_after_30_s() {
+    use highwater::rocketmq::RocketMqAction;
+    let spec = one_consumer(true);
+    let mut run = Run::new(spec, 4, vec![(8_000, RocketMqAction::BrokerPowerLoss(0))]);
+    run.until(45_000);
+    let last_held = held(&run).into_iter().map(|(t, _)| t).filter(|t| *t < 8_000).max().unwrap();
+    let failed: Vec<Time> =
+        run.notes.iter().filter_map(|(t, n)| matches!(n, Note::PullFailed { .. }).then_some(*t)).collect();
+    // Nobody answers and nothing closes the connection: CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND.
+    assert_eq!(failed.first().copied(), Some(last_held - 1 + 30_000));
+}
