@@ -89,9 +89,11 @@ impl Producer {
 
     pub fn on_route(&mut self, ctx: &mut Ctx<World>, spec: &Spec, topic: u32, route: Option<TopicRouteData>) {
         let masters = route.as_ref().map_or(0, |r| r.groups.iter().filter(|g| has_master(g)).count() as u32);
+        // TOPIC_NOT_EXIST (no broker of the topic registered): the client keeps the route
+        // it had (`updateTopicRouteInfoFromNameServer` changes nothing).
         let changed = match route {
             Some(r) => self.routes.insert(topic, r.clone()).as_ref() != Some(&r),
-            None => self.routes.remove(&topic).is_some(),
+            None => false,
         };
         if changed {
             ctx.note(Note::RouteUpdated { client: self.node, topic, groups_with_master: masters });

@@ -166,6 +166,7 @@ impl Consumer {
 
     pub fn on_route(&mut self, ctx: &mut Ctx<World>, spec: &Spec, topic: u32, route: Option<TopicRouteData>) {
         let first = !self.routes.contains_key(&topic);
+        // TOPIC_NOT_EXIST keeps the route the client had.
         let Some(route) = route else { return };
         if self.routes.get(&topic) != Some(&route) {
             let masters = route.groups.iter().filter(|g| g.addr(MASTER_ID).is_some()).count() as u32;
