@@ -189,3 +189,28 @@ fn a_broadcasting_consumer_restarts_from_its_own_offsets_file() {
     assert_eq!(run.consumed(0), vec![0, 1, 2, 3, 4, 3, 4]);
     assert!(run.world().brokers[0].offsets.table.is_empty(), "nothing is reported to the broker");
 }
+
+#[test]
+fn the_listener_gets_batches_of_consume_message_batch_max_size() {
+    let mut spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 0, 1);
+    spec.consumer("c1", "G", &[0]);
+    spec.consumers[0].start_ms = 5_000;
+    spec.consumers[0].config.consume_from_where = ConsumeFromWhere::ConsumeFromFirstOffset;
+    spec.consumers[0].config.consume_message_batch_max_size = 4;
+    let script =
+        vec![(1_000, send(10, SendMode::Async)), (2_000, RocketMqAction::ConsumerFailNext { consumer: 0, batches: 3 })];
+    let mut run = Run::new(spec, 2, script);
+    run.until(6_000);
+    // One pull of 10, three listener calls of 4, 4 and 2 messages, all failed.
+    let failed: Vec<usize> = run
+        .notes
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Note::ConsumeFailed { records, .. } => Some(records.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, vec![4, 4, 2]);
+    run.until(12_000);
+    assert_eq!(run.consumed(0).len(), 10, "consumed again after 5 s");
+}
