@@ -27,6 +27,12 @@ pub struct Memory {
     power_lost_groups: BTreeSet<u32>,
     /// (consumer, queue) → (assignment generation, cached offset).
     client_offsets: BTreeMap<(u32, Mq), (u64, u64)>,
+    /// (broker, queue) → ConsumeQueue entries already checked. Entries only change by
+    /// truncation, which shortens the queue: then everything is checked again. This keeps
+    /// a check after every step linear in what the step added.
+    cq_checked: BTreeMap<(usize, Mq), usize>,
+    /// Slave → CommitLog entries already found equal to its master's (same rule).
+    prefix_checked: BTreeMap<usize, usize>,
 }
 
 pub fn check(world: &World, memory: &mut Memory) -> Result<(), InvariantViolation> {
@@ -44,14 +50,15 @@ pub fn check(world: &World, memory: &mut Memory) -> Result<(), InvariantViolatio
         // checks only the offset, so the slave's copy silently differs in the middle, and
         // its ConsumeQueues with it. Only "inside the CommitLog" holds for it then.
         let strict = !(world.brokers[b].is_slave() && memory.power_lost_groups.contains(&world.brokers[b].group));
-        check_store(world, b, strict)?;
+        check_store(world, b)?;
+        check_consume_queues(world, memory, b, strict)?;
         check_held_pulls(world, b)?;
         check_replica(world, memory, b)?;
     }
     check_client_offsets(world, memory)
 }
 
-fn check_store(world: &World, b: usize, strict: bool) -> Result<(), InvariantViolation> {
+fn check_store(world: &World, b: usize) -> Result<(), InvariantViolation> {
     let broker = &world.brokers[b];
     let name = || world.spec.node_name(broker.node);
     let log = &broker.store.commit_log;
@@ -66,8 +73,20 @@ fn check_store(world: &World, b: usize, strict: bool) -> Result<(), InvariantVio
             format!("dispatched {reput} > flushed {}", log.flushed)
         })?;
     }
+    Ok(())
+}
+
+fn check_consume_queues(world: &World, memory: &mut Memory, b: usize, strict: bool) -> Result<(), InvariantViolation> {
+    let broker = &world.brokers[b];
+    let name = || world.spec.node_name(broker.node);
+    let log = &broker.store.commit_log;
+    let written = log.max_offset();
     for (mq, cq) in &broker.store.consume_queues {
-        for (i, (phys, size)) in cq.entries().iter().enumerate() {
+        let checked = memory.cq_checked.entry((b, *mq)).or_insert(0);
+        if cq.entries().len() < *checked {
+            *checked = 0;
+        }
+        for (i, (phys, size)) in cq.entries().iter().enumerate().skip(*checked) {
             let entry = log.entry_at(*phys);
             let holds =
                 entry.is_some_and(|e| !strict || (e.mq == *mq && e.queue_offset == i as u64 && e.size == *size));
@@ -75,6 +94,7 @@ fn check_store(world: &World, b: usize, strict: bool) -> Result<(), InvariantVio
                 format!("queue {mq:?} offset {i} -> physical offset {phys} ({entry:?}), CommitLog ends at {written}")
             })?;
         }
+        *checked = cq.entries().len();
     }
     Ok(())
 }
@@ -96,14 +116,21 @@ fn check_held_pulls(world: &World, b: usize) -> Result<(), InvariantViolation> {
     Ok(())
 }
 
-fn check_replica(world: &World, memory: &Memory, b: usize) -> Result<(), InvariantViolation> {
+fn check_replica(world: &World, memory: &mut Memory, b: usize) -> Result<(), InvariantViolation> {
     let broker = &world.brokers[b];
     if !broker.is_slave() || memory.power_lost_groups.contains(&broker.group) {
         return Ok(());
     }
     let master = world.master(broker.group);
     let (mine, theirs) = (broker.store.commit_log.entries(), master.store.commit_log.entries());
-    let prefix = mine.len() <= theirs.len() && mine.iter().zip(theirs).all(|(a, b)| a == b);
+    let checked = memory.prefix_checked.entry(b).or_insert(0);
+    if mine.len() < *checked || theirs.len() < *checked {
+        *checked = 0;
+    }
+    let prefix = mine.len() <= theirs.len() && mine[*checked..].iter().zip(&theirs[*checked..]).all(|(a, b)| a == b);
+    if prefix {
+        *checked = mine.len();
+    }
     ensure(
         prefix,
         "a slave's CommitLog is a prefix of its master's (a SLAVE takes no writes)",
