@@ -67,3 +67,20 @@ fn a_broker_without_power_leaves_the_name_server_after_the_channel_expiry() {
     // Registered at 1 ms; the 5 s scan that finds it silent for more than 120 s.
     assert_eq!(removed, vec![(125_000, true)]);
 }
+
+#[test]
+fn a_spec_names_what_a_scenario_got_wrong() {
+    let mut spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 1, 4);
+    assert_eq!(spec.validate(), Ok(()));
+    spec.consumer("c1", "G", &[3]);
+    assert_eq!(spec.validate(), Err("consumer 'c1' subscribes to topic 3, which does not exist".to_string()));
+}
+
+#[test]
+fn holders_tell_where_a_record_is() {
+    let spec = cluster(Version::V4_9, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 1, 4);
+    let mut run = Run::new(spec, 7, vec![(1_000, send(1, SendMode::Sync))]);
+    run.until(2_000);
+    assert_eq!(run.world().holders(0), vec![0, 1]);
+    assert_eq!(run.world().holders(1), Vec::<usize>::new());
+}

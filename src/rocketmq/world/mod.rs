@@ -169,4 +169,11 @@ impl World {
     pub fn record(&self, r: RecordId) -> Option<&RecordInfo> {
         self.records.get(r as usize)
     }
+
+    /// The brokers whose CommitLog holds record `r` now (a checker's "is it still
+    /// anywhere?"; a producer retry can put one record in several places).
+    pub fn holders(&self, r: RecordId) -> Vec<BrokerIndex> {
+        let has = |b: &Broker| b.store.commit_log.entries().iter().any(|e| e.record == r);
+        self.brokers.iter().filter(|b| has(b)).map(|b| b.index).collect()
+    }
 }

@@ -137,6 +137,32 @@ impl Spec {
         self.consumers.len() as u32 - 1
     }
 
+    /// What a scenario could get wrong that the builders do not prevent: clients naming
+    /// topics that do not exist, queue counts or sizes of zero, empty names. The first
+    /// problem found, in words.
+    pub fn validate(&self) -> Result<(), String> {
+        for t in &self.topics {
+            if t.config.read_queue_nums < 1 || t.config.write_queue_nums < 1 {
+                return Err(format!("topic '{}': readQueueNums and writeQueueNums must be at least 1", t.name));
+            }
+        }
+        for c in &self.consumers {
+            if c.client_id.is_empty() || c.group.is_empty() {
+                return Err(format!("consumer '{}': an empty client id or consumer group", c.name));
+            }
+            if c.topics.is_empty() {
+                return Err(format!("consumer '{}' subscribes to no topic", c.name));
+            }
+            if let Some(t) = c.topics.iter().find(|t| **t as usize >= self.topics.len()) {
+                return Err(format!("consumer '{}' subscribes to topic {t}, which does not exist", c.name));
+            }
+        }
+        if self.message_size == 0 || self.name_servers == 0 {
+            return Err("message_size and name_servers must be at least 1".to_string());
+        }
+        Ok(())
+    }
+
     /// Sets a setting on every broker by RocketMQ's name.
     pub fn set_brokers(&mut self, name: &str, value: &str) -> Result<(), crate::rocketmq::config::ConfigError> {
         for b in &mut self.brokers {
