@@ -129,8 +129,9 @@ impl Broker {
         }
     }
 
-    /// The process dies (`power_loss`: the host too, and the page cache with it).
-    /// Everything in memory is gone; the disk stays for the restart.
+    /// The process dies (after a power loss, the host with it). Everything in memory is
+    /// gone; the disk (and, unless the power went, the page cache) stays for the restart,
+    /// which is where a power loss's unflushed tail is dropped ([`Broker::restart`]).
     pub fn crash(&mut self) {
         self.running = false;
     }
