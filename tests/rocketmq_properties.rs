@@ -119,6 +119,15 @@ fn invariants_hold_after_every_step_of_random_fault_schedules_and_late_messages_
         // 3 s timeout fires first). Otherwise every late send succeeds.
         let diverged = run.world().brokers.iter().any(|b| b.slaves.values().any(|c| c.diverged));
         assert!(stored_ok.len() == 8 || diverged, "seed {seed}: only {} late sends succeeded", stored_ok.len());
+        // SYNC_FLUSH: a SEND_OK message was on the master's disk before the answer, so no
+        // crash or power loss takes it (shared reference, 1.5).
+        if run.world().spec.brokers[0].flush_disk_type == FlushDiskType::SyncFlush {
+            for (r, status) in run.send_results() {
+                if status.as_deref() == Ok("SEND_OK") {
+                    assert!(!run.world().holders(r).is_empty(), "seed {seed}: SEND_OK record {r} is gone");
+                }
+            }
+        }
     }
 }
 

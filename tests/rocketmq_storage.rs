@@ -175,6 +175,8 @@ fn read_before_flush(version: Version) -> (Vec<u64>, Vec<u64>) {
     let mut run = Run::new(spec, 1, script);
     run.until(3_900);
     let consumed = run.consumed(0);
+    // Never acknowledged as SEND_OK: the send waits for a flush that does not come.
+    assert!(run.send_results().iter().all(|(_, s)| s.as_deref() != Ok("SEND_OK")));
     run.until(6_000);
     (consumed, lost_on_restart(&run))
 }
