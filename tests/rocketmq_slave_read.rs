@@ -221,3 +221,27 @@ fn a_consumer_far_behind_is_sent_to_the_slave_and_back_to_the_master_once_caught
     assert_eq!(found.last().unwrap().0, m_node.0);
     assert_eq!(run.consumed(0), (0..21).collect::<Vec<u64>>());
 }
+
+#[test]
+fn messages_the_slave_never_got_are_invisible_during_the_outage_and_read_once_after() {
+    use highwater::kernel::sim::Action;
+    use highwater::kernel::{NetFault, NetworkConfig, NodeId};
+    let spec = seed_spec(Version::V4_9);
+    let (m, s) = (NodeId(1), NodeId(2));
+    let script = vec![
+        (1_000, Action::Model(send(10, SendMode::Sync))),
+        (12_000, Action::Net(NetFault::CutOneWay(m, s))),
+        (13_000, Action::Model(send(3, SendMode::Sync))),
+        (16_500, Action::Model(RocketMqAction::BrokerCrash(M as u32))),
+        (50_000, Action::Net(NetFault::HealAll)),
+        (50_000, Action::Model(RocketMqAction::BrokerRestart(M as u32))),
+    ];
+    let network = NetworkConfig { latency_ms: 1, jitter_ms: 0, drop: Default::default() };
+    let mut run = Run::with_network(spec, 9, script, network);
+    run.until(49_000);
+    assert_eq!(run.world().brokers[S].store.commit_log.len(), 10, "S never got 10..12");
+    assert_eq!(run.consumed(0), (0..10).collect::<Vec<u64>>(), "and C cannot see them on S");
+    run.until(120_000);
+    assert_eq!(run.world().brokers[S].store.commit_log.len(), 13, "S catches up once M is back");
+    assert_eq!(run.consumed(0), (0..13).collect::<Vec<u64>>(), "each read once, same queue offsets");
+}
