@@ -214,3 +214,24 @@ fn the_listener_gets_batches_of_consume_message_batch_max_size() {
     run.until(12_000);
     assert_eq!(run.consumed(0).len(), 10, "consumed again after 5 s");
 }
+
+/// When consumer c1's assignment changed, for three consumers joining at 0, 3.0 and 3.5 s.
+fn c1_rebalances(version: Version) -> Vec<u64> {
+    let mut spec = cluster(version, BrokerRole::AsyncMaster, FlushDiskType::AsyncFlush, 0, 6);
+    for (name, start) in [("c1", 0), ("c2", 3_000), ("c3", 3_500)] {
+        let c = spec.consumer(name, "G", &[0]);
+        spec.consumers[c as usize].start_ms = start;
+    }
+    let mut run = Run::new(spec, 2, vec![]);
+    run.until(8_000);
+    run.notes.iter().filter_map(|(t, n)| matches!(n, Note::Rebalanced { consumer: 0, .. }).then_some(*t)).collect()
+}
+
+#[test]
+fn a_notified_rebalance_runs_at_once_but_5x_keeps_runs_a_second_apart() {
+    // c2's heartbeat reaches the broker at 3 003 and c3's at 3 503; the broker notifies
+    // c1, which asks for the consumer ids and allocates 2 ms later.
+    assert_eq!(c1_rebalances(Version::V4_9), vec![4, 3_006, 3_506]);
+    // 5.x: the wakeup at 3 504 is 500 ms after the run at 3 004, so it waits until 4 004.
+    assert_eq!(c1_rebalances(Version::V5), vec![4, 3_006, 4_006]);
+}

@@ -61,7 +61,7 @@ impl World {
                         consumer.on_consumer_list(ctx, &spec, opaque, consumer_ids)
                     }
                     // `RebalanceService.wakeup()`.
-                    Msg::NotifyConsumerIdsChanged { .. } => consumer.rebalance(ctx, &spec),
+                    Msg::NotifyConsumerIdsChanged { .. } => consumer.wakeup_rebalance(ctx, &spec),
                     _ => {}
                 }
             }
@@ -239,13 +239,14 @@ impl Model for World {
         }
     }
 
-    fn timer_is_live(&self, node: NodeId, timer: &Timer, _now: u64) -> bool {
+    fn timer_is_live(&self, node: NodeId, timer: &Timer, now: u64) -> bool {
         match (self.spec.role_of(node), timer) {
             (NodeRole::Broker(b), Timer::FlushWaitTimeout(id) | Timer::SlaveWaitTimeout(id)) => {
                 self.brokers[b].waiting_sends.contains_key(id)
             }
             (NodeRole::Producer(p), Timer::SendTimeout(o)) => self.producers[p as usize].in_flight.contains_key(o),
             (NodeRole::Consumer(c), Timer::RequestTimeout(o)) => self.consumers[c as usize].pending.contains_key(o),
+            (NodeRole::Consumer(c), Timer::Rebalance) => self.consumers[c as usize].rebalance_due(now),
             (NodeRole::Consumer(c), Timer::ConsumeDone(id)) => self.consumers[c as usize].consuming.contains_key(id),
             (NodeRole::Consumer(c), Timer::PullNow(mq, g)) => {
                 self.consumers[c as usize].pull_requests.get(mq).is_some_and(|p| p.generation == *g && !p.pulling)

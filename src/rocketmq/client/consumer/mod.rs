@@ -9,11 +9,12 @@
 pub mod offset_store;
 pub mod pulling;
 pub mod rebalance;
+pub mod rebalance_service;
 
 use std::collections::BTreeMap;
 
 use super::{find_broker_address_in_subscribe, request_route, Routes};
-use crate::kernel::{Ctx, NodeId};
+use crate::kernel::{Ctx, NodeId, Time};
 use crate::rocketmq::config::{ConsumerConfig, MessageModel};
 use crate::rocketmq::message::{Msg, TopicRouteData};
 use crate::rocketmq::notes::Note;
@@ -96,6 +97,9 @@ pub struct Consumer {
     pub consuming: BTreeMap<u64, ConsumeBatch>,
     /// The listener returns RECONSUME_LATER for this many more batches.
     pub fail_next: u32,
+    /// When the RebalanceService's current wait ends, and when it last ran.
+    pub rebalance_due: Option<Time>,
+    pub last_rebalance: Option<Time>,
     next_opaque: u64,
     next_generation: u64,
     next_batch: u64,
@@ -120,6 +124,8 @@ impl Consumer {
             pending: BTreeMap::new(),
             consuming: BTreeMap::new(),
             fail_next: 0,
+            rebalance_due: None,
+            last_rebalance: None,
             next_opaque: 0,
             next_generation: 0,
             next_batch: 0,
@@ -153,7 +159,7 @@ impl Consumer {
         self.update_routes(ctx, spec);
         ctx.set_timer(self.node, 1_000, Timer::HeartBeat);
         ctx.set_timer(self.node, 10_000, Timer::PersistAll);
-        ctx.set_timer(self.node, self.config.rebalance_wait_interval as u64, Timer::Rebalance);
+        self.start_rebalance_service(ctx);
     }
 
     pub fn update_routes(&mut self, ctx: &mut Ctx<World>, spec: &Spec) {
@@ -175,7 +181,7 @@ impl Consumer {
         }
         if first {
             self.heartbeat(ctx);
-            self.rebalance(ctx, spec);
+            self.wakeup_rebalance(ctx, spec);
         }
     }
 

@@ -34,12 +34,6 @@ impl Consumer {
         }
     }
 
-    /// The rebalance timer: every `rocketmq.client.rebalance.waitInterval`.
-    pub fn on_rebalance_timer(&mut self, ctx: &mut Ctx<World>, spec: &Spec) {
-        self.rebalance(ctx, spec);
-        ctx.set_timer(self.node, self.config.rebalance_wait_interval as u64, Timer::Rebalance);
-    }
-
     /// `topicSubscribeInfoTable`: every readable queue of every group in the route.
     fn queues_of(&self, topic: u32) -> Vec<Mq> {
         let Some(route) = self.routes.get(&topic) else { return Vec::new() };
