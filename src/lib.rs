@@ -4,7 +4,8 @@
 //! - [`kernel`]: clock, event queue, seeded PRNG, network, faults, trace and time travel.
 //!   It knows nothing about Kafka, so the RocketMQ flavour can reuse it.
 //! - [`kafka`]: brokers, the KRaft-style controller, partition logs, clients.
-//! - [`rocketmq`]: the RocketMQ model, begun (queue allocation, settings).
+//! - [`rocketmq`]: the RocketMQ model: name servers, broker groups, producers and push consumers
+//!   on the kernel (not yet in scenarios, the session or the UI).
 //! - [`checker`]: follows every record end to end and names anomalies.
 //! - [`scenario`]: the JSON scenario format.
 //! - [`session`]: the one façade the UI and the CLI drive (commands in, view models out),

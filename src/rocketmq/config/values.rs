@@ -82,7 +82,7 @@ impl SettingValue for AllocateStrategy {
 macro_rules! java_enum {
     ($(#[$meta:meta])* $name:ident, $accepted:literal { $($(#[$vmeta:meta])* $variant:ident = $java:literal,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name {
             $($(#[$vmeta])* $variant,)*
         }
