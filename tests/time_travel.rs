@@ -118,3 +118,20 @@ fn recording_a_run_leaves_its_trace_unchanged() {
         assert_eq!(digest_back, fresh.digest(), "{} at step {middle}", path.display());
     }
 }
+
+/// A run whose clock stops (a producer with `request.timeout.ms` 0 re-arms its timeout at
+/// one instant) ends at the livelock bound instead of computing, and filling memory, forever.
+#[test]
+fn a_livelocked_run_ends_and_says_why() {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&highwater::scenario::Scenario::to_json(&load("acks1-leader-failure"))).unwrap();
+    v["producers"][0]["config"]["request.timeout.ms"] = 0.into();
+    let s = highwater::scenario::Scenario::from_json(&v.to_string()).unwrap();
+    let mut session = Session::new(s);
+    let end = session.seek(u64::MAX);
+    assert!(session.finished());
+    assert!(session.timeline().livelocked());
+    let (last, _) = session.timeline().record(end).unwrap();
+    let (before, _) = session.timeline().record(end - highwater::kernel::sim::LIVELOCK_STEPS + 1).unwrap();
+    assert_eq!(last.time, before.time, "the last {} steps are at one instant", highwater::kernel::sim::LIVELOCK_STEPS);
+}

@@ -12,9 +12,8 @@ use crate::session::{build_simulation, KafkaSimulation};
 
 /// Most steps one CLI run may take: a bound, so a runaway scenario still ends.
 pub const MAX_STEPS: u64 = 50_000_000;
-/// Most steps in a row at one simulated instant. The largest shipped cluster starts with a
-/// few tens of thousands; a million means the clock has stopped (a livelock).
-pub const MAX_STEPS_AT_ONE_INSTANT: u64 = 1_000_000;
+/// Most steps in a row at one simulated instant (see the kernel's livelock bound).
+pub const MAX_STEPS_AT_ONE_INSTANT: u64 = crate::kernel::sim::LIVELOCK_STEPS;
 /// Exit status of a run stopped by one of the two bounds above.
 pub const EXIT_STOPPED: i32 = 3;
 

@@ -64,6 +64,10 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
     pub fn finished(&self) -> bool {
         self.finished
     }
+    /// Whether the run ended because its clock stopped (a livelock), not at its end.
+    pub fn livelocked(&self) -> bool {
+        self.frontier.livelocked()
+    }
     /// The record of step `index` (1-based) and the notes it produced.
     /// Every step's record, in order.
     pub fn records(&self) -> impl Iterator<Item = &StepRecord> {
@@ -101,6 +105,11 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
                     n += 1;
                 }
                 None => self.finished = true,
+            }
+            // A livelocked run ends here rather than filling memory at one instant: the
+            // last step shows where the clock stopped (Simulation::livelocked says why).
+            if self.frontier.livelocked() {
+                self.finished = true;
             }
         }
         n
