@@ -167,6 +167,35 @@ fn layout_cards_never_overlap() {
     }
 }
 
+/// Presenter mode on a 1280-pixel projector keeps the three brokers in one row (at 1.3 they
+/// wrapped into two and the picture scrolled), and is full size where there is room.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn presenter_mode_keeps_the_brokers_in_one_row() {
+    let state = Rc::new(AppState::default())
+        .reduce(Action::OpenBuiltin("acks1-leader-failure".into()))
+        .reduce(Action::Seek(300));
+    let row_count = |width: f64, scale: f64| {
+        let lay = layout::compute(&LayoutInput {
+            view: &state.view,
+            width,
+            scale,
+            large: false,
+            expanded: &[],
+            show_internal: false,
+            page: &Default::default(),
+        });
+        let mut tops: Vec<i64> = lay.cards.iter().map(|c| c.1.y.round() as i64).collect();
+        tops.dedup();
+        tops.len()
+    };
+    assert_eq!(row_count(1240.0, 1.3), 2, "the old fixed scale wrapped");
+    let s = layout::presenter_scale(1240.0, &state.view);
+    assert!(s > 1.0 && s < 1.3, "{s}");
+    assert_eq!(row_count(1240.0, s), 1);
+    assert_eq!(layout::presenter_scale(1900.0, &state.view), 1.3);
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn transaction_commands_from_the_menu_survive_the_link() {

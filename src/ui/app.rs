@@ -296,7 +296,7 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
                 }
             </p>
             <div class="hw-stage-wrap" ref={stage_ref}>
-                <Stage view={v.clone()} lang={l} width={state.width} scale={if state.presenter { 1.3 } else { 1.0 }}
+                <Stage view={v.clone()} lang={l} width={state.width} scale={if state.presenter { crate::ui::layout::presenter_scale(state.width, &v) } else { 1.0 }}
                     large={state.large} expanded={state.expanded.clone()} show_internal={state.show_internal}
                     selection={state.selection.clone()} inspected={state.inspected.clone()} glide_ms={glide}
                     on_action={dispatch.clone()} />

@@ -218,6 +218,18 @@ pub fn header_h(m: &Metrics, b: &crate::view::BrokerView, width: f64) -> f64 {
     m.header_h() + rows.saturating_sub(1) as f64 * 21.0 * m.s
 }
 
+/// The scale of presenter mode: 1.3 where the picture fits, less where it would wrap the
+/// brokers into a second row (a 1280-pixel projector with three brokers, producers and
+/// consumers: about 1.1), never below the normal 1.
+pub fn presenter_scale(width: f64, v: &ClusterView) -> f64 {
+    let m = Metrics { s: 1.0 };
+    let n = v.brokers.len().clamp(1, 3) as f64;
+    let sides = if v.producers.is_empty() { 0.0 } else { m.left_w() * 1.2 + m.gap() }
+        + if v.consumers.is_empty() && v.readers.is_empty() { 0.0 } else { m.right_w() * 1.12 + m.gap() };
+    let need = 2.0 * m.pad() + sides + n * m.card_min_w() + (n - 1.0) * m.gap();
+    (width / need).clamp(1.0, 1.3)
+}
+
 /// The columns of the picture: x and width of the left (producers), middle (brokers) and
 /// right (consumers, readers) columns, and the top of the cards.
 struct Columns {
