@@ -4,6 +4,7 @@
 //! after it has up to twice the room it needs. For the notes of a million-step run that was
 //! the largest part of a recording's memory (docs/performance.md). Pages are allocated
 //! once and never moved; a step's notes always sit in one page, so they stay one slice.
+//! (Single items, like the step records, go in a [`super::chunked::ChunkedVec`].)
 
 /// How many items a page holds (a step with more notes gets a page of its own size).
 const PAGE: usize = 4096;
@@ -67,62 +68,6 @@ impl<T> PagedGroups<T> {
     }
 }
 
-/// Single items in pages: [`PagedGroups`] with one item per group, without the index.
-#[derive(Clone, Debug)]
-pub struct Paged<T> {
-    pages: Vec<Vec<T>>,
-    len: usize,
-}
-
-impl<T> Default for Paged<T> {
-    fn default() -> Self {
-        Paged { pages: Vec::new(), len: 0 }
-    }
-}
-
-impl<T> Paged<T> {
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub fn push(&mut self, item: T) {
-        if self.len % PAGE == 0 {
-            self.pages.push(Vec::with_capacity(PAGE));
-        }
-        self.pages.last_mut().expect("a page with room").push(item);
-        self.len += 1;
-    }
-
-    pub fn get(&self, i: usize) -> Option<&T> {
-        (i < self.len).then(|| &self.pages[i / PAGE][i % PAGE])
-    }
-
-    pub fn last(&self) -> Option<&T> {
-        self.len.checked_sub(1).and_then(|i| self.get(i))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.pages.iter().flatten()
-    }
-
-    /// Keep the first `n` items.
-    pub fn truncate(&mut self, n: usize) {
-        if n >= self.len {
-            return;
-        }
-        let pages = n.div_ceil(PAGE);
-        self.pages.truncate(pages);
-        if let Some(last) = self.pages.last_mut() {
-            last.truncate(n - (pages - 1) * PAGE);
-        }
-        self.len = n;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,21 +97,5 @@ mod tests {
         assert_eq!(g.get(3).unwrap(), &[7, 8]);
         g.truncate(0);
         assert!(g.is_empty() && g.get(0).is_none());
-    }
-
-    #[test]
-    fn items_index_across_pages_and_truncate() {
-        let mut p = Paged::default();
-        for i in 0..(2 * PAGE + 3) {
-            p.push(i);
-        }
-        assert_eq!(p.get(PAGE), Some(&PAGE));
-        assert_eq!(p.last(), Some(&(2 * PAGE + 2)));
-        p.truncate(PAGE);
-        assert_eq!((p.len(), p.last()), (PAGE, Some(&(PAGE - 1))));
-        p.push(99);
-        assert_eq!(p.get(PAGE), Some(&99));
-        p.truncate(0);
-        assert!(p.is_empty() && p.last().is_none());
     }
 }

@@ -8,8 +8,9 @@
 //! branch from there; the old branch is not kept (clone the timeline first to keep it).
 use std::collections::BTreeMap;
 
+use super::chunked::ChunkedVec;
 use super::model::{Checker, Model};
-use super::paged::{Paged, PagedGroups};
+use super::paged::PagedGroups;
 use super::sim::{Action, Simulation};
 use super::trace::StepRecord;
 
@@ -24,7 +25,7 @@ pub struct Timeline<M: Model, C: Checker<M>> {
     /// The state at the cursor.
     current: Simulation<M, C>,
     /// `records[i]` and `notes[i]` are step `i + 1`'s.
-    records: Paged<StepRecord>,
+    records: ChunkedVec<StepRecord>,
     notes: PagedGroups<M::Note>,
     /// Where a step's notes are gathered before they join `notes`.
     scratch: Vec<M::Note>,
@@ -41,7 +42,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
             checkpoints: vec![start.clone()],
             frontier: start.clone(),
             current: start,
-            records: Paged::default(),
+            records: ChunkedVec::new(),
             notes: PagedGroups::default(),
             scratch: Vec::new(),
             interventions: BTreeMap::new(),
