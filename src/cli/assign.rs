@@ -104,23 +104,9 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 /// Like [`run`], with the stream that `-` reads from given explicitly.
 pub fn run_with_stdin(args: &[String], stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (strategy, file) = match super::strategy_and_file::<Strategy>(args) {
-        Ok(Some(parsed)) => parsed,
-        Ok(None) => {
-            let _ = writeln!(out, "{USAGE}");
-            return 0;
-        }
-        Err(msg) => {
-            let _ = writeln!(err, "highwater assign: {msg}\n{USAGE}");
-            return 2;
-        }
-    };
-    let (name, text) = match super::read_input(file, stdin) {
+    let (strategy, name, text) = match super::strategy_and_input::<Strategy>("assign", USAGE, args, stdin, out, err) {
         Ok(read) => read,
-        Err(msg) => {
-            let _ = writeln!(err, "highwater assign: {msg}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let input = match AssignInput::parse(&text) {
         Ok(i) => i,

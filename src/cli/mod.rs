@@ -54,3 +54,37 @@ pub(crate) fn read_input(file: &str, stdin: &mut dyn std::io::Read) -> Result<(S
         Ok((file.to_string(), text))
     }
 }
+
+/// The common start of `assign` and `allocate`: their arguments, then the input text.
+/// `Err(code)`: what to exit with, the message (and usage) already written.
+pub(crate) fn strategy_and_input<S>(
+    command: &str,
+    usage: &str,
+    args: &[String],
+    stdin: &mut dyn std::io::Read,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> Result<(S, String, String), i32>
+where
+    S: std::str::FromStr,
+    S::Err: Into<String>,
+{
+    let (strategy, file) = match strategy_and_file::<S>(args) {
+        Ok(Some(parsed)) => parsed,
+        Ok(None) => {
+            let _ = writeln!(out, "{usage}");
+            return Err(0);
+        }
+        Err(msg) => {
+            let _ = writeln!(err, "highwater {command}: {msg}\n{usage}");
+            return Err(2);
+        }
+    };
+    match read_input(file, stdin) {
+        Ok((name, text)) => Ok((strategy, name, text)),
+        Err(msg) => {
+            let _ = writeln!(err, "highwater {command}: {msg}");
+            Err(2)
+        }
+    }
+}
