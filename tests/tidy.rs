@@ -23,20 +23,8 @@ const BANNED: &[(&str, &str)] = &[
     ("dbg!", "leftover debugging"),
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    if dir.is_file() {
-        out.push(dir.to_path_buf());
-        return;
-    }
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
+mod common;
+use common::rust_files;
 
 /// `word` as a whole identifier (so `JavaHashMap`, the Java-order emulation, is not `HashMap`).
 fn contains_word(code: &str, word: &str) -> bool {

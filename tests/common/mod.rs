@@ -95,3 +95,19 @@ pub fn run_checking_invariants(s: &Scenario) -> highwater::session::kafka::Kafka
     }
     sim
 }
+
+/// Every `.rs` file under `dir` (or `dir` itself when it is a file).
+pub fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
