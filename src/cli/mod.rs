@@ -4,6 +4,7 @@ pub mod allocate;
 pub mod assign;
 pub mod partition;
 pub mod run;
+pub mod run_rocketmq;
 
 /// `--strategy NAME FILE` (also `--strategy=NAME`; FILE `-` is standard input), the
 /// arguments of `assign` and `allocate`. `Ok(None)`: `--help` was asked for.

@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::checker::Anomaly;
-use crate::kernel::MessageInfo;
+use crate::kernel::{Checker, MessageInfo, Model, Simulation};
 use crate::scenario::Scenario;
 use crate::session::{build_simulation, KafkaSimulation};
 
@@ -18,7 +18,7 @@ pub const MAX_STEPS_AT_ONE_INSTANT: u64 = crate::kernel::sim::LIVELOCK_STEPS;
 pub const EXIT_STOPPED: i32 = 3;
 
 /// Why a run ended before its `duration_ms`, if a bound stopped it.
-pub fn stopped_early(sim: &KafkaSimulation) -> Option<String> {
+pub fn stopped_early<M: Model, C: Checker<M>>(sim: &Simulation<M, C>) -> Option<String> {
     if sim.steps_at_this_instant() >= MAX_STEPS_AT_ONE_INSTANT {
         Some(format!(
             "livelock: {} steps in a row at {} ms without the simulated clock moving; stopped",
@@ -138,12 +138,24 @@ pub fn run_to_end(
     scenario: &Scenario,
     seed: u64,
     until: Option<u64>,
-    mut trace: Option<&mut dyn Write>,
+    trace: Option<&mut dyn Write>,
 ) -> std::io::Result<KafkaSimulation> {
     let (mut sim, _) = build_simulation(scenario, seed);
     if let Some(u) = until {
         sim.set_end_time(u.min(scenario.duration_ms));
     }
+    drive(&mut sim, trace)?;
+    Ok(sim)
+}
+
+/// Step `sim` to its end (or one of the bounds), writing each step to `trace` if given.
+pub fn drive<M: Model, C: Checker<M>>(
+    sim: &mut Simulation<M, C>,
+    mut trace: Option<&mut dyn Write>,
+) -> std::io::Result<()>
+where
+    M::Note: Serialize,
+{
     let mut notes = Vec::new();
     while sim.steps() < MAX_STEPS && sim.steps_at_this_instant() < MAX_STEPS_AT_ONE_INSTANT {
         notes.clear();
@@ -160,7 +172,7 @@ pub fn run_to_end(
             writeln!(w, "{line}")?;
         }
     }
-    Ok(sim)
+    Ok(())
 }
 
 /// (partition, leader, leader epoch, ISR, HW, LEO) of every partition, in order.
@@ -254,6 +266,9 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         }
     };
     let seed = o.seed.unwrap_or(scenario.seed);
+    if let Some(doc) = &scenario.rocketmq {
+        return super::run_rocketmq::run(doc, seed, o.until, o.trace.as_deref(), o.json, out, err);
+    }
     let sim = match run_traced(&scenario, seed, o.until, o.trace.as_deref()) {
         Ok(sim) => sim,
         Err(e) => {
@@ -317,19 +332,27 @@ fn run_traced(
     until: Option<u64>,
     trace: Option<&str>,
 ) -> Result<KafkaSimulation, String> {
-    let mut trace_file = match trace {
+    with_trace_file(trace, |w| run_to_end(scenario, seed, until, w))
+}
+
+/// Calls `f` with the trace file at `path` (if any) open for writing, and flushes it.
+pub(super) fn with_trace_file<T>(
+    path: Option<&str>,
+    f: impl FnOnce(Option<&mut dyn Write>) -> std::io::Result<T>,
+) -> Result<T, String> {
+    let mut trace_file = match path {
         Some(path) => match std::fs::File::create(path) {
             Ok(f) => Some(std::io::BufWriter::new(f)),
             Err(e) => return Err(format!("cannot write {path}: {e}")),
         },
         None => None,
     };
-    let sim = run_to_end(scenario, seed, until, trace_file.as_mut().map(|w| w as &mut dyn Write))
-        .map_err(|e| format!("writing the trace failed: {e}"))?;
+    let out =
+        f(trace_file.as_mut().map(|w| w as &mut dyn Write)).map_err(|e| format!("writing the trace failed: {e}"))?;
     if let Some(mut w) = trace_file {
         w.flush().map_err(|e| format!("writing the trace failed: {e}"))?;
     }
-    Ok(sim)
+    Ok(out)
 }
 
 fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
@@ -401,9 +424,18 @@ pub fn digest(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
     match load(&o.file) {
         Ok(s) => {
             let seed = o.seed.unwrap_or(s.seed);
-            let sim = run_to_end(&s, seed, None, None).expect("no trace writer, no I/O error");
-            let _ = writeln!(out, "{:016x}", sim.digest());
-            match stopped_early(&sim) {
+            let (digest, stopped) = match &s.rocketmq {
+                Some(doc) => {
+                    let sim = super::run_rocketmq::run_to_end(doc, seed, None, None).expect("no trace writer");
+                    (sim.digest(), stopped_early(&sim))
+                }
+                None => {
+                    let sim = run_to_end(&s, seed, None, None).expect("no trace writer, no I/O error");
+                    (sim.digest(), stopped_early(&sim))
+                }
+            };
+            let _ = writeln!(out, "{digest:016x}");
+            match stopped {
                 Some(why) => {
                     let _ = writeln!(err, "highwater digest: {why} (the digest is of the steps taken)");
                     EXIT_STOPPED

@@ -8,6 +8,7 @@
 use std::fmt;
 
 pub(crate) mod json_path;
+pub mod rocketmq;
 mod timeline_de;
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,10 @@ pub struct Scenario {
     /// The checker verdict this scenario demonstrates (for tests and lessons).
     #[serde(default)]
     pub expect: Option<Expectation>,
+    /// A RocketMQ scenario's own document (`model` is then `RocketMq`; the fields above
+    /// that both models share are copied from it, the Kafka ones stay empty).
+    #[serde(skip)]
+    pub rocketmq: Option<Box<rocketmq::RocketMqScenario>>,
 }
 
 fn default_seed() -> u64 {
@@ -202,6 +207,19 @@ fn semantic(path: impl Into<String>, message: impl Into<String>) -> ScenarioErro
     ScenarioError { path: path.into(), line: None, column: None, message: message.into() }
 }
 
+/// A timeline entry's error: `timeline[i].FIELD: MESSAGE`.
+fn entry_error(i: usize, e: &crate::session::command::CommandError) -> ScenarioError {
+    let path = if e.field.is_empty() { format!("timeline[{i}]") } else { format!("timeline[{i}].{}", e.field) };
+    semantic(path, e.message.clone())
+}
+
+/// Only the `model` field, to pick the format before reading the rest.
+#[derive(Deserialize)]
+struct ModelPeek {
+    #[serde(default)]
+    model: Option<serde_json::Value>,
+}
+
 pub use crate::session::kafka::KNOWN_MESSAGE_KINDS;
 
 /// Limits that keep a run bounded (and a browser tab alive).
@@ -213,28 +231,78 @@ pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
 impl Scenario {
     /// Parse and validate a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = serde_json::from_str(text).map_err(|inner: serde_json::Error| {
-            let message = inner.to_string();
-            let (path, line, column) = match inner.line() {
-                0 => (String::new(), 0, 0),
-                line => {
-                    let at = json_path::locate(text, line, inner.column(), &message);
-                    (at.path, at.line, at.column)
-                }
-            };
-            // serde_json appends " at line L column C"; we report those separately.
-            let message = match message.rfind(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
-            ScenarioError { path, line: (line > 0).then_some(line), column: (line > 0).then_some(column), message }
-        })?;
+        let peek: Option<ModelPeek> = serde_json::from_str(text).ok();
+        if peek.and_then(|p| p.model).is_some_and(|m| m == "rocketmq") {
+            let doc: rocketmq::RocketMqScenario = serde_json::from_str(text).map_err(|e| parse_error(text, e))?;
+            doc.validate()?;
+            return Ok(Scenario::of_rocketmq(doc));
+        }
+        let scenario: Scenario = serde_json::from_str(text).map_err(|e| parse_error(text, e))?;
         scenario.validate()?;
         Ok(scenario)
     }
 
+    /// A RocketMQ document under the shared fields.
+    fn of_rocketmq(doc: rocketmq::RocketMqScenario) -> Scenario {
+        Scenario {
+            model: Model::RocketMq,
+            id: doc.id.clone(),
+            title: doc.title.clone(),
+            description: doc.description.clone(),
+            seed: doc.seed,
+            duration_ms: doc.duration_ms,
+            cluster: ClusterSection { brokers: 0, controller_voters: None, config: BrokerConfig::default() },
+            network: doc.network.clone(),
+            topics: Vec::new(),
+            producers: Vec::new(),
+            readers: Vec::new(),
+            consumers: Vec::new(),
+            timeline: Vec::new(),
+            expect: doc.expect.clone(),
+            rocketmq: Some(Box::new(doc)),
+        }
+    }
+
+    /// The shared fields written back into the RocketMQ document (a seed or a title
+    /// changed on the shared fields is kept).
+    fn rocketmq_doc(&self) -> Option<rocketmq::RocketMqScenario> {
+        let mut doc = (**self.rocketmq.as_ref()?).clone();
+        doc.id = self.id.clone();
+        doc.title = self.title.clone();
+        doc.description = self.description.clone();
+        doc.seed = self.seed;
+        doc.duration_ms = self.duration_ms;
+        doc.network = self.network.clone();
+        doc.expect = self.expect.clone();
+        Some(doc)
+    }
+}
+
+/// A serde error with the path, line and column of the bad field.
+fn parse_error(text: &str, inner: serde_json::Error) -> ScenarioError {
+    let message = inner.to_string();
+    let (path, line, column) = match inner.line() {
+        0 => (String::new(), 0, 0),
+        line => {
+            let at = json_path::locate(text, line, inner.column(), &message);
+            (at.path, at.line, at.column)
+        }
+    };
+    // serde_json appends " at line L column C"; we report those separately.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    ScenarioError { path, line: (line > 0).then_some(line), column: (line > 0).then_some(column), message }
+}
+
+impl Scenario {
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serialises")
+        match self.rocketmq_doc() {
+            Some(doc) => serde_json::to_string_pretty(&doc),
+            None => serde_json::to_string_pretty(self),
+        }
+        .expect("a scenario always serialises")
     }
 
     fn topic_index(&self, name: &str) -> Option<u32> {
@@ -381,170 +449,4 @@ fn parse_broker_ref(name: &str) -> Option<u32> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kafka::config::Acks;
-
-    const MINIMAL: &str = r#"{
-      "id": "t", "title": {"en": "t"}, "duration_ms": 1000,
-      "cluster": {"brokers": 3},
-      "topics": [{"name": "orders", "partitions": 2, "replication_factor": 3}],
-      "producers": [{"name": "app"}],
-      "timeline": [{"at_ms": 10, "action": "produce", "producer": "app", "topic": "orders", "count": 2}]
-    }"#;
-
-    #[test]
-    fn minimal_scenario_parses_with_kafka_defaults() {
-        let s = Scenario::from_json(MINIMAL).unwrap();
-        assert_eq!(s.cluster.config.replica_lag_time_max_ms, 30_000);
-        assert_eq!(s.producers[0].config.acks, Acks::All);
-        assert!(s.producers[0].config.idempotent());
-        assert_eq!(s.spec().voters.len(), 3);
-    }
-
-    #[test]
-    fn type_error_names_path_line_and_column() {
-        let bad = MINIMAL.replace(r#""brokers": 3"#, r#""brokers": "three""#);
-        let e = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(e.path, "cluster.brokers");
-        assert_eq!(e.line, Some(3));
-        assert!(e.column.is_some());
-        assert!(e.to_string().contains("cluster.brokers"), "{e}");
-    }
-
-    #[test]
-    fn unknown_field_is_rejected_by_name() {
-        let bad = MINIMAL.replace(r#""partitions": 2"#, r#""partitions": 2, "replicas": 3"#);
-        let e = Scenario::from_json(&bad).unwrap_err();
-        assert!(e.message.contains("replicas"), "{e}");
-        assert_eq!(e.path, "topics[0].replicas");
-    }
-
-    #[test]
-    fn semantic_errors_name_the_field() {
-        let bad = MINIMAL.replace(r#""producer": "app""#, r#""producer": "nobody""#);
-        let e = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(e.path, "timeline[0].producer");
-        assert!(e.message.contains("nobody"));
-        let bad = MINIMAL.replace(r#""replication_factor": 3"#, r#""replication_factor": 4"#);
-        assert_eq!(Scenario::from_json(&bad).unwrap_err().path, "topics[0].replication_factor");
-        let bad = MINIMAL.replace(
-            r#""producers": [{"name": "app"}]"#,
-            r#""producers": [{"name": "app", "config": {"acks": "1", "enable.idempotence": true}}]"#,
-        );
-        let e = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(e.path, "producers[0].config");
-        assert!(e.message.contains("acks=all"));
-    }
-
-    #[test]
-    fn acks_1_quietly_turns_idempotence_off_like_kafka() {
-        let s =
-            Scenario::from_json(&MINIMAL.replace(r#"{"name": "app"}"#, r#"{"name": "app", "config": {"acks": "1"}}"#))
-                .unwrap();
-        assert!(!s.producers[0].config.idempotent());
-    }
-
-    #[test]
-    fn the_model_field_defaults_to_kafka_and_names_the_others() {
-        assert_eq!(Scenario::from_json(MINIMAL).unwrap().model, Model::Kafka);
-        let with = |m: &str| MINIMAL.replacen("{", &format!("{{\n \"model\": \"{m}\","), 1);
-        let s = Scenario::from_json(&with("kafka")).unwrap();
-        assert!(!s.to_json().contains("model"), "written back as before");
-        let e = Scenario::from_json(&with("rocketmq")).unwrap_err();
-        assert_eq!(e.path, "model");
-        assert_eq!(e.line, Some(2));
-        assert!(e.to_string().starts_with("model: the rocketmq model is not available yet"), "{e}");
-        let e = Scenario::from_json(&with("pulsar")).unwrap_err();
-        assert!(e.to_string().contains("unknown model `pulsar`, expected one of kafka, rocketmq"), "{e}");
-    }
-
-    #[test]
-    fn an_entry_error_names_that_entry_and_its_position_not_the_next() {
-        let two = |first: &str| {
-            MINIMAL.replace(r#""timeline": [{"at_ms": 10,"#, &format!("\"timeline\": [\n{first},\n  {{\"at_ms\": 10,"))
-        };
-        for (first, message) in [
-            (r#"  {"at_ms": 5, "action": "bogus"}"#, "unknown action `bogus`"),
-            (r#"  {"at_ms": 5, "action": "produce", "topic": "orders"}"#, "missing field `producer`"),
-        ] {
-            let text = two(first);
-            let e = Scenario::from_json(&text).unwrap_err();
-            assert_eq!(e.path, "timeline[0]", "{e}");
-            assert!(e.message.starts_with(message), "{e}");
-            let line = text.lines().position(|l| l.starts_with(first)).unwrap() + 1;
-            assert_eq!((e.line, e.column), (Some(line), Some(3)), "{e}");
-        }
-        // A type error inside the second entry stays with the second entry.
-        let e = Scenario::from_json(
-            &two(r#"  {"at_ms": 5, "action": "heal_all"}"#).replace(r#""at_ms": 10"#, r#""at_ms": "ten""#),
-        )
-        .unwrap_err();
-        assert_eq!(e.path, "timeline[1].at_ms", "{e}");
-    }
-
-    #[test]
-    fn sizes_kafka_rejects_and_sums_past_u32_are_refused_by_name() {
-        for key in
-            ["transaction.state.log.num.partitions", "offsets.topic.num.partitions", "transaction.state.log.min.isr"]
-        {
-            let bad = MINIMAL.replace(r#""brokers": 3"#, &format!(r#""brokers": 3, "config": {{"{key}": 0}}"#));
-            let e = Scenario::from_json(&bad).unwrap_err();
-            assert_eq!(e.path, format!("cluster.config.{key}"));
-            assert!(e.message.contains("at least 1"), "{e}");
-        }
-        // 4294967295 + 2 wraps to 1 in u32: the sum must saturate, and name the topic.
-        let huge = MINIMAL.replace(
-            r#"[{"name": "orders", "partitions": 2, "replication_factor": 3}]"#,
-            r#"[{"name": "orders", "partitions": 2, "replication_factor": 3}, {"name": "x", "partitions": 4294967295, "replication_factor": 1}]"#,
-        );
-        let e = Scenario::from_json(&huge).unwrap_err();
-        assert_eq!(e.path, "topics[1].partitions");
-        assert!(e.message.contains("at most 4096"), "{e}");
-    }
-
-    #[test]
-    fn the_timeline_shares_the_ui_limits() {
-        let entry = |e: &str| {
-            MINIMAL
-                .replace(r#"{"at_ms": 10, "action": "produce", "producer": "app", "topic": "orders", "count": 2}"#, e)
-        };
-        let cases = [
-            (
-                r#"{"at_ms": 1, "action": "cut", "between": ["b1", "b1"]}"#,
-                "timeline[0].between[1]: a link needs two different nodes",
-            ),
-            (
-                r#"{"at_ms": 1, "action": "produce", "producer": "app", "topic": "orders", "count": 100001}"#,
-                "timeline[0].count: must be between 1 and 100000",
-            ),
-            (
-                r#"{"at_ms": 1, "action": "consumer_pause", "consumer": "app", "ms": 5}"#,
-                "timeline[0].consumer: unknown consumer \"app\"",
-            ),
-            (
-                r#"{"at_ms": 1, "action": "slow", "node": "b1", "extra_ms": 3600001}"#,
-                "timeline[0].extra_ms: must be at most 3600000 ms",
-            ),
-            (
-                r#"{"at_ms": 1, "action": "isolate", "node": "c9"}"#,
-                "timeline[0].node: unknown node \"c9\" (brokers are b1..b3, or a client name)",
-            ),
-        ];
-        for (e, want) in cases {
-            assert_eq!(Scenario::from_json(&entry(e)).unwrap_err().to_string(), want);
-        }
-        let idempotent = MINIMAL
-            .replace(r#"{"name": "app"}"#, r#"{"name": "app", "config": {"enable.idempotence": true}}"#)
-            .replace(r#""topic": "orders", "count": 2}"#, r#""topic": "orders", "count": 2}, {"at_ms": 20, "action": "set_acks", "producer": "app", "acks": "1"}"#);
-        let e = Scenario::from_json(&idempotent).unwrap_err();
-        assert_eq!(e.path, "timeline[1].acks");
-        assert!(e.message.contains("requires acks=all"), "{e}");
-    }
-
-    #[test]
-    fn syntax_error_has_line_and_column() {
-        let e = Scenario::from_json("{\n  \"id\": \"x\",,\n}").unwrap_err();
-        assert_eq!(e.line, Some(2));
-    }
-}
+mod tests;

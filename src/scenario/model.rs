@@ -1,12 +1,12 @@
 //! The scenario's `model` field: which broker model a run is of.
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A broker model. Only Kafka runs today; `rocketmq` is a known name, refused until its
-/// model exists, so a file written for it says so instead of "unknown model".
+/// A broker model.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Model {
     #[default]
     Kafka,
+    RocketMq,
 }
 
 /// Every name the field accepts, runnable or not (for the error).
@@ -16,6 +16,7 @@ impl Model {
     pub fn name(self) -> &'static str {
         match self {
             Model::Kafka => "kafka",
+            Model::RocketMq => "rocketmq",
         }
     }
 
@@ -23,7 +24,7 @@ impl Model {
     pub fn from_name(name: &str) -> Result<Model, String> {
         match name {
             "kafka" => Ok(Model::Kafka),
-            "rocketmq" => Err("the rocketmq model is not available yet".into()),
+            "rocketmq" => Ok(Model::RocketMq),
             other => Err(format!("unknown model `{other}`, expected one of {}", NAMES.join(", "))),
         }
     }

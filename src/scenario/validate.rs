@@ -16,11 +16,7 @@ impl Scenario {
         }
         self.validate_timeline()?;
         if let Some(exp) = &self.expect {
-            for (i, a) in exp.anomalies.iter().enumerate() {
-                if crate::checker::AnomalyKind::parse(a).is_none() {
-                    return Err(semantic(format!("expect.anomalies[{i}]"), format!("unknown anomaly \"{a}\"")));
-                }
-            }
+            check_expectation(exp)?;
         }
         Ok(())
     }
@@ -193,17 +189,12 @@ impl Scenario {
     /// Every entry, by the run's model: `timeline[i].FIELD: MESSAGE`.
     fn validate_timeline(&self) -> Result<(), ScenarioError> {
         match self.model {
+            // A RocketMQ scenario's timeline is checked by its own format.
+            Model::RocketMq => {}
             Model::Kafka => {
                 let spec = self.spec();
                 for (i, e) in self.timeline.iter().enumerate() {
-                    crate::session::kafka::resolve(&spec, &e.action).map_err(|e| {
-                        let path = if e.field.is_empty() {
-                            format!("timeline[{i}]")
-                        } else {
-                            format!("timeline[{i}].{}", e.field)
-                        };
-                        semantic(path, e.message)
-                    })?;
+                    crate::session::kafka::resolve(&spec, &e.action).map_err(|e| super::entry_error(i, &e))?;
                 }
             }
         }
@@ -219,4 +210,14 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// Every expected anomaly is one the checker knows.
+pub(super) fn check_expectation(exp: &super::Expectation) -> Result<(), ScenarioError> {
+    for (i, a) in exp.anomalies.iter().enumerate() {
+        if crate::checker::AnomalyKind::parse(a).is_none() {
+            return Err(semantic(format!("expect.anomalies[{i}]"), format!("unknown anomaly \"{a}\"")));
+        }
+    }
+    Ok(())
 }

@@ -93,6 +93,23 @@ pub enum Command {
         key: String,
         value: serde_json::Value,
     },
+    /// RocketMQ: the application sends `count` messages in `mode` (sync, async, oneway).
+    Send {
+        producer: String,
+        topic: String,
+        count: u32,
+        mode: String,
+    },
+    /// RocketMQ: the broker's disk takes no flush for `ms`.
+    DiskStall {
+        broker: u32,
+        ms: u64,
+    },
+    /// RocketMQ: the consumer's listener returns RECONSUME_LATER for its next `batches` batches.
+    ConsumerFail {
+        consumer: String,
+        batches: u32,
+    },
 }
 
 /// Why a command cannot apply: the field it is about (a path relative to the command,
@@ -211,6 +228,11 @@ impl Command {
             Command::SetConfig { target, key, value } => {
                 format!("config.{}.{}.{}", f(target), f(key), f(&value.to_string()))
             }
+            Command::Send { producer, topic, count, mode } => {
+                format!("send.{}.{}.{count}.{}", f(producer), f(topic), f(mode))
+            }
+            Command::DiskStall { broker, ms } => format!("diskstall.{broker}.{ms}"),
+            Command::ConsumerFail { consumer, batches } => format!("cfail.{}.{batches}", f(consumer)),
         }
     }
 
@@ -225,6 +247,7 @@ impl Command {
             "produce" | "produceto" | "acks" | "narrate" | "partitions" | "config" => t.data_action(),
             "ccrash" | "crestart" | "cpause" | "cresume" | "cclose" | "subscribe" => t.consumer_action(),
             "begin" | "commit" | "abort" | "pcrash" | "prestart" => t.producer_action(),
+            "send" | "diskstall" | "cfail" => t.rocketmq_action(),
             "" => Err("empty action".into()),
             other => Err(format!("unknown action \"{other}\"")),
         }
@@ -410,6 +433,28 @@ impl Token<'_> {
                     "cresume" => Command::ConsumerResume(c),
                     _ => Command::ConsumerClose(c),
                 }
+            }
+        })
+    }
+
+    fn rocketmq_action(&self) -> Result<Command, String> {
+        Ok(match self.name() {
+            "send" => {
+                self.want(4)?;
+                Command::Send {
+                    producer: self.field(1)?,
+                    topic: self.field(2)?,
+                    count: self.small(3, "count")?,
+                    mode: self.field(4)?,
+                }
+            }
+            "diskstall" => {
+                self.want(2)?;
+                Command::DiskStall { broker: self.small(1, "broker")?, ms: self.number(2)? }
+            }
+            _ => {
+                self.want(2)?;
+                Command::ConsumerFail { consumer: self.field(1)?, batches: self.small(2, "batches")? }
             }
         })
     }

@@ -12,7 +12,12 @@ use std::rc::Rc;
 pub mod command;
 mod events;
 pub mod kafka;
+mod net_text;
+pub(crate) mod network;
+pub mod rocketmq;
+pub mod rocketmq_view;
 pub mod view;
+pub(crate) mod wire;
 
 pub use crate::lang::Lang;
 pub use command::{decode_field, encode_field, Command, CommandError, MAX_PAUSE_MS, MAX_PRODUCE_COUNT};
@@ -32,6 +37,7 @@ use view::{AnomalyView, ClusterView, EventLine, LagSeries, Marker, MessageView};
 #[derive(Clone)]
 enum Run {
     Kafka(Box<kafka::KafkaRun>),
+    RocketMq(Box<rocketmq::RocketMqRun>),
 }
 
 impl Run {
@@ -41,56 +47,71 @@ impl Run {
                 let (run, narrations) = kafka::KafkaRun::new(scenario, seed);
                 (Run::Kafka(Box::new(run)), narrations)
             }
+            Model::RocketMq => {
+                let doc = scenario.rocketmq.as_ref().expect("a RocketMQ scenario carries its document");
+                let (run, narrations) = rocketmq::RocketMqRun::new(doc, seed);
+                (Run::RocketMq(Box::new(run)), narrations)
+            }
         }
     }
     fn cursor(&self) -> u64 {
         match self {
             Run::Kafka(k) => k.timeline.cursor(),
+            Run::RocketMq(r) => r.timeline.cursor(),
         }
     }
     fn horizon(&self) -> u64 {
         match self {
             Run::Kafka(k) => k.timeline.horizon(),
+            Run::RocketMq(r) => r.timeline.horizon(),
         }
     }
     fn finished(&self) -> bool {
         match self {
             Run::Kafka(k) => k.timeline.finished(),
+            Run::RocketMq(r) => r.timeline.finished(),
         }
     }
     fn step_forward(&mut self) -> bool {
         match self {
             Run::Kafka(k) => k.timeline.step_forward(),
+            Run::RocketMq(r) => r.timeline.step_forward(),
         }
     }
     fn step_back(&mut self) -> bool {
         match self {
             Run::Kafka(k) => k.timeline.step_back(),
+            Run::RocketMq(r) => r.timeline.step_back(),
         }
     }
     fn seek(&mut self, step: u64) -> u64 {
         match self {
             Run::Kafka(k) => k.timeline.seek(step),
+            Run::RocketMq(r) => r.timeline.seek(step),
         }
     }
     fn extend(&mut self, max_steps: u64) -> u64 {
         match self {
             Run::Kafka(k) => k.timeline.extend(max_steps),
+            Run::RocketMq(r) => r.timeline.extend(max_steps),
         }
     }
     fn digest(&self) -> u64 {
         match self {
             Run::Kafka(k) => k.timeline.current().digest(),
+            Run::RocketMq(r) => r.timeline.current().digest(),
         }
     }
     fn anomaly_views(&self) -> Vec<AnomalyView> {
         match self {
             Run::Kafka(k) => k.anomaly_views(),
+            Run::RocketMq(r) => r.anomaly_views(),
         }
     }
     fn event_line(&self, narrations: &[Text], step: u64, lang: Lang) -> Option<EventLine> {
         match self {
             Run::Kafka(k) => kafka::event_line(k, narrations, step, lang),
+            Run::RocketMq(r) => rocketmq::text::event_line(r, narrations, step, lang),
         }
     }
 }
@@ -252,6 +273,7 @@ impl Session {
         let steps = self.indexed + 1..=horizon;
         match &mut self.run {
             Run::Kafka(k) => k.index(steps, &self.narrations, &hand_made, &mut self.markers),
+            Run::RocketMq(r) => r.index(steps, &self.narrations, &hand_made, &mut self.markers),
         }
         self.indexed = horizon;
     }
@@ -261,6 +283,7 @@ impl Session {
         self.markers.clear();
         match &mut self.run {
             Run::Kafka(k) => k.reset_index(),
+            Run::RocketMq(_) => {}
         }
         self.indexed = 0;
         self.final_anomalies = None;
@@ -272,6 +295,7 @@ impl Session {
     pub fn lag_series(&self) -> &[LagSeries] {
         match &self.run {
             Run::Kafka(k) => k.lag_series(),
+            Run::RocketMq(_) => &[],
         }
     }
 
@@ -280,8 +304,9 @@ impl Session {
         self.run.digest()
     }
 
-    /// The Kafka run's simulation at the cursor. (Every run is a Kafka run today; with a
-    /// second model, callers that read Kafka's world will have to ask which run it is.)
+    /// The Kafka run's simulation at the cursor (for tests and tools that read Kafka's
+    /// world; the UI reads only view models). Panics on a RocketMQ run: ask
+    /// [`Session::model`] first.
     pub fn current(&self) -> &KafkaSimulation {
         self.timeline().current()
     }
@@ -289,13 +314,26 @@ impl Session {
     pub fn timeline(&self) -> &Timeline<World, KafkaChecker> {
         match &self.run {
             Run::Kafka(k) => k.timeline(),
+            Run::RocketMq(_) => panic!("a RocketMQ run has no Kafka timeline"),
         }
+    }
+    /// The RocketMQ run's timeline, or None for a Kafka run.
+    pub fn rocketmq_timeline(&self) -> Option<&Timeline<crate::rocketmq::World, rocketmq::RocketMqChecker>> {
+        match &self.run {
+            Run::RocketMq(r) => Some(r.timeline()),
+            Run::Kafka(_) => None,
+        }
+    }
+    /// The broker model of the run.
+    pub fn model(&self) -> Model {
+        self.scenario.model
     }
 
     /// Anomalies visible at the cursor.
     pub fn anomalies(&self) -> Vec<Anomaly> {
         match &self.run {
             Run::Kafka(k) => k.anomalies(),
+            Run::RocketMq(r) => r.anomalies(),
         }
     }
 
@@ -324,6 +362,7 @@ impl Session {
         let index = narrations.len() as u32;
         let step = match &mut self.run {
             Run::Kafka(k) => k.act(command, index),
+            Run::RocketMq(r) => r.act(command, index),
         }
         .map_err(|e| e.to_string())?;
         if let Command::Narrate(t) = command {
@@ -358,6 +397,7 @@ impl Session {
         let narration = self.narration(opts.lang);
         match &self.run {
             Run::Kafka(k) => k.view(opts, &self.narrations, narration),
+            Run::RocketMq(r) => r.view(opts, &self.narrations, narration),
         }
     }
 
@@ -366,6 +406,7 @@ impl Session {
     pub fn message(&self, id: u64, max_chars: usize) -> Option<MessageView> {
         match &self.run {
             Run::Kafka(k) => k.message(id, max_chars),
+            Run::RocketMq(r) => r.message(id, max_chars),
         }
     }
 

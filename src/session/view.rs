@@ -64,6 +64,9 @@ pub struct ClusterView {
     pub event: Option<StepEventView>,
     /// Messages dropped in the last few steps (newest last), so a drop can be drawn.
     pub dropped: Vec<DroppedView>,
+    /// A RocketMQ run's picture (the Kafka fields above are then empty, but for the
+    /// network's: in_flight, cuts, slow, event, dropped, narration).
+    pub rocketmq: Option<crate::session::rocketmq_view::RocketMqView>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

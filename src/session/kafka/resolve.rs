@@ -6,9 +6,10 @@ use crate::kafka::settings::ConfigTarget;
 use crate::kafka::types::BrokerId;
 use crate::kafka::world::{KafkaAction, Spec};
 use crate::kernel::sim::Action;
-use crate::kernel::{NetFault, NodeId};
+use crate::kernel::NodeId;
 use crate::scenario::MAX_PARTITIONS_TOTAL;
 use crate::session::command::{Command, CommandError, MAX_PAUSE_MS, MAX_PRODUCE_COUNT};
+use crate::session::network::NodeLookup;
 
 type Resolved = Result<Action<KafkaAction>, CommandError>;
 
@@ -73,7 +74,7 @@ pub fn resolve(spec: &Spec, command: &Command) -> Resolved {
         | Command::Partition(_)
         | Command::Slow(..)
         | Command::Drop(_)
-        | Command::DropNext { .. } => r.network(command).map(Action::Net),
+        | Command::DropNext { .. } => crate::session::network::resolve(&r, command).map(Action::Net),
         Command::Narrate(_) => Ok(Action::Model(KafkaAction::Narrate(0))),
         Command::Produce { .. }
         | Command::SetAcks { .. }
@@ -90,6 +91,9 @@ pub fn resolve(spec: &Spec, command: &Command) -> Resolved {
         | Command::ConsumerSubscribe { .. } => r.consumer_action(command).map(Action::Model),
         Command::AddPartitions { topic, partitions } => r.add_partitions(topic, *partitions).map(Action::Model),
         Command::SetConfig { target, key, value } => r.set_config(target, key, value).map(Action::Model),
+        Command::Send { .. } | Command::DiskStall { .. } | Command::ConsumerFail { .. } => {
+            Err(CommandError::new("", "a RocketMQ action, and this is a Kafka cluster"))
+        }
     }
 }
 
@@ -127,6 +131,18 @@ fn err<T>(field: impl Into<String>, message: impl Into<String>) -> Result<T, Com
     Err(CommandError::new(field, message))
 }
 
+impl NodeLookup for Names<'_> {
+    fn node(&self, name: &str, field: &str) -> Result<NodeId, CommandError> {
+        node_of(self.spec, name).ok_or_else(|| {
+            let n = self.spec.broker_count;
+            CommandError::new(field, format!("unknown node \"{name}\" (brokers are b1..b{n}, or a client name)"))
+        })
+    }
+    fn message_kinds(&self) -> &'static [&'static str] {
+        KNOWN_MESSAGE_KINDS
+    }
+}
+
 impl Names<'_> {
     fn broker(&self, b: u32) -> Result<BrokerId, CommandError> {
         let n = self.spec.broker_count;
@@ -135,22 +151,6 @@ impl Names<'_> {
         } else {
             err("broker", format!("no broker {b} (brokers are 1..={n})"))
         }
-    }
-
-    fn node(&self, name: &str, field: impl Into<String>) -> Result<NodeId, CommandError> {
-        node_of(self.spec, name).ok_or_else(|| {
-            let n = self.spec.broker_count;
-            CommandError::new(field, format!("unknown node \"{name}\" (brokers are b1..b{n}, or a client name)"))
-        })
-    }
-
-    /// Two different nodes of one link.
-    fn link(&self, a: &str, b: &str, fields: [&str; 2]) -> Result<(NodeId, NodeId), CommandError> {
-        let (x, y) = (self.node(a, fields[0])?, self.node(b, fields[1])?);
-        if x == y {
-            return err(fields[1], "a link needs two different nodes");
-        }
-        Ok((x, y))
     }
 
     fn producer(&self, name: &str) -> Result<u32, CommandError> {
@@ -175,57 +175,6 @@ impl Names<'_> {
             Some(i) => Ok(i),
             None => err(field, format!("unknown topic \"{name}\"")),
         }
-    }
-
-    fn network(&self, command: &Command) -> Result<NetFault, CommandError> {
-        Ok(match command {
-            Command::Isolate(n) => NetFault::Isolate(self.node(n, "node")?),
-            Command::Cut(a, b) => {
-                let (a, b) = self.link(a, b, ["between[0]", "between[1]"])?;
-                NetFault::Cut(a, b)
-            }
-            Command::CutOneWay(a, b) => {
-                let (a, b) = self.link(a, b, ["from", "to"])?;
-                NetFault::CutOneWay(a, b)
-            }
-            Command::Heal(a, b) => NetFault::Heal(self.node(a, "between[0]")?, self.node(b, "between[1]")?),
-            Command::HealAll => NetFault::HealAll,
-            Command::Partition(groups) => {
-                // Loops, not `collect::<Result<..>>()`: each of those is its own code in the page.
-                let mut out = Vec::new();
-                for (i, g) in groups.iter().enumerate() {
-                    let mut group = Vec::new();
-                    for (j, n) in g.iter().enumerate() {
-                        group.push(self.node(n, format!("groups[{i}][{j}]"))?);
-                    }
-                    out.push(group);
-                }
-                NetFault::Partition(out)
-            }
-            Command::Slow(n, ms) => {
-                if *ms > MAX_PAUSE_MS {
-                    return err("extra_ms", format!("must be at most {MAX_PAUSE_MS} ms"));
-                }
-                NetFault::Slow(self.node(n, "node")?, *ms)
-            }
-            Command::Drop(p) if p.denominator == 0 => return err("probability.denominator", "must not be 0"),
-            Command::Drop(p) => NetFault::SetDrop(*p),
-            Command::DropNext { from, to, kind, count } => self.drop_next(from, to, kind, *count)?,
-            _ => unreachable!("resolve sends only network commands here"),
-        })
-    }
-
-    fn drop_next(&self, from: &str, to: &str, kind: &Option<String>, count: u32) -> Result<NetFault, CommandError> {
-        if count == 0 {
-            return err("count", "must be at least 1");
-        }
-        if let Some(k) = kind {
-            if !KNOWN_MESSAGE_KINDS.contains(&k.as_str()) {
-                let m = format!("unknown message kind \"{k}\" (e.g. Produce, ProduceResponse, Fetch, FetchResponse)");
-                return err("kind", m);
-            }
-        }
-        Ok(NetFault::DropNext { from: self.node(from, "from")?, to: self.node(to, "to")?, kind: kind.clone(), count })
     }
 
     fn producer_action(&self, command: &Command) -> Result<KafkaAction, CommandError> {

@@ -5,6 +5,7 @@ use crate::kafka::types::Tp;
 use crate::kafka::world::Spec;
 use crate::kernel::NodeId;
 use crate::lang::Lang;
+use crate::session::net_text;
 
 use super::resolve::node_key;
 
@@ -86,60 +87,12 @@ pub fn named_partitions(spec: &Spec, text: &str) -> String {
 /// A step's action label for people: node and client names instead of indexes, and
 /// network faults in words.
 pub fn action_text(spec: &Spec, label: &str, lang: Lang) -> String {
-    let text = with_node_keys(spec, label);
-    let args = |t: &str| -> Vec<String> {
-        let inner = t.find('(').and_then(|i| t.rfind(')').map(|j| &t[i + 1..j])).unwrap_or("");
-        inner.split(',').map(|x| x.trim().to_string()).collect()
-    };
-    let word = text.split(['(', ' ']).next().unwrap_or("");
-    let a = args(&text);
-    let get = |i: usize| a.get(i).cloned().unwrap_or_default();
-    let (en, zh) = match word {
-        "Cut" => (format!("cut the link {} ↔ {}", get(0), get(1)), format!("断开链路 {} ↔ {}", get(0), get(1))),
-        "CutOneWay" => {
-            (format!("cut the link {} → {} (one way)", get(0), get(1)), format!("单向断开链路 {} → {}", get(0), get(1)))
-        }
-        "Heal" => (format!("heal the link {} ↔ {}", get(0), get(1)), format!("恢复链路 {} ↔ {}", get(0), get(1))),
-        "Isolate" => {
-            (format!("isolate {} (cut all its links)", get(0)), format!("隔离 {}（断开它的所有链路）", get(0)))
-        }
-        "HealAll" => ("heal every link".into(), "恢复所有链路".into()),
-        "Slow" => (format!("{} slowed down by {} ms", get(0), get(1)), format!("{} 变慢（+{} 毫秒）", get(0), get(1))),
-        "Partition" => {
-            let groups = text.trim_start_matches("Partition");
-            (format!("network partition {groups}"), format!("网络分区 {groups}"))
-        }
-        "SetDrop" => return text,
-        _ => return model_action_text(spec, label, &text, lang),
-    };
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
+    let key = |n: NodeId| node_key(spec, n);
+    let text = net_text::with_node_keys(label, &key);
+    match net_text::network_action_text(&text, lang) {
+        Some(t) => t,
+        None => model_action_text(spec, label, &text, lang),
     }
-}
-
-/// Network faults are labelled with their Debug form: NodeId(k) -> the node's key.
-fn with_node_keys(spec: &Spec, label: &str) -> String {
-    let mut text = String::with_capacity(label.len());
-    let mut rest = label;
-    while let Some(i) = rest.find("NodeId(") {
-        text.push_str(&rest[..i]);
-        let after = &rest[i + 7..];
-        match after.find(')') {
-            Some(j) => {
-                match after[..j].parse::<u32>() {
-                    Ok(n) => text.push_str(&node_key(spec, NodeId(n))),
-                    Err(_) => text.push_str(&after[..j]),
-                }
-                rest = &after[j + 1..];
-            }
-            None => {
-                rest = after;
-            }
-        }
-    }
-    text.push_str(rest);
-    text
 }
 
 /// Model actions: "producer 0 sends ...", "crash consumer 1", "topic 0 grows to ...".

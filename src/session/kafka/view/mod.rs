@@ -8,12 +8,10 @@ mod partitions;
 
 pub(super) use network::message_view;
 
-use super::resolve::node_key;
 use super::text::step_event;
 use super::{KafkaRun, KafkaSimulation};
 use crate::kafka::types::{BrokerId, Tp};
 use crate::kafka::world::{Spec, World};
-use crate::kernel::NodeId;
 use crate::scenario::Text;
 use crate::session::view::{ClusterView, ViewOptions};
 
@@ -29,10 +27,6 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn key(&self, n: NodeId) -> String {
-        node_key(self.spec, n)
-    }
-
     fn topic_name(&self, topic: u32) -> String {
         self.spec.topics[topic as usize].name.clone()
     }
@@ -90,6 +84,7 @@ impl KafkaRun {
             slow: network::slow(&c),
             event: step_event(self, narrations, c.cursor, opts.lang),
             dropped: network::dropped(&c),
+            rocketmq: None,
         }
     }
 }

@@ -1,0 +1,123 @@
+//! The RocketMQ model behind the session: its world on a timeline, how a [`Command`]
+//! becomes one of its actions ([`resolve`]), what the session indexes from its notes
+//! (markers), its view model ([`view`]) and the text of its notes ([`text`]).
+use std::ops::RangeInclusive;
+
+pub mod resolve;
+pub mod text;
+mod view;
+
+pub use resolve::{broker_name, node_key, node_of, resolve, KNOWN_MESSAGE_KINDS};
+pub use text::{action_text, describe_note};
+
+use crate::checker::Anomaly;
+use crate::kernel::sim::Action;
+use crate::kernel::{MessageInfo, NoChecker, Simulation, StepKind, Timeline};
+use crate::lang::Lang;
+use crate::rocketmq::notes::Note;
+use crate::rocketmq::world::{Spec, World};
+use crate::rocketmq::RocketMqAction;
+use crate::scenario::rocketmq::RocketMqScenario;
+use crate::scenario::Text;
+use crate::session::command::{Command, CommandError};
+use crate::session::view::{AnomalyView, Marker, MessageView};
+use crate::session::wire::{self, Naming};
+
+/// The checker a RocketMQ run carries.
+pub type RocketMqChecker = NoChecker;
+pub type RocketMqSimulation = Simulation<World, RocketMqChecker>;
+
+/// Build the simulation of a RocketMQ scenario at step 0, and the texts of its narration.
+pub fn build_simulation(doc: &RocketMqScenario, seed: u64) -> (RocketMqSimulation, Vec<Text>) {
+    let spec = doc.build_spec().expect("validated");
+    let (script, narrations) = doc.script(&spec);
+    let mut sim = Simulation::new(World::new(spec), RocketMqChecker::default(), seed, doc.network.clone(), script);
+    sim.set_end_time(doc.duration_ms);
+    (sim, narrations)
+}
+
+/// Every anomaly the checker of `sim` has reported.
+pub fn anomalies(_sim: &RocketMqSimulation) -> Vec<Anomaly> {
+    Vec::new()
+}
+
+#[derive(Clone)]
+pub struct RocketMqRun {
+    pub(super) timeline: Timeline<World, RocketMqChecker>,
+}
+
+impl RocketMqRun {
+    pub fn new(doc: &RocketMqScenario, seed: u64) -> (RocketMqRun, Vec<Text>) {
+        let (sim, narrations) = build_simulation(doc, seed);
+        (RocketMqRun { timeline: Timeline::new(sim) }, narrations)
+    }
+
+    pub fn timeline(&self) -> &Timeline<World, RocketMqChecker> {
+        &self.timeline
+    }
+
+    fn spec(&self) -> &Spec {
+        &self.timeline.current().model.spec
+    }
+
+    /// Apply `command` at the cursor (a narration gets index `narration`).
+    pub fn act(&mut self, command: &Command, narration: u32) -> Result<u64, CommandError> {
+        let action = match resolve(self.spec(), command)? {
+            Action::Model(RocketMqAction::Narrate(_)) => Action::Model(RocketMqAction::Narrate(narration)),
+            other => other,
+        };
+        Ok(self.timeline.act(action).index)
+    }
+
+    /// Scan computed `steps` for markers.
+    pub fn index(&mut self, steps: RangeInclusive<u64>, narrations: &[Text], hand_made: &[u64], out: &mut Vec<Marker>) {
+        let spec = self.spec().clone();
+        for step in steps {
+            let (rec, notes) = self.timeline.record(step).expect("computed step");
+            if let StepKind::Action { label } = &rec.kind {
+                let is_narration = notes.iter().any(|n| matches!(n, Note::Narration { .. }));
+                if !is_narration && (hand_made.contains(&step) || label.starts_with("producer")) {
+                    let (label, label_zh) = (action_text(&spec, label, Lang::En), action_text(&spec, label, Lang::Zh));
+                    out.push(Marker { step, time_ms: rec.time, kind: "action", label, label_zh });
+                }
+            }
+            for n in notes {
+                if let Some(kind) = text::marker_kind(n) {
+                    let (label, label_zh) = match n {
+                        Note::Narration { index } => match narrations.get(*index as usize) {
+                            Some(t) => (t.en.clone(), t.get(Lang::Zh).to_string()),
+                            None => (String::new(), String::new()),
+                        },
+                        other => (
+                            describe_note(&spec, other, Lang::En).unwrap_or_default(),
+                            describe_note(&spec, other, Lang::Zh).unwrap_or_default(),
+                        ),
+                    };
+                    out.push(Marker { step, time_ms: rec.time, kind, label, label_zh });
+                }
+            }
+        }
+    }
+
+    /// Anomalies visible at the cursor.
+    pub fn anomalies(&self) -> Vec<Anomaly> {
+        anomalies(self.timeline.current())
+    }
+
+    pub fn anomaly_views(&self) -> Vec<AnomalyView> {
+        Vec::new()
+    }
+
+    /// One message on the wire at the cursor, with its payload summary.
+    pub fn message(&self, id: u64, max_chars: usize) -> Option<MessageView> {
+        let sim = self.timeline.current();
+        let spec = &sim.model.spec;
+        let m = sim.in_flight().find(|m| m.id.0 == id)?;
+        let mut summary = m.msg.summary();
+        if summary.chars().count() > max_chars {
+            summary = summary.chars().take(max_chars).collect::<String>() + " …";
+        }
+        let key = |n| node_key(spec, n);
+        Some(wire::message_view(&Naming { key: &key, name: &key }, m, summary))
+    }
+}
