@@ -47,6 +47,11 @@ impl DuplicateProcessing {
         *table.get_mut(i).expect("grown above") = p;
     }
 
+    /// Who last processed `record` in `group`: the consumer and its incarnation.
+    pub(super) fn last(&self, group: &Rc<str>, record: RecordRef) -> Option<(u32, u32)> {
+        self.get(group, record).map(|p| (p.consumer, p.incarnation))
+    }
+
     /// Whether `group` ever processed `record`.
     pub(super) fn has_processed(&self, group: &Rc<str>, record: RecordRef) -> bool {
         self.get(group, record).is_some()

@@ -80,6 +80,12 @@ impl History {
         r.index().and_then(|i| self.records.get(i))
     }
 
+    /// Who last processed `record` in `group` (consumer, incarnation), if anyone did: lets a
+    /// model's adapter explain a duplicate in its own words.
+    pub fn processed_by(&self, group: &std::rc::Rc<str>, record: RecordRef) -> Option<(u32, u32)> {
+        self.duplicate_processing.last(group, record)
+    }
+
     /// Report an anomaly a model's own check found (in order with the history's).
     pub fn report(&mut self, at: At, kind: AnomalyKind, stream: StreamId, records: Vec<RecordRef>, detail: String) {
         Report { at, anomalies: &mut self.anomalies }.push(kind, stream, records, detail);

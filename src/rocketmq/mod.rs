@@ -5,6 +5,7 @@
 //! exists and what is simplified is in `docs/rocketmq.md`.
 pub mod allocate;
 pub mod broker;
+pub mod checks;
 pub mod client;
 pub mod config;
 pub mod invariants;
