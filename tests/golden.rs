@@ -14,7 +14,7 @@ const SEEDS: [u64; 2] = [1, 2];
 fn scenario_files() -> Vec<(String, Scenario)> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut paths = Vec::new();
-    for dir in ["scenarios", "src/ui/scenarios"] {
+    for dir in ["scenarios", "scenarios/rocketmq", "src/ui/scenarios"] {
         for e in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "json") {
@@ -50,9 +50,17 @@ fn verdict<'a>(kinds: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn run_line(name: &str, s: &Scenario, seed: u64) -> String {
-    let sim = run_to_end(s, seed, None, None).unwrap();
-    let v = verdict(sim.checker.anomalies().map(|a| a.kind.name()));
-    format!("{name} seed={seed} steps={} digest={:016x} {v}", sim.steps(), sim.digest())
+    let (steps, digest, v) = match &s.rocketmq {
+        Some(doc) => {
+            let sim = highwater::cli::run_rocketmq::run_to_end(doc, seed, None, None).unwrap();
+            (sim.steps(), sim.digest(), verdict(sim.checker.anomalies().map(|a| a.kind.name())))
+        }
+        None => {
+            let sim = run_to_end(s, seed, None, None).unwrap();
+            (sim.steps(), sim.digest(), verdict(sim.checker.anomalies().map(|a| a.kind.name())))
+        }
+    };
+    format!("{name} seed={seed} steps={steps} digest={digest:016x} {v}")
 }
 
 /// Runs branched by hand, as a share link replays them: (scenario, [(step, token)]).

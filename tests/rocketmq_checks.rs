@@ -63,7 +63,7 @@ fn lost_write_when_a_lone_async_flush_master_loses_power_after_acking() {
     assert_eq!(lost.len(), 3, "{:#?}", found(&sim));
     assert_eq!(
         lost[0].detail,
-        "record #0 (broker-a:t:0 offset 0) is gone: it was acknowledged, and the last replica that had it truncated it (broker-a/0 lost power before its CommitLog flushed it, and no other broker of broker-a holds a copy)"
+        "record #0 (broker-a:t:0 offset 0) is gone: it was acknowledged, and the last replica that had it truncated it (broker-a-0 lost power before its CommitLog flushed it, and no other broker of broker-a holds a copy)"
     );
     assert_eq!(lost.iter().map(|a| a.records[0].0).collect::<Vec<_>>(), [0, 1, 2]);
 }
@@ -79,7 +79,7 @@ fn lost_write_when_the_master_that_lost_its_tail_writes_new_messages_over_it() {
     let lost = of_kind(&sim, AnomalyKind::LostWrite);
     assert_eq!(lost.len(), 1, "{:#?}", found(&sim));
     assert!(
-        lost[0].detail.ends_with("it was acknowledged, then broker 0 wrote record #3 at that offset"),
+        lost[0].detail.ends_with("it was acknowledged, then broker-a-0 wrote record #3 at that offset"),
         "{}",
         lost[0].detail
     );
@@ -144,7 +144,7 @@ fn duplicate_processing_when_a_consumer_takes_the_queue_from_the_returned_master
     assert_eq!(dups.iter().map(|a| a.records[0].0).collect::<Vec<_>>(), (4..10).collect::<Vec<_>>());
     assert_eq!(
         dups[0].detail,
-        "group G processed record #4 (broker-a:t:0 offset 4) 2 times: stale offset: the group had committed broker-a:t:0 up to offset 10 (at broker-a/1), but B took the queue from an older offset a broker's table held: broker-a/0 restarted with the offsets of its last consumerOffset.json (persisted every 5 s)"
+        "group G processed record #4 (broker-a:t:0 offset 4) 2 times: stale offset: the group had committed broker-a:t:0 up to offset 10 (at broker-a-1), but B took the queue from an older offset a broker's table held: broker-a-0 restarted with the offsets of its last consumerOffset.json (persisted every 5 s)"
     );
     // Every one names only the table B read from: S's sync went back after B took the queue.
     assert!(dups.iter().all(|a| !a.detail.contains("SlaveSynchronize")), "{dups:#?}");

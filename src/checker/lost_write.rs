@@ -70,8 +70,9 @@ impl LostWrite {
         if let Some(acked) = self.acked_record_at(s.stream, s.offset) {
             if acked != s.record {
                 let why = format!(
-                    "it was acknowledged, then broker {} wrote record #{} at that offset",
-                    s.primary, s.record.0
+                    "it was acknowledged, then {} wrote record #{} at that offset",
+                    lookup.primary_name(s.primary),
+                    s.record.0
                 );
                 mark_lost(records, out, lookup, (acked, s.stream, s.offset), &why);
             }

@@ -59,6 +59,10 @@ pub trait Lookup {
     fn writer_name(&self, writer: u32) -> String;
     /// How the model names a transaction in a report ("producer id 7").
     fn transaction_name(&self, transaction: i64) -> String;
+    /// How the model names a primary in a report ("broker 2", "broker-a-0").
+    fn primary_name(&self, primary: u32) -> String {
+        format!("broker {primary}")
+    }
     /// The record at `offset` of `primary`'s copy of `stream`, if it holds one there.
     fn record_at(&self, primary: u32, stream: StreamId, offset: u64) -> Option<RecordRef>;
     /// Whether any copy of `stream` (on any node that hosts it) still holds `record`: at

@@ -46,6 +46,13 @@ impl Lookup for WorldLookup<'_> {
     fn transaction_name(&self, transaction: i64) -> String {
         format!("transaction {transaction}")
     }
+    fn primary_name(&self, primary: u32) -> String {
+        let spec = &self.0.spec;
+        match spec.brokers.get(primary as usize) {
+            Some(_) => spec.node_name(spec.broker_node(primary as usize)),
+            None => format!("broker {primary}"),
+        }
+    }
     fn record_at(&self, primary: u32, stream: StreamId, offset: u64) -> Option<RecordRef> {
         entry_at(self.0, primary as usize, mq_of(stream)?, offset).map(|e| RecordRef(e.record))
     }

@@ -222,11 +222,11 @@ impl Spec {
         self.members(g)[0]
     }
 
-    /// Display name of a node: `namesrv`, `broker-a/0`, or the client's name.
+    /// Display name of a node: `namesrv-0`, `broker-a-0` (brokerName, brokerId), or the client's name.
     pub fn node_name(&self, node: NodeId) -> String {
         match self.role_of(node) {
             NodeRole::NameServer(i) => format!("namesrv-{i}"),
-            NodeRole::Broker(b) => format!("{}/{}", self.brokers[b].broker_name, self.brokers[b].broker_id),
+            NodeRole::Broker(b) => format!("{}-{}", self.brokers[b].broker_name, self.brokers[b].broker_id),
             NodeRole::Producer(p) => self.producers[p as usize].name.clone(),
             NodeRole::Consumer(c) => self.consumers[c as usize].name.clone(),
         }

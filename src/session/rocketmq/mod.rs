@@ -12,8 +12,9 @@ pub use text::{action_text, describe_note};
 
 use crate::checker::Anomaly;
 use crate::kernel::sim::Action;
-use crate::kernel::{MessageInfo, NoChecker, Simulation, StepKind, Timeline};
+use crate::kernel::{MessageInfo, Simulation, StepKind, Timeline};
 use crate::lang::Lang;
+use crate::rocketmq::checks::stream_name;
 use crate::rocketmq::notes::Note;
 use crate::rocketmq::world::{Spec, World};
 use crate::rocketmq::RocketMqAction;
@@ -23,8 +24,7 @@ use crate::session::command::{Command, CommandError};
 use crate::session::view::{AnomalyView, Marker, MessageView};
 use crate::session::wire::{self, Naming};
 
-/// The checker a RocketMQ run carries.
-pub type RocketMqChecker = NoChecker;
+pub use crate::rocketmq::checks::RocketMqChecker;
 pub type RocketMqSimulation = Simulation<World, RocketMqChecker>;
 
 /// Build the simulation of a RocketMQ scenario at step 0, and the texts of its narration.
@@ -37,8 +37,8 @@ pub fn build_simulation(doc: &RocketMqScenario, seed: u64) -> (RocketMqSimulatio
 }
 
 /// Every anomaly the checker of `sim` has reported.
-pub fn anomalies(_sim: &RocketMqSimulation) -> Vec<Anomaly> {
-    Vec::new()
+pub fn anomalies(sim: &RocketMqSimulation) -> Vec<Anomaly> {
+    sim.checker.anomalies().cloned().collect()
 }
 
 #[derive(Clone)]
@@ -104,8 +104,23 @@ impl RocketMqRun {
         anomalies(self.timeline.current())
     }
 
+    /// Anomalies visible at the cursor, as the UI lists them.
     pub fn anomaly_views(&self) -> Vec<AnomalyView> {
-        Vec::new()
+        let spec = self.spec();
+        self.timeline
+            .current()
+            .checker
+            .anomalies()
+            .map(|a| AnomalyView {
+                kind: a.kind.name().to_string(),
+                notice: a.kind.is_notice(),
+                step: a.step,
+                time_ms: a.time_ms,
+                partition: stream_name(spec, a.stream),
+                records: a.records.iter().map(|r| r.0).collect(),
+                detail: a.detail.clone(),
+            })
+            .collect()
     }
 
     /// One message on the wire at the cursor, with its payload summary.

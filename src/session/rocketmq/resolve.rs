@@ -3,7 +3,7 @@
 //! the scenario's groups (master, then slaves) and named `<brokerName>-<brokerId>`.
 use crate::kernel::sim::Action;
 use crate::kernel::NodeId;
-use crate::rocketmq::world::{NodeRole, Spec};
+use crate::rocketmq::world::Spec;
 use crate::rocketmq::{RocketMqAction, SendMode};
 use crate::session::command::{Command, CommandError, MAX_PAUSE_MS, MAX_PRODUCE_COUNT};
 use crate::session::network::{self, NodeLookup};
@@ -37,16 +37,13 @@ pub const KNOWN_MESSAGE_KINDS: &[&str] = &[
 
 /// Broker `b`'s name: `broker-a-0` is broker-a's master.
 pub fn broker_name(spec: &Spec, b: usize) -> String {
-    let c = &spec.brokers[b];
-    format!("{}-{}", c.broker_name, c.broker_id)
+    spec.node_name(spec.broker_node(b))
 }
 
-/// A node's key in commands and views: a broker's name, `namesrv-<i>`, or a client's name.
+/// A node's key in commands and views: a broker's name, `namesrv-<i>`, or a client's
+/// name (the model's display names, which are unique).
 pub fn node_key(spec: &Spec, node: NodeId) -> String {
-    match spec.role_of(node) {
-        NodeRole::Broker(b) => broker_name(spec, b),
-        _ => spec.node_name(node),
-    }
+    spec.node_name(node)
 }
 
 /// The network node of a key.
