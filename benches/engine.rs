@@ -59,6 +59,53 @@ fn events_per_second(name: &str, s: &Scenario) -> (u64, f64) {
     (events, rate)
 }
 
+/// The RocketMQ counterpart of `small`: one group of a SYNC_MASTER and two slaves (three
+/// brokers), 6 queues, 10k messages sent 10 every 5 ms, one push consumer, the checker on.
+fn rocketmq_run(
+) -> highwater::kernel::Simulation<highwater::rocketmq::World, highwater::rocketmq::checks::RocketMqChecker> {
+    use highwater::kernel::sim::Action;
+    use highwater::rocketmq::config::{BrokerRole, FlushDiskType, Version};
+    use highwater::rocketmq::{RocketMqAction, SendMode, Spec, World};
+    let mut spec = Spec::classic(Version::V4_9, &["broker-a"], BrokerRole::SyncMaster, FlushDiskType::AsyncFlush, 2)
+        .expect("valid");
+    spec.topic("TopicTest", 6);
+    spec.producer("producer");
+    spec.consumer("c1", "GroupA", &[0]);
+    let send = |_| Action::Model(RocketMqAction::Send { producer: 0, topic: 0, count: 10, mode: SendMode::Async });
+    let script: Vec<_> = (0..1_000u64).map(|i| (1_000 + i * 5, send(i))).collect();
+    let network = highwater::kernel::NetworkConfig { latency_ms: 1, jitter_ms: 1, drop: Default::default() };
+    let mut sim = highwater::kernel::Simulation::new(World::new(spec), Default::default(), 1, network, script);
+    sim.set_end_time(30_000);
+    sim
+}
+
+fn rocketmq_rate(name: &str, repeats: usize) {
+    let mut rates = Vec::new();
+    let mut last = None;
+    for _ in 0..repeats {
+        let mut sim = rocketmq_run();
+        let mut notes = Vec::new();
+        let start = Instant::now();
+        while {
+            notes.clear();
+            sim.step(&mut notes).is_some()
+        } {}
+        rates.push(sim.steps() as f64 / start.elapsed().as_secs_f64());
+        last = Some(sim);
+    }
+    rates.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    let sim = last.expect("at least one run");
+    println!(
+        "  {name}: median of {repeats} runs {:.2} M events/s (min {:.2}, max {:.2}) over {} events ({} anomalies, digest {:016x})",
+        rates[repeats / 2] / 1e6,
+        rates[0] / 1e6,
+        rates[repeats - 1] / 1e6,
+        sim.steps(),
+        sim.checker.anomalies().count(),
+        sim.digest()
+    );
+}
+
 fn seek(s: &Scenario, steps_wanted: u64) {
     let mut session = Session::new(s.clone());
     let start = Instant::now();
@@ -97,6 +144,9 @@ fn main() {
             &cluster(9, 100, 1_000_000, 1_000, 5),
             3,
         );
+    }
+    if want("rocketmq") {
+        rocketmq_rate("rocketmq (1 group: master + 2 slaves, 6 queues, 10k messages, 10 every 5 ms)", 21);
     }
     if want("seek") {
         seek(&cluster(3, 6, 420_000, 10, 5), 1_000_000);
