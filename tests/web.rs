@@ -41,6 +41,23 @@ fn digest_matches_native_run() {
     );
 }
 
+const ROCKETMQ_SCENARIO: &str = include_str!("../scenarios/rocketmq/master-returns-keeps-progress.json");
+
+/// The RocketMQ model in wasm32 gives the native trace, bit for bit.
+#[wasm_bindgen_test]
+fn rocketmq_digest_matches_native_run() {
+    let raw = option_env!("HIGHWATER_EXPECTED_DIGEST_ROCKETMQ")
+        .expect("HIGHWATER_EXPECTED_DIGEST_ROCKETMQ was not set when this test was compiled: run `scripts/dev test`");
+    let expected = parse_hex_digest(raw).unwrap_or_else(|| panic!("HIGHWATER_EXPECTED_DIGEST_ROCKETMQ={raw:?}"));
+    let mut session = Session::from_scenario_json(ROCKETMQ_SCENARIO).expect("built-in scenario loads");
+    let mut steps = 0u64;
+    while session.step_forward() {
+        steps += 1;
+        assert!(steps < MAX_STEPS, "scenario did not finish within {MAX_STEPS} steps");
+    }
+    assert_eq!(format!("{:016x}", session.digest()), format!("{expected:016x}"), "RocketMQ wasm32 digest differs");
+}
+
 #[wasm_bindgen_test]
 fn parse_hex_digest_accepts_cli_forms() {
     assert_eq!(parse_hex_digest("00000000000000ff"), Some(255));
