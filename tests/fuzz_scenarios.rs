@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Bad input never panics: shipped scenario files (both models), mutated at random (a field
 //! removed, a number set to an edge value, a string or a type changed, an entry repeated),
 //! are either refused with an error or run, bounded, without a panic; the CLI's loaders and
