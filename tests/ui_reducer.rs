@@ -276,3 +276,31 @@ fn exported_scenarios_load_back_the_same() {
         assert_eq!(highwater::scenario::Scenario::from_json(&text).unwrap(), s, "{}", b.id);
     }
 }
+
+/// A run the livelock bound stops is shown as stopped (where, and with no verdict), in
+/// both languages.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_stopped_run_is_shown_as_stopped() {
+    let b = BUILTINS.iter().find(|b| b.id == "acks1-leader-failure").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(b.json).unwrap();
+    // No latency and a Fetch the leader may not hold: the reader fetches at one instant forever.
+    v["network"] = serde_json::json!({"latency_ms": 0, "jitter_ms": 0});
+    v["readers"][0]["config"] = serde_json::json!({"fetch.max.wait.ms": 0});
+    let mut state = Rc::new(AppState::load("loop.json", &v.to_string()));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(state.stopped, None);
+    while !state.finished {
+        state = state.reduce(Action::ComputeMore);
+    }
+    let stopped = state.stopped.expect("stopped by the livelock bound");
+    assert_eq!(stopped.step, state.horizon);
+    let state = state.reduce(Action::Seek(stopped.step));
+    assert!(state.at_end);
+    for l in [Lang::En, Lang::Zh] {
+        let text = highwater::ui::i18n::tf(l, K::StoppedLivelock, &[&stopped.step, &stopped.time_ms, &"100,000"]);
+        assert!(text.contains(&stopped.step.to_string()) && text.contains("100,000"), "{text}");
+    }
+    let fine = Rc::new(AppState::builtin()).reduce(Action::ComputeMore);
+    assert!(fine.finished && fine.stopped.is_none());
+}

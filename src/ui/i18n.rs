@@ -75,6 +75,10 @@ texts! {
     Of => "of", "/";
     Computing => "computing…", "计算中…";
     EndOfRun => "End of the run.", "运行结束。";
+    StoppedShort => "Stopped: a livelock.", "已停止：活锁。";
+    StoppedLivelock => "Stopped at step {0} (t = {1}): {2} steps at one simulated instant — a livelock; the run ends here, before its duration, and has no verdict.", "在第 {0} 步停止（t = {1}）：同一模拟时刻执行了 {2} 步——活锁；运行到此结束，未到设定时长，没有结论。";
+    StoppedNoVerdict => "No verdict: the run stopped at step {0} (a livelock), so the checker never saw its end.", "没有结论：运行在第 {0} 步停止（活锁），检查器没有看到运行的结尾。";
+    StoppedTag => "stopped", "已停止";
     KeysHint => "Space play/pause · ←/→ step · Shift+←/→ jump between markers · Esc close", "空格 播放/暂停 · ←/→ 单步 · Shift+←/→ 在标记间跳转 · Esc 关闭";
     HowTo1 => "Press ▶ Play or → to run the cluster", "按 ▶ 播放 或 → 运行集群";
     HowTo2 => "Click a broker, producer or consumer to break it", "点击 Broker、生产者或消费者来制造故障";

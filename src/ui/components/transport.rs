@@ -14,6 +14,8 @@ pub struct TransportProps {
     pub step: u64,
     pub horizon: u64,
     pub finished: bool,
+    /// The livelock bound stopped the run at its last step.
+    pub stopped: bool,
     pub time_ms: u64,
     pub speed: usize,
     pub on_action: Callback<Action>,
@@ -76,6 +78,7 @@ pub fn transport(p: &TransportProps) -> Html {
                     <dd><span id="step" data-testid="step">{ p.step }</span>
                         <span class="hw-of">{ format!(" {} {}", t(l, K::Of), format::count(p.horizon)) }
                             if !p.finished { { format!(" ({})", t(l, K::Computing)) } }
+                            if p.stopped { <span class="hw-stopped-tag" data-testid="stopped-tag">{ format!(" (⛔ {})", t(l, K::StoppedTag)) }</span> }
                         </span>
                     </dd>
                 </div>

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::session::{Command, EventFilter, Session, ViewOptions};
+use crate::session::{Command, EventFilter, Session, Stopped, ViewOptions};
 use crate::ui::i18n::Lang;
 use crate::ui::url::{ScenarioRef, UrlState};
 use crate::view::{ClusterView, Marker, MessageView};
@@ -167,6 +167,8 @@ pub struct AppState {
     pub markers: Rc<Vec<Marker>>,
     pub horizon: u64,
     pub finished: bool,
+    /// Where the livelock bound stopped the run, once computed that far (no verdict then).
+    pub stopped: Option<Stopped>,
     pub playing: bool,
     pub speed: usize,
     pub lang: Lang,
@@ -215,6 +217,7 @@ impl Default for AppState {
             markers: Rc::new(Vec::new()),
             horizon: 0,
             finished: false,
+            stopped: None,
             playing: false,
             speed: DEFAULT_SPEED,
             lang: Lang::En,
@@ -311,6 +314,7 @@ impl AppState {
         }
         self.horizon = horizon;
         self.finished = finished;
+        self.stopped = s.stopped();
         self.at_end = s.at_end();
         self.inspected = match &self.selection {
             Some(Selection::Message(id)) => s.message(*id, 4_000),
