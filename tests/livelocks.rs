@@ -1,0 +1,46 @@
+//! Inputs that used to stop the simulated clock (issue 12): each ran at one simulated
+//! instant until the kernel's livelock bound stopped it. Each now runs to its end with a
+//! verdict, because every resend and retry waits as Kafka's does (or, where Kafka has no
+//! rule for a retry at the same instant, at least 1 ms: a simulation's time does not pass
+//! by itself).
+use serde_json::{json, Value};
+
+fn scenario(name: &str) -> Value {
+    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Run `v` as `highwater run --json` does and check it reached its end with a verdict.
+fn runs_to_its_end(case: &str, v: &Value) -> Value {
+    let path = std::env::temp_dir().join(format!("highwater-livelocks-{case}-{}.json", std::process::id()));
+    std::fs::write(&path, v.to_string()).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = [path.to_str().unwrap().to_string(), "--json".to_string()];
+    let code = highwater::cli::run::run(&args, &mut out, &mut err);
+    std::fs::remove_file(&path).ok();
+    let err = String::from_utf8_lossy(&err);
+    assert!(code == 0 || code == 1, "{case}: exit {code}: {err}");
+    assert!(!err.contains("livelock"), "{case}: {err}");
+    let summary: Value = serde_json::from_slice(&out).expect("JSON summary");
+    let verdict = summary["verdict"].as_str().unwrap();
+    assert!(verdict == "ok" || verdict == "anomalies", "{case}: verdict {verdict}");
+    // Some timer (the controller's quorum tick, every 500 ms) runs until the end.
+    let (end, duration) = (summary["simulated_ms"].as_u64().unwrap(), v["duration_ms"].as_u64().unwrap());
+    assert!(end + 1_000 >= duration, "{case}: the clock stopped at {end} ms of {duration}");
+    summary
+}
+
+/// A network that loses every message: the controller's LeaderAndIsr to its own broker is
+/// lost too, and used to be resent at once, forever. It is resent after the reconnect
+/// backoff now, once per broker at a time.
+#[test]
+fn a_network_that_drops_everything() {
+    let mut v = scenario("acks1-leader-failure");
+    v["network"] = json!({"latency_ms": 2, "jitter_ms": 1, "drop": {"numerator": 1, "denominator": 1}});
+    runs_to_its_end("drop-all", &v);
+
+    let mut v = scenario("acks1-leader-failure");
+    let drop = json!({"at_ms": 3000, "action": "drop", "probability": {"numerator": 1, "denominator": 1}});
+    v["timeline"].as_array_mut().unwrap().insert(0, drop);
+    runs_to_its_end("drop-all-later", &v);
+}
