@@ -44,3 +44,28 @@ fn a_network_that_drops_everything() {
     v["timeline"].as_array_mut().unwrap().insert(0, drop);
     runs_to_its_end("drop-all-later", &v);
 }
+
+/// `request.timeout.ms` 0 (Kafka accepts it): the timeout fired at the instant of sending,
+/// the request was sent again and the timer re-armed at the same instant. Kafka times a
+/// request out only once strictly more than the timeout has passed.
+#[test]
+fn a_producer_with_request_timeout_zero() {
+    let mut v = scenario("acks1-leader-failure");
+    v["producers"][0]["config"]["request.timeout.ms"] = 0.into();
+    v["readers"][0]["config"] = json!({"request.timeout.ms": 0});
+    let summary = runs_to_its_end("request-timeout-0", &v);
+    assert_eq!(summary["records_acked"], 0, "every request times out before its answer comes");
+}
+
+/// A consumer with `retry.backoff.ms` 0 whose coordinator is in reconnect backoff polled
+/// again at the same instant, forever; Kafka's poll blocks in the network client meanwhile.
+#[test]
+fn consumers_with_retry_backoff_zero() {
+    for name in ["coordinator-failover", "group-broker-failure-and-pause"] {
+        let mut v = scenario(name);
+        for c in v["consumers"].as_array_mut().unwrap() {
+            c["config"]["retry.backoff.ms"] = 0.into();
+        }
+        runs_to_its_end(name, &v);
+    }
+}

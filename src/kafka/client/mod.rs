@@ -16,6 +16,27 @@ use crate::kafka::types::BrokerId;
 pub const RECONNECT_BACKOFF_MS: u64 = 50;
 pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
 
+/// How long a client waits before it retries after `retry.backoff.ms`. Kafka accepts 0
+/// (`atLeast(0)`), and a real client that retries at once still lets time pass: its poll
+/// loop blocks in `NetworkClient.poll` until a response, a connection or a timer is ready.
+/// A simulation's time does not pass by itself, so a retry at the same simulated instant
+/// would retry there forever (a consumer with `retry.backoff.ms` 0 whose coordinator is in
+/// reconnect backoff polled at one instant without end): a retry waits at least 1 ms.
+pub fn retry_delay(retry_backoff_ms: u64) -> u64 {
+    retry_backoff_ms.max(1)
+}
+
+/// How long after sending a request its `request.timeout.ms` timer fires. Kafka's
+/// `InFlightRequests` expires a request once `now - sendTimeMs > requestTimeoutMs`
+/// (strictly greater), so even `request.timeout.ms` 0 (which Kafka accepts: `atLeast(0)`)
+/// times a request out a millisecond after it was sent, never at the instant it was sent.
+/// The engine fires at the timeout itself, and at 1 ms for 0: a timer at the same instant
+/// would fail the request, resend it and re-arm the timer at one simulated instant forever
+/// (a simulation's time does not pass by itself).
+pub fn request_timeout_delay(request_timeout_ms: u64) -> u64 {
+    request_timeout_ms.max(1)
+}
+
 /// A client's connections to brokers (Kafka's `ClusterConnectionStates`, in miniature):
 /// the bootstrap list it cycles through for metadata and coordinator lookups, and the
 /// brokers that refused or broke a connection, which it leaves alone for

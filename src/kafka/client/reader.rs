@@ -84,7 +84,11 @@ impl Reader {
         let correlation = self.next();
         self.metadata_in_flight = Some(correlation);
         ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     /// Send one fetch per leader for the partitions it leads that have no fetch in flight.
@@ -209,7 +213,11 @@ impl Reader {
     fn back_off(&mut self, ctx: &mut Ctx<World>) {
         if !self.backing_off {
             self.backing_off = true;
-            ctx.set_timer(self.node, self.config.retry_backoff_ms, Timer::ReaderPoll);
+            ctx.set_timer(
+                self.node,
+                crate::kafka::client::retry_delay(self.config.retry_backoff_ms),
+                Timer::ReaderPoll,
+            );
         }
     }
 

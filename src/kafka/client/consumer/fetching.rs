@@ -126,7 +126,7 @@ impl Consumer {
             // A transaction holds offsets for these partitions: ask again after
             // retry.backoff.ms, until it commits or aborts.
             if self.app == App::Polling {
-                self.schedule_poll(ctx, self.config.retry_backoff_ms);
+                self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
             }
             return;
         }
@@ -177,7 +177,7 @@ impl Consumer {
             self.request_metadata(ctx);
         }
         if self.app == App::Polling {
-            self.schedule_poll(ctx, if failed { self.config.retry_backoff_ms } else { 0 });
+            self.schedule_poll(ctx, if failed { retry_delay(self.config.retry_backoff_ms) } else { 0 });
         }
     }
 

@@ -29,7 +29,9 @@ pub fn retry_backoff(config: &ProducerConfig, attempts: u32, jitter_percent: u64
     let exp = attempts.saturating_sub(1).min(20);
     let base = config.retry_backoff_ms.saturating_mul(1 << exp);
     // Kafka's ExponentialBackoff applies the jitter first, then the cap.
-    (base * (80 + jitter_percent) / 100).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms))
+    // At least 1 ms: `retry.backoff.ms` 0 must not retry at the same instant (see `retry_delay`).
+    let backoff = (base * (80 + jitter_percent) / 100).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms));
+    crate::kafka::client::retry_delay(backoff)
 }
 
 #[derive(Clone, Debug)]

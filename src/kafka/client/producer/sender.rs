@@ -56,7 +56,11 @@ impl Producer {
                 broker_node(broker),
                 Msg::InitProducerId { correlation, transactional_id: None, transaction_timeout_ms: 0 },
             );
-            ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+            ctx.set_timer(
+                self.node,
+                crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+                Timer::ClientRequestTimeout(correlation),
+            );
         }
     }
 
@@ -109,7 +113,11 @@ impl Producer {
             return;
         }
         self.in_flight.insert(correlation, InFlightRequest { broker, batches });
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     pub fn on_metadata_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<PartitionState>) {
@@ -287,7 +295,11 @@ impl Producer {
         let correlation = self.next();
         self.metadata_in_flight = Some((correlation, broker));
         ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     /// The producer gives up on records: their futures fail. What the application sees
