@@ -62,6 +62,9 @@ pub struct Producer {
     pub conns: crate::kafka::client::Connections,
     pub metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
+    metadata_backoff: crate::kafka::client::MetadataBackoff,
+    /// A refresh was asked for during the backoff: it is sent when the backoff ends.
+    metadata_wanted: bool,
     pub producer_id: i64,
     pub producer_epoch: u16,
     /// InitProducerId in flight: correlation and the broker asked.
@@ -109,6 +112,8 @@ impl Producer {
             conns: crate::kafka::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
+            metadata_backoff: Default::default(),
+            metadata_wanted: false,
             producer_id: -1,
             producer_epoch: 0,
             init_in_flight: None,
