@@ -70,14 +70,20 @@ fn consumers_with_retry_backoff_zero() {
     }
 }
 
-/// No network latency and a partition with no leader: the producer and the reader asked
-/// for Metadata again the instant the answer came, which came at the same instant. The
-/// refresh waits `retry.backoff.ms` there, growing while no leader is found (KIP-580).
+/// No network latency and a partition with no leader: the producer, the reader and a
+/// consumer asked for Metadata again the instant the answer came, which came at the same
+/// instant. The refresh waits `retry.backoff.ms` there, growing while no leader is found
+/// (KIP-580).
 #[test]
 fn metadata_with_no_latency_and_no_leader() {
     for name in ["clean-leader-election", "unclean-leader-election"] {
         let mut v = scenario(name);
         v["network"] = json!({"latency_ms": 0, "jitter_ms": 0});
         runs_to_its_end(name, &v);
+        // A consumer of the partition that loses its leader.
+        let topic = v["topics"][0]["name"].clone();
+        v["consumers"] =
+            json!([{"name": "c1", "group": "g", "topics": [topic], "config": {"auto.offset.reset": "earliest"}}]);
+        runs_to_its_end(&format!("{name}-consumer"), &v);
     }
 }

@@ -122,6 +122,9 @@ pub struct Consumer {
     fetches: BTreeMap<u64, BrokerId>,
     metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
+    metadata_backoff: crate::kafka::client::MetadataBackoff,
+    /// A refresh was asked for during that backoff: the next poll timer sends it.
+    metadata_wanted: bool,
     app: App,
     pub last_poll: u64,
     auto_commit_deadline: u64,
@@ -196,6 +199,8 @@ impl Consumer {
             fetches: BTreeMap::new(),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
+            metadata_backoff: Default::default(),
+            metadata_wanted: false,
             app: App::Polling,
             last_poll: 0,
             auto_commit_deadline: 0,
@@ -301,6 +306,9 @@ impl Consumer {
             Timer::ClientStart => self.start(ctx),
             Timer::ConsumerPoll => {
                 self.poll_armed_at = None;
+                if self.metadata_wanted {
+                    self.request_metadata(ctx);
+                }
                 self.poll(ctx, env);
             }
             Timer::ConsumerProcess => self.process_next(ctx, env),
