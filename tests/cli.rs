@@ -112,14 +112,16 @@ fn run_shows_each_group_with_committed_offsets_and_lag() {
     assert!(rows.iter().all(|r| r.trim_end().ends_with("lag        0")), "{rows:?}");
 }
 
-/// A run whose clock stops (today: a producer with `request.timeout.ms` 0 re-arms its
-/// timeout at the same instant forever) is stopped and exits 3, saying so, instead of
-/// running to the 50,000,000-step bound and reporting "ok".
+/// A run whose clock stops (today: with no network latency, a reader whose Fetch the leader
+/// may not hold, `fetch.max.wait.ms` 0, fetches again at the same instant forever) is
+/// stopped and exits 3, saying so, instead of running to the 50,000,000-step bound and
+/// reporting "ok".
 #[test]
 fn a_livelocked_run_is_stopped_and_exits_3() {
     let text = std::fs::read_to_string(scenario("acks1-leader-failure")).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["producers"][0]["config"]["request.timeout.ms"] = 0.into();
+    v["network"] = serde_json::json!({"latency_ms": 0, "jitter_ms": 0});
+    v["readers"][0]["config"] = serde_json::json!({"fetch.max.wait.ms": 0});
     let path = std::env::temp_dir().join(format!("highwater-livelock-{}.json", std::process::id()));
     std::fs::write(&path, v.to_string()).unwrap();
     let (code, out, err) = highwater(&["run", path.to_str().unwrap(), "--json"]);

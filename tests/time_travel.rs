@@ -119,13 +119,15 @@ fn recording_a_run_leaves_its_trace_unchanged() {
     }
 }
 
-/// A run whose clock stops (a producer with `request.timeout.ms` 0 re-arms its timeout at
-/// one instant) ends at the livelock bound instead of computing, and filling memory, forever.
+/// A run whose clock stops (with no network latency, a reader with `fetch.max.wait.ms` 0
+/// fetches again at one instant) ends at the livelock bound instead of computing, and
+/// filling memory, forever.
 #[test]
 fn a_livelocked_run_ends_and_says_why() {
     let mut v: serde_json::Value =
         serde_json::from_str(&highwater::scenario::Scenario::to_json(&load("acks1-leader-failure"))).unwrap();
-    v["producers"][0]["config"]["request.timeout.ms"] = 0.into();
+    v["network"] = serde_json::json!({"latency_ms": 0, "jitter_ms": 0});
+    v["readers"][0]["config"] = serde_json::json!({"fetch.max.wait.ms": 0});
     let s = highwater::scenario::Scenario::from_json(&v.to_string()).unwrap();
     let mut session = Session::new(s);
     let end = session.seek(u64::MAX);

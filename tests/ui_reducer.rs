@@ -276,3 +276,68 @@ fn exported_scenarios_load_back_the_same() {
         assert_eq!(highwater::scenario::Scenario::from_json(&text).unwrap(), s, "{}", b.id);
     }
 }
+
+/// A run the livelock bound stops is shown as stopped (where, and with no verdict), in
+/// both languages.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_stopped_run_is_shown_as_stopped() {
+    let b = BUILTINS.iter().find(|b| b.id == "acks1-leader-failure").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(b.json).unwrap();
+    // No latency and a Fetch the leader may not hold: the reader fetches at one instant forever.
+    v["network"] = serde_json::json!({"latency_ms": 0, "jitter_ms": 0});
+    v["readers"][0]["config"] = serde_json::json!({"fetch.max.wait.ms": 0});
+    let mut state = Rc::new(AppState::load("loop.json", &v.to_string()));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(state.stopped, None);
+    while !state.finished {
+        state = state.reduce(Action::ComputeMore);
+    }
+    let stopped = state.stopped.expect("stopped by the livelock bound");
+    assert_eq!(stopped.step, state.horizon);
+    let state = state.reduce(Action::Seek(stopped.step));
+    assert!(state.at_end);
+    for l in [Lang::En, Lang::Zh] {
+        let text = highwater::ui::i18n::tf(l, K::StoppedLivelock, &[&stopped.step, &stopped.time_ms, &"100,000"]);
+        assert!(text.contains(&stopped.step.to_string()) && text.contains("100,000"), "{text}");
+    }
+    let fine = Rc::new(AppState::builtin()).reduce(Action::ComputeMore);
+    assert!(fine.finished && fine.stopped.is_none());
+}
+
+/// Computing ahead stops at the page's memory budget: the run is cut at a step the UI does
+/// not go past (stepping, playing and seeking stop there), and a branch made before the cut
+/// computes again (and is cut again while the budget is exceeded).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_run_past_the_memory_budget_is_cut() {
+    let b = BUILTINS.iter().find(|b| b.id == "acks1-leader-failure").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(b.json).unwrap();
+    // A run longer than one chunk (it loops at one instant until the livelock bound).
+    v["network"] = serde_json::json!({"latency_ms": 0, "jitter_ms": 0});
+    v["readers"][0]["config"] = serde_json::json!({"fetch.max.wait.ms": 0});
+    let mut state = AppState::load("long.json", &v.to_string());
+    assert_eq!(state.cut, None);
+    state.memory_budget = 0; // natively the heap reads 0: a budget of 0 is reached at once
+    let state = Rc::new(state).reduce(Action::ComputeMore);
+    let cut = state.cut.expect("cut at the budget");
+    assert!(!state.finished && cut.step == state.horizon && cut.step > 0);
+    assert!(!state.can_step_forward() || state.view.step < cut.step);
+    let again = state.clone().reduce(Action::ComputeMore);
+    assert_eq!(again.horizon, cut.step, "nothing more is computed");
+    let state = state.reduce(Action::Seek(cut.step + 500));
+    assert_eq!(state.view.step, cut.step, "a seek stops at the cut");
+    assert!(state.at_cut() && !state.can_step_forward());
+    let state = state.reduce(Action::StepForward);
+    assert_eq!((state.view.step, state.horizon), (cut.step, cut.step), "a step stops at the cut");
+    for l in [Lang::En, Lang::Zh] {
+        let text = highwater::ui::i18n::tf(l, K::CutMemory, &[&cut.step, &0, &0]);
+        assert!(text.contains(&cut.step.to_string()), "{text}");
+    }
+    // Acting earlier branches: the future is computed again, then cut again.
+    let state = state.reduce(Action::Seek(10)).reduce(Action::Act(Command::Crash(2)));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(state.cut, None, "the branch computes again");
+    let state = state.reduce(Action::ComputeMore);
+    assert!(state.cut.is_some());
+}

@@ -96,6 +96,12 @@ impl Run {
             Run::RocketMq(r) => r.timeline.extend(max_steps),
         }
     }
+    fn stopped(&self) -> Option<Stopped> {
+        match self {
+            Run::Kafka(k) => Stopped::of(k.timeline()),
+            Run::RocketMq(r) => Stopped::of(r.timeline()),
+        }
+    }
     fn digest(&self) -> u64 {
         match self {
             Run::Kafka(k) => k.timeline.current().digest(),
@@ -113,6 +119,31 @@ impl Run {
             Run::Kafka(k) => kafka::event_line(k, narrations, step, lang),
             Run::RocketMq(r) => rocketmq::text::event_line(r, narrations, step, lang),
         }
+    }
+}
+
+/// Where the kernel's livelock bound stopped a run: [`crate::kernel::sim::LIVELOCK_STEPS`]
+/// steps in a row at one simulated instant (something resends without backoff). Such a
+/// run ends there, before its `duration_ms`, and its verdict is not a verdict of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stopped {
+    /// The last step computed (the run ends here).
+    pub step: u64,
+    /// The simulated time at which the clock stopped, in ms.
+    pub time_ms: u64,
+    /// How many steps in a row ran at `time_ms` (the bound).
+    pub steps_at_one_instant: u64,
+}
+
+impl Stopped {
+    fn of<M: crate::kernel::Model, C: crate::kernel::Checker<M>>(t: &Timeline<M, C>) -> Option<Stopped> {
+        if !t.livelocked() {
+            return None;
+        }
+        // The frontier is the last computed step: where the bound stopped the run.
+        let step = t.horizon();
+        let time_ms = t.record(step).map_or(0, |(r, _)| r.time);
+        Some(Stopped { step, time_ms, steps_at_one_instant: crate::kernel::sim::LIVELOCK_STEPS })
     }
 }
 
@@ -211,6 +242,11 @@ impl Session {
     /// True once the whole run has been computed.
     pub fn finished(&self) -> bool {
         self.run.finished()
+    }
+    /// Where the run was stopped by the livelock bound, once it has been computed that far:
+    /// the run ends there, so the UI and the CLI must not call its verdict "ok".
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.run.stopped()
     }
     /// True when the cursor is at the last step of the run.
     pub fn at_end(&self) -> bool {

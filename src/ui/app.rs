@@ -10,7 +10,8 @@ use yew::prelude::*;
 use crate::ui::components::legend::Legend;
 use crate::ui::components::{Banner, Panels, Stage, StartScreen, TimelineBar, TopBar, Transport};
 use crate::ui::dom;
-use crate::ui::i18n::{t, Lang, K};
+use crate::ui::format;
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::keyboard;
 use crate::ui::state::{Action, AppState, Screen, SessionHandle, Theme, SPEEDS};
 
@@ -123,7 +124,7 @@ fn use_autoplay(state: &UseReducerHandle<AppState>) {
 #[hook]
 fn use_compute_ahead(state: &UseReducerHandle<AppState>) {
     let d = state.dispatcher();
-    let busy = state.session.is_some() && !state.finished;
+    let busy = state.session.is_some() && !state.finished && state.cut.is_none();
     use_effect_with((busy, state.horizon), move |(busy, _)| {
         let timeout = busy.then(|| Timeout::new(0, move || d.dispatch(Action::ComputeMore)));
         move || drop(timeout)
@@ -279,16 +280,18 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
         <main class="hw-lab">
             <div class="hw-controls-area">
                 <Transport lang={l} playing={state.playing} can_back={state.can_step_back()} can_forward={state.can_step_forward()}
-                    step={v.step} horizon={state.horizon} finished={state.finished} time_ms={v.time_ms} speed={state.speed}
+                    step={v.step} horizon={state.horizon} finished={state.finished} stopped={state.stopped.is_some()} cut={state.cut.is_some()} time_ms={v.time_ms} speed={state.speed}
                     on_action={dispatch.clone()} />
                 <TimelineBar lang={l} step={v.step} horizon={state.horizon} markers={state.markers.clone()} on_action={dispatch.clone()} />
                 <p class="hw-keys">{ t(l, K::KeysHint) }</p>
             </div>
+            { stopped_status(state) }
+            { cut_status(state) }
             { for help }
             <div class="hw-narration" data-testid="narration" aria-live="polite">
                 <span class="hw-narration-label">{ t(l, K::Narration) }</span>
                 <p>{ narration.unwrap_or_default() }
-                    if state.at_end { <span class="hw-end">{ " " }{ t(l, K::EndOfRun) }</span> }</p>
+                    if state.at_end { <span class="hw-end">{ " " }{ t(l, if state.stopped.is_some() { K::StoppedShort } else { K::EndOfRun }) }</span> }</p>
             </div>
             <p class="hw-step-caption" data-testid="step-caption">
                 if let Some(text) = event_text {
@@ -309,6 +312,42 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
                 <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
             }
         </main>
+    }
+}
+
+/// A run the livelock bound stopped says so plainly, with a stop sign (a shape, not only
+/// the colour), wherever the cursor is: it ended early and has no verdict.
+fn stopped_status(state: &AppState) -> Html {
+    let Some(st) = state.stopped else { return html! {} };
+    let l = state.lang;
+    let text = tf(
+        l,
+        K::StoppedLivelock,
+        &[&format::count(st.step), &format::sim_time(st.time_ms), &format::count(st.steps_at_one_instant)],
+    );
+    html! {
+        <div class="hw-stopped" role="status" data-testid="stopped" data-step={st.step.to_string()} data-time-ms={st.time_ms.to_string()}>
+            <span class="hw-banner-icon" aria-hidden="true">{ "⛔" }</span>
+            <span>{ text }</span>
+        </div>
+    }
+}
+
+/// A run cut at the memory budget says where, and why (a scissors sign and the dashed
+/// border, not the colour alone).
+fn cut_status(state: &AppState) -> Html {
+    let Some(cut) = state.cut else { return html! {} };
+    let mib = |b: u64| b >> 20;
+    let text = tf(
+        state.lang,
+        K::CutMemory,
+        &[&format::count(cut.step), &format::count(mib(cut.bytes)), &format::count(mib(state.memory_budget))],
+    );
+    html! {
+        <div class="hw-stopped hw-cut" role="status" data-testid="cut" data-step={cut.step.to_string()}>
+            <span class="hw-banner-icon" aria-hidden="true">{ "✂" }</span>
+            <span>{ text }</span>
+        </div>
     }
 }
 

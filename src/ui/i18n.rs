@@ -75,6 +75,12 @@ texts! {
     Of => "of", "/";
     Computing => "computing…", "计算中…";
     EndOfRun => "End of the run.", "运行结束。";
+    StoppedShort => "Stopped: a livelock.", "已停止：活锁。";
+    StoppedLivelock => "Stopped at step {0} (t = {1}): {2} steps at one simulated instant — a livelock; the run ends here, before its duration, and has no verdict.", "在第 {0} 步停止（t = {1}）：同一模拟时刻执行了 {2} 步——活锁；运行到此结束，未到设定时长，没有结论。";
+    StoppedNoVerdict => "No verdict: the run stopped at step {0} (a livelock), so the checker never saw its end.", "没有结论：运行在第 {0} 步停止（活锁），检查器没有看到运行的结尾。";
+    StoppedTag => "stopped", "已停止";
+    CutMemory => "Run cut at step {0}: memory budget. The page holds {1} MiB (its budget is {2} MiB), so the steps after this one are not computed and the run has no verdict. Step back, or act at an earlier step, to explore what is kept.", "运行在第 {0} 步截断：内存预算。页面已占用 {1} MiB（预算为 {2} MiB），因此之后的步骤不再计算，本次运行没有结论。可以后退，或在更早的步骤上操作，查看已保留的部分。";
+    CutTag => "cut: memory budget", "已截断：内存预算";
     KeysHint => "Space play/pause · ←/→ step · Shift+←/→ jump between markers · Esc close", "空格 播放/暂停 · ←/→ 单步 · Shift+←/→ 在标记间跳转 · Esc 关闭";
     HowTo1 => "Press ▶ Play or → to run the cluster", "按 ▶ 播放 或 → 运行集群";
     HowTo2 => "Click a broker, producer or consumer to break it", "点击 Broker、生产者或消费者来制造故障";

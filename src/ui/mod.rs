@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod dom;
 pub mod format;
+pub mod heap;
 pub mod i18n;
 pub mod keyboard;
 pub mod layout;

@@ -28,6 +28,10 @@ use crate::kernel::Ctx;
 
 /// How often voters check on the quorum and the active controller checks sessions.
 pub const QUORUM_TICK_MS: u64 = 500;
+/// How long the controller waits before it reconnects to a broker whose connection broke:
+/// Kafka's `NetworkClient` waits `reconnect.backoff.ms` (default 50 ms) before it connects
+/// to a node again, on the brokers' channels as on the clients'.
+pub const RECONNECT_BACKOFF_MS: u64 = crate::kafka::client::RECONNECT_BACKOFF_MS;
 
 #[derive(Clone, Debug)]
 pub struct Registration {
@@ -49,6 +53,9 @@ pub struct Controller {
     missing_since: BTreeMap<BrokerId, u64>,
     /// Since when the active controller has not reached a majority.
     lost_majority_since: Option<u64>,
+    /// Per broker: when a resend of the metadata after a broken connection is due (one at
+    /// a time; a due time in the past is a resend whose controller crashed meanwhile).
+    resync_due: BTreeMap<BrokerId, u64>,
 }
 
 impl Controller {
@@ -71,6 +78,7 @@ impl Controller {
             next_broker_epoch: brokers.len() as u64 + 1,
             missing_since: BTreeMap::new(),
             lost_majority_since: None,
+            resync_due: BTreeMap::new(),
         }
     }
 
@@ -341,6 +349,24 @@ impl Controller {
         let st = self.commit_change(ctx, &current, current.leader, proposed.isr, false);
         respond(ctx, ErrorCode::None, Some(st.clone()));
         self.broadcast(ctx, me, vec![st], Some(broker), false);
+    }
+
+    /// Send a broker the whole metadata again after the reconnect backoff (its connection
+    /// broke). One resend per broker is pending at a time.
+    pub fn resync_after_backoff(&mut self, ctx: &mut Ctx<World>, me: BrokerId, broker: BrokerId) {
+        if self.resync_due.get(&broker).is_some_and(|due| *due >= ctx.now) {
+            return;
+        }
+        self.resync_due.insert(broker, ctx.now + RECONNECT_BACKOFF_MS);
+        ctx.set_timer(broker_node(me), RECONNECT_BACKOFF_MS, Timer::ControllerResync(broker));
+    }
+
+    /// The reconnect backoff is over: resend, if `me` is still the active controller.
+    pub fn on_resync_backoff(&mut self, ctx: &mut Ctx<World>, me: BrokerId, broker: BrokerId) {
+        self.resync_due.remove(&broker);
+        if self.active == Some(me) && self.is_active(ctx, me) {
+            self.resync(ctx, me, broker);
+        }
     }
 
     /// Send a broker the whole metadata again (after its connection broke).

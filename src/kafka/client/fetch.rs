@@ -61,6 +61,7 @@ pub fn send_fetches(
         let isolation = settings.isolation;
         let request = FetchRequest { correlation, replica: None, max_wait_ms, isolation, partitions };
         ctx.send(node, broker_node(leader), Msg::Fetch(request));
-        ctx.set_timer(node, settings.request_timeout_ms + max_wait_ms, Timer::ClientRequestTimeout(correlation));
+        let timeout = super::request_timeout_delay(settings.request_timeout_ms.saturating_add(max_wait_ms));
+        ctx.set_timer(node, timeout, Timer::ClientRequestTimeout(correlation));
     }
 }

@@ -16,6 +16,70 @@ use crate::kafka::types::BrokerId;
 pub const RECONNECT_BACKOFF_MS: u64 = 50;
 pub const RECONNECT_BACKOFF_MAX_MS: u64 = 1_000;
 
+/// How long a client waits before it retries after `retry.backoff.ms`. Kafka accepts 0
+/// (`atLeast(0)`), and a real client that retries at once still lets time pass: its poll
+/// loop blocks in `NetworkClient.poll` until a response, a connection or a timer is ready.
+/// A simulation's time does not pass by itself, so a retry at the same simulated instant
+/// would retry there forever (a consumer with `retry.backoff.ms` 0 whose coordinator is in
+/// reconnect backoff polled at one instant without end): a retry waits at least 1 ms.
+pub fn retry_delay(retry_backoff_ms: u64) -> u64 {
+    retry_backoff_ms.max(1)
+}
+
+/// Kafka's `retry.backoff.max.ms` default (the reader has no setting of its own).
+pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
+
+/// When a client's Metadata refresh may go out. Kafka's `Metadata` waits `retry.backoff.ms`
+/// between any two refreshes (`timeToAllowUpdate`), growing exponentially up to
+/// `retry.backoff.max.ms` while refreshes fail or find no leader (KIP-580, Kafka 3.7+).
+/// The engine waits only where the last answer came back at the very instant its request
+/// went out (a network with no latency): there a partition with no leader would be
+/// refreshed at one simulated instant forever. Where a round trip takes time a client
+/// refreshes as soon as it needs to, as it always has, so the traces of those runs stay as
+/// they were (docs/engine.md, "What is not Kafka"). No jitter: no draw from the random stream.
+#[derive(Clone, Debug, Default)]
+pub struct MetadataBackoff {
+    sent_at: Option<u64>,
+    /// The instant of the last answer that took no simulated time.
+    instant_answer_at: Option<u64>,
+    /// Answers in a row with a partition that has no leader.
+    without_leader: u32,
+}
+
+impl MetadataBackoff {
+    /// A Metadata request goes out now.
+    pub fn sent(&mut self, now: u64) {
+        self.sent_at = Some(now);
+    }
+    /// Its answer came now; `leaderless` when a partition in it has no leader.
+    pub fn answered(&mut self, now: u64, leaderless: bool) {
+        if self.sent_at == Some(now) {
+            self.instant_answer_at = Some(now);
+        }
+        self.without_leader = if leaderless { self.without_leader.saturating_add(1) } else { 0 };
+    }
+    /// None: a refresh may go out now; Some(t): not before t.
+    pub fn wait_until(&self, now: u64, retry_backoff_ms: u64, retry_backoff_max_ms: u64) -> Option<u64> {
+        if self.instant_answer_at != Some(now) {
+            return None;
+        }
+        let exp = self.without_leader.saturating_sub(1).min(20);
+        let backoff = retry_backoff_ms.saturating_mul(1 << exp).min(retry_backoff_max_ms.max(retry_backoff_ms));
+        Some(now + retry_delay(backoff))
+    }
+}
+
+/// How long after sending a request its `request.timeout.ms` timer fires. Kafka's
+/// `InFlightRequests` expires a request once `now - sendTimeMs > requestTimeoutMs`
+/// (strictly greater), so even `request.timeout.ms` 0 (which Kafka accepts: `atLeast(0)`)
+/// times a request out a millisecond after it was sent, never at the instant it was sent.
+/// The engine fires at the timeout itself, and at 1 ms for 0: a timer at the same instant
+/// would fail the request, resend it and re-arm the timer at one simulated instant forever
+/// (a simulation's time does not pass by itself).
+pub fn request_timeout_delay(request_timeout_ms: u64) -> u64 {
+    request_timeout_ms.max(1)
+}
+
 /// A client's connections to brokers (Kafka's `ClusterConnectionStates`, in miniature):
 /// the bootstrap list it cycles through for metadata and coordinator lookups, and the
 /// brokers that refused or broke a connection, which it leaves alone for

@@ -33,6 +33,7 @@ pub struct Reader {
     next_correlation: u64,
     pub records_read: u64,
     backing_off: bool,
+    metadata_backoff: crate::kafka::client::MetadataBackoff,
 }
 
 impl Reader {
@@ -60,6 +61,7 @@ impl Reader {
             next_correlation: 0,
             records_read: 0,
             backing_off: false,
+            metadata_backoff: Default::default(),
         }
     }
 
@@ -80,11 +82,25 @@ impl Reader {
         if self.metadata_in_flight.is_some() {
             return;
         }
+        let max = crate::kafka::client::RETRY_BACKOFF_MAX_MS;
+        if let Some(t) = self.metadata_backoff.wait_until(ctx.now, self.config.retry_backoff_ms, max) {
+            // See `MetadataBackoff`: only after an answer that took no simulated time.
+            if !self.backing_off {
+                self.backing_off = true;
+                ctx.set_timer(self.node, t - ctx.now, Timer::ReaderPoll);
+            }
+            return;
+        }
+        self.metadata_backoff.sent(ctx.now);
         let broker = self.conns.pick(ctx.now);
         let correlation = self.next();
         self.metadata_in_flight = Some(correlation);
         ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     /// Send one fetch per leader for the partitions it leads that have no fetch in flight.
@@ -126,6 +142,7 @@ impl Reader {
             return;
         }
         self.metadata_in_flight = None;
+        self.metadata_backoff.answered(ctx.now, partitions.iter().any(|st| st.leader.is_none()));
         for st in partitions {
             if st.tp.topic == self.topic && self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch)
             {
@@ -209,7 +226,11 @@ impl Reader {
     fn back_off(&mut self, ctx: &mut Ctx<World>) {
         if !self.backing_off {
             self.backing_off = true;
-            ctx.set_timer(self.node, self.config.retry_backoff_ms, Timer::ReaderPoll);
+            ctx.set_timer(
+                self.node,
+                crate::kafka::client::retry_delay(self.config.retry_backoff_ms),
+                Timer::ReaderPoll,
+            );
         }
     }
 

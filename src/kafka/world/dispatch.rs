@@ -200,6 +200,7 @@ impl World {
             Timer::HwCheckpoint => b.on_hw_checkpoint(ctx, &env),
             Timer::Writeback => b.on_writeback(ctx, &env),
             Timer::QuorumTick => self.controller.on_quorum_tick(ctx, &env, me),
+            Timer::ControllerResync(broker) => self.controller.on_resync_backoff(ctx, me, broker),
             Timer::FetchExpire(id) => b.on_fetch_expire(ctx, &env, id),
             Timer::ProduceExpire(id) => b.on_produce_expire(ctx, &env, id),
             Timer::FetcherRetry(leader) => b.on_fetcher_retry(ctx, &env, leader),

@@ -68,6 +68,8 @@ pub enum Timer {
     ProducerRetry,
     ProducerLinger,
     ReaderPoll,
+    /// The active controller re-sends a broker its metadata after the backoff.
+    ControllerResync(BrokerId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -268,19 +270,24 @@ impl Model for World {
     fn on_connection_lost(&mut self, ctx: &mut Ctx<Self>, a: NodeId, b: NodeId) {
         let (spec, controller) = self.env_parts();
         let env = Env { spec: &spec, broker: &spec.broker, controller };
-        for (x, y) in [(a, b), (b, a)] {
+        // A node's connection to itself is one connection, not two.
+        let pairs = if a == b { &[(a, b)][..] } else { &[(a, b), (b, a)][..] };
+        for &(x, y) in pairs {
             let (Some(i), peer) = (self.broker_index(x), y) else { continue };
             let broker = BrokerId(i as u32 + 1);
             match self.broker_index(peer) {
                 Some(j) => {
                     // Between brokers: the follower's fetch fails (it backs off and retries);
                     // the active controller re-sends the metadata the other may have missed
-                    // (KRaft brokers would re-fetch the metadata log).
+                    // (KRaft brokers would re-fetch the metadata log), once it has reconnected,
+                    // after the reconnect backoff: at once, a lost resend (a network that drops
+                    // everything, even the controller's message to its own broker) would be
+                    // resent at the same instant forever.
                     let other = BrokerId(j as u32 + 1);
                     self.brokers[j].on_fetch_refused(ctx, &env, broker);
                     self.brokers[j].on_txn_marker_connection_lost(ctx, broker);
                     if self.controller.active == Some(broker) && self.controller.is_active(ctx, broker) {
-                        self.controller.resync(ctx, broker, other);
+                        self.controller.resync_after_backoff(ctx, broker, other);
                     }
                 }
                 None => match self.client(peer) {
@@ -413,6 +420,7 @@ impl Model for World {
             Timer::ConsumerHeartbeat => "HeartbeatThread",
             Timer::ConsumerResume => "PauseEnds",
             Timer::ConsumerMetadataRefresh => "MetadataRefresh",
+            Timer::ControllerResync(_) => "ReconnectBackoff",
         }
     }
 

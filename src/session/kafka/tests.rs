@@ -223,3 +223,30 @@ fn events_search_and_chinese_text() {
     assert!(sends.iter().any(|l| l.text.contains("producer 发送 2 条消息")), "{sends:?}");
     assert!(session.search_events(&drops, Lang::En, 1, 100).iter().all(|l| l.category == "drop"));
 }
+
+/// A run the kernel's livelock bound stops says where (the UI shows it and gives no
+/// verdict); a run that reaches its end is not stopped.
+#[test]
+fn a_stopped_run_says_where_it_stopped() {
+    let mut ok = Session::new(load("acks1-leader-failure"));
+    ok.compute_ahead(u64::MAX);
+    assert!(ok.finished());
+    assert_eq!(ok.stopped(), None);
+
+    // With no network latency, a reader whose Fetch the leader may not hold
+    // (`fetch.max.wait.ms` 0) fetches again at the same instant, forever.
+    let mut v: serde_json::Value = serde_json::from_str(&Scenario::to_json(&load("acks1-leader-failure"))).unwrap();
+    v["network"] = serde_json::json!({"latency_ms": 0, "jitter_ms": 0});
+    v["readers"][0]["config"] = serde_json::json!({"fetch.max.wait.ms": 0});
+    let mut session = Session::new(Scenario::from_json(&v.to_string()).unwrap());
+    session.compute_ahead(crate::kernel::sim::LIVELOCK_STEPS / 2);
+    assert_eq!(session.stopped(), None, "not stopped before the bound is reached");
+    session.compute_ahead(u64::MAX);
+    assert!(session.finished());
+    let stopped = session.stopped().expect("the livelock bound stopped the run");
+    assert_eq!(stopped.step, session.horizon());
+    assert_eq!(stopped.steps_at_one_instant, crate::kernel::sim::LIVELOCK_STEPS);
+    let (last, _) = session.timeline().record(stopped.step).unwrap();
+    assert_eq!(stopped.time_ms, last.time);
+    assert!(stopped.time_ms < session.scenario().duration_ms, "it stopped before the end");
+}

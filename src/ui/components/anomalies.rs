@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use crate::session::anomaly_name_zh;
 use crate::ui::format;
-use crate::ui::i18n::{t, Lang, K};
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::state::{Action, SessionHandle};
 use crate::view::AnomalyView;
 
@@ -19,7 +19,7 @@ pub struct AnomalyProps {
 #[function_component(AnomalyList)]
 pub fn anomaly_list(p: &AnomalyProps) -> Html {
     let l = p.lang;
-    let (now, later) = p
+    let (now, later, stopped) = p
         .session
         .with(|s| {
             let now = s.anomaly_views();
@@ -27,7 +27,7 @@ pub fn anomaly_list(p: &AnomalyProps) -> Html {
                 .final_anomalies()
                 .map(|all| all.iter().filter(|a| a.step > p.step).cloned().collect())
                 .unwrap_or_default();
-            (now, later)
+            (now, later, s.stopped())
         })
         .unwrap_or_default();
     let item = |a: &AnomalyView, future: bool| {
@@ -46,11 +46,15 @@ pub fn anomaly_list(p: &AnomalyProps) -> Html {
             </li>
         }
     };
+    // A stopped run never reached its end: no "every guarantee holds" for it.
     html! {
         <div class="hw-anomalies">
-            if now.is_empty() {
+            if let Some(st) = stopped {
+                <p class="hw-stopped-note" data-testid="no-verdict">{ "⛔ " }{ tf(l, K::StoppedNoVerdict, &[&format::count(st.step)]) }</p>
+            }
+            if now.is_empty() && stopped.is_none() {
                 <p class="hw-ok" data-testid="no-anomalies">{ "✓ " }{ t(l, K::NoAnomalies) }</p>
-            } else {
+            } else if !now.is_empty() {
                 <ul>{ for now.iter().map(|a| item(a, false)) }</ul>
             }
             if !later.is_empty() {

@@ -14,6 +14,10 @@ pub struct TransportProps {
     pub step: u64,
     pub horizon: u64,
     pub finished: bool,
+    /// The livelock bound stopped the run at its last step.
+    pub stopped: bool,
+    /// Computing ahead stopped at the memory budget.
+    pub cut: bool,
     pub time_ms: u64,
     pub speed: usize,
     pub on_action: Callback<Action>,
@@ -75,7 +79,9 @@ pub fn transport(p: &TransportProps) -> Html {
                     <dt>{ t(l, K::Step) }</dt>
                     <dd><span id="step" data-testid="step">{ p.step }</span>
                         <span class="hw-of">{ format!(" {} {}", t(l, K::Of), format::count(p.horizon)) }
-                            if !p.finished { { format!(" ({})", t(l, K::Computing)) } }
+                            if p.cut { <span class="hw-stopped-tag" data-testid="cut-tag">{ format!(" (✂ {})", t(l, K::CutTag)) }</span> }
+                            else if !p.finished { { format!(" ({})", t(l, K::Computing)) } }
+                            if p.stopped { <span class="hw-stopped-tag" data-testid="stopped-tag">{ format!(" (⛔ {})", t(l, K::StoppedTag)) }</span> }
                         </span>
                     </dd>
                 </div>

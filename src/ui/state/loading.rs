@@ -44,6 +44,7 @@ impl AppState {
         self.screen = Screen::Lab;
         self.horizon = 0;
         self.finished = false;
+        self.cut = None;
         self.markers = Rc::new(Vec::new());
         self.refresh();
     }

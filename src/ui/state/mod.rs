@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::session::{Command, EventFilter, Session, ViewOptions};
+use crate::session::{Command, EventFilter, Session, Stopped, ViewOptions};
 use crate::ui::i18n::Lang;
 use crate::ui::url::{ScenarioRef, UrlState};
 use crate::view::{ClusterView, Marker, MessageView};
@@ -28,6 +28,20 @@ pub const SPEEDS: &[f64] = &[1.0, 2.0, 5.0, 10.0, 25.0, 60.0, 240.0];
 pub const DEFAULT_SPEED: usize = 2;
 /// Steps computed per `ComputeMore` (the rest follows in later turns of the event loop).
 pub const COMPUTE_CHUNK: u64 = 20_000;
+/// The page stops computing ahead once this much heap is live (1.5 GiB of wasm32's 4 GiB:
+/// the rest is room for a chunk past the budget, the checkpoint a seek clones, the view
+/// models and the allocator's own overhead). A long or huge run is cut there rather than
+/// killing the page.
+pub const MEMORY_BUDGET_BYTES: u64 = 1536 << 20;
+
+/// Where computing ahead stopped because the page's memory budget was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cut {
+    /// The last step computed: the UI goes no further.
+    pub step: u64,
+    /// Live heap when it stopped.
+    pub bytes: u64,
+}
 /// Most messages drawn at once.
 pub const MAX_DRAWN_MESSAGES: usize = 400;
 /// Cells asked of the session per strip (the picture shows the tail that fits).
@@ -167,6 +181,12 @@ pub struct AppState {
     pub markers: Rc<Vec<Marker>>,
     pub horizon: u64,
     pub finished: bool,
+    /// Where the livelock bound stopped the run, once computed that far (no verdict then).
+    pub stopped: Option<Stopped>,
+    /// Computing ahead stopped at the memory budget (see [`MEMORY_BUDGET_BYTES`]).
+    pub cut: Option<Cut>,
+    /// The budget in bytes of live heap (a test sets 0 to cut at the first chunk).
+    pub memory_budget: u64,
     pub playing: bool,
     pub speed: usize,
     pub lang: Lang,
@@ -215,6 +235,9 @@ impl Default for AppState {
             markers: Rc::new(Vec::new()),
             horizon: 0,
             finished: false,
+            stopped: None,
+            cut: None,
+            memory_budget: MEMORY_BUDGET_BYTES,
             playing: false,
             speed: DEFAULT_SPEED,
             lang: Lang::En,
@@ -263,7 +286,11 @@ impl AppState {
         self.session.is_some() && self.view.step > 0
     }
     pub fn can_step_forward(&self) -> bool {
-        self.session.is_some() && !self.at_end
+        self.session.is_some() && !self.at_end && !self.at_cut()
+    }
+    /// The cursor is at the step where the memory budget cut the run.
+    pub fn at_cut(&self) -> bool {
+        self.cut.is_some_and(|c| self.view.step >= c.step)
     }
 
     /// The link that reproduces this view (the fragment, without `#`).
@@ -311,6 +338,12 @@ impl AppState {
         }
         self.horizon = horizon;
         self.finished = finished;
+        self.stopped = s.stopped();
+        // A branch made before the cut recomputes from there: computing ahead may go on
+        // (and is cut again if the budget is still exceeded).
+        if self.cut.is_some_and(|c| horizon < c.step) {
+            self.cut = None;
+        }
         self.at_end = s.at_end();
         self.inspected = match &self.selection {
             Some(Selection::Message(id)) => s.message(*id, 4_000),

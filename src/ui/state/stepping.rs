@@ -1,7 +1,7 @@
 //! Moving through the run: steps, seeks, markers, autoplay and computing ahead.
 use crate::session::Session;
 
-use super::{Action, AppState, COMPUTE_CHUNK, SPEEDS};
+use super::{Action, AppState, Cut, COMPUTE_CHUNK, SPEEDS};
 
 impl AppState {
     /// Steps, seeks, markers, autoplay and computing ahead; `false` when nothing changed.
@@ -23,6 +23,7 @@ impl AppState {
             Action::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Action::Seek(step) => {
                 self.playing = false;
+                let step = self.cut.map_or(step, |c| step.min(c.step));
                 self.with_session(|s| s.seek(step));
             }
             Action::JumpMarker(dir) => {
@@ -30,10 +31,14 @@ impl AppState {
                 self.jump_marker(dir);
             }
             Action::ComputeMore => {
-                if self.finished || self.session.is_none() {
+                if self.finished || self.cut.is_some() || self.session.is_none() {
                     return false;
                 }
                 self.with_session(|s| s.compute_ahead(COMPUTE_CHUNK));
+                let bytes = crate::ui::heap::live_bytes();
+                if !self.finished && bytes >= self.memory_budget {
+                    self.cut = Some(Cut { step: self.horizon, bytes });
+                }
             }
             _ => {}
         }
@@ -68,7 +73,7 @@ impl AppState {
     }
 
     pub(super) fn step_forward(&mut self) {
-        if self.at_end {
+        if self.at_end || self.at_cut() {
             self.playing = false;
             return;
         }

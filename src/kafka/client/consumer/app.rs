@@ -31,7 +31,7 @@ impl Consumer {
             return;
         };
         if !self.usable(coordinator, ctx.now) {
-            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
             return;
         }
         if self.join_state == JoinState::NotMember || (self.needs_rejoin && self.join_state == JoinState::Member) {

@@ -72,6 +72,15 @@ impl Consumer {
         if self.metadata_in_flight.is_some() {
             return;
         }
+        let max = crate::kafka::client::RETRY_BACKOFF_MAX_MS;
+        if let Some(t) = self.metadata_backoff.wait_until(ctx.now, self.config.retry_backoff_ms, max) {
+            // See `MetadataBackoff`: only after an answer that took no simulated time.
+            self.metadata_wanted = true;
+            self.schedule_poll(ctx, t - ctx.now);
+            return;
+        }
+        self.metadata_wanted = false;
+        self.metadata_backoff.sent(ctx.now);
         let broker = self.any_broker(ctx.now);
         let correlation = self.next();
         self.metadata_in_flight = Some((correlation, broker));
@@ -126,7 +135,7 @@ impl Consumer {
             // A transaction holds offsets for these partitions: ask again after
             // retry.backoff.ms, until it commits or aborts.
             if self.app == App::Polling {
-                self.schedule_poll(ctx, self.config.retry_backoff_ms);
+                self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
             }
             return;
         }
@@ -177,7 +186,7 @@ impl Consumer {
             self.request_metadata(ctx);
         }
         if self.app == App::Polling {
-            self.schedule_poll(ctx, if failed { self.config.retry_backoff_ms } else { 0 });
+            self.schedule_poll(ctx, if failed { retry_delay(self.config.retry_backoff_ms) } else { 0 });
         }
     }
 
@@ -191,6 +200,7 @@ impl Consumer {
             return;
         }
         self.metadata_in_flight = None;
+        self.metadata_backoff.answered(ctx.now, partitions.iter().any(|st| st.leader.is_none()));
         for st in partitions {
             if self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
                 self.metadata.insert(st.tp, st);

@@ -155,7 +155,7 @@ impl Consumer {
             self.join_state = JoinState::NotMember;
         }
         if self.app == App::Polling {
-            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
         }
     }
 
@@ -257,7 +257,7 @@ impl Consumer {
             self.coordinator = coordinator;
         }
         if self.app == App::Polling {
-            self.schedule_poll(ctx, if coordinator.is_some() { 0 } else { self.config.retry_backoff_ms });
+            self.schedule_poll(ctx, if coordinator.is_some() { 0 } else { retry_delay(self.config.retry_backoff_ms) });
         }
     }
 

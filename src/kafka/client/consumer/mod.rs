@@ -22,6 +22,7 @@ use std::rc::Rc;
 
 use crate::kafka::assignor::Strategy;
 use crate::kafka::client::producer::Producer;
+use crate::kafka::client::retry_delay;
 use crate::kafka::client::txn_manager::TxnOp;
 use crate::kafka::config::ConsumerConfig;
 use crate::kafka::message::{Msg, OffsetCommitPartition, PartitionState};
@@ -121,6 +122,9 @@ pub struct Consumer {
     fetches: BTreeMap<u64, BrokerId>,
     metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
+    metadata_backoff: crate::kafka::client::MetadataBackoff,
+    /// A refresh was asked for during that backoff: the next poll timer sends it.
+    metadata_wanted: bool,
     app: App,
     pub last_poll: u64,
     auto_commit_deadline: u64,
@@ -195,6 +199,8 @@ impl Consumer {
             fetches: BTreeMap::new(),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
+            metadata_backoff: Default::default(),
+            metadata_wanted: false,
             app: App::Polling,
             last_poll: 0,
             auto_commit_deadline: 0,
@@ -275,7 +281,11 @@ impl Consumer {
 
     fn send_to(&mut self, ctx: &mut Ctx<World>, broker: BrokerId, msg: Msg, correlation: u64) {
         ctx.send(self.node, broker_node(broker), msg);
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     fn any_broker(&mut self, now: u64) -> BrokerId {
@@ -296,6 +306,9 @@ impl Consumer {
             Timer::ClientStart => self.start(ctx),
             Timer::ConsumerPoll => {
                 self.poll_armed_at = None;
+                if self.metadata_wanted {
+                    self.request_metadata(ctx);
+                }
                 self.poll(ctx, env);
             }
             Timer::ConsumerProcess => self.process_next(ctx, env),
@@ -394,7 +407,7 @@ impl Consumer {
             self.list_offsets_in_flight.remove(&c);
         }
         if self.app == App::Polling {
-            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
         }
     }
 
@@ -410,7 +423,7 @@ impl Consumer {
         if self.find_in_flight.is_some_and(|(_, b)| b == broker) {
             self.find_in_flight = None;
             if self.app == App::Polling {
-                self.schedule_poll(ctx, self.config.retry_backoff_ms);
+                self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
             }
         }
         if self.metadata_in_flight.is_some_and(|(_, b)| b == broker) {
@@ -428,7 +441,7 @@ impl Consumer {
         }
         if !lost.is_empty() && self.app == App::Polling {
             // Their positions are still unknown: the next poll asks again.
-            self.schedule_poll(ctx, self.config.retry_backoff_ms);
+            self.schedule_poll(ctx, retry_delay(self.config.retry_backoff_ms));
         }
         self.request_metadata(ctx);
     }

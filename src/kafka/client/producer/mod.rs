@@ -29,7 +29,9 @@ pub fn retry_backoff(config: &ProducerConfig, attempts: u32, jitter_percent: u64
     let exp = attempts.saturating_sub(1).min(20);
     let base = config.retry_backoff_ms.saturating_mul(1 << exp);
     // Kafka's ExponentialBackoff applies the jitter first, then the cap.
-    (base * (80 + jitter_percent) / 100).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms))
+    // At least 1 ms: `retry.backoff.ms` 0 must not retry at the same instant (see `retry_delay`).
+    let backoff = (base * (80 + jitter_percent) / 100).min(config.retry_backoff_max_ms.max(config.retry_backoff_ms));
+    crate::kafka::client::retry_delay(backoff)
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +62,9 @@ pub struct Producer {
     pub conns: crate::kafka::client::Connections,
     pub metadata: BTreeMap<Tp, PartitionState>,
     metadata_in_flight: Option<(u64, BrokerId)>,
+    metadata_backoff: crate::kafka::client::MetadataBackoff,
+    /// A refresh was asked for during the backoff: it is sent when the backoff ends.
+    metadata_wanted: bool,
     pub producer_id: i64,
     pub producer_epoch: u16,
     /// InitProducerId in flight: correlation and the broker asked.
@@ -107,6 +112,8 @@ impl Producer {
             conns: crate::kafka::client::Connections::new(bootstrap),
             metadata: BTreeMap::new(),
             metadata_in_flight: None,
+            metadata_backoff: Default::default(),
+            metadata_wanted: false,
             producer_id: -1,
             producer_epoch: 0,
             init_in_flight: None,

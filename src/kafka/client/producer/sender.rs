@@ -37,7 +37,7 @@ impl Producer {
         for (broker, batches) in per_broker {
             self.send_produce(ctx, broker, batches);
         }
-        if missing_leader {
+        if missing_leader || self.metadata_wanted {
             self.request_metadata(ctx);
         }
         if let Some(t) = wake_at {
@@ -56,7 +56,11 @@ impl Producer {
                 broker_node(broker),
                 Msg::InitProducerId { correlation, transactional_id: None, transaction_timeout_ms: 0 },
             );
-            ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+            ctx.set_timer(
+                self.node,
+                crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+                Timer::ClientRequestTimeout(correlation),
+            );
         }
     }
 
@@ -109,7 +113,11 @@ impl Producer {
             return;
         }
         self.in_flight.insert(correlation, InFlightRequest { broker, batches });
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     pub fn on_metadata_response(&mut self, ctx: &mut Ctx<World>, correlation: u64, partitions: Vec<PartitionState>) {
@@ -117,6 +125,7 @@ impl Producer {
             return;
         }
         self.metadata_in_flight = None;
+        self.metadata_backoff.answered(ctx.now, partitions.iter().any(|st| st.leader.is_none()));
         for st in partitions {
             let newer = self.metadata.get(&st.tp).is_none_or(|old| st.leader_epoch >= old.leader_epoch);
             if newer {
@@ -283,11 +292,24 @@ impl Producer {
         if self.metadata_in_flight.is_some() {
             return;
         }
+        let c = &self.config;
+        if let Some(t) = self.metadata_backoff.wait_until(ctx.now, c.retry_backoff_ms, c.retry_backoff_max_ms) {
+            // See `MetadataBackoff`: only after an answer that took no simulated time.
+            self.metadata_wanted = true;
+            self.wake_at(ctx, t);
+            return;
+        }
+        self.metadata_wanted = false;
+        self.metadata_backoff.sent(ctx.now);
         let broker = self.next_bootstrap(ctx.now);
         let correlation = self.next();
         self.metadata_in_flight = Some((correlation, broker));
         ctx.send(self.node, broker_node(broker), Msg::Metadata { correlation });
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        ctx.set_timer(
+            self.node,
+            crate::kafka::client::request_timeout_delay(self.config.request_timeout_ms),
+            Timer::ClientRequestTimeout(correlation),
+        );
     }
 
     /// The producer gives up on records: their futures fail. What the application sees

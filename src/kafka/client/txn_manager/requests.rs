@@ -3,6 +3,7 @@
 //! retriable failure, a timeout or a lost connection.
 use super::{Blocking, Request, TxnClientState, TxnOp};
 use crate::kafka::client::producer::Producer;
+use crate::kafka::client::{request_timeout_delay, retry_delay};
 use crate::kafka::message::{AddPartitionsToTxnRequest, EndTxnRequest, Msg, TxnOffsetCommitRequest};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, ErrorCode};
@@ -81,7 +82,8 @@ impl Producer {
             let transaction = find == Request::FindCoordinator;
             self.txn_mut().in_flight = Some((correlation, broker, find));
             ctx.send(self.node, broker_node(broker), Msg::FindCoordinator { correlation, group: key, transaction });
-            ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+            let timeout = request_timeout_delay(self.config.request_timeout_ms);
+            ctx.set_timer(self.node, timeout, Timer::ClientRequestTimeout(correlation));
             return;
         };
         let current = t.current.clone();
@@ -133,11 +135,12 @@ impl Producer {
         };
         self.txn_mut().in_flight = Some((correlation, broker, request));
         ctx.send(self.node, broker_node(broker), msg);
-        ctx.set_timer(self.node, self.config.request_timeout_ms, Timer::ClientRequestTimeout(correlation));
+        let timeout = request_timeout_delay(self.config.request_timeout_ms);
+        ctx.set_timer(self.node, timeout, Timer::ClientRequestTimeout(correlation));
     }
 
     pub(super) fn retry_later(&mut self, ctx: &mut Ctx<World>, error: ErrorCode) {
-        let backoff = self.config.retry_backoff_ms;
+        let backoff = retry_delay(self.config.retry_backoff_ms);
         let t = self.txn_mut();
         if matches!(
             error,
