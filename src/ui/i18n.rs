@@ -325,7 +325,7 @@ texts! {
     HeldPulls => "held pulls", "挂起的拉取请求";
     NoHeldPulls => "none held", "无";
     HeldLong => "Pulls parked in PullRequestHoldService until a message arrives or the hold runs out", "在 PullRequestHoldService 中挂起的拉取请求：新消息到达或挂起超时才返回";
-    OffsetTable => "consumer offsets", "消费进度";
+    OffsetTable => "group, queue", "消费组、队列";
     InMemory => "in memory", "内存中";
     BrokerDown => "— (broker down: memory lost)", "—（Broker 已停止：内存数据丢失）";
     LegendFlushed => "CommitLog entry on disk (flushed)", "已刷盘的 CommitLog 条目";
@@ -338,6 +338,7 @@ texts! {
     Consumed => "consumed", "已消费";
     NoQueues => "no queues assigned", "未分配队列";
     Stored => "stored", "已存储";
+    Sent => "sent", "已发送";
     SendMessages => "Send messages", "发送消息";
     SendModeHint => "sync waits for the result, async gets a callback, oneway gets no answer", "同步等待结果，异步通过回调，单向不等待应答";
     DiskStall => "Stall the disk", "磁盘停顿";

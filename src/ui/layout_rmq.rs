@@ -52,27 +52,34 @@ impl RmqMetrics {
         84.0 * self.s
     }
     pub fn namesrv_h(&self) -> f64 {
-        62.0 * self.s
+        76.0 * self.s
     }
     pub fn consumer_h(&self, c: &RmqConsumerView) -> f64 {
-        (58.0 + 3.0 * 19.0 * c.queues.len().max(1) as f64 + 6.0) * self.s
+        (80.0 + 96.0 * c.queues.len().max(1) as f64) * self.s
     }
 }
 
-/// The presenter scale of a RocketMQ picture: as large as the widest group fits, at most 1.25.
+/// The presenter scale of a RocketMQ picture: as large as the widest group fits with its
+/// cards wide enough for their offsets tables (330 px at scale 1), at most 1.25.
 pub fn presenter_scale(width: f64, r: &RocketMqView) -> f64 {
-    let (m, rm) = (Metrics { s: 1.0 }, RmqMetrics { s: 1.0 });
+    let m = Metrics { s: 1.0 };
     let n = r.groups.iter().map(|g| g.brokers.len()).max().unwrap_or(1).clamp(1, 3) as f64;
-    let sides = m.left_w() + m.gap() + if r.consumers.is_empty() { 0.0 } else { m.right_w() + m.gap() };
-    let need = 2.0 * m.pad() + sides + n * rm.card_min_w() + (n - 1.0) * m.gap() / 2.0 + 2.0 * m.card_pad();
+    let sides = left_w(&m) + m.gap() + if r.consumers.is_empty() { 0.0 } else { m.right_w() + m.gap() };
+    let need = 2.0 * m.pad() + sides + n * 330.0 + (n - 1.0) * m.gap() / 2.0 + 2.0 * m.card_pad();
     (width / need).clamp(1.0, 1.25)
+}
+
+/// The left column (producers, name servers): a little wider than Kafka's, for the name
+/// server's list of brokers.
+fn left_w(m: &Metrics) -> f64 {
+    m.left_w() * 1.1
 }
 
 pub fn compute(input: &LayoutInput, r: &RocketMqView) -> Layout {
     let (m, rm) = (Metrics { s: input.scale }, RmqMetrics { s: input.scale });
     let mut l = Layout { width: input.width.max(600.0), ..Default::default() };
     let top = m.pad() + 26.0 * m.s;
-    let (left_x, left_w) = (m.pad(), m.left_w());
+    let (left_x, left_w) = (m.pad(), left_w(&m));
     let has_right = !r.consumers.is_empty();
     let right_w = m.right_w();
     let right_x = l.width - m.pad() - if has_right { right_w } else { 0.0 };

@@ -69,7 +69,7 @@ fn rocketmq_legend(p: &LegendProps) -> Html {
         <ul class="hw-legend" aria-label={t(l, K::Legend)} data-testid="legend">
             { cell("hw-rcell flushed", t(l, K::LegendFlushed)) }
             { cell("hw-rcell dirty", t(l, K::LegendDirty)) }
-            <li><span class="hw-sym">{ "⏳" }</span>{ t(l, K::LegendHeld) }</li>
+            <li><span class="hw-sym">{ "◷" }</span>{ t(l, K::LegendHeld) }</li>
             <li><svg width="22" height="10" aria-hidden="true"><path class="hw-legend-pull" d="M1 5 L21 5" /></svg>{ t(l, K::LegendPullsFrom) }</li>
             <li><span class="hw-sym req">{ "●" }</span>{ t(l, K::LegendRequest) }{ " / " }<span class="hw-sym resp">{ "○" }</span>{ t(l, K::LegendResponse) }</li>
             <li><span class="hw-sym drop">{ "✕" }</span>{ t(l, K::LegendDrop) }</li>

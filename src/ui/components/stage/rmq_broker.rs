@@ -50,10 +50,10 @@ pub(super) fn broker(ctx: &CardCtx, b: &RmqBrokerView, number: u32, rect: &Rect)
             <header class="hw-card-head" style={format!("height:{}px", fmt(rm.head()))}>
                 <button class="hw-card-title" aria-haspopup="menu" aria-label={format!("{} {} — {}", t(l, K::Broker), b.key, t(l, K::Actions))}
                     onclick={select(sel.clone())}>{ b.key.clone() }</button>
-                <span class="hw-muted hw-rmq-id">{ format!("brokerId {}", b.broker_id) }</span>
                 { status_pill(l, &b.status) }
                 <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
                 <div class="hw-badges">
+                    <span class="hw-muted hw-rmq-id">{ format!("brokerId {}", b.broker_id) }</span>
                     <span class={classes!("hw-pill", "hw-role-pill", if master { "master" } else { "slave" })} title="brokerRole" data-testid="role">
                         <span aria-hidden="true">{ if master { "★ " } else { "☆ " } }</span>{ b.role.clone() }</span>
                     <span class={classes!("hw-pill", "hw-flush-pill", format::css_word(&b.flush))} title="flushDiskType">{ b.flush.clone() }</span>
@@ -138,7 +138,7 @@ fn held_pulls(l: Lang, b: &RmqBrokerView) -> Html {
     let rows = b.held.iter().map(|h| {
         html! {
             <div class="hw-rmq-line hw-held" data-testid="held-pull" data-remaining={h.remaining_ms.to_string()}>
-                <span aria-hidden="true">{ "⏳ " }</span>{ format!("{} {} @{} · {:.1} s", h.consumer, h.queue, h.offset, h.remaining_ms as f64 / 1000.0) }
+                <span aria-hidden="true">{ "◷ " }</span>{ format!("{} {} @{} · {:.1} s", h.consumer, h.queue, h.offset, h.remaining_ms as f64 / 1000.0) }
             </div>
         }
     });
@@ -155,6 +155,7 @@ fn held_pulls(l: Lang, b: &RmqBrokerView) -> Html {
 fn offset_table(l: Lang, b: &RmqBrokerView) -> Html {
     let num = |v: Option<u64>| v.map_or("—".to_string(), |n| n.to_string());
     let rows = b.offsets.iter().map(|r| {
+        // "broker-a:TopicTest:0": the card already says which broker.
         let queue = r.queue.split_once(':').map_or(r.queue.as_str(), |(_, q)| q);
         html! {
             <div class="hw-rmq-row" data-testid="offset-row" data-group={r.group.clone()} data-queue={r.queue.clone()}

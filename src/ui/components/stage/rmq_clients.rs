@@ -31,7 +31,7 @@ pub(super) fn producer(ctx: &CardCtx, pr: &RmqProducerView, rect: &Rect) -> Html
                 <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
             </div>
             <div class="hw-counts">
-                <span>{ format!("{} {}", t(l, K::Send), pr.sent) }</span>
+                <span>{ format!("{} {}", t(l, K::Sent), pr.sent) }</span>
                 <span>{ format!("{} {}", t(l, K::Stored), pr.stored) }</span>
                 <span class={classes!((pr.failed > 0).then_some("bad"))}>{ format!("{} {}", t(l, K::Failed), pr.failed) }</span>
                 <span>{ format!("{} {}", t(l, K::InFlight), pr.in_flight) }</span>
