@@ -29,15 +29,17 @@ fn minify(json: &str) -> String {
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    for dir in ["scenarios", "src/ui/scenarios"] {
+    // RocketMQ lessons are named by their ids ("rmq-" + the file's name).
+    for (dir, prefix) in [("scenarios", ""), ("scenarios/rocketmq", "rmq-"), ("src/ui/scenarios", "")] {
         println!("cargo:rerun-if-changed={dir}");
         let Ok(entries) = std::fs::read_dir(dir) else { continue };
         for e in entries.flatten() {
             let p = e.path();
             if p.extension().is_some_and(|x| x == "json") {
                 let text = std::fs::read_to_string(&p).expect("a scenario file is UTF-8");
-                let name = p.file_name().expect("a file name");
-                std::fs::write(Path::new(&out).join(name), minify(&text)).expect("OUT_DIR is writable");
+                let name = p.file_name().expect("a file name").to_string_lossy();
+                std::fs::write(Path::new(&out).join(format!("{prefix}{name}")), minify(&text))
+                    .expect("OUT_DIR is writable");
             }
         }
     }

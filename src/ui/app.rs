@@ -307,7 +307,7 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
             if state.large {
                 <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>
             }
-            <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} />
+            <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} rocketmq={v.rocketmq.is_some()} />
             if !state.presenter {
                 <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
             }
@@ -364,6 +364,10 @@ fn patterns() -> Html {
                 <pattern id="hw-pat-truncated" patternUnits="userSpaceOnUse" width="6" height="6">
                     <rect class="pat-bg truncated" width="6" height="6" />
                     <path class="pat-line truncated" d="M0 0 L6 6 M6 0 L0 6" />
+                </pattern>
+                <pattern id="hw-pat-dirty" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+                    <rect class="pat-bg dirty" width="6" height="6" />
+                    <rect class="pat-fg dirty" width="2.5" height="6" />
                 </pattern>
                 <pattern id="hw-pat-aborted" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(-45)">
                     <rect class="pat-bg aborted" width="5" height="5" />

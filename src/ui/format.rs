@@ -30,8 +30,16 @@ pub fn css_word(word: &str) -> String {
 pub fn family(kind: &str) -> &'static str {
     let k = kind.trim_end_matches("Response");
     match k {
-        "Produce" => "produce",
-        "Fetch" => "fetch",
+        "Produce" | "SendMessage" => "produce",
+        "Fetch" | "PullMessage" => "fetch",
+        "HaTransfer" | "HaReport" | "RegisterBroker" => "control",
+        "UpdateConsumerOffset"
+        | "QueryConsumerOffset"
+        | "GetAllConsumerOffset"
+        | "HeartBeat"
+        | "GetConsumerListByGroup"
+        | "NotifyConsumerIdsChanged"
+        | "GetMaxOffset" => "group",
         "LeaderAndIsr" | "AlterPartition" | "BrokerRegistration" | "BrokerHeartbeat" => "control",
         "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "OffsetCommit" | "OffsetFetch" | "FindCoordinator" => {
             "group"

@@ -40,11 +40,11 @@ pub fn tf(lang: Lang, key: K, args: &[&dyn std::fmt::Display]) -> String {
 }
 
 texts! {
-    AppTagline => "A Kafka cluster you can break, step by step", "可以一步步拆解的 Kafka 集群";
+    AppTagline => "Kafka and RocketMQ clusters you can break, step by step", "可以一步步拆解的 Kafka 与 RocketMQ 集群";
     Scenarios => "Scenarios", "场景";
     OpenScenario => "Open", "打开";
     StartTitle => "Pick a lesson", "选择一节课";
-    StartIntro => "Each lesson runs a small simulated Kafka cluster. Press Play (or Space) to watch it, click a broker to break it, and step back (←) to see what happened before.", "每节课运行一个小型模拟 Kafka 集群。按「播放」（或空格键）观看运行，点击 Broker 制造故障，按 ← 后退查看之前发生了什么。";
+    StartIntro => "Each lesson runs a small simulated Kafka or RocketMQ cluster. Press Play (or Space) to watch it, click a broker to break it, and step back (←) to see what happened before.", "每节课运行一个小型模拟 Kafka 或 RocketMQ 集群。按「播放」（或空格键）观看运行，点击 Broker 制造故障，按 ← 后退查看之前发生了什么。";
     FeaturedLessons => "Start here", "从这里开始";
     MoreScenarios => "More scenarios", "更多场景";
     LargeClusters => "Large clusters", "大规模集群";
@@ -312,4 +312,45 @@ texts! {
     Next => "Next", "下一页";
     BackToScenarios => "All scenarios", "所有场景";
     Help => "How to use", "使用说明";
+    // RocketMQ (RocketMQ's own names, e.g. CommitLog, ConsumeQueue, brokerId, are never translated)
+    RocketMqLessons => "RocketMQ: master and slave, consumer progress, long polling", "RocketMQ：主从、消费进度与长轮询";
+    RocketMqShelfNote => "The second broker model: broker groups of a master (brokerId 0) and its slaves, push consumers built on pull, consumer offsets kept at the broker.", "第二种 Broker 模型：由 master（brokerId 0）和 slave 组成的 Broker 组、基于拉取实现的推模式消费者、保存在 Broker 上的消费进度。";
+    NoFailover => "classic master/slave: no automatic failover", "经典主从模式：没有自动主从切换";
+    GroupWritable => "takes new messages", "可写入新消息";
+    GroupNoMaster => "no master: takes no new messages", "没有 master：不接收新消息";
+    BrokerGroups => "Broker groups", "Broker 组";
+    NameServer => "Name server", "NameServer（名字服务）";
+    Registered => "registered", "已注册";
+    FlushedAt => "flushed", "已刷盘";
+    MaxOffset => "max offset", "最大偏移";
+    MessagesN => "messages", "条消息";
+    NoMessagesYet => "no messages yet", "还没有消息";
+    SlaveAcked => "slave acked", "slave 已确认";
+    ItsMaster => "its master", "所属 master";
+    NoMasterKnown => "no master known: offsets are not synced", "不知道 master：不同步消费进度";
+    HeldPulls => "held pulls", "挂起的拉取请求";
+    NoHeldPulls => "none held", "无";
+    HeldLong => "Pulls parked in PullRequestHoldService until a message arrives or the hold runs out", "在 PullRequestHoldService 中挂起的拉取请求：新消息到达或挂起超时才返回";
+    OffsetTable => "group, queue", "消费组、队列";
+    InMemory => "in memory", "内存中";
+    BrokerDown => "— (broker down: memory lost)", "—（Broker 已停止：内存数据丢失）";
+    LegendFlushed => "CommitLog entry on disk (flushed)", "已刷盘的 CommitLog 条目";
+    LegendDirty => "in the page cache only (not yet flushed): lost on power loss", "仅在页缓存中（未刷盘）：断电会丢失";
+    LegendHeld => "pull held at the broker (countdown)", "挂起在 Broker 上的拉取（倒计时）";
+    LegendPullsFrom => "broker the consumer pulls from", "消费者当前拉取的 Broker";
+    PullsFrom => "pulls from", "拉取自";
+    NextOffset => "next offset", "下次拉取偏移";
+    OffsetStore => "offset store", "客户端进度";
+    Consumed => "consumed", "已消费";
+    NoQueues => "no queues assigned", "未分配队列";
+    Stored => "stored", "已存储";
+    Sent => "sent", "已发送";
+    SendMessages => "Send messages", "发送消息";
+    SendModeHint => "sync waits for the result, async gets a callback, oneway gets no answer", "同步等待结果，异步通过回调，单向不等待应答";
+    DiskStall => "Stall the disk", "磁盘停顿";
+    DiskStallHint => "No flush completes for this long (ms)", "在这段时间（毫秒）内无法完成刷盘";
+    ConsumerFail => "Fail the next batches", "接下来的批次消费失败";
+    ConsumerFailHint => "The listener returns RECONSUME_LATER for this many batches", "监听器对这些批次返回 RECONSUME_LATER";
+    Batches => "batches", "批";
+    ConsumerCrashHint => "The process dies: its ProcessQueue and unreported offsets are gone", "进程崩溃：ProcessQueue 和尚未上报的消费进度全部丢失";
 }

@@ -123,6 +123,8 @@ pub struct Layout {
     /// Consumer member cards by consumer name.
     pub members: Vec<(String, Rect)>,
     pub readers: Vec<(String, Rect)>,
+    /// A RocketMQ picture's name servers by key.
+    pub name_servers: Vec<(String, Rect)>,
     /// (broker, topic, partition) -> strip, for full cards.
     pub strips: BTreeMap<(u32, String, u32), StripGeom>,
     /// Header height of each full broker card (taller when its badges need two rows).
@@ -222,6 +224,9 @@ pub fn header_h(m: &Metrics, b: &crate::view::BrokerView, width: f64) -> f64 {
 /// brokers into a second row (a 1280-pixel projector with three brokers, producers and
 /// consumers: about 1.1), never below the normal 1.
 pub fn presenter_scale(width: f64, v: &ClusterView) -> f64 {
+    if let Some(r) = &v.rocketmq {
+        return crate::ui::layout_rmq::presenter_scale(width, r);
+    }
     let m = Metrics { s: 1.0 };
     let n = v.brokers.len().clamp(1, 3) as f64;
     let sides = if v.producers.is_empty() { 0.0 } else { m.left_w() * 1.2 + m.gap() }
@@ -243,6 +248,9 @@ struct Columns {
 }
 
 pub fn compute(input: &LayoutInput) -> Layout {
+    if let Some(r) = &input.view.rocketmq {
+        return crate::ui::layout_rmq::compute(input, r);
+    }
     let m = Metrics { s: input.scale };
     let v = input.view;
     let mut l = Layout { width: input.width.max(600.0), ..Default::default() };

@@ -11,6 +11,7 @@ pub mod heap;
 pub mod i18n;
 pub mod keyboard;
 pub mod layout;
+pub mod layout_rmq;
 pub mod scenarios;
 pub mod state;
 pub mod url;

@@ -1,5 +1,6 @@
 //! The scenarios the start screen offers, embedded in the wasm (so the app works offline
-//! from static files), minified by `build.rs`. The lessons come from `scenarios/`; the two large clusters (for the
+//! from static files), minified by `build.rs`. The lessons come from `scenarios/` (the
+//! RocketMQ ones from `scenarios/rocketmq/`, as `rmq-<file>`); the two large clusters (for the
 //! scale view and the benchmark) live next to this file.
 
 /// Where a scenario sits on the start screen.
@@ -12,6 +13,8 @@ pub enum Shelf {
     Producers,
     /// Transactions, read_committed, zombies and exactly-once pipelines.
     Transactions,
+    /// The RocketMQ model: master/slave groups, consumer offsets, long polling, flush.
+    RocketMq,
     Large,
 }
 
@@ -59,6 +62,12 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("pipeline-exactly-once", Shelf::Transactions),
     lesson!("pipeline-zombie-duplicates", Shelf::Transactions),
     lesson!("pipeline-zombie-fenced", Shelf::Transactions),
+    lesson!("rmq-master-returns-keeps-progress", Shelf::RocketMq),
+    lesson!("rmq-master-returns-stale-offset", Shelf::RocketMq),
+    lesson!("rmq-long-polling", Shelf::RocketMq),
+    lesson!("rmq-short-polling", Shelf::RocketMq),
+    lesson!("rmq-async-flush-power-loss", Shelf::RocketMq),
+    lesson!("rmq-sync-flush-power-loss", Shelf::RocketMq),
     Builtin {
         id: "cluster-9-brokers",
         json: include_str!(concat!(env!("OUT_DIR"), "/cluster-9-brokers.json")),

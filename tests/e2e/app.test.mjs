@@ -631,3 +631,122 @@ test('exactly-once pipeline: the consumer writes to its output topic in transact
   await shot('23-pipeline-exactly-once');
   assert.deepEqual(pageErrors, []);
 });
+
+// ------------------------------------------------------------------ RocketMQ
+/** Scrubs to the last step at or before `ms` of simulated time (a binary search with the scrubber). */
+const scrubToTime = async (ms) => {
+  let lo = 0;
+  let hi = Number(await page.getByTestId('scrubber').getAttribute('max'));
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    await scrubTo(mid);
+    if (Number(await page.getByTestId('cluster').getAttribute('data-time-ms')) <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  await scrubTo(lo);
+};
+/** What the flagship's cards show: the consumerOffset rows of master and slave, C's queue. */
+const rmqShown = async () =>
+  page.evaluate(() => {
+    const card = (key) => document.querySelector(`[data-testid="rmq-broker-${key}"]`);
+    const text = (root, id) => root?.querySelector(`[data-testid="${id}"]`)?.textContent.trim();
+    const queue = document.querySelector('[data-testid="rmq-consumer-C"] [data-testid="rmq-queue"]');
+    return {
+      master: text(card('broker-a-0'), 'offset-mem'),
+      file: text(card('broker-a-0'), 'offset-file'),
+      slave: text(card('broker-a-1'), 'offset-mem'),
+      masterStatus: text(card('broker-a-0'), 'broker-status'),
+      pullsFrom: text(queue, 'pulls-from'),
+    };
+  });
+
+test('RocketMQ flagship: master down, the consumer reads from the slave, the master returns (section 5.4)', async () => {
+  await page.goto(site.url);
+  const card = page.getByTestId('shelf-rocketmq').getByTestId('lesson-rmq-master-returns-keeps-progress');
+  assert.match(await card.textContent(), /1 group · 2 brokers · 1 queue · 2 clients/);
+  await card.getByTestId('open-rmq-master-returns-keeps-progress').click();
+  await page.getByTestId('step').waitFor();
+  await waitComputed();
+  assert.equal(await page.getByTestId('cluster').getAttribute('data-model'), 'rocketmq');
+  assert.match(await page.getByTestId('no-failover').textContent(), /no automatic failover/);
+  assert.equal(await page.getByTestId('tab-partitions').count(), 0, 'no Kafka tabs on a RocketMQ run');
+  // 1. Normal: C pulls from the master; the master's table is ahead of its file and of the slave's copy.
+  await scrubToTime(16400);
+  let shown = await rmqShown();
+  assert.deepEqual([shown.master, shown.file, shown.slave], ['5', '4', '3'], JSON.stringify(shown));
+  assert.equal(shown.pullsFrom, 'broker-a-0');
+  const cells = page.getByTestId('rmq-broker-broker-a-0').getByTestId('cl-cell');
+  assert.ok((await cells.count()) >= 5, 'the CommitLog tail as cells');
+  assert.match(await cells.last().textContent(), /#9\s*q0:9/, 'the newest entry last');
+  await shot('20-rocketmq-normal');
+  // 2. The master crashed: no automatic failover, the group takes no new messages.
+  await scrubToTime(30010);
+  assert.match((await rmqShown()).masterStatus, /crashed/);
+  assert.equal(await page.getByTestId('rmq-group-broker-a').getAttribute('data-writable'), 'false');
+  // 3-4. C reads from the slave and reports its offset there; the master's memory is gone.
+  await scrubToTime(49000);
+  shown = await rmqShown();
+  assert.deepEqual([shown.master, shown.file, shown.slave], ['—', '4', '10'], JSON.stringify(shown));
+  assert.match(shown.pullsFrom, /broker-a-1/);
+  await shot('21-rocketmq-reads-from-slave');
+  // 5-6. The master is back; the slave's periodic copy overwrote its newer offset with the master's older one.
+  await scrubToTime(63500);
+  shown = await rmqShown();
+  assert.deepEqual([shown.master, shown.file, shown.slave], ['4', '4', '4'], `the regression: ${JSON.stringify(shown)}`);
+  const sync = page.locator('[data-testid="marker"][data-kind="offset-sync"]');
+  assert.ok(await sync.first().isVisible(), 'the offset-sync marker');
+  assert.ok(Number(await sync.first().getAttribute('data-step')) <= (await stepNumber()));
+  await shot('22-rocketmq-offset-regression');
+  // 7. C's next report repairs the master, and the slave copies it.
+  await scrubToTime(73500);
+  shown = await rmqShown();
+  assert.deepEqual([shown.master, shown.file, shown.slave], ['10', '10', '10'], JSON.stringify(shown));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('RocketMQ: crash a broker by clicking, Chinese labels, presenter mode at 1280x720', async () => {
+  await openLesson('rmq-master-returns-keeps-progress');
+  await scrubToTime(20000);
+  const at = await stepNumber();
+  // The consumer's menu offers RocketMQ's actions, not Kafka's (pause, close, add partitions).
+  await page.getByTestId('rmq-consumer-C').getByRole('button', { name: 'C', exact: true }).click();
+  await page.getByTestId('menu').waitFor();
+  assert.equal(await page.getByTestId('act-ccrash').count(), 1);
+  assert.equal(await page.getByTestId('act-cfail').count(), 1);
+  for (const kafkaOnly of ['act-cpause', 'act-cclose', 'act-add-consumer', 'act-add-partitions']) {
+    assert.equal(await page.getByTestId(kafkaOnly).count(), 0, `no ${kafkaOnly} on a RocketMQ run`);
+  }
+  await page.keyboard.press('Escape');
+  await page.getByTestId('rmq-broker-broker-a-1').getByRole('button', { name: /broker-a-1/ }).click();
+  await page.getByTestId('menu').waitFor();
+  assert.equal(await page.getByTestId('act-disk-stall').count(), 1);
+  await page.getByTestId('act-crash').click();
+  await waitForStep(at + 1);
+  assert.equal(await page.getByTestId('rmq-broker-broker-a-1').getAttribute('data-status'), 'crashed');
+  assert.match(await page.getByTestId('notice').textContent(), new RegExp(`Branched at step ${at}`));
+  assert.match(page.url(), new RegExp(`do=${at}:crash\\.2`));
+  // A producer sends from its menu.
+  await page.getByTestId('rmq-producer-producer').getByRole('button', { name: 'producer' }).click();
+  await page.getByTestId('mode-async').click();
+  await page.getByTestId('act-send').click();
+  await waitForStep(at + 2);
+  await page.getByTestId('lang-zh').click();
+  await waitFor(() => document.querySelector('[data-testid="no-failover"]').textContent.includes('经典主从模式'));
+  assert.match(await page.getByTestId('rmq-broker-broker-a-0').textContent(), /内存中/);
+  assert.match(await page.getByTestId('rmq-broker-broker-a-1').getByTestId('broker-status').textContent(), /已宕机/);
+  await shot('23-rocketmq-chinese');
+  await page.getByTestId('lang-en').click();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByTestId('presenter').click();
+  await waitFor(() => document.documentElement.dataset.presenter === 'on');
+  const overflow = await page.evaluate(() => {
+    const stage = document.querySelector('[data-testid="cluster"]').getBoundingClientRect();
+    return [...document.querySelectorAll('[data-testid="cluster"] .hw-card')].filter((c) => {
+      const r = c.getBoundingClientRect();
+      return r.right > stage.right + 1 || r.left < stage.left - 1 || r.right > window.innerWidth;
+    }).length;
+  });
+  assert.equal(overflow, 0, 'every card fits the 1280-pixel width');
+  await shot('24-rocketmq-presenter-1280');
+  assert.deepEqual(pageErrors, []);
+});

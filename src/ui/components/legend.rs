@@ -8,6 +8,9 @@ pub struct LegendProps {
     /// The scenario has transactions: explain their cells, the LSO and their messages.
     #[prop_or_default]
     pub transactions: bool,
+    /// A RocketMQ run: its CommitLog cells, held pulls and pull lines instead of Kafka's.
+    #[prop_or_default]
+    pub rocketmq: bool,
 }
 
 /// What the cells, lines and marks mean.
@@ -23,6 +26,9 @@ pub fn legend(p: &LegendProps) -> Html {
             </svg>{ label }</li>
         }
     };
+    if p.rocketmq {
+        return rocketmq_legend(p);
+    }
     html! {
         <ul class="hw-legend" aria-label={t(l, K::Legend)} data-testid="legend">
             { cell("hw-cell committed", None, t(l, K::LegendCommitted)) }
@@ -46,6 +52,26 @@ pub fn legend(p: &LegendProps) -> Html {
             if p.transactions {
                 <li><span class="hw-sym txn">{ "⬢" }</span>{ t(l, K::LegendTxnRpc) }</li>
             }
+            <li><span class="hw-sym drop">{ "✕" }</span>{ t(l, K::LegendDrop) }</li>
+            <li><span class="hw-sym cut">{ "✂" }</span>{ t(l, K::LegendCut) }</li>
+        </ul>
+    }
+}
+
+/// A RocketMQ run's legend: flushed and dirty CommitLog entries, held pulls, pull lines,
+/// and the messages.
+fn rocketmq_legend(p: &LegendProps) -> Html {
+    let l = p.lang;
+    let cell = |class: &'static str, label: &'static str| {
+        html! { <li><svg width="22" height="16" aria-hidden="true"><rect class={class} x="1" y="1" width="20" height="14" rx="3" /></svg>{ label }</li> }
+    };
+    html! {
+        <ul class="hw-legend" aria-label={t(l, K::Legend)} data-testid="legend">
+            { cell("hw-rcell flushed", t(l, K::LegendFlushed)) }
+            { cell("hw-rcell dirty", t(l, K::LegendDirty)) }
+            <li><span class="hw-sym">{ "◷" }</span>{ t(l, K::LegendHeld) }</li>
+            <li><svg width="22" height="10" aria-hidden="true"><path class="hw-legend-pull" d="M1 5 L21 5" /></svg>{ t(l, K::LegendPullsFrom) }</li>
+            <li><span class="hw-sym req">{ "●" }</span>{ t(l, K::LegendRequest) }{ " / " }<span class="hw-sym resp">{ "○" }</span>{ t(l, K::LegendResponse) }</li>
             <li><span class="hw-sym drop">{ "✕" }</span>{ t(l, K::LegendDrop) }</li>
             <li><span class="hw-sym cut">{ "✂" }</span>{ t(l, K::LegendCut) }</li>
         </ul>

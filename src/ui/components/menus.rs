@@ -19,7 +19,7 @@ pub struct MenuProps {
     pub on_action: Callback<Action>,
 }
 
-fn input_value(e: &InputEvent) -> String {
+pub(crate) fn input_value(e: &InputEvent) -> String {
     let i: HtmlInputElement = e.target_unchecked_into();
     i.value()
 }
@@ -56,18 +56,18 @@ pub fn menu(p: &MenuProps) -> Html {
 }
 
 /// A button's click that sends `c`.
-fn act(p: &MenuProps, c: Command) -> Callback<MouseEvent> {
+pub(crate) fn act(p: &MenuProps, c: Command) -> Callback<MouseEvent> {
     let cb = p.on_action.clone();
     Callback::from(move |_: MouseEvent| cb.emit(Action::Act(c.clone())))
 }
 
 /// An input that writes its text into `h`.
-fn bind(h: &UseStateHandle<String>) -> Callback<InputEvent> {
+pub(crate) fn bind(h: &UseStateHandle<String>) -> Callback<InputEvent> {
     let h = h.clone();
     Callback::from(move |e: InputEvent| h.set(input_value(&e)))
 }
 
-fn is_cut(v: &ClusterView, a: &str, b: &str) -> bool {
+pub(crate) fn is_cut(v: &ClusterView, a: &str, b: &str) -> bool {
     v.cuts.iter().any(|(x, y)| (x == a && y == b) || (x == b && y == a))
 }
 
@@ -110,7 +110,7 @@ fn links(p: &MenuProps, me: &str) -> Html {
 }
 
 /// Make a node slow (or not any more).
-fn slow_controls(p: &MenuProps, slow_ms: &UseStateHandle<String>, node: String, current: u64) -> Html {
+pub(crate) fn slow_controls(p: &MenuProps, slow_ms: &UseStateHandle<String>, node: String, current: u64) -> Html {
     let l = p.lang;
     let ms = slow_ms.parse::<u64>().unwrap_or(0);
     html! {
@@ -298,7 +298,7 @@ fn reader_menu(p: &MenuProps, name: &str) -> Html {
     }
 }
 
-fn link_menu(p: &MenuProps, a: &str, b: &str) -> Html {
+pub(crate) fn link_menu(p: &MenuProps, a: &str, b: &str) -> Html {
     let (l, v) = (p.lang, &*p.view);
     let cut = is_cut(v, a, b);
     html! {

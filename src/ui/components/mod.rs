@@ -7,6 +7,7 @@ pub mod flight_canvas;
 pub mod lag_chart;
 pub mod legend;
 pub mod menus;
+pub mod menus_rmq;
 pub mod panels;
 pub mod partition_table;
 pub mod settings;

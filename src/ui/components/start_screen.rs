@@ -17,13 +17,13 @@ struct Card {
     shelf: Shelf,
     title: (String, String),
     description: (String, String),
-    brokers: u32,
-    partitions: u32,
-    clients: usize,
+    /// What is in it: "3 brokers · 6 partitions · 2 clients" (Kafka) or "1 group · 2
+    /// brokers · 1 queue · 2 clients" (RocketMQ), in both languages.
+    sizes: (String, String),
 }
 
-/// The start screen: the four lessons to begin with, then the others, the producer
-/// lessons, the transaction lessons, then the large clusters, each a card with its title,
+/// The start screen: the four lessons to begin with, the RocketMQ lessons, then the other
+/// Kafka ones, the producer lessons, the transaction lessons, then the large clusters, each a card with its title,
 /// a description and what is in it.
 #[function_component(StartScreen)]
 pub fn start_screen(p: &StartProps) -> Html {
@@ -39,9 +39,17 @@ pub fn start_screen(p: &StartProps) -> Html {
                     shelf: b.shelf,
                     title: pick(&s.title),
                     description: s.description.as_ref().map(pick).unwrap_or_default(),
-                    brokers: s.cluster.brokers,
-                    partitions: s.topics.iter().map(|t| t.partitions).sum(),
-                    clients: s.producers.len() + s.consumers.len() + s.readers.len(),
+                    sizes: match &s.rocketmq {
+                        Some(doc) => rocketmq_sizes(doc),
+                        None => {
+                            let parts = s.topics.iter().map(|t| t.partitions).sum();
+                            let clients = s.producers.len() + s.consumers.len() + s.readers.len();
+                            (
+                                sizes(Lang::En, s.cluster.brokers, parts, clients),
+                                sizes(Lang::Zh, s.cluster.brokers, parts, clients),
+                            )
+                        }
+                    },
                 })
             })
             .collect::<Vec<_>>()
@@ -57,7 +65,7 @@ pub fn start_screen(p: &StartProps) -> Html {
                     <h3>{ pick(&c.title) }</h3>
                     <p>{ pick(&c.description) }</p>
                     <div class="hw-lesson-foot">
-                        <span class="hw-muted">{ sizes(l, c.brokers, c.partitions, c.clients) }</span>
+                        <span class="hw-muted">{ pick(&c.sizes) }</span>
                         <button class="hw-btn hw-primary" data-testid={format!("open-{}", c.id)} onclick={open}>{ t(l, K::OpenScenario) }{ " ▶" }</button>
                     </div>
                 </article>
@@ -77,6 +85,9 @@ pub fn start_screen(p: &StartProps) -> Html {
             </section>
             <h2 class="hw-shelf-title">{ t(l, K::FeaturedLessons) }</h2>
             <div class="hw-shelf featured">{ shelf(Shelf::Featured) }</div>
+            <h2 class="hw-shelf-title">{ t(l, K::RocketMqLessons) }</h2>
+            <p class="hw-shelf-note">{ t(l, K::RocketMqShelfNote) }</p>
+            <div class="hw-shelf" data-testid="shelf-rocketmq">{ shelf(Shelf::RocketMq) }</div>
             <h2 class="hw-shelf-title">{ t(l, K::MoreScenarios) }</h2>
             <div class="hw-shelf">{ shelf(Shelf::More) }</div>
             <h2 class="hw-shelf-title">{ t(l, K::ProducerLessons) }</h2>
@@ -101,4 +112,25 @@ fn sizes(l: Lang, brokers: u32, partitions: u32, clients: usize) -> String {
             s(clients as u64)
         ),
     }
+}
+
+/// What a RocketMQ lesson holds: broker groups, brokers (masters and slaves), queues (per
+/// group, summed over the groups) and clients.
+fn rocketmq_sizes(doc: &crate::scenario::rocketmq::RocketMqScenario) -> (String, String) {
+    let groups = doc.broker_groups.len();
+    let brokers: usize =
+        doc.broker_groups.iter().map(|g| g.brokers.as_ref().map_or(1 + g.slaves.unwrap_or(1) as usize, Vec::len)).sum();
+    let queues = doc.topics.iter().map(|t| t.queues as usize).sum::<usize>() * groups;
+    let clients = doc.producers.len() + doc.consumers.len();
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    (
+        format!(
+            "{groups} group{} · {brokers} broker{} · {queues} queue{} · {clients} client{}",
+            s(groups),
+            s(brokers),
+            s(queues),
+            s(clients)
+        ),
+        format!("{groups} 个 Broker 组 · {brokers} 个 Broker · {queues} 个队列 · {clients} 个客户端"),
+    )
 }

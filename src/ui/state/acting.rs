@@ -94,6 +94,9 @@ impl AppState {
         let Some(handle) = self.session.as_ref() else { return };
         let result = handle
             .with(|s| -> Result<Session, String> {
+                if s.scenario().rocketmq.is_some() {
+                    return Err("a RocketMQ run cannot be rebuilt with changes yet".into());
+                }
                 let mut value = serde_json::to_value(s.scenario()).map_err(|e| e.to_string())?;
                 change(&mut value)?;
                 let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;

@@ -122,6 +122,10 @@ impl AppState {
 /// Written from a `serde_json::Value` (which the settings and links use too), so the wasm
 /// carries one serializer of `Scenario` instead of two.
 pub fn export_json(scenario: &Scenario) -> String {
+    // A RocketMQ scenario is written as its own document (RocketMQ's section names).
+    if scenario.rocketmq.is_some() {
+        return format!("{}\n", scenario.to_json());
+    }
     const ORDER: &[&str] = &[
         "id",
         "title",

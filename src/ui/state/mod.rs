@@ -299,6 +299,12 @@ impl AppState {
         handle.with(|s| {
             let scenario = match &self.builtin {
                 Some(id) => ScenarioRef::Builtin(id.clone()),
+                // A RocketMQ document, compact.
+                None if s.scenario().rocketmq.is_some() => ScenarioRef::Inline(
+                    serde_json::from_str::<serde_json::Value>(&s.scenario().to_json())
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                ),
                 // Through a Value, like the settings: one less serializer of Scenario in the wasm.
                 None => {
                     ScenarioRef::Inline(serde_json::to_value(s.scenario()).map(|v| v.to_string()).unwrap_or_default())

@@ -9,7 +9,7 @@ use crate::ui::layout::{card_rows, Metrics, Rect};
 use crate::ui::state::{Action, Selection};
 use crate::view::{BrokerView, ReplicaView};
 
-fn status_pill(l: Lang, status: &str) -> Html {
+pub(super) fn status_pill(l: Lang, status: &str) -> Html {
     let (icon, key) = match status {
         "up" => ("●", K::StatusUp),
         "crashed" => ("✕", K::StatusCrashed),

@@ -16,8 +16,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::kernel::sort::CollectBTree;
+use crate::session::rocketmq_view::RocketMqView;
 use crate::ui::components::flight_canvas::Drawn;
 use crate::ui::components::menus::Menu;
+use crate::ui::components::menus_rmq::RmqMenu;
 use crate::ui::components::strip::{fmt, StripMark};
 use crate::ui::format;
 use crate::ui::i18n::{t, Lang, K};
@@ -49,6 +51,8 @@ pub const CANVAS_LIMIT: usize = 60;
 mod broker_card;
 mod client_cards;
 mod flight;
+mod rmq_broker;
+mod rmq_clients;
 
 use broker_card::{broker_card, small_card};
 use client_cards::{group_box, member_card, producer_card, reader_card};
@@ -90,53 +94,108 @@ pub fn stage(p: &StageProps) -> Html {
     };
     let (marks, leader_of) = (strip_marks(v), leaders(v));
     let ctx = CardCtx { p, m: &m, select: &select, marks: &marks, leader_of: &leader_of, pages: &pages };
-    let column_titles = column_titles(p.lang, &lay, &m);
+    let column_titles = column_titles(p.lang, &lay, &m, v.rocketmq.is_some());
 
-    let cards = lay.cards.iter().filter_map(|(id, rect)| {
-        let b = v.brokers.iter().find(|b| b.id == *id)?;
-        let page = pages.get(id).copied().unwrap_or(0);
-        let head = lay.headers.get(id).copied().unwrap_or(m.header_h());
-        Some(broker_card(&ctx, b, rect, head, page))
-    });
-    let small_cards = lay.small.iter().filter_map(|(id, rect)| {
-        let b = v.brokers.iter().find(|b| b.id == *id)?;
-        Some(small_card(p, b, rect, &m))
-    });
-    let producers = lay.producers.iter().filter_map(|(name, rect)| {
-        let pr = v.producers.iter().find(|x| &x.name == name)?;
-        Some(producer_card(&ctx, pr, rect))
-    });
-    let groups = lay.groups.iter().map(|(g, rect)| group_box(&ctx, g, rect));
-    let members = lay.members.iter().filter_map(|(name, rect)| {
-        let c = v.consumers.iter().find(|x| &x.name == name)?;
-        Some(member_card(&ctx, c, rect))
-    });
-    let readers = lay.readers.iter().filter_map(|(name, rect)| {
-        let r = v.readers.iter().find(|x| &x.name == name)?;
-        Some(reader_card(&ctx, r, rect))
-    });
+    let body = match &v.rocketmq {
+        Some(r) => rocketmq_cards(&ctx, r, &lay),
+        None => kafka_cards(&ctx, &lay),
+    };
 
     let stage_ref = use_node_ref();
     let clear = click_on_picture(p, &drawn, &stage_ref);
     html! {
         <div ref={stage_ref} class={classes!("hw-stage", p.large.then_some("is-large"))} data-testid="cluster" onclick={clear}
+            data-model={if v.rocketmq.is_some() { "rocketmq" } else { "kafka" }} data-time-ms={v.time_ms.to_string()}
             style={format!("height:{}px;--glide:{}ms;--s:{}", fmt(lay.height), p.glide_ms, p.scale)}>
             { wires(p, &lay) }
             { for column_titles }
             if p.large {
                 <div class="hw-large-note" style={format!("left:{}px;top:{}px", fmt(lay.columns[0].1), fmt(lay.height - m.pad()))}></div>
             }
+            { body }
+            { event_overlay(p, &lay) }
+            { flight(p, &lay, &drawn) }
+            { menu(p, &lay) }
+            { inspector(p) }
+        </div>
+    }
+}
+
+/// The Kafka picture's cards: brokers (full or summary), producers, groups with their
+/// members, readers.
+fn kafka_cards(ctx: &CardCtx, lay: &Layout) -> Html {
+    let (p, m, pages) = (ctx.p, ctx.m, ctx.pages);
+    let v = &*p.view;
+    let cards = lay.cards.iter().filter_map(|(id, rect)| {
+        let b = v.brokers.iter().find(|b| b.id == *id)?;
+        let page = pages.get(id).copied().unwrap_or(0);
+        let head = lay.headers.get(id).copied().unwrap_or(m.header_h());
+        Some(broker_card(ctx, b, rect, head, page))
+    });
+    let small_cards = lay.small.iter().filter_map(|(id, rect)| {
+        let b = v.brokers.iter().find(|b| b.id == *id)?;
+        Some(small_card(p, b, rect, m))
+    });
+    let producers = lay.producers.iter().filter_map(|(name, rect)| {
+        let pr = v.producers.iter().find(|x| &x.name == name)?;
+        Some(producer_card(ctx, pr, rect))
+    });
+    let groups = lay.groups.iter().map(|(g, rect)| group_box(ctx, g, rect));
+    let members = lay.members.iter().filter_map(|(name, rect)| {
+        let c = v.consumers.iter().find(|x| &x.name == name)?;
+        Some(member_card(ctx, c, rect))
+    });
+    let readers = lay.readers.iter().filter_map(|(name, rect)| {
+        let r = v.readers.iter().find(|x| &x.name == name)?;
+        Some(reader_card(ctx, r, rect))
+    });
+
+    html! {
+        <>
             { for producers }
             { for small_cards }
             { for cards }
             { for groups }
             { for members }
             { for readers }
-            { event_overlay(p, &lay) }
-            { flight(p, &lay, &drawn) }
-            { menu(p, &lay) }
-            { inspector(p) }
-        </div>
+        </>
+    }
+}
+
+/// The RocketMQ picture's cards: group boxes with their brokers, producers, name servers,
+/// consumers.
+fn rocketmq_cards(ctx: &CardCtx, r: &RocketMqView, lay: &Layout) -> Html {
+    let p = ctx.p;
+    let groups = lay.groups.iter().filter_map(|(name, rect)| {
+        let g = r.groups.iter().find(|g| &g.name == name)?;
+        Some(rmq_broker::group_box(p.lang, g, rect, p.scale))
+    });
+    let brokers = r
+        .groups
+        .iter()
+        .flat_map(|g| &g.brokers)
+        .zip(&lay.cards)
+        .map(|(b, (n, rect))| rmq_broker::broker(ctx, b, *n, rect));
+    let producers = lay.producers.iter().filter_map(|(key, rect)| {
+        let pr = r.producers.iter().find(|x| &x.key == key)?;
+        Some(rmq_clients::producer(ctx, pr, rect))
+    });
+    let name_servers = lay.name_servers.iter().filter_map(|(key, rect)| {
+        let ns = r.name_servers.iter().find(|x| &x.key == key)?;
+        Some(rmq_clients::name_server(p.lang, ns, rect))
+    });
+    let consumers = lay.members.iter().filter_map(|(key, rect)| {
+        let c = r.consumers.iter().find(|x| &x.key == key)?;
+        Some(rmq_clients::consumer(ctx, r, c, rect))
+    });
+    html! {
+        <>
+            { for groups }
+            { for brokers }
+            { for producers }
+            { for name_servers }
+            { for consumers }
+        </>
     }
 }
 
@@ -181,13 +240,14 @@ fn leaders(v: &ClusterView) -> BTreeMap<(String, u32), u32> {
         .btree_map()
 }
 
-fn column_titles(l: Lang, lay: &Layout, m: &Metrics) -> Vec<Html> {
+fn column_titles(l: Lang, lay: &Layout, m: &Metrics, rocketmq: bool) -> Vec<Html> {
     lay.columns
         .iter()
         .map(|(which, x0, x1)| {
             let label = match *which {
                 "producers" => t(l, K::Producers),
                 "consumers" => t(l, K::Consumers),
+                _ if rocketmq => t(l, K::BrokerGroups),
                 _ => t(l, K::Brokers),
             };
             html! {
@@ -254,10 +314,12 @@ fn wires(p: &StageProps, lay: &Layout) -> Html {
             });
         }
     }
+    let pulls = rmq_clients::pull_lines(p, lay);
     html! {
         <svg class="hw-wires" width={fmt(lay.width)} height={fmt(lay.height)} aria-hidden="true">
             { for lanes }
             { for assign }
+            { for pulls }
         </svg>
     }
 }
@@ -309,7 +371,11 @@ fn menu(p: &StageProps, lay: &Layout) -> Html {
     html! {
         <div class="hw-popover" style={format!("left:{}px;top:{}px;width:{}px", fmt(x), fmt(y), fmt(menu_w))}
             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-            <Menu selection={sel.clone()} view={p.view.clone()} lang={p.lang} on_action={p.on_action.clone()} />
+            if p.view.rocketmq.is_some() {
+                <RmqMenu selection={sel.clone()} view={p.view.clone()} lang={p.lang} on_action={p.on_action.clone()} />
+            } else {
+                <Menu selection={sel.clone()} view={p.view.clone()} lang={p.lang} on_action={p.on_action.clone()} />
+            }
         </div>
     }
 }
