@@ -49,6 +49,10 @@ fn the_flagship_shows_offsets_on_master_and_slave_at_each_stage_of_section_5_4()
     assert_eq!(offsets(&v), (Some(4), Some(4), Some(4), Some(10)), "the slave's copy went backwards");
     let v = at(&mut s, 73_500);
     assert_eq!(offsets(&v), (Some(10), Some(10), Some(10), Some(10)));
+    assert_eq!((v.producers[0].sent, v.producers[0].stored, v.producers[0].failed), (10, 10, 0));
+    assert_eq!(v.consumers[0].consumed, 10, "each message once");
+    let v = at(&mut s, 16_400);
+    assert_eq!(v.consumers[0].consumed, 6, "counted up to the cursor, not the computed end");
     assert!(s.timeline_markers().iter().any(|m| m.kind == "offset-sync"));
 }
 

@@ -319,7 +319,7 @@ impl Session {
         self.markers.clear();
         match &mut self.run {
             Run::Kafka(k) => k.reset_index(),
-            Run::RocketMq(_) => {}
+            Run::RocketMq(r) => r.reset_index(),
         }
         self.indexed = 0;
         self.final_anomalies = None;

@@ -44,12 +44,15 @@ pub fn anomalies(sim: &RocketMqSimulation) -> Vec<Anomaly> {
 #[derive(Clone)]
 pub struct RocketMqRun {
     pub(super) timeline: Timeline<World, RocketMqChecker>,
+    /// Per consumer, the steps at which its listener consumed a message (indexed).
+    consumed_at: Vec<Vec<u64>>,
 }
 
 impl RocketMqRun {
     pub fn new(doc: &RocketMqScenario, seed: u64) -> (RocketMqRun, Vec<Text>) {
         let (sim, narrations) = build_simulation(doc, seed);
-        (RocketMqRun { timeline: Timeline::new(sim) }, narrations)
+        let consumers = sim.model.consumers.len();
+        (RocketMqRun { timeline: Timeline::new(sim), consumed_at: vec![Vec::new(); consumers] }, narrations)
     }
 
     pub fn timeline(&self) -> &Timeline<World, RocketMqChecker> {
@@ -82,6 +85,9 @@ impl RocketMqRun {
                 }
             }
             for n in notes {
+                if let Note::Consumed { consumer, .. } = n {
+                    self.consumed_at[*consumer as usize].push(step);
+                }
                 if let Some(kind) = text::marker_kind(n) {
                     let (label, label_zh) = match n {
                         Note::Narration { index } => match narrations.get(*index as usize) {
@@ -97,6 +103,16 @@ impl RocketMqRun {
                 }
             }
         }
+    }
+
+    /// Forget what was indexed, to index again from step 1.
+    pub fn reset_index(&mut self) {
+        self.consumed_at.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Messages consumer `c`'s listener consumed up to step `at` (of the indexed steps).
+    pub(super) fn consumed(&self, c: u32, at: u64) -> u64 {
+        self.consumed_at[c as usize].partition_point(|s| *s <= at) as u64
     }
 
     /// Anomalies visible at the cursor.

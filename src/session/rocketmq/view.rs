@@ -31,7 +31,7 @@ impl RocketMqRun {
             name_servers: name_servers(&c),
             groups: groups(&c),
             producers: producers(&c),
-            consumers: c.world.consumers.iter().map(|x| consumer(&c, x)).collect(),
+            consumers: c.world.consumers.iter().map(|x| consumer(&c, x, self.consumed(x.index, cursor))).collect(),
         };
         ClusterView {
             step: cursor,
@@ -139,26 +139,36 @@ fn broker(c: &Ctx, b: &Broker) -> RmqBrokerView {
 }
 
 fn producers(c: &Ctx) -> Vec<RmqProducerView> {
+    // (sent, stored, failed) per producer, in one pass over the messages and their tracks.
+    let mut counts = vec![(0u64, 0u64, 0u64); c.spec.producers.len()];
+    for (i, r) in c.world.records.iter().enumerate() {
+        let n = &mut counts[r.producer as usize];
+        n.0 += 1;
+        if let Some(t) = c.sim.checker.records.get(i) {
+            n.1 += u64::from(t.acked_offset.is_some());
+            n.2 += u64::from(t.failed);
+        }
+    }
     c.spec
         .producers
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let sent = c.world.records.iter().filter(|r| r.producer == i as u32).count() as u64;
             let x = &c.world.producers[i];
+            let (sent, stored, failed) = counts[i];
             RmqProducerView {
                 key: p.name.clone(),
                 up: x.running,
                 sent,
-                stored: 0,
-                failed: 0,
+                stored,
+                failed,
                 in_flight: x.in_flight.len() + x.waiting.len(),
             }
         })
         .collect()
 }
 
-fn consumer(c: &Ctx, x: &Consumer) -> RmqConsumerView {
+fn consumer(c: &Ctx, x: &Consumer, consumed: u64) -> RmqConsumerView {
     let queues = x
         .pull_requests
         .iter()
@@ -183,7 +193,7 @@ fn consumer(c: &Ctx, x: &Consumer) -> RmqConsumerView {
         up: x.running,
         message_model: x.config.message_model.java_name().to_string(),
         queues,
-        consumed: 0,
+        consumed,
     }
 }
 
