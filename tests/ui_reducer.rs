@@ -323,6 +323,8 @@ fn a_run_past_the_memory_budget_is_cut() {
     state.memory_budget = 0; // natively the heap reads 0: a budget of 0 is reached at once
     let state = Rc::new(state).reduce(Action::ComputeMore);
     let cut = state.cut.expect("cut at the budget");
+    let spacing = state.thinned.expect("checkpoints thinned before the cut");
+    assert!(spacing > 1024, "thinning doubles the spacing: {spacing}");
     assert!(!state.finished && cut.step == state.horizon && cut.step > 0);
     assert!(!state.can_step_forward() || state.view.step < cut.step);
     let again = state.clone().reduce(Action::ComputeMore);

@@ -4,6 +4,7 @@
 //! Nothing in here knows about Kafka. A protocol plugs in by implementing [`Model`]; the
 //! kernel delivers its messages, fires its timers and applies its actions, one event per
 //! step, in `(time, sequence)` order. Same model + same seed + same actions = same trace.
+pub mod checkpoints;
 pub mod chunked;
 pub mod digest;
 pub mod invariant;

@@ -2,24 +2,24 @@
 //!
 //! A timeline is the initial simulation plus the user's interventions (actions applied at
 //! a given step). Any step is reproduced by replay, which is exact because the simulation
-//! is deterministic. To make seeks fast, a full clone of the simulation is kept every
-//! [`CHECKPOINT_EVERY`] steps (cheap: logs are persistent vectors), so a seek replays at
-//! most that many steps. Acting at a past step truncates the future and starts a new
+//! is deterministic. To make seeks fast, clones of the simulation are kept as
+//! [`Checkpoints`] (cheap: logs are persistent vectors): a bounded number spread over the
+//! whole run, plus a few near the cursor, so a seek replays at most their spacing. Acting at a past step truncates the future and starts a new
 //! branch from there; the old branch is not kept (clone the timeline first to keep it).
 use std::collections::BTreeMap;
 
+use super::checkpoints::Checkpoints;
 use super::chunked::ChunkedVec;
 use super::model::{Checker, Model};
 use super::paged::PagedGroups;
 use super::sim::{Action, Simulation};
 use super::trace::StepRecord;
 
-pub const CHECKPOINT_EVERY: u64 = 1024;
+pub use super::checkpoints::CHECKPOINT_EVERY;
 
 #[derive(Clone)]
 pub struct Timeline<M: Model, C: Checker<M>> {
-    /// `checkpoints[i]` is the state after `i * CHECKPOINT_EVERY` steps.
-    checkpoints: Vec<Simulation<M, C>>,
+    checkpoints: Checkpoints<Simulation<M, C>>,
     /// The furthest state computed so far.
     frontier: Simulation<M, C>,
     /// The state at the cursor.
@@ -39,7 +39,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
     pub fn new(start: Simulation<M, C>) -> Self {
         assert_eq!(start.steps(), 0, "a timeline starts at step 0");
         Timeline {
-            checkpoints: vec![start.clone()],
+            checkpoints: Checkpoints::new(start.clone()),
             frontier: start.clone(),
             current: start,
             records: ChunkedVec::new(),
@@ -99,9 +99,10 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
                 Some(r) => {
                     self.records.push(r);
                     self.notes.push(&mut self.scratch);
-                    if self.frontier.steps() % CHECKPOINT_EVERY == 0 {
+                    let step = self.frontier.steps();
+                    if Checkpoints::<Simulation<M, C>>::wants(step) {
                         self.frontier.drop_dead_timers();
-                        self.checkpoints.push(self.frontier.clone());
+                        self.checkpoints.offer(step, &self.frontier, self.current.steps());
                     }
                     n += 1;
                 }
@@ -126,12 +127,17 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
         if target == self.current.steps() {
             return target;
         }
-        if target < self.current.steps() || target - self.current.steps() > CHECKPOINT_EVERY {
-            let k = (target / CHECKPOINT_EVERY) as usize;
-            self.current = self.checkpoints[k].clone();
+        let (from, state) = self.checkpoints.at_or_before(target);
+        if target < self.current.steps() || from > self.current.steps() {
+            self.current = state.clone();
         }
         let mut scratch = Vec::new();
         while self.current.steps() < target {
+            let reached = self.current.steps();
+            if reached > from && Checkpoints::<Simulation<M, C>>::wants(reached) {
+                self.current.drop_dead_timers();
+                self.checkpoints.offer(reached, &self.current, target);
+            }
             scratch.clear();
             let next = self.current.steps() + 1;
             match self.interventions.get(&next) {
@@ -144,6 +150,16 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
             }
         }
         target
+    }
+
+    /// Under memory pressure: keep half as many checkpoints (seeks replay up to twice as
+    /// far). False when there are already as few as time travel keeps.
+    pub fn thin_checkpoints(&mut self) -> bool {
+        self.checkpoints.thin_for_memory()
+    }
+    /// Steps between the checkpoints spread over the run.
+    pub fn checkpoint_spacing(&self) -> u64 {
+        self.checkpoints.spacing()
     }
 
     pub fn step_forward(&mut self) -> bool {
@@ -175,7 +191,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
     fn truncate(&mut self, step: u64) {
         self.records.truncate(step as usize);
         self.notes.truncate(step as usize);
-        self.checkpoints.truncate((step / CHECKPOINT_EVERY) as usize + 1);
+        self.checkpoints.truncate(step);
         self.interventions.retain(|k, _| *k <= step);
         self.frontier = self.current.clone();
         debug_assert_eq!(self.frontier.steps(), step);

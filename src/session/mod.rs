@@ -96,6 +96,18 @@ impl Run {
             Run::RocketMq(r) => r.timeline.extend(max_steps),
         }
     }
+    fn thin_checkpoints(&mut self) -> bool {
+        match self {
+            Run::Kafka(k) => k.timeline.thin_checkpoints(),
+            Run::RocketMq(r) => r.timeline.thin_checkpoints(),
+        }
+    }
+    fn checkpoint_spacing(&self) -> u64 {
+        match self {
+            Run::Kafka(k) => k.timeline.checkpoint_spacing(),
+            Run::RocketMq(r) => r.timeline.checkpoint_spacing(),
+        }
+    }
     fn stopped(&self) -> Option<Stopped> {
         match self {
             Run::Kafka(k) => Stopped::of(k.timeline()),
@@ -276,6 +288,16 @@ impl Session {
             self.run.seek(cursor);
         }
         n
+    }
+
+    /// Under memory pressure, keep fewer time-travel checkpoints (seeks far from the cursor
+    /// replay further). False when time travel already keeps as few as it can.
+    pub fn thin_history(&mut self) -> bool {
+        self.run.thin_checkpoints()
+    }
+    /// The most steps a seek far from the cursor replays (the checkpoints' spacing).
+    pub fn checkpoint_spacing(&self) -> u64 {
+        self.run.checkpoint_spacing()
     }
 
     /// Timeline markers of every computed step.

@@ -287,6 +287,7 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
             </div>
             { stopped_status(state) }
             { cut_status(state) }
+            { thinned_status(state) }
             { for help }
             <div class="hw-narration" data-testid="narration" aria-live="polite">
                 <span class="hw-narration-label">{ t(l, K::Narration) }</span>
@@ -346,6 +347,18 @@ fn cut_status(state: &AppState) -> Html {
     html! {
         <div class="hw-stopped hw-cut" role="status" data-testid="cut" data-step={cut.step.to_string()}>
             <span class="hw-banner-icon" aria-hidden="true">{ "✂" }</span>
+            <span>{ text }</span>
+        </div>
+    }
+}
+
+/// History kept within the budget by thinning checkpoints: said once, quietly (an info sign).
+fn thinned_status(state: &AppState) -> Html {
+    let Some(spacing) = state.thinned else { return html! {} };
+    let text = tf(state.lang, K::HistoryThinned, &[&format::count(state.memory_budget >> 20), &format::count(spacing)]);
+    html! {
+        <div class="hw-thinned" role="status" data-testid="thinned" data-spacing={spacing.to_string()}>
+            <span class="hw-banner-icon" aria-hidden="true">{ "ℹ" }</span>
             <span>{ text }</span>
         </div>
     }

@@ -45,6 +45,7 @@ impl AppState {
         self.horizon = 0;
         self.finished = false;
         self.cut = None;
+        self.thinned = None;
         self.markers = Rc::new(Vec::new());
         self.refresh();
     }

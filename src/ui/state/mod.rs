@@ -33,6 +33,11 @@ pub const COMPUTE_CHUNK: u64 = 20_000;
 /// models and the allocator's own overhead). A long or huge run is cut there rather than
 /// killing the page.
 pub const MEMORY_BUDGET_BYTES: u64 = 1536 << 20;
+/// Past this much of the budget of the budget (3/4), time travel keeps fewer checkpoints before the run
+/// is cut: history stays seekable, seeks replay further.
+pub fn thin_at(budget: u64) -> u64 {
+    budget / 4 * 3
+}
 
 /// Where computing ahead stopped because the page's memory budget was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +192,9 @@ pub struct AppState {
     pub cut: Option<Cut>,
     /// The budget in bytes of live heap (a test sets 0 to cut at the first chunk).
     pub memory_budget: u64,
+    /// Time travel thinned its checkpoints to stay within the budget: the steps a seek may
+    /// now replay.
+    pub thinned: Option<u64>,
     pub playing: bool,
     pub speed: usize,
     pub lang: Lang,
@@ -238,6 +246,7 @@ impl Default for AppState {
             stopped: None,
             cut: None,
             memory_budget: MEMORY_BUDGET_BYTES,
+            thinned: None,
             playing: false,
             speed: DEFAULT_SPEED,
             lang: Lang::En,

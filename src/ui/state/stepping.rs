@@ -1,7 +1,7 @@
 //! Moving through the run: steps, seeks, markers, autoplay and computing ahead.
 use crate::session::Session;
 
-use super::{Action, AppState, Cut, COMPUTE_CHUNK, SPEEDS};
+use super::{thin_at, Action, AppState, Cut, COMPUTE_CHUNK, SPEEDS};
 
 impl AppState {
     /// Steps, seeks, markers, autoplay and computing ahead; `false` when nothing changed.
@@ -35,7 +35,7 @@ impl AppState {
                     return false;
                 }
                 self.with_session(|s| s.compute_ahead(COMPUTE_CHUNK));
-                let bytes = crate::ui::heap::live_bytes();
+                let bytes = self.thin_history_to_budget();
                 if !self.finished && bytes >= self.memory_budget {
                     self.cut = Some(Cut { step: self.horizon, bytes });
                 }
@@ -43,6 +43,23 @@ impl AppState {
             _ => {}
         }
         true
+    }
+
+    /// Past [`thin_at`] of the budget, halve time travel's checkpoints until the heap
+    /// is below it or they are as few as they go. Returns the live heap after.
+    fn thin_history_to_budget(&mut self) -> u64 {
+        let mut bytes = crate::ui::heap::live_bytes();
+        while !self.finished && bytes >= thin_at(self.memory_budget) {
+            let Some(handle) = self.session.as_ref() else { break };
+            let Ok(mut s) = handle.inner.try_borrow_mut() else { break };
+            if !s.thin_history() {
+                break;
+            }
+            self.thinned = Some(s.checkpoint_spacing());
+            drop(s);
+            bytes = crate::ui::heap::live_bytes();
+        }
+        bytes
     }
 
     /// Autoplay's timer: as many steps as the speed asks for in one frame.
