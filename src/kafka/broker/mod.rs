@@ -5,6 +5,7 @@
 
 pub mod controller;
 mod fetch;
+use crate::kafka::message::MetadataCache;
 use fetch::{is_caught_up, read_limit};
 pub mod group_coordinator;
 pub mod log;
@@ -147,7 +148,7 @@ pub struct Broker {
     pub broker_epoch: Option<u64>,
     pub replicas: BTreeMap<Tp, Replica>,
     /// Every partition's state as this broker last heard (answers Metadata requests).
-    pub metadata: BTreeMap<Tp, PartitionState>,
+    pub metadata: MetadataCache,
     /// Brokers the controller has fenced, as last heard: not ISR-eligible.
     pub fenced_brokers: BTreeSet<BrokerId>,
     fetchers: BTreeMap<BrokerId, Fetcher>,
@@ -172,7 +173,7 @@ impl Broker {
             incarnation: 0,
             broker_epoch: None,
             replicas,
-            metadata: BTreeMap::new(),
+            metadata: MetadataCache::default(),
             fenced_brokers: BTreeSet::new(),
             fetchers: BTreeMap::new(),
             parked_fetches: BTreeMap::new(),
@@ -214,7 +215,7 @@ impl Broker {
         self.fetchers.clear();
         self.parked_fetches.clear();
         self.delayed_produces.clear();
-        self.metadata.clear();
+        self.metadata = MetadataCache::default();
         self.coordinator = Default::default();
         self.txn_coordinator = Default::default();
         self.group_tick_at = None;

@@ -4,6 +4,7 @@
 //! fetcher (`AbstractFetcherThread`: fetch, truncate by leader epoch, append, take the HW).
 use super::*;
 use crate::kafka::config::IsolationLevel;
+use crate::kafka::message::cache_partition_state;
 use crate::kafka::message::FetchRequest;
 use crate::kafka::message::{FetchPartition, FetchPartitionResponse, Msg, PartitionState};
 use crate::kafka::notes::Note;
@@ -59,7 +60,7 @@ impl Broker {
             if known.is_some_and(|k| (k.leader_epoch, k.partition_epoch) >= (st.leader_epoch, st.partition_epoch)) {
                 continue;
             }
-            self.metadata.insert(st.tp, st.clone());
+            cache_partition_state(&mut self.metadata, st.clone());
             if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
                 // A partition created after start (CreatePartitions): an empty replica.
                 self.replicas.insert(st.tp, Replica::new(st));
@@ -198,7 +199,7 @@ impl Broker {
         }
         if let Some(st) = state {
             if st.partition_epoch > r.state.partition_epoch && st.leader == Some(self.id) {
-                self.metadata.insert(tp, st.clone());
+                cache_partition_state(&mut self.metadata, st.clone());
                 r.state = st;
                 self.maybe_increment_high_watermark(ctx, env, tp);
             }

@@ -4,6 +4,7 @@
 //! long-polling with `fetch.max.wait.ms`.
 //! Consumer groups and offset commits grow from here (issue 4).
 use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
+use crate::kafka::message::{cache_partition_state, MetadataCache};
 use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
@@ -22,7 +23,7 @@ pub struct Reader {
     pub topic: u32,
     pub config: ReaderConfig,
     pub conns: crate::kafka::client::Connections,
-    pub metadata: BTreeMap<Tp, PartitionState>,
+    pub metadata: MetadataCache,
     metadata_in_flight: Option<u64>,
     /// Next offset to read, per partition.
     pub positions: BTreeMap<Tp, u64>,
@@ -53,7 +54,7 @@ impl Reader {
             topic,
             config,
             conns: crate::kafka::client::Connections::new(bootstrap),
-            metadata: BTreeMap::new(),
+            metadata: MetadataCache::default(),
             metadata_in_flight: None,
             positions: (0..partitions).map(|p| (Tp { topic, partition: p }, 0)).btree_map(),
             high_watermarks: BTreeMap::new(),
@@ -146,7 +147,7 @@ impl Reader {
         for st in partitions {
             if st.tp.topic == self.topic && self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch)
             {
-                self.metadata.insert(st.tp, st);
+                cache_partition_state(&mut self.metadata, st);
             }
         }
         self.poll(ctx);

@@ -18,7 +18,7 @@ use crate::kafka::config::IsolationLevel;
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kernel::MessageInfo;
 
-pub use controller::PartitionState;
+pub use controller::{cache_partition_state, MetadataCache, PartitionState};
 pub use fetch::{AbortedTxn, FetchPartition, FetchPartitionResponse, FetchRequest};
 pub use group::{
     GroupMemberMetadata, HeartbeatRequest, JoinGroupRequest, OffsetCommitPartition, OffsetCommitRequest,

@@ -4,6 +4,7 @@
 use super::*;
 use crate::kafka::client::fetch::{fetches_by_leader, send_fetches, FetchSettings};
 use crate::kafka::config::AutoOffsetReset;
+use crate::kafka::message::cache_partition_state;
 use crate::kafka::message::{FetchPartitionResponse, Msg, PartitionState};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
@@ -203,7 +204,7 @@ impl Consumer {
         self.metadata_backoff.answered(ctx.now, partitions.iter().any(|st| st.leader.is_none()));
         for st in partitions {
             if self.metadata.get(&st.tp).is_none_or(|o| st.leader_epoch >= o.leader_epoch) {
-                self.metadata.insert(st.tp, st);
+                cache_partition_state(&mut self.metadata, st);
             }
         }
         // A subscribed topic with a new partition count needs a new assignment.

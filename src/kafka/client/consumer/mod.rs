@@ -17,6 +17,7 @@ mod fetching;
 mod lifecycle;
 mod membership;
 
+use crate::kafka::message::MetadataCache;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
@@ -25,7 +26,7 @@ use crate::kafka::client::producer::Producer;
 use crate::kafka::client::retry_delay;
 use crate::kafka::client::txn_manager::TxnOp;
 use crate::kafka::config::ConsumerConfig;
-use crate::kafka::message::{Msg, OffsetCommitPartition, PartitionState};
+use crate::kafka::message::{Msg, OffsetCommitPartition};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, RecordId, Tp};
 use crate::kafka::world::{broker_node, Env, Timer, World};
@@ -120,7 +121,7 @@ pub struct Consumer {
     list_offsets_in_flight: BTreeMap<u64, (BrokerId, Vec<Tp>)>,
     buffer: VecDeque<Fetched>,
     fetches: BTreeMap<u64, BrokerId>,
-    metadata: BTreeMap<Tp, PartitionState>,
+    metadata: MetadataCache,
     metadata_in_flight: Option<(u64, BrokerId)>,
     metadata_backoff: crate::kafka::client::MetadataBackoff,
     /// A refresh was asked for during that backoff: the next poll timer sends it.
@@ -197,7 +198,7 @@ impl Consumer {
             commit_deadline: None,
             skipped_past: false,
             fetches: BTreeMap::new(),
-            metadata: BTreeMap::new(),
+            metadata: MetadataCache::default(),
             metadata_in_flight: None,
             metadata_backoff: Default::default(),
             metadata_wanted: false,

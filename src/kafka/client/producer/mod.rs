@@ -12,10 +12,11 @@ mod accumulator;
 mod partitioner;
 mod sender;
 
+use crate::kafka::message::MetadataCache;
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::kafka::config::{Acks, ProducerConfig};
-use crate::kafka::message::{Msg, PartitionState};
+use crate::kafka::message::Msg;
 use crate::kafka::types::{BrokerId, RecordId, Tp};
 use crate::kafka::world::World;
 use crate::kernel::{Ctx, NodeId};
@@ -60,7 +61,7 @@ pub struct Producer {
     pub name: String,
     pub config: ProducerConfig,
     pub conns: crate::kafka::client::Connections,
-    pub metadata: BTreeMap<Tp, PartitionState>,
+    pub metadata: MetadataCache,
     metadata_in_flight: Option<(u64, BrokerId)>,
     metadata_backoff: crate::kafka::client::MetadataBackoff,
     /// A refresh was asked for during the backoff: it is sent when the backoff ends.
@@ -110,7 +111,7 @@ impl Producer {
             name,
             config,
             conns: crate::kafka::client::Connections::new(bootstrap),
-            metadata: BTreeMap::new(),
+            metadata: MetadataCache::default(),
             metadata_in_flight: None,
             metadata_backoff: Default::default(),
             metadata_wanted: false,

@@ -4,6 +4,7 @@
 use super::accumulator::Drained;
 use super::{retry_backoff, Batch, InFlightRequest, Producer};
 use crate::kafka::config::Acks;
+use crate::kafka::message::cache_partition_state;
 use crate::kafka::message::{Msg, PartitionState, ProduceBatch, ProducePartitionResponse, ProduceRequest};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
@@ -129,7 +130,7 @@ impl Producer {
         for st in partitions {
             let newer = self.metadata.get(&st.tp).is_none_or(|old| st.leader_epoch >= old.leader_epoch);
             if newer {
-                self.metadata.insert(st.tp, st);
+                cache_partition_state(&mut self.metadata, st);
             }
         }
         self.pump(ctx);
