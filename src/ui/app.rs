@@ -19,6 +19,8 @@ use crate::ui::state::{Action, AppState, Screen, SessionHandle, Theme, SPEEDS};
 const PREF_LANG: &str = "highwater.lang";
 const PREF_THEME: &str = "highwater.theme";
 const PREF_HELP: &str = "highwater.help-dismissed";
+/// Set by index.html when the page ran out of memory.
+const PREF_CRASHED: &str = "highwater.crashed";
 
 /// The state at start-up: remembered preferences, then the link in the address bar.
 fn initial_state() -> AppState {
@@ -38,6 +40,15 @@ fn initial_state() -> AppState {
         ..AppState::default()
     };
     let fragment = dom::fragment();
+    // The last visit ran out of memory (index.html's handler noted it): do not open the same
+    // link again, or a reload would crash again; start on the start screen and say why.
+    if dom::load_pref(PREF_CRASHED).is_some() {
+        dom::remove_pref(PREF_CRASHED);
+        if !fragment.is_empty() {
+            dom::set_fragment("");
+            return AppState { notice: Some(t(s.lang, K::NotReopened).to_string()), ..s };
+        }
+    }
     if !fragment.is_empty() {
         let rc = Rc::new(s);
         return (*yew::Reducible::reduce(rc, Action::LoadFragment(fragment))).clone();
@@ -99,7 +110,7 @@ pub fn app() -> Html {
         _ => html! { <StartScreen lang={l} on_action={dispatch.clone()} on_import={on_import_click.clone()} /> },
     };
     html! {
-        <div class={classes} data-playing={state.playing.to_string()} data-lang={l.code()} data-view-ms={format!("{:.2}", state.view_ms)}>
+        <div class={classes} data-playing={state.playing.to_string()} data-lang={l.code()} data-view-ms={format!("{:.2}", state.view_ms)} data-seek-ms={format!("{:.2}", state.seek_ms)}>
             { top }
             { banner }
             { file_input }
@@ -277,7 +288,8 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
         </ol>
     });
     html! {
-        <main class="hw-lab">
+        // The live heap, for the browser tests that check the page stays within its budget.
+        <main class="hw-lab" data-heap-bytes={crate::ui::heap::live_bytes().to_string()} data-memory-budget={state.memory_budget.to_string()}>
             <div class="hw-controls-area">
                 <Transport lang={l} playing={state.playing} can_back={state.can_step_back()} can_forward={state.can_step_forward()}
                     step={v.step} horizon={state.horizon} finished={state.finished} stopped={state.stopped.is_some()} cut={state.cut.is_some()} time_ms={v.time_ms} speed={state.speed}

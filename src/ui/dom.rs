@@ -10,6 +10,10 @@ pub fn save_pref(key: &str, value: &str) {
     let _ = LocalStorage::set(key, value);
 }
 
+pub fn remove_pref(key: &str) {
+    LocalStorage::delete(key);
+}
+
 /// The fragment of the address, without `#`.
 pub fn fragment() -> String {
     gloo::utils::window().location().hash().unwrap_or_default().trim_start_matches('#').to_string()

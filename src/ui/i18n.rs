@@ -81,6 +81,7 @@ texts! {
     StoppedTag => "stopped", "已停止";
     CutMemory => "Run cut at step {0}: memory budget. The page holds {1} MiB (its budget is {2} MiB), so the steps after this one are not computed and the run has no verdict. Step back, or act at an earlier step, to explore what is kept.", "运行在第 {0} 步截断：内存预算。页面已占用 {1} MiB（预算为 {2} MiB），因此之后的步骤不再计算，本次运行没有结论。可以后退，或在更早的步骤上操作，查看已保留的部分。";
     CutTag => "cut: memory budget", "已截断：内存预算";
+    NotReopened => "The page ran out of memory on its last visit, so the run in the link was not opened again. Pick a lesson, or open a smaller scenario.", "上次访问时页面内存不足，因此没有再次打开链接中的运行。请选择一个课程，或打开规模更小的场景。";
     HistoryThinned => "History thinned to stay within the page's memory budget ({0} MiB): every step is still there, but a seek far from the cursor replays up to {1} steps.", "为不超出页面内存预算（{0} MiB），历史检查点已变稀疏：每一步仍然保留，但远离当前位置的跳转最多需要重放 {1} 步。";
     KeysHint => "Space play/pause · ←/→ step · Shift+←/→ jump between markers · Esc close", "空格 播放/暂停 · ←/→ 单步 · Shift+←/→ 在标记间跳转 · Esc 关闭";
     HowTo1 => "Press ▶ Play or → to run the cluster", "按 ▶ 播放 或 → 运行集群";

@@ -219,16 +219,19 @@ pub struct AppState {
     pub at_end: bool,
     /// How long the last view model took to build (ms), for the benchmark.
     pub view_ms: f64,
+    /// How long the last seek took in the session, view model included (ms), for the
+    /// long-run benchmark (tests/e2e/bench-long.mjs).
+    pub seek_ms: f64,
 }
 
 /// The browser's clock, for the benchmark's view timing only (never the engine). Natively
 /// (the reducer tests under `cargo test --features web`) there is no browser: 0.
 #[cfg(target_arch = "wasm32")]
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 #[cfg(not(target_arch = "wasm32"))]
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     0.0
 }
 
@@ -266,6 +269,7 @@ impl Default for AppState {
             filter: EventFilter::default(),
             at_end: false,
             view_ms: 0.0,
+            seek_ms: 0.0,
         }
     }
 }

@@ -24,7 +24,9 @@ impl AppState {
             Action::Seek(step) => {
                 self.playing = false;
                 let step = self.cut.map_or(step, |c| step.min(c.step));
+                let t0 = super::now_ms();
                 self.with_session(|s| s.seek(step));
+                self.seek_ms = super::now_ms() - t0;
             }
             Action::JumpMarker(dir) => {
                 self.playing = false;
@@ -49,7 +51,8 @@ impl AppState {
     /// is below it or they are as few as they go. Returns the live heap after.
     fn thin_history_to_budget(&mut self) -> u64 {
         let mut bytes = crate::ui::heap::live_bytes();
-        while !self.finished && bytes >= thin_at(self.memory_budget) {
+        // Also once the run is finished: what it holds stays within the budget for seeking.
+        while bytes >= thin_at(self.memory_budget) {
             let Some(handle) = self.session.as_ref() else { break };
             let Ok(mut s) = handle.inner.try_borrow_mut() else { break };
             if !s.thin_history() {
