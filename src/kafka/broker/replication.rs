@@ -99,6 +99,7 @@ impl Broker {
             }
             r.state = st;
             r.pending_isr = None;
+            self.parked_partition_changed(tp);
             if became_leader && env.spec.offsets_topic == Some(tp.topic) {
                 self.load_groups(ctx, tp);
                 self.arm_group_tick(ctx);
@@ -117,6 +118,7 @@ impl Broker {
             r.followers.clear();
             r.pending_isr = None;
             r.state = st.clone();
+            self.parked_partition_changed(tp);
             if changed {
                 ctx.note(Note::BecameFollower { broker: me, tp, leader: st.leader, leader_epoch: st.leader_epoch });
             }
