@@ -45,18 +45,7 @@ impl Broker {
         p: &FetchPartition,
     ) -> FetchPartitionResponse {
         let now = ctx.now;
-        let mut resp = FetchPartitionResponse {
-            tp: p.tp,
-            error: ErrorCode::None,
-            high_watermark: 0,
-            log_start_offset: 0,
-            diverging_epoch: None,
-            fetch_offset: p.fetch_offset,
-            log_end_offset: 0,
-            last_stable_offset: 0,
-            aborted_transactions: Vec::new(),
-            records: self.no_records.clone(),
-        };
+        let mut resp = empty_response(p, &self.no_records);
         let Some(r) = self.replicas.get_mut(&p.tp) else {
             resp.error = ErrorCode::NotLeaderOrFollower;
             return resp;
@@ -158,6 +147,22 @@ impl Broker {
             }
         }
         ctx.send(self.node(), f.from, Msg::FetchResponse { correlation: f.correlation, partitions: responses });
+    }
+}
+
+/// An answer with nothing in it yet (the empty record slice is shared, not allocated).
+fn empty_response(p: &FetchPartition, no_records: &Rc<[LogRecord]>) -> FetchPartitionResponse {
+    FetchPartitionResponse {
+        tp: p.tp,
+        error: ErrorCode::None,
+        high_watermark: 0,
+        log_start_offset: 0,
+        diverging_epoch: None,
+        fetch_offset: p.fetch_offset,
+        log_end_offset: 0,
+        last_stable_offset: 0,
+        aborted_transactions: Vec::new(),
+        records: no_records.clone(),
     }
 }
 

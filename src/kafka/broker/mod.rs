@@ -88,6 +88,11 @@ impl Replica {
     }
 }
 
+/// A broker's replicas by partition. Boxed so that the map's nodes hold only keys and
+/// pointers: with thousands of partitions a lookup (several per partition per fetch) then
+/// walks a few small nodes instead of nodes of large replicas spread over the cache.
+pub type Replicas = BTreeMap<Tp, Box<Replica>>;
+
 #[derive(Clone, Debug)]
 struct ParkedFetch {
     from: NodeId,
@@ -163,7 +168,7 @@ pub struct Broker {
     pub incarnation: u32,
     /// Given by the controller at registration; None until registered.
     pub broker_epoch: Option<u64>,
-    pub replicas: BTreeMap<Tp, Replica>,
+    pub replicas: Replicas,
     /// Every partition's state as this broker last heard (answers Metadata requests).
     pub metadata: BTreeMap<Tp, PartitionState>,
     /// Brokers the controller has fenced, as last heard: not ISR-eligible.
@@ -188,7 +193,7 @@ pub struct Broker {
 }
 
 impl Broker {
-    pub fn new(id: BrokerId, replicas: BTreeMap<Tp, Replica>) -> Broker {
+    pub fn new(id: BrokerId, replicas: Replicas) -> Broker {
         Broker {
             id,
             status: BrokerStatus::Running,

@@ -62,7 +62,7 @@ impl Broker {
             self.metadata.insert(st.tp, st.clone());
             if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
                 // A partition created after start (CreatePartitions): an empty replica.
-                self.replicas.insert(st.tp, Replica::new(st));
+                self.replicas.insert(st.tp, Box::new(Replica::new(st)));
             }
             if self.replicas.contains_key(&st.tp) {
                 self.apply_partition_state(ctx, env, st.clone());
