@@ -9,7 +9,7 @@ use highwater::session::{build_simulation, Session};
 
 #[path = "support/workloads.rs"]
 mod workloads;
-use workloads::{cluster, cluster_with_group};
+use workloads::{cluster, cluster_with_group, partitions};
 
 /// Run `s` `repeats` times; print the median rate (and the spread: this machine is shared).
 fn median_rate(name: &str, s: &Scenario, repeats: usize) {
@@ -144,6 +144,19 @@ fn main() {
             &cluster(9, 100, 1_000_000, 1_000, 5),
             3,
         );
+    }
+    // `engine partitions` runs the 2,000-partition workload; `engine partitions-` (note the
+    // dash) adds 100, 500 and 1,000 partitions with the same traffic, to show the cost per
+    // event does not grow with the partition count.
+    let scaling = filter.as_deref() == Some("partitions-");
+    if want("partitions") || scaling {
+        let sizes: &[u32] = if scaling { &[100, 500, 1_000, 2_000] } else { &[2_000] };
+        for &n in sizes {
+            let name = format!(
+                "partitions (3 brokers, {n} partitions, RF 3, 4 producers, 4 consumers in a group, 20k records)"
+            );
+            median_rate(&name, &partitions(n, 20_000, 10), 3);
+        }
     }
     if want("rocketmq") {
         rocketmq_rate("rocketmq (1 group: master + 2 slaves, 6 queues, 10k messages, 10 every 5 ms)", 21);

@@ -30,3 +30,28 @@ pub fn cluster_with_group(partitions: u32, records: u64, per_entry: u64, every_m
     v["consumers"] = (1..=consumers).map(|i| json!({"name": format!("c{i}"), "group": "g", "topics": ["t"]})).collect();
     Scenario::from_json(&v.to_string()).expect("bench scenario with a group")
 }
+
+/// Many partitions, light traffic (issue 12): 3 brokers, `partitions` partitions with RF 3,
+/// 4 producers each sending `per_entry` records every 5 ms (round-robin over the
+/// partitions) until `records` have been sent in all, and 4 consumers in one group; then
+/// 5 s to settle. The cost per event should not grow with the number of partitions.
+pub fn partitions(partitions: u32, records: u64, per_entry: u64) -> Scenario {
+    let producers = 4u64;
+    let entries = records.div_ceil(per_entry * producers);
+    let timeline: Vec<_> = (0..entries)
+        .flat_map(|i| {
+            (1..=producers).map(move |p| {
+                json!({"at_ms": 100 + i * 5, "action": "produce", "producer": format!("p{p}"), "topic": "t", "count": per_entry})
+            })
+        })
+        .collect();
+    let text = json!({
+        "id": "bench-partitions", "title": {"en": "bench"}, "seed": 42, "duration_ms": 100 + entries * 5 + 5_000,
+        "cluster": {"brokers": 3},
+        "topics": [{"name": "t", "partitions": partitions, "replication_factor": 3}],
+        "producers": (1..=producers).map(|p| json!({"name": format!("p{p}"), "config": {"sim.batch.max.records": 100, "partitioner.class": "round-robin"}})).collect::<Vec<_>>(),
+        "consumers": (1..=4).map(|i| json!({"name": format!("c{i}"), "group": "g", "topics": ["t"]})).collect::<Vec<_>>(),
+        "timeline": timeline
+    });
+    Scenario::from_json(&text.to_string()).expect("bench scenario")
+}

@@ -31,7 +31,7 @@ impl Broker {
         } else {
             // DelayedFetch: hold it until data arrives or max wait passes.
             let id = self.next();
-            self.parked_fetches.insert(id, ParkedFetch { from, correlation, replica, isolation, partitions });
+            self.park_fetch(id, ParkedFetch { from, correlation, replica, isolation, partitions, dirty: Vec::new() });
             ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(id));
         }
     }
@@ -45,18 +45,7 @@ impl Broker {
         p: &FetchPartition,
     ) -> FetchPartitionResponse {
         let now = ctx.now;
-        let mut resp = FetchPartitionResponse {
-            tp: p.tp,
-            error: ErrorCode::None,
-            high_watermark: 0,
-            log_start_offset: 0,
-            diverging_epoch: None,
-            fetch_offset: p.fetch_offset,
-            log_end_offset: 0,
-            last_stable_offset: 0,
-            aborted_transactions: Vec::new(),
-            records: Rc::from(Vec::new()),
-        };
+        let mut resp = empty_response(p, &self.no_records);
         let Some(r) = self.replicas.get_mut(&p.tp) else {
             resp.error = ErrorCode::NotLeaderOrFollower;
             return resp;
@@ -108,7 +97,10 @@ impl Broker {
         // Followers read to the LEO; consumers below the HW (read_uncommitted) or the
         // LSO (read_committed), which also get the aborted transactions in range.
         let limit = read_limit(r, replica, isolation);
-        resp.records = Rc::from(r.log.read(p.fetch_offset, limit, env.broker.fetch_max_records));
+        let records = r.log.read(p.fetch_offset, limit, env.broker.fetch_max_records);
+        if !records.is_empty() {
+            resp.records = Rc::from(records);
+        }
         if isolation == IsolationLevel::ReadCommitted && !resp.records.is_empty() {
             resp.aborted_transactions =
                 r.log.aborted_between(p.fetch_offset, p.fetch_offset + resp.records.len() as u64);
@@ -144,7 +136,7 @@ impl Broker {
     }
 
     pub(super) fn answer_parked(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
-        let Some(f) = self.parked_fetches.remove(&id) else { return };
+        let Some(f) = self.unpark_fetch(id) else { return };
         let mut responses = Vec::new();
         for p in &f.partitions {
             responses.push(self.read_partition(ctx, env, f.replica, f.isolation, p));
@@ -155,6 +147,22 @@ impl Broker {
             }
         }
         ctx.send(self.node(), f.from, Msg::FetchResponse { correlation: f.correlation, partitions: responses });
+    }
+}
+
+/// An answer with nothing in it yet (the empty record slice is shared, not allocated).
+fn empty_response(p: &FetchPartition, no_records: &Rc<[LogRecord]>) -> FetchPartitionResponse {
+    FetchPartitionResponse {
+        tp: p.tp,
+        error: ErrorCode::None,
+        high_watermark: 0,
+        log_start_offset: 0,
+        diverging_epoch: None,
+        fetch_offset: p.fetch_offset,
+        log_end_offset: 0,
+        last_stable_offset: 0,
+        aborted_transactions: Vec::new(),
+        records: no_records.clone(),
     }
 }
 

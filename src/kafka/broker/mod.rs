@@ -12,6 +12,7 @@ pub mod log;
 mod produce;
 mod replication;
 pub mod txn_coordinator;
+mod waiting;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -88,6 +89,11 @@ impl Replica {
     }
 }
 
+/// A broker's replicas by partition. Boxed so that the map's nodes hold only keys and
+/// pointers: with thousands of partitions a lookup (several per partition per fetch) then
+/// walks a few small nodes instead of nodes of large replicas spread over the cache.
+pub type Replicas = BTreeMap<Tp, Box<Replica>>;
+
 #[derive(Clone, Debug)]
 struct ParkedFetch {
     from: NodeId,
@@ -95,6 +101,8 @@ struct ParkedFetch {
     replica: Option<BrokerId>,
     isolation: IsolationLevel,
     partitions: Vec<FetchPartition>,
+    /// Positions of the partitions that changed since the fetch was last checked.
+    dirty: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +113,21 @@ pub(crate) struct DelayedProduce {
     pub(crate) partitions: Vec<(ProducePartitionResponse, Option<u64>)>,
     /// Who waits for it: a producer, or the group coordinator's own writes.
     pub(crate) reply: Reply,
+    /// Positions of the undecided partitions that changed since it was last checked.
+    pub(crate) dirty: Vec<u32>,
+    /// How many partitions are undecided.
+    pub(crate) pending: u32,
+}
+
+impl DelayedProduce {
+    pub(crate) fn new(
+        from: NodeId,
+        correlation: u64,
+        partitions: Vec<(ProducePartitionResponse, Option<u64>)>,
+        reply: Reply,
+    ) -> DelayedProduce {
+        DelayedProduce { from, correlation, partitions, reply, dirty: Vec::new(), pending: 0 }
+    }
 }
 
 /// What to do when a delayed append completes.
@@ -146,14 +169,16 @@ pub struct Broker {
     pub incarnation: u32,
     /// Given by the controller at registration; None until registered.
     pub broker_epoch: Option<u64>,
-    pub replicas: BTreeMap<Tp, Replica>,
+    pub replicas: Replicas,
     /// Every partition's state as this broker last heard (answers Metadata requests).
     pub metadata: MetadataCache,
     /// Brokers the controller has fenced, as last heard: not ISR-eligible.
     pub fenced_brokers: BTreeSet<BrokerId>,
     fetchers: BTreeMap<BrokerId, Fetcher>,
     parked_fetches: BTreeMap<u64, ParkedFetch>,
+    parked_index: waiting::WaitIndex,
     delayed_produces: BTreeMap<u64, DelayedProduce>,
+    delayed_index: waiting::WaitIndex,
     next_id: u64,
     next_producer_id: i64,
     next_internal_id: u64,
@@ -163,10 +188,13 @@ pub struct Broker {
     pub txn_coordinator: crate::kafka::broker::txn_coordinator::TxnCoordinator,
     /// When the group timer is armed to fire.
     pub(crate) group_tick_at: Option<u64>,
+    /// Shared by every fetch answer without records (most of them, with many partitions),
+    /// so that they allocate nothing.
+    no_records: Rc<[LogRecord]>,
 }
 
 impl Broker {
-    pub fn new(id: BrokerId, replicas: BTreeMap<Tp, Replica>) -> Broker {
+    pub fn new(id: BrokerId, replicas: Replicas) -> Broker {
         Broker {
             id,
             status: BrokerStatus::Running,
@@ -177,13 +205,16 @@ impl Broker {
             fenced_brokers: BTreeSet::new(),
             fetchers: BTreeMap::new(),
             parked_fetches: BTreeMap::new(),
+            parked_index: Default::default(),
             delayed_produces: BTreeMap::new(),
+            delayed_index: Default::default(),
             next_id: 0,
             next_producer_id: 0,
             next_internal_id: 0,
             coordinator: Default::default(),
             txn_coordinator: Default::default(),
             group_tick_at: None,
+            no_records: Rc::from(Vec::new()),
         }
     }
 
@@ -214,7 +245,9 @@ impl Broker {
         self.broker_epoch = None;
         self.fetchers.clear();
         self.parked_fetches.clear();
+        self.parked_index.clear();
         self.delayed_produces.clear();
+        self.delayed_index.clear();
         self.metadata = MetadataCache::default();
         self.coordinator = Default::default();
         self.txn_coordinator = Default::default();
@@ -294,7 +327,9 @@ impl Broker {
         let now = ctx.now;
         let min_isr = env.spec.min_insync_replicas(tp.topic);
         let r = self.replicas.get_mut(&tp).expect("replica");
-        if !r.is_leader {
+        // With the HW at the LEO there is nothing to advance (the common case of a follower
+        // fetch on an idle partition): return before the work below.
+        if !r.is_leader || r.log.high_watermark() >= r.log.log_end_offset() {
             return;
         }
         let effective_min_isr = min_isr.min(r.state.replicas.len() as u32);
@@ -303,10 +338,10 @@ impl Broker {
             return;
         }
         let leo = r.log.log_end_offset();
-        let maximal = r.maximal_isr();
         let mut new_hw = leo;
         for (b, f) in &r.followers {
-            let in_isr = maximal.contains(b);
+            // In the maximal ISR (`Replica::maximal_isr`, without building it).
+            let in_isr = r.state.isr.contains(b) || r.pending_isr.as_ref().is_some_and(|p| p.contains(b));
             // A caught-up follower outside the ISR counts too, if it is ISR-eligible
             // (not fenced), so that it can reach the HW and join.
             let eligible = !self.fenced_brokers.contains(b);
@@ -321,6 +356,7 @@ impl Broker {
         }
         if r.log.advance_high_watermark(new_hw) {
             let hw = r.log.high_watermark();
+            self.parked_partition_changed(tp);
             ctx.note(Note::HighWatermark { broker: self.id, tp, high_watermark: hw });
             self.try_complete_delayed_produces(ctx, env, tp);
             self.try_complete_parked_fetches(ctx, env, tp);
@@ -328,35 +364,6 @@ impl Broker {
     }
 
     // ----- produce ----------------------------------------------------------------------
-
-    /// `DelayedProduce` / `Partition.checkEnoughReplicasReachOffset`.
-    pub(crate) fn try_complete_delayed(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
-        let Some(mut d) = self.delayed_produces.remove(&id) else { return };
-        for (resp, required) in d.partitions.iter_mut() {
-            let Some(req) = *required else { continue };
-            let min_isr = env.spec.min_insync_replicas(resp.tp.topic);
-            match self.replicas.get(&resp.tp) {
-                Some(r) if r.is_leader => {
-                    if r.log.high_watermark() >= req {
-                        let effective = min_isr.min(r.state.replicas.len() as u32);
-                        if (r.maximal_isr().len() as u32) < effective {
-                            resp.error = ErrorCode::NotEnoughReplicasAfterAppend;
-                        }
-                        *required = None;
-                    }
-                }
-                _ => {
-                    resp.error = ErrorCode::NotLeaderOrFollower;
-                    *required = None;
-                }
-            }
-        }
-        if d.partitions.iter().all(|(_, r)| r.is_none()) {
-            self.complete_delayed(ctx, env, d);
-        } else {
-            self.delayed_produces.insert(id, d);
-        }
-    }
 
     /// The group coordinator writes to its `__consumer_offsets` partition like a producer
     /// with acks=all (`offsets.commit.required.acks`), and hears back through `reply`.
@@ -404,13 +411,11 @@ impl Broker {
             .collect();
         let count = records.len() as u64;
         r.log.append(&records);
+        self.parked_partition_changed(tp);
         ctx.note(Note::Appended { broker: self.id, tp, first_offset: base, count: count as u32, as_leader: true });
         let id = self.next();
         let resp = ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: base as i64 };
-        self.delayed_produces.insert(
-            id,
-            DelayedProduce { from: self.node(), correlation: 0, partitions: vec![(resp, Some(base + count))], reply },
-        );
+        self.delay_produce(id, DelayedProduce::new(self.node(), 0, vec![(resp, Some(base + count))], reply));
         ctx.set_timer(self.node(), env.broker.offsets_commit_timeout_ms, Timer::ProduceExpire(id));
         self.maybe_increment_high_watermark(ctx, env, tp);
         self.try_complete_parked_fetches(ctx, env, tp);
@@ -419,25 +424,6 @@ impl Broker {
     }
 
     // ----- fetch (leader side) ----------------------------------------------------------
-
-    pub(crate) fn try_complete_parked_fetches(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
-        let ids: Vec<u64> = self
-            .parked_fetches
-            .iter()
-            .filter(|(_, f)| f.partitions.iter().any(|p| p.tp == tp))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in ids {
-            let f = &self.parked_fetches[&id];
-            let ready = f.partitions.iter().any(|p| match self.replicas.get(&p.tp) {
-                Some(r) if r.is_leader => read_limit(r, f.replica, f.isolation) > p.fetch_offset,
-                _ => true,
-            });
-            if ready {
-                self.answer_parked(ctx, env, id);
-            }
-        }
-    }
 
     // ----- fetch (follower side) --------------------------------------------------------
 

@@ -7,7 +7,7 @@ use crate::kafka::message::ControlType;
 use crate::kafka::message::{LogRecord, Msg, ProduceBatch, ProducePartitionResponse};
 use crate::kafka::message::{ProduceRequest, WriteTxnMarkersRequest};
 use crate::kafka::notes::Note;
-use crate::kafka::types::{ErrorCode, Tp};
+use crate::kafka::types::ErrorCode;
 use crate::kafka::world::{Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
 
@@ -27,8 +27,7 @@ impl Broker {
             }
             _ => {
                 let id = self.next();
-                self.delayed_produces
-                    .insert(id, DelayedProduce { from, correlation, partitions, reply: Reply::Produce });
+                self.delay_produce(id, DelayedProduce::new(from, correlation, partitions, Reply::Produce));
                 ctx.set_timer(self.node(), timeout_ms, Timer::ProduceExpire(id));
                 self.try_complete_delayed(ctx, env, id);
             }
@@ -87,6 +86,8 @@ impl Broker {
             })
             .collect();
         r.log.append(&records);
+        self.parked_partition_changed(tp);
+        let r = self.replicas.get_mut(&tp).expect("leader replica");
         if r.log.unflushed() >= env.broker.log_flush_interval_messages {
             r.log.flush();
         }
@@ -98,20 +99,8 @@ impl Broker {
         (resp, if acks == -1 { Some(required) } else { None })
     }
 
-    pub(super) fn try_complete_delayed_produces(&mut self, ctx: &mut Ctx<World>, env: &Env, tp: Tp) {
-        let ids: Vec<u64> = self
-            .delayed_produces
-            .iter()
-            .filter(|(_, d)| d.partitions.iter().any(|(p, req)| p.tp == tp && req.is_some()))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in ids {
-            self.try_complete_delayed(ctx, env, id);
-        }
-    }
-
     pub fn on_produce_expire(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
-        let Some(mut d) = self.delayed_produces.remove(&id) else { return };
+        let Some(mut d) = self.undelay_produce(id) else { return };
         for (r, req) in d.partitions.iter_mut() {
             if req.take().is_some() {
                 r.error = ErrorCode::RequestTimedOut;
@@ -201,6 +190,7 @@ impl Broker {
                 control: Some(if commit { ControlType::Commit } else { ControlType::Abort }),
             };
             r.log.append(&[marker]);
+            self.parked_partition_changed(tp);
             ctx.note(Note::Appended { broker: self.id, tp, first_offset: offset, count: 1, as_leader: true });
             ctx.note(Note::TxnMarker { broker: self.id, tp, offset, producer_id, producer_epoch, commit, records });
             waits.push((
@@ -211,9 +201,9 @@ impl Broker {
             self.try_complete_parked_fetches(ctx, env, tp);
         }
         let id = self.next();
-        self.delayed_produces.insert(
+        self.delay_produce(
             id,
-            DelayedProduce { from, correlation, partitions: waits, reply: Reply::TxnMarkers { producer_id, commit } },
+            DelayedProduce::new(from, correlation, waits, Reply::TxnMarkers { producer_id, commit }),
         );
         ctx.set_timer(self.node(), env.broker.offsets_commit_timeout_ms, Timer::ProduceExpire(id));
         self.try_complete_delayed(ctx, env, id);

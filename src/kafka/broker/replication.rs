@@ -63,7 +63,7 @@ impl Broker {
             cache_partition_state(&mut self.metadata, st.clone());
             if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
                 // A partition created after start (CreatePartitions): an empty replica.
-                self.replicas.insert(st.tp, Replica::new(st));
+                self.replicas.insert(st.tp, Box::new(Replica::new(st)));
             }
             if self.replicas.contains_key(&st.tp) {
                 self.apply_partition_state(ctx, env, st.clone());
@@ -100,6 +100,7 @@ impl Broker {
             }
             r.state = st;
             r.pending_isr = None;
+            self.parked_partition_changed(tp);
             if became_leader && env.spec.offsets_topic == Some(tp.topic) {
                 self.load_groups(ctx, tp);
                 self.arm_group_tick(ctx);
@@ -118,6 +119,7 @@ impl Broker {
             r.followers.clear();
             r.pending_isr = None;
             r.state = st.clone();
+            self.parked_partition_changed(tp);
             if changed {
                 ctx.note(Note::BecameFollower { broker: me, tp, leader: st.leader, leader_epoch: st.leader_epoch });
             }

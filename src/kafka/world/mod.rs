@@ -159,8 +159,8 @@ enum Client {
 
 /// Every partition as the cluster starts: its replicas on each broker, and its state
 /// (led by its first replica, all replicas in the ISR, epochs 0).
-fn initial_partitions(spec: &Spec) -> (Vec<BTreeMap<Tp, Replica>>, BTreeMap<Tp, PartitionState>) {
-    let mut replicas: Vec<BTreeMap<Tp, Replica>> = vec![BTreeMap::new(); spec.broker_count as usize];
+fn initial_partitions(spec: &Spec) -> (Vec<crate::kafka::broker::Replicas>, BTreeMap<Tp, PartitionState>) {
+    let mut replicas: Vec<crate::kafka::broker::Replicas> = vec![BTreeMap::new(); spec.broker_count as usize];
     let mut states = BTreeMap::new();
     for (t, topic) in spec.topics.iter().enumerate() {
         for (p, assignment) in topic.assignment.iter().enumerate() {
@@ -174,7 +174,7 @@ fn initial_partitions(spec: &Spec) -> (Vec<BTreeMap<Tp, Replica>>, BTreeMap<Tp, 
                 isr: assignment.clone(),
             };
             for b in assignment {
-                replicas[(b.0 - 1) as usize].insert(tp, Replica::new(&state));
+                replicas[(b.0 - 1) as usize].insert(tp, Box::new(Replica::new(&state)));
             }
             states.insert(tp, state);
         }
