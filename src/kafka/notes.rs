@@ -298,4 +298,20 @@ pub enum Note {
     Narration {
         index: u32,
     },
+    /// Retention deleted a replica's oldest `segments` (`records` records): its log now
+    /// starts at `log_start_offset`. Deleted by policy, not lost.
+    SegmentsDeleted {
+        broker: BrokerId,
+        tp: Tp,
+        segments: u32,
+        records: u64,
+        log_start_offset: u64,
+    },
+    /// A follower's log start offset rose to its leader's (its segments below it go at
+    /// its next retention check).
+    LogStartOffset {
+        broker: BrokerId,
+        tp: Tp,
+        log_start_offset: u64,
+    },
 }

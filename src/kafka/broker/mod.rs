@@ -10,6 +10,7 @@ pub mod group_coordinator;
 pub mod log;
 mod produce;
 mod replication;
+mod retention;
 pub mod txn_coordinator;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -162,6 +163,10 @@ pub struct Broker {
     pub txn_coordinator: crate::kafka::broker::txn_coordinator::TxnCoordinator,
     /// When the group timer is armed to fire.
     pub(crate) group_tick_at: Option<u64>,
+    /// When this process started (the retention schedule counts from it).
+    started_at: u64,
+    /// The retention tick the timer is armed for, if any.
+    retention_check_at: Option<u64>,
 }
 
 impl Broker {
@@ -183,6 +188,8 @@ impl Broker {
             coordinator: Default::default(),
             txn_coordinator: Default::default(),
             group_tick_at: None,
+            started_at: 0,
+            retention_check_at: None,
         }
     }
 
@@ -205,6 +212,8 @@ impl Broker {
         ctx.set_timer(node, env.broker.replica_lag_time_max_ms / 2, Timer::IsrExpiration);
         ctx.set_timer(node, env.broker.replica_high_watermark_checkpoint_interval_ms, Timer::HwCheckpoint);
         ctx.set_timer(node, 5_000, Timer::Writeback);
+        self.started_at = ctx.now;
+        self.maybe_schedule_retention(ctx, env, None);
     }
 
     /// The process dies (or the power goes). The logs stay on disk; everything in memory is gone.
@@ -218,6 +227,7 @@ impl Broker {
         self.coordinator = Default::default();
         self.txn_coordinator = Default::default();
         self.group_tick_at = None;
+        self.retention_check_at = None;
         for r in self.replicas.values_mut() {
             r.is_leader = false;
             r.followers.clear();

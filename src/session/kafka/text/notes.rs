@@ -100,6 +100,22 @@ fn replication(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
                 format!("broker {} {} HW={high_watermark}", broker.0, tp(t))
             }
         },
+        Note::SegmentsDeleted { broker, tp: t, segments, records, log_start_offset } => match lang {
+            Lang::Zh => format!(
+                "broker {} 按保留策略删除 {} 的 {segments} 个段（{records} 条记录），日志起始位移 {log_start_offset}",
+                broker.0,
+                tp(t)
+            ),
+            Lang::En => format!(
+                "broker {} deleted {segments} segment(s) of {} by retention ({records} records): log start offset {log_start_offset}",
+                broker.0,
+                tp(t)
+            ),
+        },
+        Note::LogStartOffset { broker, tp: t, log_start_offset } => match lang {
+            Lang::Zh => format!("broker {} {} 跟随 leader 的日志起始位移 {log_start_offset}", broker.0, tp(t)),
+            Lang::En => format!("broker {} {} follows the leader's log start offset {log_start_offset}", broker.0, tp(t)),
+        },
         _ => return None,
     })
 }

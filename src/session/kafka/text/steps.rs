@@ -68,6 +68,7 @@ fn is_notable(n: &Note) -> bool {
             | Note::BrokerRestarted { .. }
             | Note::ControllerElected { .. }
             | Note::Truncated { .. }
+            | Note::SegmentsDeleted { .. }
             | Note::Narration { .. }
             | Note::GroupState { .. }
             | Note::Assignment { .. }
