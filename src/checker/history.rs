@@ -143,6 +143,17 @@ impl History {
                 self.nonmonotonic_commit.committed(out, lookup, group, (stream, offset), by)
             }
             Observation::PositionSet(p) => self.poll_skip.position_set(out, lookup, &self.duplicate_processing, &p),
+            Observation::PositionDeleted { group, stream, offset, start } => {
+                let deleted = self.lost_write.acked_between(stream, offset, start);
+                self.poll_skip.position_deleted(
+                    out,
+                    lookup,
+                    &self.duplicate_processing,
+                    (group, stream),
+                    deleted,
+                    start,
+                )
+            }
             Observation::MemberAssigned(m) => idle_member::assigned(out, &m),
         }
     }

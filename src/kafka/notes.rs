@@ -314,4 +314,12 @@ pub enum Note {
         tp: Tp,
         log_start_offset: u64,
     },
+    /// A consumer's fetch position fell off the start of the log (retention deleted the
+    /// records from `offset` up to `log_start_offset` before it read them).
+    ConsumerOffsetOutOfRange {
+        consumer: u32,
+        tp: Tp,
+        offset: u64,
+        log_start_offset: u64,
+    },
 }

@@ -82,6 +82,7 @@ impl KafkaChecker {
             Note::RecordProcessed { .. }
             | Note::OffsetCommitted { .. }
             | Note::ConsumerPosition { .. }
+            | Note::ConsumerOffsetOutOfRange { .. }
             | Note::Assignment { .. } => self.groups(at, world, note),
             _ => {}
         }
@@ -219,6 +220,16 @@ impl KafkaChecker {
                         .any(|c| c.group == *group && c.config.isolation_level == IsolationLevel::ReadCommitted);
                 let p = PositionSet { group, stream: (*tp).into(), offset: *offset, from_committed, read_committed };
                 history.observe(at, &Observation::PositionSet(p), lookup)
+            }
+            Note::ConsumerOffsetOutOfRange { consumer, tp, offset, log_start_offset } => {
+                let group = &world.consumers[*consumer as usize].group;
+                let obs = Observation::PositionDeleted {
+                    group,
+                    stream: (*tp).into(),
+                    offset: *offset,
+                    start: *log_start_offset,
+                };
+                history.observe(at, &obs, lookup)
             }
             Note::Assignment { group, generation, assignment, .. } => {
                 // Idle because there are more members than partitions (not because a

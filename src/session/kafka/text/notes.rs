@@ -283,6 +283,17 @@ fn consumers(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
                 }
             }
         }
+        Note::ConsumerOffsetOutOfRange { consumer, tp: t, offset, log_start_offset } => {
+            let (c, t) = (consumer_name(spec, *consumer), tp_name(spec, *t));
+            match lang {
+                Lang::Zh => format!(
+                    "消费者 {c} 在 {t} 的位移 {offset} 已被保留策略删除（日志起始位移 {log_start_offset}）：OFFSET_OUT_OF_RANGE"
+                ),
+                Lang::En => format!(
+                    "consumer {c}'s position {offset} on {t} was deleted by retention (log start offset {log_start_offset}): OFFSET_OUT_OF_RANGE"
+                ),
+            }
+        }
         Note::ConsumerPaused { consumer, until, gc } => {
             let c = consumer_name(spec, *consumer);
             match (lang, gc) {

@@ -69,6 +69,7 @@ fn is_notable(n: &Note) -> bool {
             | Note::ControllerElected { .. }
             | Note::Truncated { .. }
             | Note::SegmentsDeleted { .. }
+            | Note::ConsumerOffsetOutOfRange { .. }
             | Note::Narration { .. }
             | Note::GroupState { .. }
             | Note::Assignment { .. }
