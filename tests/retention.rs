@@ -113,3 +113,21 @@ fn bad_retention_settings_are_refused_with_kafkas_ranges() {
         assert!(e.contains(key) && e.contains(want), "{key}: {e}");
     }
 }
+
+#[test]
+fn the_checker_forgets_records_deleted_everywhere_and_passed_by_every_group() {
+    // The lesson with 20 records per send (480 in all), so whole chunks of tracks expire.
+    let mut v: Value = serde_json::from_str(&load("slow-consumer-retention").to_json()).unwrap();
+    for a in v["timeline"].as_array_mut().unwrap() {
+        if a["action"] == "produce" {
+            a["count"] = 20.into();
+        }
+    }
+    let sim = run_checking_invariants(&Scenario::from_json(&v.to_string()).unwrap());
+    let start = sim.model.leader_log(CLICKS).unwrap().log_start_offset();
+    assert!(start >= 200, "retention deleted more than a chunk' worth: {start}");
+    let forgotten = sim.checker.records.first_index();
+    assert!(forgotten >= 128 && forgotten as u64 <= start, "tracks below {forgotten} dropped (log start {start})");
+    let kinds: Vec<&str> = sim.checker.anomalies().map(|a| a.kind.name()).collect();
+    assert_eq!(kinds, vec!["poll-skip"], "forgetting changes no verdict");
+}

@@ -109,6 +109,8 @@ pub enum Observation<'a> {
     /// A group member's position fell off the start of the stream: the primary deleted
     /// everything below `start` by retention, and the member moves on from there.
     PositionDeleted { group: &'a Rc<str>, stream: StreamId, offset: u64, start: u64 },
+    /// Retention deleted `stream` below `start` on every replica that holds it.
+    Expired { stream: StreamId, start: u64 },
     /// A group's new generation gave `member` `assigned` streams.
     MemberAssigned(MemberAssigned<'a>),
 }

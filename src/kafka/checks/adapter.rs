@@ -78,6 +78,15 @@ impl KafkaChecker {
             | Note::Truncated { .. }
             | Note::HighWatermark { .. }
             | Note::TxnMarker { .. } => self.logs(at, world, note),
+            Note::SegmentsDeleted { tp, .. } => {
+                // Forgettable once deleted from every replica (the lowest log start offset).
+                let start = replicas_of(world, *tp)
+                    .filter_map(|b| world.broker(b).replicas.get(tp).map(|r| r.log.log_start_offset()))
+                    .min()
+                    .unwrap_or(0);
+                let lookup = &WorldLookup(world);
+                self.history.observe(at, &Observation::Expired { stream: (*tp).into(), start }, lookup)
+            }
             Note::Read { .. } | Note::ReaderHighWatermark { .. } => self.reads(at, world, note),
             Note::RecordProcessed { .. }
             | Note::OffsetCommitted { .. }
