@@ -34,7 +34,9 @@ pub fn cluster_with_group(partitions: u32, records: u64, per_entry: u64, every_m
 /// An hour of steady traffic under retention: 3 brokers, 6 partitions (RF 3), `per_s`
 /// records a second sent 1/10 of them every 100 ms, `retention.ms` 600000 with segments
 /// rolled every minute (`segment.ms` 60000: with Kafka's 1 GiB, 7-day segments nothing
-/// would roll in an hour) and checked every minute, one consumer group keeping up.
+/// would roll in an hour) and checked every minute, one consumer group keeping up (its
+/// processing takes no time; at the default 10 ms a record it would fall behind and lose
+/// records to retention, the `slow-consumer-retention` lesson).
 pub fn retention(per_s: u64, hours: u64) -> Scenario {
     let entries = hours * 36_000;
     let per_entry = per_s / 10;
@@ -47,7 +49,7 @@ pub fn retention(per_s: u64, hours: u64) -> Scenario {
         "topics": [{"name": "t", "partitions": 6, "replication_factor": 3,
                     "config": {"retention.ms": 600_000, "segment.ms": 60_000}}],
         "producers": [{"name": "app", "config": {"sim.batch.max.records": 100, "partitioner.class": "round-robin"}}],
-        "consumers": [{"name": "c1", "group": "g", "topics": ["t"], "config": {"auto.offset.reset": "earliest"}}],
+        "consumers": [{"name": "c1", "group": "g", "topics": ["t"], "config": {"auto.offset.reset": "earliest", "sim.processing.ms.per.record": 0}}],
         "timeline": timeline
     });
     Scenario::from_json(&text.to_string()).expect("retention bench scenario")
