@@ -89,7 +89,6 @@ impl Broker {
             }
         }
         let leo = r.log.log_end_offset();
-        // Below the log start offset (deleted by retention) or beyond the LEO.
         if p.fetch_offset > leo || p.fetch_offset < r.log.log_start_offset() {
             resp.error = ErrorCode::OffsetOutOfRange;
             return resp;
