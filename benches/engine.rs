@@ -9,7 +9,7 @@ use highwater::session::{build_simulation, Session};
 
 #[path = "support/workloads.rs"]
 mod workloads;
-use workloads::{cluster, cluster_with_group, partitions};
+use workloads::{cluster, cluster_with_group, partitions, retention};
 
 /// Run `s` `repeats` times; print the median rate (and the spread: this machine is shared).
 fn median_rate(name: &str, s: &Scenario, repeats: usize) {
@@ -169,9 +169,49 @@ fn main() {
     if want("time-travel") {
         time_travel("time-travel", &cluster(3, 6, 420_000, 10, 5), 1_000_000);
     }
+    if want("retention") {
+        retention_memory(&retention(1_000, 1));
+    }
     if want("time-travel-group") {
         time_travel("time-travel-group", &cluster_with_group(6, 140_000, 10, 5, 3), 300_000);
     }
+}
+
+/// `retention`: an hour simulated at 1,000 records/s with `retention.ms` 600000 (the
+/// checker on, no time travel); resident memory at every simulated 10 minutes. Once
+/// retention deletes as fast as the producer writes (after the first 10 minutes) the
+/// logs, the checker and the record table stop growing.
+fn retention_memory(s: &Scenario) {
+    let (mut sim, _) = build_simulation(s, s.seed);
+    let mut notes = Vec::new();
+    let start = Instant::now();
+    let mut next_mark = 0;
+    println!("retention (3 brokers, 6 partitions, 1,000 records/s, retention.ms 600000, segment.ms 60000):");
+    loop {
+        if sim.now() >= next_mark {
+            let rss = memory().map_or(0, |m| m.0);
+            println!(
+                "  {:>2} min simulated: RSS {:.1} MB ({} events, {:.1} s)",
+                next_mark / 60_000,
+                rss as f64 / 1e6,
+                sim.steps(),
+                start.elapsed().as_secs_f64()
+            );
+            next_mark += 600_000;
+        }
+        notes.clear();
+        if sim.step(&mut notes).is_none() {
+            break;
+        }
+    }
+    let acked = sim.checker.records.iter().filter(|r| r.acked_offset.is_some()).count();
+    println!(
+        "  end: {} events, {} record tracks held, {} anomalies, RSS {:.1} MB",
+        sim.steps(),
+        acked,
+        sim.checker.anomalies().count(),
+        memory().map_or(0, |m| m.0) as f64 / 1e6
+    );
 }
 
 /// Resident memory (`VmRSS`) and its peak (`VmHWM`) in bytes, from /proc/self/status.

@@ -55,3 +55,27 @@ pub fn partitions(partitions: u32, records: u64, per_entry: u64) -> Scenario {
     });
     Scenario::from_json(&text.to_string()).expect("bench scenario")
 }
+
+/// An hour of steady traffic under retention: 3 brokers, 6 partitions (RF 3), `per_s`
+/// records a second sent 1/10 of them every 100 ms, `retention.ms` 600000 with segments
+/// rolled every minute (`segment.ms` 60000: with Kafka's 1 GiB, 7-day segments nothing
+/// would roll in an hour) and checked every minute, one consumer group keeping up (its
+/// processing takes no time; at the default 10 ms a record it would fall behind and lose
+/// records to retention, the `slow-consumer-retention` lesson).
+pub fn retention(per_s: u64, hours: u64) -> Scenario {
+    let entries = hours * 36_000;
+    let per_entry = per_s / 10;
+    let timeline: Vec<_> = (0..entries)
+        .map(|i| json!({"at_ms": 100 + i * 100, "action": "produce", "producer": "app", "topic": "t", "count": per_entry}))
+        .collect();
+    let text = json!({
+        "id": "bench-retention", "title": {"en": "bench"}, "seed": 42, "duration_ms": 100 + entries * 100 + 5_000,
+        "cluster": {"brokers": 3, "config": {"log.retention.check.interval.ms": 60_000}},
+        "topics": [{"name": "t", "partitions": 6, "replication_factor": 3,
+                    "config": {"retention.ms": 600_000, "segment.ms": 60_000}}],
+        "producers": [{"name": "app", "config": {"sim.batch.max.records": 100, "partitioner.class": "round-robin"}}],
+        "consumers": [{"name": "c1", "group": "g", "topics": ["t"], "config": {"auto.offset.reset": "earliest", "sim.processing.ms.per.record": 0}}],
+        "timeline": timeline
+    });
+    Scenario::from_json(&text.to_string()).expect("retention bench scenario")
+}

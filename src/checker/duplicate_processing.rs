@@ -33,6 +33,13 @@ pub(super) struct DuplicateProcessing {
 }
 
 impl DuplicateProcessing {
+    /// Records below index `below` can no longer matter (see `forget.rs`).
+    pub(super) fn forget_before(&mut self, below: usize) {
+        for table in self.processing.values_mut() {
+            table.drop_before(below);
+        }
+    }
+
     fn get(&self, group: &Rc<str>, record: RecordRef) -> Option<Processing> {
         let p = *self.processing.get(group)?.get(record.index()?)?;
         (p.count > 0).then_some(p)

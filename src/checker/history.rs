@@ -69,6 +69,7 @@ pub struct History {
     duplicate_processing: DuplicateProcessing,
     poll_skip: PollSkip,
     nonmonotonic_commit: NonmonotonicCommit,
+    forget: super::forget::Forget,
 }
 
 impl History {
@@ -133,6 +134,7 @@ impl History {
                 self.nonmonotonic_poll.advanced(out, lookup, reader, (record, stream, offset))
             }
             Observation::Processed(p) => {
+                self.forget.moved(p.group, p.stream, p.offset + 1);
                 aborted_read::read(records, out, lookup, ReadBy::Consumer(p.consumer), p.stream, p.record);
                 self.duplicate_processing.processed(out, lookup, &p);
             }
@@ -142,7 +144,28 @@ impl History {
             Observation::CommittedPast { group, stream, offset, by } => {
                 self.nonmonotonic_commit.committed(out, lookup, group, (stream, offset), by)
             }
-            Observation::PositionSet(p) => self.poll_skip.position_set(out, lookup, &self.duplicate_processing, &p),
+            Observation::PositionSet(p) => {
+                self.forget.moved(p.group, p.stream, p.offset);
+                self.poll_skip.position_set(out, lookup, &self.duplicate_processing, &p)
+            }
+            Observation::Expired { stream, start } => {
+                let below = self.forget.expired(stream, start, records);
+                records.drop_before(below);
+                self.duplicate_processing.forget_before(below);
+                self.lost_write.forget_before(stream, self.forget.horizon(stream));
+            }
+            Observation::PositionDeleted { group, stream, offset, start } => {
+                self.forget.moved(group, stream, start);
+                let deleted = self.lost_write.acked_between(stream, offset, start);
+                self.poll_skip.position_deleted(
+                    out,
+                    lookup,
+                    &self.duplicate_processing,
+                    (group, stream),
+                    deleted,
+                    start,
+                )
+            }
             Observation::MemberAssigned(m) => idle_member::assigned(out, &m),
         }
     }

@@ -30,6 +30,18 @@ impl LostWrite {
         (v != NONE).then_some(RecordRef(v))
     }
 
+    /// The acknowledged records at offsets `from..to` of `stream`, in offset order.
+    pub(super) fn acked_between(&self, stream: StreamId, from: u64, to: u64) -> Vec<RecordRef> {
+        (from..to).filter_map(|o| self.acked_record_at(stream, o)).collect()
+    }
+
+    /// Offsets of `stream` below `offset` can no longer matter (see `forget.rs`).
+    pub(super) fn forget_before(&mut self, stream: StreamId, offset: u64) {
+        if let Some(v) = self.acked_at.get_mut(&stream) {
+            v.drop_before(offset as usize);
+        }
+    }
+
     fn set_acked_at(&mut self, stream: StreamId, offset: u64, r: RecordRef) {
         let v = self.acked_at.entry(stream).or_default();
         while v.len() <= offset as usize {

@@ -37,6 +37,7 @@ mod aborted_read;
 mod duplicate;
 mod duplicate_output;
 mod duplicate_processing;
+mod forget;
 pub mod history;
 mod idle_member;
 mod lost_write;

@@ -106,6 +106,11 @@ pub enum Observation<'a> {
     /// A group member starts reading a stream at `offset`: from the group's committed
     /// position, or (`from_committed` false) from a reset to the start or the end.
     PositionSet(PositionSet<'a>),
+    /// A group member's position fell off the start of the stream: the primary deleted
+    /// everything below `start` by retention, and the member moves on from there.
+    PositionDeleted { group: &'a Rc<str>, stream: StreamId, offset: u64, start: u64 },
+    /// Retention deleted `stream` below `start` on every replica that holds it.
+    Expired { stream: StreamId, start: u64 },
     /// A group's new generation gave `member` `assigned` streams.
     MemberAssigned(MemberAssigned<'a>),
 }

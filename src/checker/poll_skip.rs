@@ -2,6 +2,11 @@
 //! records the group never processed (Jepsen's poll skip; at-most-once delivery showing).
 //! The group committed before processing, then a failure lost the uncommitted work.
 //!
+//! A position that fell off the start of the stream (retention deleted the records before
+//! the group read them, and `auto.offset.reset` moved it on) skips too: Kafka deleted them
+//! by policy, so no write was lost, but the group never processed them. Jepsen would see
+//! the consumer's offsets jump: a poll skip, with the cause in the detail.
+//!
 //! Records the group is never handed do not count: control records, and aborted records
 //! for a group that reads committed data only. A reset to the start or the end marks where
 //! the group began: records below it were never meant for it.
@@ -47,6 +52,32 @@ impl PollSkip {
                 skipped.len()
             );
             out.push(AnomalyKind::PollSkip, p.stream, skipped, detail);
+        }
+    }
+}
+
+impl PollSkip {
+    /// The group's position `deleted.first()..start` was deleted under it by retention.
+    pub(super) fn position_deleted(
+        &mut self,
+        out: &mut Report,
+        lookup: &impl Lookup,
+        processing: &DuplicateProcessing,
+        (group, stream): (&Rc<str>, StreamId),
+        mut deleted: Vec<RecordRef>,
+        start: u64,
+    ) {
+        let key = (group.clone(), stream);
+        let checked = self.checked.entry(key).or_insert(start);
+        *checked = (*checked).max(start);
+        deleted.retain(|id| !processing.has_processed(group, *id));
+        if !deleted.is_empty() {
+            let detail = format!(
+                "group {group}'s position on {} was deleted by retention (log start offset now {start}) before it processed {} record(s): auto.offset.reset moves it past them (expired, not lost: Kafka deleted them by policy)",
+                lookup.stream_name(stream),
+                deleted.len()
+            );
+            out.push(AnomalyKind::PollSkip, stream, deleted, detail);
         }
     }
 }

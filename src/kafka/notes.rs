@@ -298,4 +298,28 @@ pub enum Note {
     Narration {
         index: u32,
     },
+    /// Retention deleted a replica's oldest `segments` (`records` records): its log now
+    /// starts at `log_start_offset`. Deleted by policy, not lost.
+    SegmentsDeleted {
+        broker: BrokerId,
+        tp: Tp,
+        segments: u32,
+        records: u64,
+        log_start_offset: u64,
+    },
+    /// A follower's log start offset rose to its leader's (its segments below it go at
+    /// its next retention check).
+    LogStartOffset {
+        broker: BrokerId,
+        tp: Tp,
+        log_start_offset: u64,
+    },
+    /// A consumer's fetch position fell off the start of the log (retention deleted the
+    /// records from `offset` up to `log_start_offset` before it read them).
+    ConsumerOffsetOutOfRange {
+        consumer: u32,
+        tp: Tp,
+        offset: u64,
+        log_start_offset: u64,
+    },
 }

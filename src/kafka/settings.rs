@@ -82,9 +82,7 @@ pub fn check(spec: &Spec, target: &ConfigTarget, key: &str, value: &str) -> Resu
         ConfigTarget::Topic(t) => {
             let topic = spec.topics.get(*t as usize).ok_or("no such topic")?;
             let c: TopicOverrides = with_key(&topic.overrides, key, value)?;
-            if c.min_insync_replicas == Some(0) {
-                return Err("min.insync.replicas: must be at least 1".into());
-            }
+            c.validate().map_err(|(k, m)| format!("{k}: {m}"))?;
             Ok(NewConfig::Topic(c))
         }
         ConfigTarget::Producer(p) => {

@@ -92,9 +92,7 @@ impl Scenario {
                     ),
                 ));
             }
-            if t.config.min_insync_replicas == Some(0) {
-                return Err(semantic(format!("{p}.config.min.insync.replicas"), "must be at least 1"));
-            }
+            t.config.validate().map_err(|(key, m)| semantic(format!("{p}.config.{key}"), m))?;
             if let Some(a) = &t.assignment {
                 if a.len() != t.partitions as usize {
                     return Err(semantic(

@@ -124,6 +124,7 @@ texts! {
     LeoLong => "Log end offset: where the next record goes", "日志末端位移 (LEO)：下一条消息的位置";
     Truncated => "truncated", "已截断";
     Lso => "LSO", "LSO";
+    LogStartOffset => "log start offset (older records deleted by retention)", "日志起始位移（更早的消息已被保留策略删除）";
     LsoLong => "Last stable offset: read_committed readers stop here (the first offset of an open transaction)", "最后稳定位移 (LSO)：read_committed 的读取停在这里（未结束事务的第一个位移）";
     TxnOpen => "open transaction", "事务进行中";
     TxnCommitted => "committed transaction", "事务已提交";

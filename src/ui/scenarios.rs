@@ -47,6 +47,8 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("zombie-consumer-fenced", Shelf::More),
     lesson!("coordinator-failover", Shelf::More),
     lesson!("group-broker-failure-and-pause", Shelf::More),
+    lesson!("slow-consumer-retention", Shelf::More),
+    lesson!("slow-consumer-long-retention", Shelf::More),
     lesson!("acks0-leader-failure", Shelf::Producers),
     lesson!("fire-and-forget-loss", Shelf::Producers),
     lesson!("sync-send-sees-failures", Shelf::Producers),

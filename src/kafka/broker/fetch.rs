@@ -63,6 +63,7 @@ impl Broker {
             return resp;
         }
         resp.high_watermark = r.log.high_watermark();
+        resp.log_start_offset = r.log.log_start_offset();
         resp.log_end_offset = r.log.log_end_offset();
         resp.last_stable_offset = r.log.last_stable_offset();
         // Partition.fetchRecords: check the follower's last fetched epoch (KIP-320/595).
@@ -77,7 +78,7 @@ impl Broker {
             }
         }
         let leo = r.log.log_end_offset();
-        if p.fetch_offset > leo {
+        if p.fetch_offset > leo || p.fetch_offset < r.log.log_start_offset() {
             resp.error = ErrorCode::OffsetOutOfRange;
             return resp;
         }

@@ -11,6 +11,7 @@ pub mod group_coordinator;
 pub mod log;
 mod produce;
 mod replication;
+mod retention;
 pub mod txn_coordinator;
 mod waiting;
 use std::collections::{BTreeMap, BTreeSet};
@@ -191,6 +192,10 @@ pub struct Broker {
     /// Shared by every fetch answer without records (most of them, with many partitions),
     /// so that they allocate nothing.
     no_records: Rc<[LogRecord]>,
+    /// When this process started (the retention schedule counts from it).
+    started_at: u64,
+    /// The retention tick the timer is armed for, if any.
+    retention_check_at: Option<u64>,
 }
 
 impl Broker {
@@ -215,6 +220,8 @@ impl Broker {
             txn_coordinator: Default::default(),
             group_tick_at: None,
             no_records: Rc::from(Vec::new()),
+            started_at: 0,
+            retention_check_at: None,
         }
     }
 
@@ -237,6 +244,8 @@ impl Broker {
         ctx.set_timer(node, env.broker.replica_lag_time_max_ms / 2, Timer::IsrExpiration);
         ctx.set_timer(node, env.broker.replica_high_watermark_checkpoint_interval_ms, Timer::HwCheckpoint);
         ctx.set_timer(node, 5_000, Timer::Writeback);
+        self.started_at = ctx.now;
+        self.maybe_schedule_retention(ctx, env, None);
     }
 
     /// The process dies (or the power goes). The logs stay on disk; everything in memory is gone.
@@ -252,6 +261,7 @@ impl Broker {
         self.coordinator = Default::default();
         self.txn_coordinator = Default::default();
         self.group_tick_at = None;
+        self.retention_check_at = None;
         for r in self.replicas.values_mut() {
             r.is_leader = false;
             r.followers.clear();

@@ -92,6 +92,7 @@ impl Broker {
             r.log.flush();
         }
         ctx.note(Note::Appended { broker: self.id, tp, first_offset: base, count: count as u32, as_leader: true });
+        self.after_append(ctx, env, tp);
         let required = base + count as u64;
         self.maybe_increment_high_watermark(ctx, env, tp);
         self.try_complete_parked_fetches(ctx, env, tp);
@@ -192,6 +193,7 @@ impl Broker {
             r.log.append(&[marker]);
             self.parked_partition_changed(tp);
             ctx.note(Note::Appended { broker: self.id, tp, first_offset: offset, count: 1, as_leader: true });
+            self.after_append(ctx, env, tp);
             ctx.note(Note::TxnMarker { broker: self.id, tp, offset, producer_id, producer_epoch, commit, records });
             waits.push((
                 ProducePartitionResponse { tp, error: ErrorCode::None, base_offset: offset as i64 },

@@ -63,7 +63,9 @@ impl Broker {
             cache_partition_state(&mut self.metadata, st.clone());
             if !self.replicas.contains_key(&st.tp) && st.replicas.contains(&self.id) {
                 // A partition created after start (CreatePartitions): an empty replica.
-                self.replicas.insert(st.tp, Box::new(Replica::new(st)));
+                let mut r = Replica::new(st);
+                r.log.set_config(env.spec.log_config(st.tp.topic));
+                self.replicas.insert(st.tp, Box::new(r));
             }
             if self.replicas.contains_key(&st.tp) {
                 self.apply_partition_state(ctx, env, st.clone());
@@ -290,6 +292,9 @@ impl Broker {
             if !self.fetchers[&leader].partitions.contains(&p.tp) {
                 continue;
             }
+            if p.error == ErrorCode::OffsetOutOfRange && self.fell_off_leader_log(ctx, &p) {
+                continue; // fetches again at once from the leader's log start offset
+            }
             if p.error != ErrorCode::None {
                 errors += 1;
                 continue;
@@ -353,5 +358,34 @@ impl Broker {
         if r.log.set_follower_high_watermark(p.high_watermark) {
             ctx.note(Note::HighWatermark { broker: me, tp: p.tp, high_watermark: r.log.high_watermark() });
         }
+        if !p.records.is_empty() {
+            self.after_append(ctx, env, p.tp);
+        }
+        self.follow_log_start_offset(ctx, env, p.tp, p.log_start_offset);
+    }
+
+    /// OFFSET_OUT_OF_RANGE for a follower whose LEO is below the leader's log start offset
+    /// (retention deleted what it still needs): `AbstractFetcherThread.handleOutOfRangeError`
+    /// empties the log and starts at the leader's log start offset, which the response
+    /// carries here (Kafka asks with ListOffsets). Any other out-of-range is an error.
+    fn fell_off_leader_log(&mut self, ctx: &mut Ctx<World>, p: &FetchPartitionResponse) -> bool {
+        let me = self.id;
+        let Some(r) = self.replicas.get_mut(&p.tp) else { return false };
+        let leo = r.log.log_end_offset();
+        if p.fetch_offset != leo || p.log_start_offset <= leo {
+            return false;
+        }
+        // Everything it held is below the leader's log start offset: deleted there by
+        // retention already, so this is a deletion, not a truncation of live data.
+        let segments = r.log.segments().len() as u32;
+        let removed = r.log.truncate_fully_and_start_at(p.log_start_offset);
+        ctx.note(Note::SegmentsDeleted {
+            broker: me,
+            tp: p.tp,
+            segments,
+            records: removed.len() as u64,
+            log_start_offset: p.log_start_offset,
+        });
+        true
     }
 }

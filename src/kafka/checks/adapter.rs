@@ -78,10 +78,20 @@ impl KafkaChecker {
             | Note::Truncated { .. }
             | Note::HighWatermark { .. }
             | Note::TxnMarker { .. } => self.logs(at, world, note),
+            Note::SegmentsDeleted { tp, .. } => {
+                // Forgettable once deleted from every replica (the lowest log start offset).
+                let start = replicas_of(world, *tp)
+                    .filter_map(|b| world.broker(b).replicas.get(tp).map(|r| r.log.log_start_offset()))
+                    .min()
+                    .unwrap_or(0);
+                let lookup = &WorldLookup(world);
+                self.history.observe(at, &Observation::Expired { stream: (*tp).into(), start }, lookup)
+            }
             Note::Read { .. } | Note::ReaderHighWatermark { .. } => self.reads(at, world, note),
             Note::RecordProcessed { .. }
             | Note::OffsetCommitted { .. }
             | Note::ConsumerPosition { .. }
+            | Note::ConsumerOffsetOutOfRange { .. }
             | Note::Assignment { .. } => self.groups(at, world, note),
             _ => {}
         }
@@ -219,6 +229,16 @@ impl KafkaChecker {
                         .any(|c| c.group == *group && c.config.isolation_level == IsolationLevel::ReadCommitted);
                 let p = PositionSet { group, stream: (*tp).into(), offset: *offset, from_committed, read_committed };
                 history.observe(at, &Observation::PositionSet(p), lookup)
+            }
+            Note::ConsumerOffsetOutOfRange { consumer, tp, offset, log_start_offset } => {
+                let group = &world.consumers[*consumer as usize].group;
+                let obs = Observation::PositionDeleted {
+                    group,
+                    stream: (*tp).into(),
+                    offset: *offset,
+                    start: *log_start_offset,
+                };
+                history.observe(at, &obs, lookup)
             }
             Note::Assignment { group, generation, assignment, .. } => {
                 // Idle because there are more members than partitions (not because a

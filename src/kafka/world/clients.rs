@@ -31,6 +31,16 @@ impl World {
         }
     }
 
+    /// Every replica's log takes its topic's current log settings (`LogConfig` is per log
+    /// in Kafka too, updated when the topic's or the broker's config changes).
+    fn refresh_log_configs(&mut self) {
+        for b in &mut self.brokers {
+            for (tp, r) in b.replicas.iter_mut() {
+                r.log.set_config(self.spec.log_config(tp.topic));
+            }
+        }
+    }
+
     /// Change a setting from now on. A refused value changes nothing (the note says why).
     pub(super) fn set_config(&mut self, ctx: &mut Ctx<World>, target: &ConfigTarget, key: &str, value: &str) {
         let label = target.label(&self.spec);
@@ -40,8 +50,14 @@ impl World {
         };
         let spec = Rc::make_mut(&mut self.spec);
         match (target, new) {
-            (_, NewConfig::Brokers(c)) => spec.broker = c,
-            (ConfigTarget::Topic(t), NewConfig::Topic(c)) => spec.topics[*t as usize].overrides = c,
+            (_, NewConfig::Brokers(c)) => {
+                spec.broker = c;
+                self.refresh_log_configs();
+            }
+            (ConfigTarget::Topic(t), NewConfig::Topic(c)) => {
+                spec.topics[*t as usize].overrides = c;
+                self.refresh_log_configs();
+            }
             (ConfigTarget::Producer(p), NewConfig::Producer(c)) => {
                 let p = *p as usize;
                 if p < spec.producers.len() {

@@ -199,6 +199,7 @@ impl World {
             Timer::IsrExpiration => b.on_isr_expiration(ctx, &env),
             Timer::HwCheckpoint => b.on_hw_checkpoint(ctx, &env),
             Timer::Writeback => b.on_writeback(ctx, &env),
+            Timer::RetentionCheck(at) => b.on_retention_check(ctx, &env, at),
             Timer::QuorumTick => self.controller.on_quorum_tick(ctx, &env, me),
             Timer::ControllerResync(broker) => self.controller.on_resync_backoff(ctx, me, broker),
             Timer::FetchExpire(id) => b.on_fetch_expire(ctx, &env, id),

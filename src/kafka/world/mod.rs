@@ -70,6 +70,8 @@ pub enum Timer {
     ReaderPoll,
     /// The active controller re-sends a broker its metadata after the backoff.
     ControllerResync(BrokerId),
+    /// The log retention check armed for this tick (ms).
+    RetentionCheck(u64),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -174,7 +176,9 @@ fn initial_partitions(spec: &Spec) -> (Vec<crate::kafka::broker::Replicas>, BTre
                 isr: assignment.clone(),
             };
             for b in assignment {
-                replicas[(b.0 - 1) as usize].insert(tp, Box::new(Replica::new(&state)));
+                let mut r = Replica::new(&state);
+                r.log.set_config(spec.log_config(tp.topic));
+                replicas[(b.0 - 1) as usize].insert(tp, Box::new(r));
             }
             states.insert(tp, state);
         }
@@ -401,6 +405,7 @@ impl Model for World {
             Timer::IsrExpiration => "IsrExpiration",
             Timer::HwCheckpoint => "HighWatermarkCheckpoint",
             Timer::Writeback => "PageCacheWriteback",
+            Timer::RetentionCheck(_) => "LogRetentionCheck",
             Timer::QuorumTick => "QuorumTick",
             Timer::FetchExpire(_) => "DelayedFetchExpired",
             Timer::ProduceExpire(_) => "DelayedProduceExpired",

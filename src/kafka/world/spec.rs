@@ -66,6 +66,14 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// A topic's log settings; Kafka's internal topics are compacted, so never deleted here.
+    pub fn log_config(&self, topic: u32) -> crate::kafka::broker::log::LogConfig {
+        let t = &self.topics[topic as usize];
+        if t.name.starts_with("__") {
+            return crate::kafka::broker::log::LogConfig::keep_everything();
+        }
+        self.broker.log_config(&t.overrides)
+    }
     pub fn min_insync_replicas(&self, topic: u32) -> u32 {
         self.topics[topic as usize].overrides.min_insync_replicas.unwrap_or(self.broker.min_insync_replicas)
     }

@@ -196,6 +196,7 @@ fn marker_kind(n: &Note) -> Option<&'static str> {
         Note::ControllerElected { .. } => "controller",
         Note::Narration { .. } => "narration",
         Note::Truncated { .. } => "truncation",
+        Note::SegmentsDeleted { .. } => "retention",
         Note::GroupState { state: "PreparingRebalance", .. } | Note::Assignment { .. } => "rebalance",
         _ => return None,
     })

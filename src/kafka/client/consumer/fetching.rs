@@ -36,6 +36,36 @@ impl Consumer {
     }
 
     /// No committed offset: apply `auto.offset.reset`.
+    /// OFFSET_OUT_OF_RANGE: the position is beyond the log (after a truncation) or below
+    /// its start (retention deleted it, the slow consumer's lesson): `auto.offset.reset`
+    /// decides where to go (`FetchCollector.handleInitializeErrors`); with `none` the
+    /// application gets an `OffsetOutOfRangeException` and stops.
+    fn position_out_of_range(&mut self, ctx: &mut Ctx<World>, p: &crate::kafka::message::FetchPartitionResponse) {
+        if p.fetch_offset < p.log_start_offset {
+            ctx.note(Note::ConsumerOffsetOutOfRange {
+                consumer: self.index,
+                tp: p.tp,
+                offset: p.fetch_offset,
+                log_start_offset: p.log_start_offset,
+            });
+        }
+        self.positions.remove(&p.tp);
+        self.fetch_positions.remove(&p.tp);
+        if self.config.auto_offset_reset == AutoOffsetReset::None {
+            ctx.note(Note::ConsumerError {
+                consumer: self.index,
+                error: "OffsetOutOfRangeException",
+                detail: format!(
+                    "offset {} is out of range (log start offset {}) and auto.offset.reset=none: the application stops",
+                    p.fetch_offset, p.log_start_offset
+                ),
+            });
+            self.status = ConsumerStatus::Failed;
+            return;
+        }
+        self.reset_positions(ctx, vec![p.tp]);
+    }
+
     pub(super) fn reset_positions(&mut self, ctx: &mut Ctx<World>, tps: Vec<Tp>) {
         if tps.is_empty() {
             return;
@@ -233,10 +263,7 @@ impl Consumer {
         let mut got = false;
         for p in partitions {
             if p.error == ErrorCode::OffsetOutOfRange {
-                // The position is beyond the log (after a truncation): reset it.
-                self.positions.remove(&p.tp);
-                self.fetch_positions.remove(&p.tp);
-                self.reset_positions(ctx, vec![p.tp]);
+                self.position_out_of_range(ctx, &p);
                 continue;
             }
             if p.error != ErrorCode::None {

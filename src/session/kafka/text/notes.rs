@@ -16,6 +16,31 @@ pub fn describe_note(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
         .or_else(|| groups(spec, n, lang))
         .or_else(|| consumers(spec, n, lang))
         .or_else(|| transactions(spec, n, lang))
+        .or_else(|| retention(spec, n, lang))
+}
+
+/// Log retention: deleted segments, log start offsets.
+fn retention(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
+    let tp = |tp: &Tp| tp_name(spec, *tp);
+    Some(match n {
+        Note::SegmentsDeleted { broker, tp: t, segments, records, log_start_offset } => match lang {
+            Lang::Zh => format!(
+                "broker {} 按保留策略删除 {} 的 {segments} 个段（{records} 条记录），日志起始位移 {log_start_offset}",
+                broker.0,
+                tp(t)
+            ),
+            Lang::En => format!(
+                "broker {} deleted {segments} segment(s) of {} by retention ({records} records): log start offset {log_start_offset}",
+                broker.0,
+                tp(t)
+            ),
+        },
+        Note::LogStartOffset { broker, tp: t, log_start_offset } => match lang {
+            Lang::Zh => format!("broker {} {} 跟随 leader 的日志起始位移 {log_start_offset}", broker.0, tp(t)),
+            Lang::En => format!("broker {} {} follows the leader's log start offset {log_start_offset}", broker.0, tp(t)),
+        },
+        _ => return None,
+    })
 }
 
 fn consumer_name(spec: &Spec, consumer: u32) -> String {
@@ -265,6 +290,17 @@ fn consumers(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
                 Lang::En => {
                     format!("consumer {c} restarted")
                 }
+            }
+        }
+        Note::ConsumerOffsetOutOfRange { consumer, tp: t, offset, log_start_offset } => {
+            let (c, t) = (consumer_name(spec, *consumer), tp_name(spec, *t));
+            match lang {
+                Lang::Zh => format!(
+                    "消费者 {c} 在 {t} 的位移 {offset} 已被保留策略删除（日志起始位移 {log_start_offset}）：OFFSET_OUT_OF_RANGE"
+                ),
+                Lang::En => format!(
+                    "consumer {c}'s position {offset} on {t} was deleted by retention (log start offset {log_start_offset}): OFFSET_OUT_OF_RANGE"
+                ),
             }
         }
         Note::ConsumerPaused { consumer, until, gc } => {

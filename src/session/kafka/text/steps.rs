@@ -68,6 +68,8 @@ fn is_notable(n: &Note) -> bool {
             | Note::BrokerRestarted { .. }
             | Note::ControllerElected { .. }
             | Note::Truncated { .. }
+            | Note::SegmentsDeleted { .. }
+            | Note::ConsumerOffsetOutOfRange { .. }
             | Note::Narration { .. }
             | Note::GroupState { .. }
             | Note::Assignment { .. }

@@ -118,6 +118,11 @@ fn replica_strip(ctx: &CardCtx, b: &BrokerView, r: &ReplicaView, rect: &Rect) ->
                 { role }
                 { isr }
                 <span class="hw-epoch" title={format!("{} {}", t(l, K::EpochLong), r.leader_epoch)} data-testid="epoch">{ epoch_text.clone() }</span>
+                // Shown once retention has deleted something (0 otherwise, as in every run
+                // without retention).
+                if r.log_start_offset > 0 {
+                    <span class="hw-log-start" title={format!("{} {}", t(l, K::LogStartOffset), r.log_start_offset)} data-testid="log-start">{ format!("⌛{}", r.log_start_offset) }</span>
+                }
             </div>
             { strip_svg(r, svg_w, m.strip_svg_h(), m.s, these_marks, l) }
         </div>

@@ -2,13 +2,18 @@
 //! flushed to disk, and the idempotent-producer state derived from the records.
 //!
 //! Records live in a copy-on-write [`ChunkedVec`] so cloning a whole cluster for a time-travel
-//! checkpoint shares them instead of copying. The log start offset is always 0 here:
-//! retention and compaction are not modelled.
+//! checkpoint shares them instead of copying. The log is split into segments as Kafka's is
+//! (`segment.bytes`, `segment.ms`), and retention deletes whole segments from the front
+//! (`retention.ms`, `retention.bytes`), which moves the log start offset and frees their
+//! records' memory. Compaction is not modelled.
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::kafka::message::LogRecord;
 use crate::kafka::types::ErrorCode;
 use crate::kernel::ChunkedVec;
+
+mod segments;
+pub use segments::{Deleted, LogConfig, Segment, RECORD_SIZE_BYTES};
 
 /// Kafka keeps the metadata of the last 5 batches per producer (`NUM_BATCHES_TO_RETAIN`).
 pub const PRODUCER_BATCHES_RETAINED: usize = 5;
@@ -53,6 +58,12 @@ pub enum SequenceCheck {
 #[derive(Clone, Debug, Default)]
 pub struct PartitionLog {
     records: ChunkedVec<LogRecord>,
+    /// Offsets below this are gone (deleted by retention, or below the leader's on a
+    /// follower); reads below it get OFFSET_OUT_OF_RANGE.
+    log_start_offset: u64,
+    /// Non-empty once anything was appended; the last one is the active segment.
+    segments: Vec<Segment>,
+    config: LogConfig,
     /// HW: offsets below it are committed (replicated to the ISR).
     high_watermark: u64,
     /// Offsets below this are on disk; the rest is in the page cache.
@@ -77,7 +88,22 @@ impl PartitionLog {
         self.records.len() as u64
     }
     pub fn log_start_offset(&self) -> u64 {
-        0
+        self.log_start_offset
+    }
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+    pub fn config(&self) -> LogConfig {
+        self.config
+    }
+    /// The topic's settings changed (or the replica was created): they apply from the next
+    /// append and the next retention check, as in Kafka.
+    pub fn set_config(&mut self, config: LogConfig) {
+        self.config = config;
+    }
+    /// Bytes in the log (`UnifiedLog.size`).
+    pub fn size_bytes(&self) -> u64 {
+        self.segments.iter().map(|s| s.size_bytes).sum()
     }
     pub fn high_watermark(&self) -> u64 {
         self.high_watermark
@@ -95,14 +121,18 @@ impl PartitionLog {
         self.epochs.last().map(|e| e.0)
     }
     pub fn get(&self, offset: u64) -> Option<&LogRecord> {
+        if offset < self.log_start_offset {
+            return None;
+        }
         self.records.get(offset as usize)
     }
+    /// The records from the log start offset on, in order.
     pub fn records(&self) -> impl Iterator<Item = &LogRecord> {
-        self.records.iter()
+        self.records_from(self.log_start_offset)
     }
-    /// Records from `offset` on, in order.
+    /// Records from `offset` (at least the log start offset) on, in order.
     pub fn records_from(&self, offset: u64) -> impl Iterator<Item = &LogRecord> {
-        let start = offset as usize;
+        let start = offset.max(self.log_start_offset) as usize;
         self.records.iter_from(start)
     }
     pub fn producer(&self, producer_id: i64) -> Option<&ProducerEntry> {
@@ -146,7 +176,7 @@ impl PartitionLog {
     /// Up to `max` records from `offset`, stopping before `limit`.
     pub fn read(&self, offset: u64, limit: u64, max: u32) -> Vec<LogRecord> {
         let end = limit.min(self.log_end_offset()).min(offset.saturating_add(u64::from(max)));
-        if offset >= end {
+        if offset >= end || offset < self.log_start_offset {
             return Vec::new();
         }
         self.records.iter_from(offset as usize).take((end - offset) as usize).cloned().collect()
@@ -161,7 +191,11 @@ impl PartitionLog {
                 Some(e) if r.leader_epoch == e => {}
                 _ => self.epochs.push((r.leader_epoch, offset)),
             }
+            self.maybe_roll(r.append_time);
             self.records.push(r.clone());
+            let active = self.segments.last_mut().expect("rolled above");
+            active.size_bytes += RECORD_SIZE_BYTES;
+            active.max_timestamp = active.max_timestamp.max(r.append_time);
             // Producer state changes once per batch, not per record.
             let new_batch = match self.records.get(offset.wrapping_sub(1) as usize) {
                 Some(prev) if offset > 0 => {
@@ -191,6 +225,10 @@ impl PartitionLog {
 
     /// Remove every record at or above `offset`. Returns the removed records.
     pub fn truncate_to(&mut self, offset: u64) -> Vec<LogRecord> {
+        if offset < self.log_start_offset {
+            // Nothing of the log may stay: it starts afresh at `offset`.
+            return self.truncate_fully_and_start_at(offset);
+        }
         if offset >= self.log_end_offset() {
             // Kafka truncates the epoch cache even then (UnifiedLog.truncateTo): an epoch
             // that started at the LEO but wrote nothing would otherwise linger and make
@@ -199,6 +237,13 @@ impl PartitionLog {
             return Vec::new();
         }
         let removed: Vec<LogRecord> = self.records.split_off(offset as usize);
+        while self.segments.last().is_some_and(|s| s.base_offset >= offset && self.segments.len() > 1) {
+            self.segments.pop();
+        }
+        if let Some(active) = self.segments.last_mut() {
+            // Sizes are exact (fixed per record); the timestamps stay an upper bound.
+            active.size_bytes = (offset - active.base_offset.min(offset)) * RECORD_SIZE_BYTES;
+        }
         self.epochs.retain(|(_, start)| *start < offset);
         self.high_watermark = self.high_watermark.min(offset);
         self.flushed_offset = self.flushed_offset.min(offset);
@@ -227,7 +272,8 @@ impl PartitionLog {
     /// A follower takes `min(leader HW, own LEO)`; after truncation it may be lower than before.
     /// Kafka sets it even when lower: a new leader's HW can lag the old one's.
     pub fn set_follower_high_watermark(&mut self, leader_hw: u64) -> bool {
-        let hw = leader_hw.min(self.log_end_offset());
+        // `updateHighWatermark` keeps it between the log start offset and the LEO.
+        let hw = leader_hw.min(self.log_end_offset()).max(self.log_start_offset);
         let moved = hw != self.high_watermark;
         self.high_watermark = hw;
         self.assert_invariants();
@@ -268,7 +314,7 @@ impl PartitionLog {
             // A process crash leaves the page cache to the OS, which writes it out.
             self.flush();
         }
-        self.high_watermark = self.checkpointed_high_watermark.min(self.log_end_offset());
+        self.high_watermark = self.checkpointed_high_watermark.min(self.log_end_offset()).max(self.log_start_offset);
         self.assert_invariants();
         lost
     }
@@ -367,129 +413,20 @@ impl PartitionLog {
         self.ongoing_txns.clear();
         self.unstable_txns.clear();
         self.aborted_txns.clear();
-        let records: Vec<LogRecord> = self.records.iter().cloned().collect();
-        for (offset, r) in records.iter().enumerate() {
-            self.track_producer(r, offset as u64);
+        let start = self.log_start_offset;
+        let records: Vec<LogRecord> = self.records().cloned().collect();
+        for (i, r) in records.iter().enumerate() {
+            self.track_producer(r, start + i as u64);
         }
     }
 
     fn assert_invariants(&self) {
         assert!(self.high_watermark <= self.log_end_offset(), "HW <= LEO");
         assert!(self.flushed_offset <= self.log_end_offset(), "flushed <= LEO");
+        assert!(self.log_start_offset <= self.high_watermark, "log start <= HW");
         debug_assert!(self.epochs.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1), "epoch cache ordered");
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kafka::types::RecordId;
-
-    fn rec(id: u64, epoch: u32) -> LogRecord {
-        LogRecord {
-            id: RecordId(id),
-            leader_epoch: epoch,
-            producer_id: -1,
-            producer_epoch: 0,
-            batch_first_seq: -1,
-            batch_last_seq: -1,
-            append_time: id,
-            payload: None,
-            transactional: false,
-            control: None,
-        }
-    }
-
-    fn log_with_epochs(epochs: &[u32]) -> PartitionLog {
-        let mut log = PartitionLog::default();
-        for (i, e) in epochs.iter().enumerate() {
-            if log.latest_epoch() != Some(*e) {
-                log.assign_epoch(*e);
-            }
-            log.append(&[rec(i as u64, *e)]);
-        }
-        log
-    }
-
-    #[test]
-    fn end_offset_for_epoch_follows_kafka_cache_rules() {
-        // epochs: 0 at offset 0, 2 at offset 3, 5 at offset 5; LEO 7
-        let log = log_with_epochs(&[0, 0, 0, 2, 2, 5, 5]);
-        assert_eq!(log.epochs(), &[(0, 0), (2, 3), (5, 5)]);
-        assert_eq!(log.end_offset_for_epoch(5), Some((5, 7)), "latest epoch ends at LEO");
-        assert_eq!(log.end_offset_for_epoch(2), Some((2, 5)));
-        assert_eq!(log.end_offset_for_epoch(3), Some((2, 5)), "unknown epoch: floor epoch, next start");
-        assert_eq!(log.end_offset_for_epoch(6), None, "newer than anything known");
-        let log = log_with_epochs(&[3, 3]);
-        assert_eq!(log.end_offset_for_epoch(1), Some((1, 0)), "older than anything known");
-    }
-
-    #[test]
-    fn truncating_at_the_end_still_drops_an_empty_epoch() {
-        // A leader of epoch 1 that wrote nothing, now a follower told to truncate at 2.
-        let mut log = log_with_epochs(&[0, 0]);
-        log.assign_epoch(1);
-        assert_eq!(log.epochs(), &[(0, 0), (1, 2)]);
-        assert!(log.truncate_to(2).is_empty());
-        assert_eq!(log.epochs(), &[(0, 0)]);
-    }
-
-    #[test]
-    fn truncation_drops_epochs_and_caps_hw() {
-        let mut log = log_with_epochs(&[0, 0, 1, 1, 1]);
-        log.advance_high_watermark(4);
-        let removed = log.truncate_to(2);
-        assert_eq!(removed.len(), 3);
-        assert_eq!(log.log_end_offset(), 2);
-        assert_eq!(log.high_watermark(), 2);
-        assert_eq!(log.epochs(), &[(0, 0)]);
-    }
-
-    #[test]
-    fn high_watermark_never_passes_leo_or_goes_back() {
-        let mut log = log_with_epochs(&[0, 0, 0]);
-        assert!(log.advance_high_watermark(10));
-        assert_eq!(log.high_watermark(), 3);
-        assert!(!log.advance_high_watermark(1));
-        assert_eq!(log.high_watermark(), 3);
-    }
-
-    #[test]
-    fn power_loss_keeps_only_flushed_records_and_checkpointed_hw() {
-        let mut log = log_with_epochs(&[0, 0, 0, 0]);
-        log.advance_high_watermark(3);
-        log.checkpoint_high_watermark();
-        log.writeback(2 + 30_000, 30_000); // records appended at t=0,1,2 are old enough
-        assert_eq!(log.flushed_offset(), 3);
-        let lost = log.recover(true);
-        assert_eq!(lost.len(), 1);
-        assert_eq!(log.log_end_offset(), 3);
-        assert_eq!(log.high_watermark(), 3);
-    }
-
-    #[test]
-    fn idempotence_detects_duplicates_gaps_and_old_epochs() {
-        let mut log = PartitionLog::default();
-        log.assign_epoch(0);
-        let batch = |seq: i32, n: i32| -> Vec<LogRecord> {
-            (0..n)
-                .map(|i| LogRecord {
-                    producer_id: 7,
-                    producer_epoch: 1,
-                    batch_first_seq: seq,
-                    batch_last_seq: seq + n - 1,
-                    ..rec((seq + i) as u64, 0)
-                })
-                .collect()
-        };
-        assert_eq!(log.check_sequence(7, 1, 0, 2), SequenceCheck::Append);
-        log.append(&batch(0, 3));
-        assert_eq!(log.check_sequence(7, 1, 0, 2), SequenceCheck::Duplicate { first_offset: 0 });
-        assert_eq!(log.check_sequence(7, 1, 5, 6), SequenceCheck::Reject(ErrorCode::OutOfOrderSequenceNumber));
-        assert_eq!(log.check_sequence(7, 0, 3, 3), SequenceCheck::Reject(ErrorCode::InvalidProducerEpoch));
-        assert_eq!(log.check_sequence(7, 1, 3, 3), SequenceCheck::Append);
-        log.append(&batch(3, 1));
-        log.truncate_to(3);
-        assert_eq!(log.check_sequence(7, 1, 3, 3), SequenceCheck::Append, "state rebuilt after truncation");
-    }
-}
+mod tests;
