@@ -20,6 +20,11 @@ pub const MIN_CHECKPOINTS: usize = 16;
 /// Near checkpoints kept around the cursor.
 pub const NEAR_CURSOR: usize = 12;
 
+/// Whether the state after `step` steps should be offered (cheap test before cloning it).
+pub fn wants_checkpoint(step: u64) -> bool {
+    step % CHECKPOINT_EVERY == 0
+}
+
 #[derive(Clone)]
 pub struct Checkpoints<S> {
     /// `coarse[i]` is the state after `i * spacing` steps.
@@ -40,24 +45,10 @@ impl<S: Clone> Checkpoints<S> {
         self.spacing
     }
 
-    /// How many states are held (coarse + near).
-    pub fn len(&self) -> usize {
-        self.coarse.len() + self.near.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Whether a state at `step` should be offered (cheap test before cloning it).
-    pub fn wants(step: u64) -> bool {
-        step % CHECKPOINT_EVERY == 0
-    }
-
     /// Keep the state after `step` steps (a multiple of [`CHECKPOINT_EVERY`]): as the next
     /// coarse checkpoint when it is one, otherwise near the `cursor`.
     pub fn offer(&mut self, step: u64, state: &S, cursor: u64) {
-        debug_assert!(Self::wants(step));
+        debug_assert!(wants_checkpoint(step));
         if step % self.spacing == 0 && step / self.spacing == self.coarse.len() as u64 {
             self.coarse.push(state.clone());
             if self.coarse.len() > self.limit {
@@ -144,7 +135,7 @@ mod tests {
         let (mut c, _) = record(1_000_000);
         let cursor = 500_000;
         let (from, _) = c.at_or_before(cursor);
-        for step in (from + 1..=cursor).filter(|s| Checkpoints::<u64>::wants(*s)) {
+        for step in (from + 1..=cursor).filter(|s| wants_checkpoint(*s)) {
             c.offer(step, &step, cursor);
         }
         let (near, state) = c.at_or_before(cursor + 10);

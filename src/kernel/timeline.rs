@@ -8,7 +8,7 @@
 //! branch from there; the old branch is not kept (clone the timeline first to keep it).
 use std::collections::BTreeMap;
 
-use super::checkpoints::Checkpoints;
+use super::checkpoints::{wants_checkpoint, Checkpoints};
 use super::chunked::ChunkedVec;
 use super::model::{Checker, Model};
 use super::paged::PagedGroups;
@@ -100,7 +100,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
                     self.records.push(r);
                     self.notes.push(&mut self.scratch);
                     let step = self.frontier.steps();
-                    if Checkpoints::<Simulation<M, C>>::wants(step) {
+                    if wants_checkpoint(step) {
                         self.frontier.drop_dead_timers();
                         self.checkpoints.offer(step, &self.frontier, self.current.steps());
                     }
@@ -134,7 +134,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
         let mut scratch = Vec::new();
         while self.current.steps() < target {
             let reached = self.current.steps();
-            if reached > from && Checkpoints::<Simulation<M, C>>::wants(reached) {
+            if reached > from && wants_checkpoint(reached) {
                 self.current.drop_dead_timers();
                 self.checkpoints.offer(reached, &self.current, target);
             }
