@@ -65,6 +65,8 @@ pub enum ErrorCode {
     ConcurrentTransactions,
     UnstableOffsetCommit,
     ProducerFenced,
+    FetchSessionIdNotFound,
+    InvalidFetchSessionEpoch,
 }
 
 impl ErrorCode {
@@ -105,6 +107,8 @@ impl ErrorCode {
             ErrorCode::ConcurrentTransactions => 51,
             ErrorCode::UnstableOffsetCommit => 88,
             ErrorCode::ProducerFenced => 90,
+            ErrorCode::FetchSessionIdNotFound => 70,
+            ErrorCode::InvalidFetchSessionEpoch => 71,
         }
     }
 
@@ -145,6 +149,8 @@ impl ErrorCode {
             ErrorCode::ConcurrentTransactions => "CONCURRENT_TRANSACTIONS",
             ErrorCode::UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT",
             ErrorCode::ProducerFenced => "PRODUCER_FENCED",
+            ErrorCode::FetchSessionIdNotFound => "FETCH_SESSION_ID_NOT_FOUND",
+            ErrorCode::InvalidFetchSessionEpoch => "INVALID_FETCH_SESSION_EPOCH",
         }
     }
 

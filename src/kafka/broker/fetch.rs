@@ -5,7 +5,7 @@
 use super::*;
 use crate::kafka::config::IsolationLevel;
 use crate::kafka::message::FetchRequest;
-use crate::kafka::message::{FetchPartition, FetchPartitionResponse, Msg};
+use crate::kafka::message::{FetchPartition, FetchPartitionResponse, Msg, FINAL_SESSION_EPOCH, INITIAL_SESSION_EPOCH};
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kafka::world::{Env, Timer, World};
 use crate::kernel::{Ctx, NodeId};
@@ -13,12 +13,15 @@ use std::rc::Rc;
 
 impl Broker {
     pub fn on_fetch(&mut self, ctx: &mut Ctx<World>, env: &Env, from: NodeId, req: FetchRequest) {
-        let FetchRequest { correlation, replica, max_wait_ms, isolation, partitions } = req;
+        if let (Some(b), false) = (req.replica, req.session_epoch == FINAL_SESSION_EPOCH) {
+            return self.on_session_fetch(ctx, env, from, b, req);
+        }
+        let FetchRequest { correlation, replica, max_wait_ms, isolation, partitions, .. } = req;
         let mut responses = Vec::with_capacity(partitions.len());
         let mut anything = false;
         for p in &partitions {
-            let resp = self.read_partition(ctx, env, replica, isolation, p);
-            anything |= resp.error != ErrorCode::None || resp.diverging_epoch.is_some() || !resp.records.is_empty();
+            let resp = self.read_partition(ctx, env, replica, isolation, p, false);
+            anything |= busy(&resp);
             responses.push(resp);
         }
         if let Some(b) = replica {
@@ -27,12 +30,102 @@ impl Broker {
             }
         }
         if anything || max_wait_ms == 0 {
-            ctx.send(self.node(), from, Msg::FetchResponse { correlation, partitions: responses });
+            let msg = Msg::FetchResponse { correlation, error: ErrorCode::None, session_id: 0, partitions: responses };
+            ctx.send(self.node(), from, msg);
         } else {
             // DelayedFetch: hold it until data arrives or max wait passes.
             let id = self.next();
-            self.park_fetch(id, ParkedFetch { from, correlation, replica, isolation, partitions, dirty: Vec::new() });
+            let f = ParkedFetch { from, correlation, replica, isolation, partitions, dirty: Vec::new(), session: None };
+            self.park_fetch(id, f);
             ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(id));
+        }
+    }
+
+    /// A follower's fetch in a fetch session (KIP-227): open or update the session, read
+    /// what may have changed, answer what did (or park the fetch, as any other).
+    fn on_session_fetch(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from: NodeId,
+        replica: BrokerId,
+        req: FetchRequest,
+    ) {
+        let FetchRequest { correlation, max_wait_ms, session_id, session_epoch, partitions, forgotten, .. } = req;
+        let id = if session_epoch == INITIAL_SESSION_EPOCH {
+            self.fetch_sessions.open(replica, session_id, &partitions)
+        } else {
+            let update = self.fetch_sessions.update(replica, session_id, session_epoch, &partitions, &forgotten);
+            if let Err(error) = update {
+                let msg = Msg::FetchResponse { correlation, error, session_id: 0, partitions: Vec::new() };
+                return ctx.send(self.node(), from, msg);
+            }
+            session_id
+        };
+        let (read, anything) = self.read_session(ctx, env, replica, id);
+        if anything || max_wait_ms == 0 {
+            self.answer_session(ctx, env, from, correlation, (replica, id), read);
+        } else {
+            let tps: Vec<Tp> = read.iter().map(|r| r.tp).collect();
+            self.after_follower_fetches(ctx, env, replica, &tps);
+            let parked = self.next();
+            self.fetch_sessions.set_parked(id, Some(parked));
+            let isolation = IsolationLevel::ReadUncommitted;
+            let replica = Some(replica);
+            let f = ParkedFetch {
+                from,
+                correlation,
+                replica,
+                isolation,
+                partitions: Vec::new(),
+                dirty: Vec::new(),
+                session: Some(id),
+            };
+            self.park_fetch(parked, f);
+            ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(parked));
+        }
+    }
+
+    /// Read the session's pending partitions. The fetch counts as the session's latest
+    /// for every partition it holds (see `FollowerState::lazy`).
+    fn read_session(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        replica: BrokerId,
+        id: u32,
+    ) -> (Vec<FetchPartitionResponse>, bool) {
+        let to_read = self.fetch_sessions.to_read(id);
+        let isolation = IsolationLevel::ReadUncommitted;
+        let read: Vec<FetchPartitionResponse> =
+            to_read.iter().map(|p| self.read_partition(ctx, env, Some(replica), isolation, p, true)).collect();
+        self.fetch_sessions.fetched(replica, ctx.now);
+        let anything = read.iter().any(busy);
+        (read, anything)
+    }
+
+    /// Send what the fetcher does not know yet; then, as after any follower fetch, maybe
+    /// expand the ISR and move the HW (which marks those partitions for the next fetch).
+    fn answer_session(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        to: NodeId,
+        correlation: u64,
+        (replica, id): (BrokerId, u32),
+        read: Vec<FetchPartitionResponse>,
+    ) {
+        let tps: Vec<Tp> = read.iter().map(|r| r.tp).collect();
+        let partitions: Vec<FetchPartitionResponse> =
+            read.into_iter().filter(|r| self.fetch_sessions.answered(id, r)).collect();
+        self.after_follower_fetches(ctx, env, replica, &tps);
+        let msg = Msg::FetchResponse { correlation, error: ErrorCode::None, session_id: id, partitions };
+        ctx.send(self.node(), to, msg);
+    }
+
+    fn after_follower_fetches(&mut self, ctx: &mut Ctx<World>, env: &Env, replica: BrokerId, tps: &[Tp]) {
+        for tp in tps {
+            self.after_follower_fetch(ctx, env, replica, *tp);
         }
     }
 
@@ -43,8 +136,10 @@ impl Broker {
         replica: Option<BrokerId>,
         isolation: IsolationLevel,
         p: &FetchPartition,
+        in_session: bool,
     ) -> FetchPartitionResponse {
         let now = ctx.now;
+        let session_last_fetch = replica.and_then(|b| self.fetch_sessions.last_fetch(b));
         let mut resp = empty_response(p, &self.no_records);
         let Some(r) = self.replicas.get_mut(&p.tp) else {
             resp.error = ErrorCode::NotLeaderOrFollower;
@@ -84,7 +179,8 @@ impl Broker {
         }
         if let Some(b) = replica {
             if let Some(f) = r.followers.get_mut(&b) {
-                // Replica.updateFetchStateOrThrow.
+                // Replica.updateFetchStateOrThrow, on the state as of the session's last fetch.
+                *f = f.effective(session_last_fetch);
                 if p.fetch_offset >= leo {
                     f.last_caught_up_time = f.last_caught_up_time.max(now);
                 } else if p.fetch_offset >= f.last_fetch_leader_log_end_offset {
@@ -93,6 +189,7 @@ impl Broker {
                 f.log_end_offset = Some(p.fetch_offset);
                 f.last_fetch_leader_log_end_offset = leo;
                 f.last_fetch_time = now;
+                f.lazy = in_session && p.fetch_offset >= leo;
             }
         }
         // Followers read to the LEO; consumers below the HW (read_uncommitted) or the
@@ -138,17 +235,33 @@ impl Broker {
 
     pub(super) fn answer_parked(&mut self, ctx: &mut Ctx<World>, env: &Env, id: u64) {
         let Some(f) = self.unpark_fetch(id) else { return };
+        if let (Some(session), Some(replica)) = (f.session, f.replica) {
+            self.fetch_sessions.set_parked(session, None);
+            let (read, _) = self.read_session(ctx, env, replica, session);
+            return self.answer_session(ctx, env, f.from, f.correlation, (replica, session), read);
+        }
         let mut responses = Vec::new();
         for p in &f.partitions {
-            responses.push(self.read_partition(ctx, env, f.replica, f.isolation, p));
+            responses.push(self.read_partition(ctx, env, f.replica, f.isolation, p, false));
         }
         if let Some(b) = f.replica {
             for p in &f.partitions {
                 self.after_follower_fetch(ctx, env, b, p.tp);
             }
         }
-        ctx.send(self.node(), f.from, Msg::FetchResponse { correlation: f.correlation, partitions: responses });
+        let msg = Msg::FetchResponse {
+            correlation: f.correlation,
+            error: ErrorCode::None,
+            session_id: 0,
+            partitions: responses,
+        };
+        ctx.send(self.node(), f.from, msg);
     }
+}
+
+/// Whether an answer must go out now rather than wait (records, an error, a divergence).
+fn busy(resp: &FetchPartitionResponse) -> bool {
+    resp.error != ErrorCode::None || resp.diverging_epoch.is_some() || !resp.records.is_empty()
 }
 
 /// An answer with nothing in it yet (the empty record slice is shared, not allocated).

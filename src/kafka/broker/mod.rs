@@ -5,8 +5,12 @@
 
 pub mod controller;
 mod fetch;
+mod fetch_session;
+mod fetcher;
 use crate::kafka::message::MetadataCache;
 use fetch::{is_caught_up, read_limit};
+use fetcher::Fetcher;
+pub use fetcher::FollowerFetchResponse;
 pub mod group_coordinator;
 pub mod log;
 mod produce;
@@ -37,13 +41,33 @@ pub enum BrokerStatus {
 }
 
 /// What a leader knows of one follower (Kafka's `Replica` state).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct FollowerState {
     /// The follower's LEO: the fetch offset of its latest fetch. None until it fetched.
     pub log_end_offset: Option<u64>,
     pub last_fetch_time: u64,
     pub last_fetch_leader_log_end_offset: u64,
     pub last_caught_up_time: u64,
+    /// The follower was at the leader's LEO when its fetch session last read this
+    /// partition, and nothing changed here since: every later fetch of the session would
+    /// have stamped `last_fetch_time` and `last_caught_up_time` with its own time, so they
+    /// are read as the session's last fetch time (`effective`) instead of being written.
+    pub lazy: bool,
+}
+
+impl FollowerState {
+    /// The state as Kafka's leader would hold it, given the follower session's last fetch.
+    pub fn effective(&self, session_last_fetch: Option<u64>) -> FollowerState {
+        match session_last_fetch {
+            Some(t) if self.lazy => FollowerState {
+                last_fetch_time: t,
+                last_caught_up_time: self.last_caught_up_time.max(t),
+                lazy: false,
+                ..*self
+            },
+            _ => FollowerState { lazy: false, ..*self },
+        }
+    }
 }
 
 /// One replica of a partition on this broker.
@@ -101,9 +125,12 @@ struct ParkedFetch {
     correlation: u64,
     replica: Option<BrokerId>,
     isolation: IsolationLevel,
+    /// Empty for a session's fetch: the session holds its positions.
     partitions: Vec<FetchPartition>,
     /// Positions of the partitions that changed since the fetch was last checked.
     dirty: Vec<u32>,
+    /// The fetch session (KIP-227) of a follower's fetch.
+    session: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -154,14 +181,6 @@ pub(crate) enum Reply {
     },
 }
 
-#[derive(Clone, Debug, Default)]
-struct Fetcher {
-    partitions: BTreeSet<Tp>,
-    in_flight: Option<u64>,
-    /// A retry is scheduled (after an error or a refused connection).
-    backing_off: bool,
-}
-
 #[derive(Clone, Debug)]
 pub struct Broker {
     pub id: BrokerId,
@@ -178,6 +197,7 @@ pub struct Broker {
     fetchers: BTreeMap<BrokerId, Fetcher>,
     parked_fetches: BTreeMap<u64, ParkedFetch>,
     parked_index: waiting::WaitIndex,
+    fetch_sessions: fetch_session::FetchSessions,
     delayed_produces: BTreeMap<u64, DelayedProduce>,
     delayed_index: waiting::WaitIndex,
     next_id: u64,
@@ -211,6 +231,7 @@ impl Broker {
             fetchers: BTreeMap::new(),
             parked_fetches: BTreeMap::new(),
             parked_index: Default::default(),
+            fetch_sessions: Default::default(),
             delayed_produces: BTreeMap::new(),
             delayed_index: Default::default(),
             next_id: 0,
@@ -255,6 +276,7 @@ impl Broker {
         self.fetchers.clear();
         self.parked_fetches.clear();
         self.parked_index.clear();
+        self.fetch_sessions = Default::default();
         self.delayed_produces.clear();
         self.delayed_index.clear();
         self.metadata = MetadataCache::default();
@@ -290,6 +312,12 @@ impl Broker {
             }
         }
         lost_total
+    }
+
+    /// A broker or topic setting changed: what a follower fetch decides (the HW, the ISR)
+    /// may differ for any partition, so fetch sessions read every partition again.
+    pub fn settings_changed(&mut self) {
+        self.fetch_sessions.all_changed();
     }
 
     pub fn has_delayed_produce(&self, id: u64) -> bool {
@@ -350,6 +378,7 @@ impl Broker {
         let leo = r.log.log_end_offset();
         let mut new_hw = leo;
         for (b, f) in &r.followers {
+            let f = &f.effective(self.fetch_sessions.last_fetch(*b));
             // In the maximal ISR (`Replica::maximal_isr`, without building it).
             let in_isr = r.state.isr.contains(b) || r.pending_isr.as_ref().is_some_and(|p| p.contains(b));
             // A caught-up follower outside the ISR counts too, if it is ISR-eligible

@@ -2,6 +2,7 @@
 //! (Kafka's `Partition.makeLeader`/`makeFollower`), shrinking and expanding the ISR through
 //! AlterPartition (`Partition.maybeShrinkIsr`/`maybeExpandIsr`), and the follower's replica
 //! fetcher (`AbstractFetcherThread`: fetch, truncate by leader epoch, append, take the HW).
+use super::fetcher::FollowerFetchResponse;
 use super::*;
 use crate::kafka::config::IsolationLevel;
 use crate::kafka::message::cache_partition_state;
@@ -31,7 +32,10 @@ impl Broker {
                 .iter()
                 .copied()
                 .filter(|b| *b != self.id)
-                .filter(|b| !is_caught_up(r.followers.get(b), leo, now, env.broker.replica_lag_time_max_ms))
+                .filter(|b| {
+                    let f = r.followers.get(b).map(|f| f.effective(self.fetch_sessions.last_fetch(*b)));
+                    !is_caught_up(f.as_ref(), leo, now, env.broker.replica_lag_time_max_ms)
+                })
                 .collect();
             if !out.is_empty() {
                 let isr: Vec<BrokerId> = r.state.isr.iter().copied().filter(|b| !out.contains(b)).collect();
@@ -54,7 +58,12 @@ impl Broker {
         if self.broker_epoch.is_none() {
             return;
         }
-        self.fenced_brokers = fenced.into_iter().btree_set();
+        let fenced = fenced.into_iter().btree_set();
+        if fenced != self.fenced_brokers {
+            // Who may join an ISR changed for every partition: sessions read them all again.
+            self.fetch_sessions.all_changed();
+        }
+        self.fenced_brokers = fenced;
         for st in states {
             let known = self.metadata.get(&st.tp);
             if known.is_some_and(|k| (k.leader_epoch, k.partition_epoch) >= (st.leader_epoch, st.partition_epoch)) {
@@ -111,7 +120,9 @@ impl Broker {
                 self.load_transactions(ctx, env, tp);
             }
             for f in self.fetchers.values_mut() {
-                f.partitions.remove(&tp);
+                if f.partitions.remove(&tp) {
+                    f.mark_changed(tp);
+                }
             }
             self.maybe_increment_high_watermark(ctx, env, tp);
         } else {
@@ -126,10 +137,14 @@ impl Broker {
                 ctx.note(Note::BecameFollower { broker: me, tp, leader: st.leader, leader_epoch: st.leader_epoch });
             }
             for f in self.fetchers.values_mut() {
-                f.partitions.remove(&tp);
+                if f.partitions.remove(&tp) {
+                    f.mark_changed(tp);
+                }
             }
             if let Some(leader) = st.leader {
-                self.fetchers.entry(leader).or_default().partitions.insert(tp);
+                let f = self.fetchers.entry(leader).or_default();
+                f.partitions.insert(tp);
+                f.mark_changed(tp);
             }
             if was_leader {
                 // Answers NOT_LEADER_OR_FOLLOWER to produces waiting on this partition.
@@ -184,6 +199,7 @@ impl Broker {
         if let Some(r) = self.replicas.get_mut(&tp) {
             if r.state.partition_epoch == partition_epoch {
                 r.pending_isr = None;
+                self.parked_partition_changed(tp);
             }
         }
     }
@@ -198,6 +214,9 @@ impl Broker {
     ) {
         let Some(r) = self.replicas.get_mut(&tp) else { return };
         r.pending_isr = None;
+        // The ISR may be expanded again at the next follower fetch.
+        self.parked_partition_changed(tp);
+        let r = self.replicas.get_mut(&tp).expect("replica");
         if error != ErrorCode::None {
             return;
         }
@@ -213,22 +232,17 @@ impl Broker {
     pub(super) fn send_fetch(&mut self, ctx: &mut Ctx<World>, env: &Env, leader: BrokerId) {
         let correlation = self.next();
         let Some(f) = self.fetchers.get_mut(&leader) else { return };
-        let partitions: Vec<FetchPartition> = f
-            .partitions
-            .iter()
-            .map(|tp| {
-                let r = &self.replicas[tp];
-                FetchPartition {
-                    tp: *tp,
-                    fetch_offset: r.log.log_end_offset(),
-                    last_fetched_epoch: r.log.latest_epoch(),
-                    current_leader_epoch: r.state.leader_epoch,
-                }
-            })
-            .collect();
-        if partitions.is_empty() {
-            return;
-        }
+        let replicas = &self.replicas;
+        let position = |tp: Tp| {
+            let r = &replicas[&tp];
+            FetchPartition {
+                tp,
+                fetch_offset: r.log.log_end_offset(),
+                last_fetched_epoch: r.log.latest_epoch(),
+                current_leader_epoch: r.state.leader_epoch,
+            }
+        };
+        let Some(next) = f.next_fetch(position) else { return };
         f.in_flight = Some(correlation);
         let cfg_wait = env.broker.replica_fetch_wait_max_ms;
         let timeout = env.broker.replica_socket_timeout_ms;
@@ -240,7 +254,10 @@ impl Broker {
                 replica: Some(self.id),
                 max_wait_ms: cfg_wait,
                 isolation: IsolationLevel::ReadUncommitted,
-                partitions,
+                session_id: next.session_id,
+                session_epoch: next.session_epoch,
+                partitions: next.partitions,
+                forgotten: next.forgotten,
             }),
         );
         ctx.set_timer(self.node(), timeout, Timer::FetcherTimeout(leader, correlation));
@@ -250,6 +267,7 @@ impl Broker {
         if let Some(f) = self.fetchers.get_mut(&leader) {
             if f.in_flight == Some(correlation) {
                 f.in_flight = None;
+                f.reset_session();
                 self.send_fetch(ctx, env, leader);
             }
         }
@@ -259,6 +277,7 @@ impl Broker {
     pub fn on_fetch_refused(&mut self, ctx: &mut Ctx<World>, env: &Env, leader: BrokerId) {
         if let Some(f) = self.fetchers.get_mut(&leader) {
             f.in_flight = None;
+            f.reset_session();
             if !f.backing_off {
                 f.backing_off = true;
                 ctx.set_timer(self.node(), env.broker.replica_fetch_backoff_ms, Timer::FetcherRetry(leader));
@@ -275,23 +294,23 @@ impl Broker {
         }
     }
 
-    pub fn on_fetch_response_as_follower(
-        &mut self,
-        ctx: &mut Ctx<World>,
-        env: &Env,
-        leader: BrokerId,
-        correlation: u64,
-        partitions: Vec<FetchPartitionResponse>,
-    ) {
+    pub fn on_fetch_response_as_follower(&mut self, ctx: &mut Ctx<World>, env: &Env, resp: FollowerFetchResponse) {
+        let FollowerFetchResponse { leader, correlation, error, session_id, partitions } = resp;
         match self.fetchers.get_mut(&leader) {
-            Some(f) if f.in_flight == Some(correlation) => f.in_flight = None,
+            Some(f) if f.in_flight == Some(correlation) => {
+                f.in_flight = None;
+                f.session_answered(error, session_id);
+            }
             _ => return,
         }
-        let mut errors = 0;
+        let mut errors = usize::from(error != ErrorCode::None);
         for p in partitions {
-            if !self.fetchers[&leader].partitions.contains(&p.tp) {
+            let f = self.fetchers.get_mut(&leader).expect("fetcher");
+            if !f.partitions.contains(&p.tp) {
                 continue;
             }
+            // Its position may move now (appended, truncated, restarted).
+            f.mark_changed(p.tp);
             if p.error == ErrorCode::OffsetOutOfRange && self.fell_off_leader_log(ctx, &p) {
                 continue; // fetches again at once from the leader's log start offset
             }

@@ -55,8 +55,10 @@ impl Broker {
         }
         self.retention_check_at = None;
         let now = ctx.now;
+        let mut moved = Vec::new();
         for (tp, r) in self.replicas.iter_mut() {
             if let Some(d) = r.log.delete_old_segments(now) {
+                moved.push(*tp);
                 ctx.note(Note::SegmentsDeleted {
                     broker: self.id,
                     tp: *tp,
@@ -65,6 +67,10 @@ impl Broker {
                     log_start_offset: d.log_start_offset,
                 });
             }
+        }
+        for tp in moved {
+            // A new log start offset for the fetch sessions to pass on.
+            self.parked_partition_changed(tp);
         }
         self.maybe_schedule_retention(ctx, env, None);
     }

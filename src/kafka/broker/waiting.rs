@@ -68,12 +68,20 @@ impl Broker {
 
     /// Whatever may have made `tp` readable for a parked fetch (an append, a HW move, a
     /// leadership change) happened: its waiters must look at it again.
+    /// Fetch sessions read it at their next fetch; a follower state taken lazily from its
+    /// session is written down first, as the partition may now move on without it.
     pub(crate) fn parked_partition_changed(&mut self, tp: Tp) {
         for (id, pos) in self.parked_index.on(tp) {
             if let Some(f) = self.parked_fetches.get_mut(&id) {
                 mark(&mut f.dirty, pos);
             }
         }
+        if let Some(r) = self.replicas.get_mut(&tp) {
+            for (b, f) in r.followers.iter_mut() {
+                *f = f.effective(self.fetch_sessions.last_fetch(*b));
+            }
+        }
+        self.fetch_sessions.changed(tp);
     }
 
     /// `DelayedFetch.tryComplete` for the fetches waiting on `tp`: answer those with a
@@ -89,6 +97,21 @@ impl Broker {
                 ready,
                 f.partitions.iter().any(|p| self.fetch_partition_ready(f, p)),
                 "a parked fetch's readiness must not depend on the partitions not marked changed"
+            );
+            if ready {
+                self.answer_parked(ctx, env, id);
+            }
+        }
+        // Session fetches: the sessions holding `tp` were marked by the call above.
+        for (id, _) in self.fetch_sessions.changed(tp) {
+            let Some(f) = self.parked_fetches.get(&id) else { continue };
+            let session = f.session.expect("a session's parked fetch");
+            let ready = self.fetch_sessions.to_read(session).iter().any(|p| self.fetch_partition_ready(f, p));
+            #[cfg(debug_assertions)]
+            debug_assert_eq!(
+                ready,
+                self.fetch_sessions.positions(session).iter().any(|p| self.fetch_partition_ready(f, p)),
+                "a parked session fetch's readiness must not depend on the partitions it does not read"
             );
             if ready {
                 self.answer_parked(ctx, env, id);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::kafka::config::IsolationLevel;
-use crate::kafka::message::{FetchPartition, FetchRequest, Msg, PartitionState};
+use crate::kafka::message::{FetchPartition, FetchRequest, Msg, PartitionState, FINAL_SESSION_EPOCH};
 use crate::kafka::types::{BrokerId, Tp};
 use crate::kafka::world::{broker_node, Timer, World};
 use crate::kernel::{Ctx, NodeId};
@@ -59,7 +59,18 @@ pub fn send_fetches(
         in_flight.insert(correlation, leader);
         let max_wait_ms = settings.max_wait_ms;
         let isolation = settings.isolation;
-        let request = FetchRequest { correlation, replica: None, max_wait_ms, isolation, partitions };
+        // Consumers fetch without a session (a full fetch each time): KIP-227's sessions are
+        // modelled for followers, whose fetches list every partition they replicate.
+        let request = FetchRequest {
+            correlation,
+            replica: None,
+            max_wait_ms,
+            isolation,
+            session_id: 0,
+            session_epoch: FINAL_SESSION_EPOCH,
+            partitions,
+            forgotten: Vec::new(),
+        };
         ctx.send(node, broker_node(leader), Msg::Fetch(request));
         let timeout = super::request_timeout_delay(settings.request_timeout_ms.saturating_add(max_wait_ms));
         ctx.set_timer(node, timeout, Timer::ClientRequestTimeout(correlation));

@@ -41,27 +41,59 @@ pub struct FetchPartitionResponse {
     pub records: Rc<[LogRecord]>,
 }
 
+/// Kafka's `FetchMetadata.INITIAL_EPOCH`: a full fetch that opens a session (KIP-227).
+pub const INITIAL_SESSION_EPOCH: i32 = 0;
+/// Kafka's `FetchMetadata.FINAL_EPOCH`: a full fetch with no session (consumers here).
+pub const FINAL_SESSION_EPOCH: i32 = -1;
+
 /// `replica` is the fetching broker for follower fetches, None for consumers.
+///
+/// Fetch sessions (KIP-227): a follower's first fetch to a leader is a full one (every
+/// partition, `session_epoch` 0) and the leader answers with a `session_id`. Later fetches
+/// in the session (epoch 1, 2, ...) list only the partitions whose fetch position changed
+/// and the ones to drop (`forgotten`); the leader remembers the rest, and answers only the
+/// partitions with records, a new high watermark or log start offset, or an error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FetchRequest {
     pub correlation: u64,
     pub replica: Option<BrokerId>,
     pub max_wait_ms: u64,
     pub isolation: IsolationLevel,
+    pub session_id: u32,
+    pub session_epoch: i32,
     pub partitions: Vec<FetchPartition>,
+    pub forgotten: Vec<Tp>,
 }
 
 impl FetchRequest {
     pub(super) fn summary(&self) -> String {
         let who = self.replica.map(|b| format!("replica={} ", b.0)).unwrap_or_default();
+        let session = match (self.session_id, self.session_epoch) {
+            (_, FINAL_SESSION_EPOCH) => String::new(),
+            (0, _) => "new session, ".to_string(),
+            (id, epoch) => format!("session={id} epoch={epoch}, "),
+        };
         let parts: Vec<String> =
             self.partitions.iter().map(|p| format!("{}@{}", tp_str(&p.tp), p.fetch_offset)).collect();
-        format!("{who}{}", parts.join(", "))
+        let forgotten =
+            if self.forgotten.is_empty() { String::new() } else { format!(" forgotten {}", tps_str(&self.forgotten)) };
+        format!("{who}{session}{}{forgotten}", parts.join(", "))
     }
 }
 
-pub(super) fn fetch_response_summary(partitions: &[FetchPartitionResponse]) -> String {
-    partitions
+pub(super) fn fetch_response_summary(
+    error: ErrorCode,
+    session_id: u32,
+    partitions: &[FetchPartitionResponse],
+) -> String {
+    let mut head = String::new();
+    if error != ErrorCode::None {
+        head = format!("{} ", error.name());
+    }
+    if session_id != 0 {
+        head.push_str(&format!("session={session_id} "));
+    }
+    let parts = partitions
         .iter()
         .map(|p| {
             let mut s =
@@ -72,7 +104,8 @@ pub(super) fn fetch_response_summary(partitions: &[FetchPartitionResponse]) -> S
             s
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    format!("{head}{parts}")
 }
 
 pub(super) fn list_offsets_summary(partitions: &[Tp], latest: bool) -> String {

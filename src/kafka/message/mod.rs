@@ -19,7 +19,9 @@ use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kernel::MessageInfo;
 
 pub use controller::{cache_partition_state, MetadataCache, PartitionState};
-pub use fetch::{AbortedTxn, FetchPartition, FetchPartitionResponse, FetchRequest};
+pub use fetch::{
+    AbortedTxn, FetchPartition, FetchPartitionResponse, FetchRequest, FINAL_SESSION_EPOCH, INITIAL_SESSION_EPOCH,
+};
 pub use group::{
     GroupMemberMetadata, HeartbeatRequest, JoinGroupRequest, OffsetCommitPartition, OffsetCommitRequest,
     SyncGroupRequest,
@@ -39,8 +41,12 @@ pub enum Msg {
     },
     /// `replica` is the fetching broker for follower fetches, None for consumers.
     Fetch(FetchRequest),
+    /// `error`: a session error (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH);
+    /// `session_id`: the fetch session the leader keeps for this fetcher (0: none).
     FetchResponse {
         correlation: u64,
+        error: ErrorCode,
+        session_id: u32,
         partitions: Vec<FetchPartitionResponse>,
     },
     Metadata {
@@ -311,7 +317,9 @@ impl MessageInfo for Msg {
             Msg::Produce(req) => req.summary(),
             Msg::ProduceResponse { partitions, .. } => produce::produce_response_summary(partitions),
             Msg::Fetch(req) => req.summary(),
-            Msg::FetchResponse { partitions, .. } => fetch::fetch_response_summary(partitions),
+            Msg::FetchResponse { error, session_id, partitions, .. } => {
+                fetch::fetch_response_summary(*error, *session_id, partitions)
+            }
             Msg::Metadata { .. } => "all topics".into(),
             Msg::MetadataResponse { partitions, .. } => format!("{} partitions", partitions.len()),
             Msg::InitProducerId { transactional_id, .. } => produce::init_producer_id_summary(transactional_id),

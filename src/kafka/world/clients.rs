@@ -38,6 +38,7 @@ impl World {
             for (tp, r) in b.replicas.iter_mut() {
                 r.log.set_config(self.spec.log_config(tp.topic));
             }
+            b.settings_changed();
         }
     }
 

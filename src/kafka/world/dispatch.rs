@@ -1,6 +1,7 @@
 //! Routing: which broker or client handles a message or a timer (the `Model` handlers in
 //! `world/mod.rs` land here).
 use super::*;
+use crate::kafka::broker::FollowerFetchResponse;
 use crate::kafka::message::AddPartitionsToTxnRequest;
 use crate::kafka::message::Msg;
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
@@ -16,9 +17,10 @@ impl World {
         match msg {
             Msg::Produce(req) => b.on_produce(ctx, &env, from, req),
             Msg::Fetch(req) => b.on_fetch(ctx, &env, from, req),
-            Msg::FetchResponse { correlation, partitions } => {
+            Msg::FetchResponse { correlation, error, session_id, partitions } => {
                 if let Some(leader) = from_broker {
-                    b.on_fetch_response_as_follower(ctx, &env, leader, correlation, partitions);
+                    let resp = FollowerFetchResponse { leader, correlation, error, session_id, partitions };
+                    b.on_fetch_response_as_follower(ctx, &env, resp);
                 }
             }
             Msg::Metadata { correlation } => b.on_metadata(ctx, &env, from, correlation),
@@ -166,7 +168,7 @@ impl World {
             (Client::Reader(r), Msg::MetadataResponse { correlation, partitions, .. }) => {
                 self.readers[r].on_metadata_response(ctx, correlation, partitions)
             }
-            (Client::Reader(r), Msg::FetchResponse { correlation, partitions }) => {
+            (Client::Reader(r), Msg::FetchResponse { correlation, partitions, .. }) => {
                 self.readers[r].on_fetch_response(ctx, correlation, partitions)
             }
             _ => {}

@@ -376,7 +376,7 @@ impl Consumer {
             Msg::MetadataResponse { correlation, partitions, .. } => {
                 self.on_metadata_response(ctx, correlation, partitions)
             }
-            Msg::FetchResponse { correlation, partitions } => self.on_fetch_response(ctx, correlation, partitions),
+            Msg::FetchResponse { correlation, partitions, .. } => self.on_fetch_response(ctx, correlation, partitions),
             _ => {}
         }
     }
