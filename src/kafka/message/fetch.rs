@@ -67,17 +67,27 @@ pub struct FetchRequest {
 
 impl FetchRequest {
     pub(super) fn summary(&self) -> String {
-        let who = self.replica.map(|b| format!("replica={} ", b.0)).unwrap_or_default();
-        let session = match (self.session_id, self.session_epoch) {
-            (_, FINAL_SESSION_EPOCH) => String::new(),
-            (0, _) => "new session, ".to_string(),
-            (id, epoch) => format!("session={id} epoch={epoch}, "),
-        };
+        let mut words = Vec::new();
+        if let Some(b) = self.replica {
+            words.push(format!("replica={}", b.0));
+        }
+        match (self.session_id, self.session_epoch) {
+            (_, FINAL_SESSION_EPOCH) => {}
+            (_, INITIAL_SESSION_EPOCH) => words.push("new session:".to_string()),
+            (id, epoch) => words.push(format!("session={id} epoch={epoch}:")),
+        }
+        if self.partitions.is_empty() && self.forgotten.is_empty() {
+            words.push("no change".to_string());
+        }
         let parts: Vec<String> =
             self.partitions.iter().map(|p| format!("{}@{}", tp_str(&p.tp), p.fetch_offset)).collect();
-        let forgotten =
-            if self.forgotten.is_empty() { String::new() } else { format!(" forgotten {}", tps_str(&self.forgotten)) };
-        format!("{who}{session}{}{forgotten}", parts.join(", "))
+        if !parts.is_empty() {
+            words.push(parts.join(", "));
+        }
+        if !self.forgotten.is_empty() {
+            words.push(format!("forgotten {}", tps_str(&self.forgotten)));
+        }
+        words.join(" ")
     }
 }
 
@@ -86,26 +96,24 @@ pub(super) fn fetch_response_summary(
     session_id: u32,
     partitions: &[FetchPartitionResponse],
 ) -> String {
-    let mut head = String::new();
+    let mut words = Vec::new();
     if error != ErrorCode::None {
-        head = format!("{} ", error.name());
+        words.push(error.name().to_string());
     }
     if session_id != 0 {
-        head.push_str(&format!("session={session_id} "));
+        words.push(format!("session={session_id}:"));
+        if partitions.is_empty() {
+            words.push("nothing new".to_string());
+        }
     }
-    let parts = partitions
-        .iter()
-        .map(|p| {
-            let mut s =
-                format!("{} {} records={} hw={}", tp_str(&p.tp), p.error.name(), p.records.len(), p.high_watermark);
-            if let Some((e, o)) = p.diverging_epoch {
-                s.push_str(&format!(" diverging_epoch=({e},{o})"));
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("{head}{parts}")
+    for p in partitions {
+        let mut s = format!("{} {} records={} hw={}", tp_str(&p.tp), p.error.name(), p.records.len(), p.high_watermark);
+        if let Some((e, o)) = p.diverging_epoch {
+            s.push_str(&format!(" diverging_epoch=({e},{o})"));
+        }
+        words.push(s);
+    }
+    words.join(" ")
 }
 
 pub(super) fn list_offsets_summary(partitions: &[Tp], latest: bool) -> String {

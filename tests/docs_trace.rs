@@ -1,0 +1,210 @@
+//! The trace excerpts quoted in docs/trace.md are what the CLI writes today: each quoted block
+//! is produced again here and compared line by line, so an engine change that moves them
+//! fails this test instead of leaving the docs stale. On a mismatch the test prints the
+//! block as it should read; `HIGHWATER_UPDATE_DOCS=1` writes it (then fix the prose).
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+const DOC: &str = include_str!("../docs/trace.md");
+
+/// The tests run in parallel: one rewrite of a doc at a time (`HIGHWATER_UPDATE_DOCS`).
+static REWRITE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn root() -> &'static str {
+    env!("CARGO_MANIFEST_DIR")
+}
+
+/// Run the CLI; (exit code, stdout).
+fn highwater(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_highwater")).args(args).output().expect("run highwater");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("highwater-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// The JSONL trace of `highwater run FILE --trace OUT.jsonl`, one line per step.
+fn trace(file: &str) -> Vec<String> {
+    let out = temp(&format!("{}.jsonl", file.replace('/', "_")));
+    let (code, stdout) = highwater(&["run", file, "--trace", out.to_str().unwrap()]);
+    assert!(code == 0 || code == 1, "{file}: exit {code}: {stdout}");
+    std::fs::read_to_string(&out).unwrap().lines().map(str::to_string).collect()
+}
+
+/// The lines of the first fenced block after `marker` in docs/trace.md.
+fn quoted_after(marker: &str) -> Vec<String> {
+    let at = DOC.find(marker).unwrap_or_else(|| panic!("docs/trace.md no longer says {marker:?}"));
+    let rest = &DOC[at..];
+    let open = rest.find("```").unwrap();
+    let body = &rest[open..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let close = body.find("```").unwrap();
+    body[..close].lines().map(str::to_string).collect()
+}
+
+fn step(line: &str) -> u64 {
+    serde_json::from_str::<Value>(line).unwrap()["step"].as_u64().unwrap()
+}
+
+fn steps(lines: &[String], from: u64, to: u64) -> Vec<String> {
+    lines.iter().filter(|l| (from..=to).contains(&step(l))).cloned().collect()
+}
+
+fn assert_quoted(marker: &str, actual: Vec<String>) {
+    let quoted = quoted_after(marker);
+    if quoted != actual && std::env::var("HIGHWATER_UPDATE_DOCS").is_ok() {
+        let _one = REWRITE.lock().unwrap();
+        let path = format!("{}/docs/trace.md", root());
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let at = doc.find(marker).unwrap();
+        let open = at + doc[at..].find("```").unwrap();
+        let body = open + doc[open..].find('\n').unwrap() + 1;
+        let close = body + doc[body..].find("```").unwrap();
+        let new = format!("{}{}\n{}", &doc[..body], actual.join("\n"), &doc[close..]);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    assert!(quoted == actual, "docs/trace.md, the block after {marker:?}, should read:\n{}\n", actual.join("\n"));
+}
+
+/// `/tmp/hw/connection-broken.json` as docs/trace.md builds it from `retry-duplicates`.
+fn connection_broken() -> String {
+    let text = std::fs::read_to_string(format!("{}/scenarios/retry-duplicates.json", root())).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["id"] = json!("connection-broken");
+    v.as_object_mut().unwrap().remove("expect");
+    v["producers"][0]["config"] = json!({"acks": "1", "linger.ms": 0});
+    v["timeline"] = json!([
+      {"at_ms": 500, "action": "produce", "producer": "app", "topic": "payments", "key": "alice", "count": 1},
+      {"at_ms": 1000, "action": "drop_next", "from": "b1", "to": "app", "kind": "ProduceResponse"},
+      {"at_ms": 1000, "action": "produce", "producer": "app", "topic": "payments", "key": "alice", "count": 1},
+      {"at_ms": 1001, "action": "produce", "producer": "app", "topic": "payments", "key": "alice", "count": 1}
+    ]);
+    let path = temp("connection-broken.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_real_excerpt_is_the_run_of_today() {
+    let lines = trace(&format!("{}/scenarios/acks1-leader-failure.json", root()));
+    assert_quoted("Steps 289–300 of `highwater run scenarios/acks1-leader-failure.json", steps(&lines, 289, 300));
+}
+
+#[test]
+fn the_lost_response_excerpt_and_summary_are_the_run_of_today() {
+    let file = connection_broken();
+    let lines = trace(&file);
+    assert_quoted("Steps 33–44 of `highwater run /tmp/hw/connection-broken.json", steps(&lines, 33, 44));
+    let (code, out) = highwater(&["run", &file]);
+    assert_eq!(code, 1);
+    let mut shown = vec!["$ highwater run /tmp/hw/connection-broken.json".to_string()];
+    shown.extend(out.lines().map(str::to_string));
+    assert_quoted("the checker reports two `duplicate`s", shown);
+}
+
+#[test]
+fn the_consumer_group_excerpt_is_the_run_of_today() {
+    let lines = trace(&format!("{}/scenarios/zombie-consumer-fenced.json", root()));
+    let node4 = |v: &Value| {
+        let e = &v["event"];
+        e["node"] == 4 || e["from"] == 4 || e["to"] == 4
+    };
+    let mut shown: Vec<String> = quoted_after("The lines of `billing-1`").into_iter().take(1).collect();
+    shown.extend(steps(&lines, 1671, 2203).into_iter().filter(|l| {
+        let v: Value = serde_json::from_str(l).unwrap();
+        let kind = v["event"]["kind"].as_str().unwrap_or("");
+        let quiet_timer = v["event"]["type"] == "Timer" && v["notes"].as_array().unwrap().is_empty();
+        node4(&v) && kind != "Fetch" && kind != "FetchResponse" && !quiet_timer
+    }));
+    assert_quoted("The lines of `billing-1`", shown);
+}
+
+/// Split a quoted command line as a shell would (double quotes only).
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut any) = (false, false);
+    for c in line.chars() {
+        match c {
+            '"' => (quoted, any) = (!quoted, true),
+            ' ' if !quoted => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Every fenced block in README.md and docs/*.md that starts with `$ highwater ...` on files
+/// of this repository is that command's output today. `HIGHWATER_UPDATE_DOCS=1` rewrites
+/// the blocks that differ (then read the prose around them: it may quote a step or a digest).
+#[test]
+fn every_quoted_highwater_command_prints_what_the_docs_show() {
+    let mut docs = vec![std::path::PathBuf::from(format!("{}/README.md", root()))];
+    for e in std::fs::read_dir(format!("{}/docs", root())).unwrap() {
+        docs.push(e.unwrap().path());
+    }
+    docs.sort();
+    let update = std::env::var("HIGHWATER_UPDATE_DOCS").is_ok();
+    let (mut checked, mut stale) = (Vec::new(), Vec::new());
+    for doc in docs.iter().filter(|p| p.extension().is_some_and(|x| x == "md")) {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let mut parts: Vec<String> = text.split("```").map(str::to_string).collect();
+        for block in parts.iter_mut().skip(1).step_by(2) {
+            let Some(commands) = quoted_commands(block) else { continue };
+            let mut rebuilt = block.split_inclusive('\n').next().unwrap_or_default().to_string();
+            for (cmd, shown) in commands {
+                let actual = command_output(&cmd);
+                if actual != shown {
+                    stale.push(format!("{}: `highwater {cmd}` now prints:\n{actual}", doc.display()));
+                }
+                rebuilt.push_str(&format!("$ highwater {cmd}\n{actual}"));
+                checked.push(cmd);
+            }
+            *block = rebuilt;
+        }
+        let rebuilt = parts.join("```");
+        if update && rebuilt != text {
+            let _one = REWRITE.lock().unwrap();
+            std::fs::write(doc, rebuilt).unwrap();
+        }
+    }
+    assert!(stale.is_empty(), "{}", stale.join("\n\n"));
+    assert!(checked.len() >= 6, "the quoted commands this test found: {checked:#?}");
+}
+
+/// The commands of a block of `$ highwater ...` lines, each with the output shown under it;
+/// None unless every file they name is in this repository.
+fn quoted_commands(block: &str) -> Option<Vec<(String, String)>> {
+    let mut lines = block.split_inclusive('\n').skip(1); // the fence's language tag
+    let mut commands: Vec<(String, String)> = Vec::new();
+    let first = lines.next()?.strip_prefix("$ highwater ")?;
+    commands.push((first.trim_end().to_string(), String::new()));
+    for line in lines {
+        match line.strip_prefix("$ highwater ") {
+            Some(cmd) => commands.push((cmd.trim_end().to_string(), String::new())),
+            None => commands.last_mut().unwrap().1.push_str(line),
+        }
+    }
+    let here = |cmd: &String| {
+        words(cmd).iter().filter(|a| a.ends_with(".json")).all(|a| std::path::Path::new(root()).join(a).is_file())
+    };
+    commands.iter().all(|(cmd, _)| here(cmd)).then_some(commands)
+}
+
+fn command_output(cmd: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_highwater")).args(words(cmd)).current_dir(root()).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
