@@ -130,4 +130,27 @@ fn the_checker_forgets_records_deleted_everywhere_and_passed_by_every_group() {
     assert!(forgotten >= 128 && forgotten as u64 <= start, "tracks below {forgotten} dropped (log start {start})");
     let kinds: Vec<&str> = sim.checker.anomalies().map(|a| a.kind.name()).collect();
     assert_eq!(kinds, vec!["poll-skip"], "forgetting changes no verdict");
+    // The world's record table (producer, key, partition of every record sent) follows.
+    assert_eq!(sim.model.records.first_index(), forgotten, "the world drops the same records");
+    assert_eq!(sim.model.records.len(), 480, "record numbering goes on");
+}
+
+#[test]
+fn a_pipeline_keeps_the_whole_record_table() {
+    // A pipeline looks up its input's key in the table when it writes the output.
+    let mut v: Value = serde_json::from_str(&load("pipeline-exactly-once").to_json()).unwrap();
+    for t in v["topics"].as_array_mut().unwrap() {
+        t["config"] = serde_json::json!({"retention.ms": 1000, "segment.ms": 500});
+    }
+    for a in v["timeline"].as_array_mut().unwrap() {
+        if a["action"] == "produce" {
+            a["count"] = 300.into();
+        }
+    }
+    v["cluster"]["config"]["log.retention.check.interval.ms"] = 1000.into();
+    v["expect"] = Value::Null;
+    v["duration_ms"] = 60_000.into(); // the first retention check is 30 s after start
+    let sim = run_checking_invariants(&Scenario::from_json(&v.to_string()).unwrap());
+    assert!(sim.checker.records.first_index() > 0, "the checker forgot some records");
+    assert_eq!(sim.model.records.first_index(), 0, "the world kept them all");
 }

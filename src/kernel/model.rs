@@ -62,6 +62,11 @@ pub trait Model: Clone {
     /// Whether debug builds can afford [`Model::check_invariants`] after every step of this
     /// model (unoptimised, a check that visits every object of a large model costs far more
     /// than the step). When false, only explicit calls check. The default says yes.
+    /// The checker has forgotten every record numbered below `index` (see
+    /// [`Checker::forgotten_before`]): the model may drop what it keeps of them only for
+    /// the checker and the views. It must not drop what its own behaviour may still read.
+    /// Called after every step; the default keeps everything.
+    fn forget_before(&mut self, _index: u64) {}
     fn invariants_affordable_every_step(&self) -> bool {
         true
     }
@@ -75,6 +80,11 @@ pub trait Model: Clone {
 /// value, so time travel restores it with everything else.
 pub trait Checker<M: Model>: Clone {
     fn observe(&mut self, model: &M, step: &StepRecord, notes: &[M::Note]);
+    /// Every record numbered below this (the model's numbering) can no longer matter to
+    /// any check and has been forgotten (bounded memory under log retention). Default 0.
+    fn forgotten_before(&self) -> u64 {
+        0
+    }
 }
 
 /// A checker that checks nothing.

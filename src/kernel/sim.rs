@@ -360,6 +360,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
         self.digest.add(&record);
         self.digest.add(notes);
         self.checker.observe(&self.model, &record, notes);
+        self.model.forget_before(self.checker.forgotten_before());
         #[cfg(debug_assertions)]
         self.assert_invariants(Some(&record));
         record

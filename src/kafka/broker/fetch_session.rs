@@ -138,18 +138,25 @@ impl FetchSessions {
     }
 
     /// `tp` changed on this broker: every session holding it reads it at its next fetch.
-    /// Returns the parked fetches of those sessions, with the position they wait at.
-    pub(crate) fn changed(&mut self, tp: Tp) -> Vec<(u64, FetchPartition)> {
-        let mut parked = Vec::new();
+    pub(crate) fn changed(&mut self, tp: Tp) {
         for &(_, id) in self.index.range((tp, 0)..=(tp, u32::MAX)) {
             if let Some(s) = self.sessions.get_mut(&id) {
                 s.pending.insert(tp);
-                if let Some(p) = s.parked {
-                    parked.push((p, s.partitions[&tp].fetch.clone()));
-                }
             }
         }
-        parked
+    }
+
+    /// The parked fetches of the sessions holding `tp`, with their session.
+    pub(crate) fn parked_on(&self, tp: Tp) -> Vec<(u64, u32)> {
+        self.index
+            .range((tp, 0)..=(tp, u32::MAX))
+            .filter_map(|&(_, id)| self.sessions.get(&id).and_then(|s| s.parked.map(|p| (p, id))))
+            .collect()
+    }
+
+    /// Whether any position the session will read next satisfies `ready`.
+    pub(crate) fn any_pending(&self, id: u32, ready: impl Fn(&FetchPartition) -> bool) -> bool {
+        self.sessions.get(&id).is_some_and(|s| s.pending.iter().any(|tp| ready(&s.partitions[tp].fetch)))
     }
 
     /// Something every partition's reading depends on changed (a setting, the fenced
@@ -261,7 +268,8 @@ mod tests {
         assert_eq!(s.update(B2, id, 1, &[], &[tp(0)]), Ok(()));
         assert_eq!(s.update(B2, id, 1, &[], &[]), Err(ErrorCode::InvalidFetchSessionEpoch), "epoch 1 was used");
         assert_eq!(read(&s, id), [1]);
-        assert!(s.changed(tp(0)).is_empty() && read(&s, id) == [1], "a forgotten partition is not watched");
+        s.changed(tp(0));
+        assert_eq!(read(&s, id), [1], "a forgotten partition is not watched");
         let again = s.open(B2, id, &[at(1, 0)]);
         assert_ne!(again, id);
         assert_eq!(s.update(B2, id, 2, &[], &[]), Err(ErrorCode::FetchSessionIdNotFound), "the old one is closed");
@@ -270,12 +278,15 @@ mod tests {
     #[test]
     fn a_change_reports_the_parked_fetch_waiting_on_it() {
         let mut s = FetchSessions::default();
-        let id = s.open(B2, 0, &[at(0, 4)]);
+        let id = s.open(B2, 0, &[at(0, 4), at(1, 9)]);
+        for p in 0..2 {
+            s.answered(id, &answer(p, 0, 0));
+        }
         s.set_parked(id, Some(77));
-        let parked = s.changed(tp(0));
-        assert_eq!(parked.len(), 1);
-        assert_eq!((parked[0].0, parked[0].1.fetch_offset), (77, 4));
+        s.changed(tp(0));
+        assert_eq!(s.parked_on(tp(0)), [(77, id)]);
+        assert!(s.any_pending(id, |p| p.fetch_offset == 4) && !s.any_pending(id, |p| p.fetch_offset == 9));
         s.set_parked(id, None);
-        assert!(s.changed(tp(0)).is_empty());
+        assert!(s.parked_on(tp(0)).is_empty());
     }
 }

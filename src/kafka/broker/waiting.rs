@@ -103,10 +103,9 @@ impl Broker {
             }
         }
         // Session fetches: the sessions holding `tp` were marked by the call above.
-        for (id, _) in self.fetch_sessions.changed(tp) {
+        for (id, session) in self.fetch_sessions.parked_on(tp) {
             let Some(f) = self.parked_fetches.get(&id) else { continue };
-            let session = f.session.expect("a session's parked fetch");
-            let ready = self.fetch_sessions.to_read(session).iter().any(|p| self.fetch_partition_ready(f, p));
+            let ready = self.fetch_sessions.any_pending(session, |p| self.fetch_partition_ready(f, p));
             #[cfg(debug_assertions)]
             debug_assert_eq!(
                 ready,

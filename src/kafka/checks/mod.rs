@@ -55,6 +55,9 @@ impl Checker<World> for KafkaChecker {
             self.observe_note(at, world, note);
         }
     }
+    fn forgotten_before(&self) -> u64 {
+        self.history.records.first_index() as u64
+    }
 }
 
 /// A tiny cluster to judge hand-made replica states and notes on.

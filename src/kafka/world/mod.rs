@@ -197,6 +197,16 @@ impl Model for World {
         super::invariants::check(self, memory)
     }
 
+    /// The record table is kept for the checker and the views, except that a pipeline
+    /// (consume-transform-produce) looks up its input's key in it when it writes the output:
+    /// with a pipeline nothing is dropped, since a member may still process a buffered
+    /// input after the checker's rule let it go.
+    fn forget_before(&mut self, index: u64) {
+        if self.spec.consumers.iter().all(|c| c.transform.is_none()) {
+            self.records.drop_before(usize::try_from(index).unwrap_or(usize::MAX));
+        }
+    }
+
     fn invariants_affordable_every_step(&self) -> bool {
         super::invariants::affordable_every_step(self)
     }
