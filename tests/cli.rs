@@ -131,3 +131,22 @@ fn a_livelocked_run_is_stopped_and_exits_3() {
     let summary: serde_json::Value = serde_json::from_str(&out).expect("JSON summary");
     assert_eq!(summary["verdict"], "stopped");
 }
+
+#[test]
+fn run_says_it_leaves_out_a_replay_saved_by_the_app() {
+    let text = std::fs::read_to_string(scenario("acks1-leader-failure")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["replay"] = serde_json::json!({"step": 300, "actions": ["30:crash.2"]});
+    let path = std::env::temp_dir().join(format!("highwater-replay-{}.json", std::process::id()));
+    std::fs::write(&path, v.to_string()).unwrap();
+    let (code, out, err) = highwater(&["run", path.to_str().unwrap()]);
+    let (plain_code, plain_out, _) = highwater(&["run", &scenario("acks1-leader-failure")]);
+    assert_eq!((code, out.lines().nth(1)), (plain_code, plain_out.lines().nth(1)), "the scenario as written");
+    assert!(err.contains("replay section (1 action(s) made in the app, step 300)"), "{err}");
+    v["replay"]["actions"] = serde_json::json!(["x"]);
+    v["replay"]["extra"] = serde_json::json!(1);
+    std::fs::write(&path, v.to_string()).unwrap();
+    let (code, _, err) = highwater(&["run", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("replay.extra") || err.contains("unknown field `extra`"), "{err}");
+}

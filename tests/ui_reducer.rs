@@ -279,6 +279,30 @@ fn exported_scenarios_load_back_the_same() {
     }
 }
 
+/// Export writes the run as it is (scenario, hand-made actions, step) and Import restores it.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn export_then_import_restores_the_actions_and_the_step() {
+    let state = Rc::new(AppState::builtin()).reduce(Action::Seek(30)).reduce(Action::Act(Command::Crash(2)));
+    let state = state.reduce(Action::Seek(120));
+    let save = |s: &AppState| {
+        s.session.as_ref().unwrap().with(|x| highwater::ui::state::export_json(&x.scenario_to_save())).unwrap()
+    };
+    let text = save(&state);
+    assert!(text.contains("\"replay\"") && text.contains("\"30:crash.2\""), "{text}");
+    let back = Rc::new(AppState::default()).reduce(Action::Import { name: "run.json".into(), text: text.clone() });
+    assert!(back.error.is_none(), "{:?}", back.error);
+    assert_eq!(back.view, state.view, "same step, same picture: the crash is there");
+    let actions = |s: &AppState| s.session.as_ref().unwrap().with(|x| x.actions().to_vec()).unwrap();
+    assert_eq!(actions(&back), actions(&state));
+    assert_eq!(save(&back), text, "saving the imported run gives the same file");
+    // A bad replay item is refused with its place, and the run in front stays.
+    let bad = text.replace("30:crash.2", "30:crush.2");
+    let kept = back.reduce(Action::Import { name: "bad.json".into(), text: bad });
+    assert!(kept.error.as_deref().unwrap().contains("replay.actions[0]"), "{:?}", kept.error);
+    assert_eq!(kept.view, state.view);
+}
+
 /// A run the livelock bound stops is shown as stopped (where, and with no verdict), in
 /// both languages.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

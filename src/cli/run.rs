@@ -265,6 +265,17 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 2;
         }
     };
+    if let Some(r) = &scenario.replay {
+        // Saved by the app's Export; the app's Import replays it (src/session/replay.rs).
+        let _ = writeln!(
+            err,
+            "highwater run: note: {} has a replay section ({} action(s) made in the app, step {}); \
+             this runs the scenario as written, without them (open the file in the app to replay them)",
+            o.file,
+            r.actions.len(),
+            r.step
+        );
+    }
     let seed = o.seed.unwrap_or(scenario.seed);
     if let Some(doc) = &scenario.rocketmq {
         return super::run_rocketmq::run(doc, seed, o.until, o.trace.as_deref(), o.json, out, err);

@@ -82,6 +82,23 @@ pub struct Scenario {
     /// that both models share are copied from it, the Kafka ones stay empty).
     #[serde(skip)]
     pub rocketmq: Option<Box<rocketmq::RocketMqScenario>>,
+    /// A run saved by the app's Export: what the user did and where they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<ReplaySection>,
+}
+
+/// A run as the app's Export writes it: the seed, the hand-made actions (each `STEP:ACTION`,
+/// as in a share link's `do=`) and the step it was at. The app's Import replays them;
+/// `highwater run` runs the scenario as written and says it left them out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplaySection {
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub step: u64,
+    #[serde(default)]
+    pub actions: Vec<String>,
 }
 
 fn default_seed() -> u64 {
@@ -259,6 +276,7 @@ impl Scenario {
             consumers: Vec::new(),
             timeline: Vec::new(),
             expect: doc.expect.clone(),
+            replay: doc.replay.clone(),
             rocketmq: Some(Box::new(doc)),
         }
     }
@@ -271,6 +289,7 @@ impl Scenario {
         doc.title = self.title.clone();
         doc.description = self.description.clone();
         doc.seed = self.seed;
+        doc.replay = self.replay.clone();
         doc.duration_ms = self.duration_ms;
         doc.network = self.network.clone();
         doc.expect = self.expect.clone();

@@ -14,6 +14,7 @@ mod events;
 pub mod kafka;
 mod net_text;
 pub(crate) mod network;
+mod replay;
 pub mod rocketmq;
 pub mod rocketmq_view;
 pub mod view;
@@ -23,6 +24,7 @@ pub use crate::lang::Lang;
 pub use command::{decode_field, encode_field, Command, CommandError, MAX_PAUSE_MS, MAX_PRODUCE_COUNT};
 pub use events::EventFilter;
 pub use kafka::{anomaly_name_zh, build_simulation, KafkaSimulation};
+pub use replay::parse_action_item;
 pub use view::ViewOptions;
 
 use crate::checker::Anomaly;
@@ -181,10 +183,6 @@ pub struct Session {
 
 impl Session {
     /// Load a scenario; the error says what is wrong and where.
-    pub fn from_scenario_json(text: &str) -> Result<Session, String> {
-        Scenario::from_json(text).map(Session::new).map_err(|e| e.to_string())
-    }
-
     pub fn new(scenario: Scenario) -> Session {
         Self::with_seed(scenario.seed, scenario)
     }

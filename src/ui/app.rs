@@ -244,7 +244,7 @@ fn export(state: &UseReducerHandle<AppState>) -> Callback<()> {
     Callback::from(move |()| {
         if let Some(h) = &state.session {
             if let Some((name, json)) =
-                h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(s.scenario())))
+                h.with(|s| (format!("{}.json", s.scenario().id), crate::ui::state::export_json(&s.scenario_to_save())))
             {
                 dom::download(&name, &json);
             }

@@ -82,15 +82,9 @@ impl UrlState {
                 }
                 "do" => {
                     for (i, item) in value.split('~').enumerate() {
-                        let (at, token) = item.split_once(':').ok_or_else(|| {
-                            format!("action {} \"{}\" needs the form STEP:ACTION (in \"do=\")", i + 1, short(item))
-                        })?;
-                        let at = at.parse::<u64>().map_err(|_| {
-                            format!("action {}: step \"{}\" is not a whole number (in \"do=\")", i + 1, short(at))
-                        })?;
-                        let cmd =
-                            Command::from_token(token).map_err(|e| format!("action {}: {e} (in \"do=\")", i + 1))?;
-                        actions.push((at, cmd));
+                        let action = crate::session::parse_action_item(item)
+                            .map_err(|e| format!("action {} \"{}\": {e} (in \"do=\")", i + 1, short(item)))?;
+                        actions.push(action);
                     }
                 }
                 // Unknown keys are ignored, so later versions can add some.

@@ -262,6 +262,30 @@ test('a malformed link shows what is wrong and keeps the simulation', async () =
   assert.deepEqual(pageErrors, []);
 });
 
+test('export then import: the run comes back with what the user did, at the same step', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(25);
+  await page.getByTestId('broker-2').getByRole('button', { name: /Broker 2/ }).click();
+  await page.getByTestId('act-crash').click();
+  await waitForStep(26);
+  await waitComputed();
+  await scrubTo(120);
+  const here = await snapshot();
+  assert.ok(here.brokers.includes('broker-2:crashed'), `broker 2 is down: ${here.brokers}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, /"replay": \{/, 'the file holds the run');
+  assert.match(text, /"25:crash\.2"/);
+  // A fresh page, the original lesson, then the file: the crash and the step come back.
+  await openLesson('acks1-leader-failure');
+  await page.getByTestId('file-input').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: Buffer.from(text) });
+  await waitForStep(120);
+  assert.deepEqual(await snapshot(), here, 'same step, same cluster, broker 2 crashed');
+  assert.match(page.url(), /do=25:crash\.2/, 'and the link carries the action');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('importing a bad file shows the error with its place; the simulation is unchanged', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(50);

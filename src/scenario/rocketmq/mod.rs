@@ -55,6 +55,9 @@ pub struct RocketMqScenario {
     pub timeline: Vec<RocketMqEntry>,
     #[serde(default)]
     pub expect: Option<Expectation>,
+    /// A run saved by the app's Export (see `ReplaySection`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<super::ReplaySection>,
 }
 
 fn default_version() -> String {
