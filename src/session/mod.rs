@@ -14,6 +14,7 @@ mod events;
 pub mod kafka;
 mod net_text;
 pub(crate) mod network;
+mod off_script;
 mod replay;
 pub mod rocketmq;
 pub mod rocketmq_view;
@@ -432,8 +433,12 @@ impl Session {
         Ok(step)
     }
 
-    /// The latest narration at or before the cursor.
+    /// The latest narration at or before the cursor; off script (see `off_script.rs`), what
+    /// the engine did instead.
     pub fn narration(&self, lang: Lang) -> Option<String> {
+        if let Some(since) = self.off_script_since() {
+            return Some(self.off_script_narration(since, lang));
+        }
         let cursor = self.cursor();
         let upto = self.markers.partition_point(|m| m.step <= cursor);
         let m = self.markers[..upto].iter().rev().find(|m| m.kind == "narration")?;
@@ -451,10 +456,12 @@ impl Session {
     /// Everything the picture needs at the cursor, with the details `opts` asks for.
     pub fn view_with(&self, opts: &ViewOptions) -> ClusterView {
         let narration = self.narration(opts.lang);
-        match &self.run {
+        let mut view = match &self.run {
             Run::Kafka(k) => k.view(opts, &self.narrations, narration),
             Run::RocketMq(r) => r.view(opts, &self.narrations, narration),
-        }
+        };
+        view.off_script = self.off_script_since();
+        view
     }
 
     /// One message on the wire at the cursor, with its payload summary (cut to

@@ -51,6 +51,9 @@ pub struct ClusterView {
     pub clients: Vec<ClientView>,
     pub controller: Option<u32>,
     pub narration: Option<String>,
+    /// The step the run left its lesson's script at (a hand-made action), once the cursor
+    /// is there: the narration then tells what the engine did (`off_script.rs`).
+    pub off_script: Option<u64>,
     pub producers: Vec<ProducerView>,
     pub readers: Vec<ReaderView>,
     pub consumers: Vec<ConsumerView>,

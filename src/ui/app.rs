@@ -301,8 +301,11 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
             { cut_status(state) }
             { thinned_status(state) }
             { for help }
-            <div class="hw-narration" data-testid="narration" aria-live="polite">
+            <div class={classes!("hw-narration", v.off_script.is_some().then_some("off-script"))} data-testid="narration" aria-live="polite">
                 <span class="hw-narration-label">{ t(l, K::Narration) }</span>
+                if v.off_script.is_some() {
+                    <span class="hw-off-script" data-testid="off-script" title={t(l, K::OffScriptHint)}>{ "⚠ " }{ t(l, K::OffScript) }</span>
+                }
                 <p>{ narration.unwrap_or_default() }
                     if state.at_end { <span class="hw-end">{ " " }{ t(l, if state.stopped.is_some() { K::StoppedShort } else { K::EndOfRun }) }</span> }</p>
             </div>

@@ -60,6 +60,8 @@ texts! {
     ThemeLight => "Light", "浅色";
     ThemeDark => "Dark", "深色";
     Theme => "Theme", "主题配色";
+    OffScript => "Off script", "已偏离脚本";
+    OffScriptHint => "You changed this run: the lesson's narration stops, and the engine's own events are narrated instead", "你改变了这次运行：课程旁白停止，改为讲述引擎自身的事件";
     Presenter => "Presenter", "演示模式";
     PresenterHint => "Presenter mode: large type, high contrast, secondary panels hidden", "演示模式：大字号、高对比度、隐藏次要面板";
     Play => "Play", "播放";

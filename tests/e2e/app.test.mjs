@@ -262,6 +262,31 @@ test('a malformed link shows what is wrong and keeps the simulation', async () =
   assert.deepEqual(pageErrors, []);
 });
 
+test('off script: after a crash the lesson narration stops and the engine is narrated, in both languages', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubTo(300);
+  assert.equal(await page.getByTestId('off-script').count(), 0, 'on script, no badge');
+  await scrubTo(30);
+  await page.getByTestId('broker-2').getByRole('button', { name: /Broker 2/ }).click();
+  await page.getByTestId('act-crash').click();
+  await waitForStep(31);
+  await waitComputed();
+  await scrubTo(300);
+  await page.getByTestId('off-script').waitFor();
+  const text = await page.getByTestId('narration').textContent();
+  assert.match(text, /Off script since step 31: the lesson's narration no longer applies\. Latest from the engine \(step \d+\)/);
+  assert.doesNotMatch(text, /Broker 2 is the new leader/);
+  await shot('09-off-script');
+  await page.getByTestId('lang-zh').click();
+  await waitFor(() => /已偏离课程脚本/.test(document.querySelector('[data-testid="narration"]').textContent));
+  assert.match(await page.getByTestId('off-script').textContent(), /已偏离脚本/);
+  await page.getByTestId('lang-en').click();
+  // Back before the branch, the lesson narrates again.
+  await scrubTo(20);
+  assert.equal(await page.getByTestId('off-script').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
 test('export then import: the run comes back with what the user did, at the same step', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(25);

@@ -75,6 +75,7 @@ impl KafkaRun {
             clients: clients::summaries(&producers, &readers, &consumers),
             controller: c.world.controller.active.map(|b| b.0),
             narration,
+            off_script: None,
             producers,
             readers,
             consumers,
