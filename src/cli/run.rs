@@ -265,17 +265,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 2;
         }
     };
-    if let Some(r) = &scenario.replay {
-        // Saved by the app's Export; the app's Import replays it (src/session/replay.rs).
-        let _ = writeln!(
-            err,
-            "highwater run: note: {} has a replay section ({} action(s) made in the app, step {}); \
-             this runs the scenario as written, without them (open the file in the app to replay them)",
-            o.file,
-            r.actions.len(),
-            r.step
-        );
-    }
+    note_replay(&o.file, &scenario, err);
     let seed = o.seed.unwrap_or(scenario.seed);
     if let Some(doc) = &scenario.rocketmq {
         return super::run_rocketmq::run(doc, seed, o.until, o.trace.as_deref(), o.json, out, err);
@@ -333,6 +323,20 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         (Some(_), _) => EXIT_STOPPED,
         (None, 0) => 0,
         (None, _) => 1,
+    }
+}
+
+/// A file saved by the app's Export holds the user's actions; the app's Import replays
+/// them (src/session/replay.rs), this command does not, and says so.
+fn note_replay(file: &str, scenario: &Scenario, err: &mut dyn Write) {
+    if let Some(r) = &scenario.replay {
+        let _ = writeln!(
+            err,
+            "highwater run: note: {file} has a replay section ({} action(s) made in the app, step {}); \
+             this runs the scenario as written, without them (open the file in the app to replay them)",
+            r.actions.len(),
+            r.step
+        );
     }
 }
 
