@@ -279,6 +279,35 @@ fn exported_scenarios_load_back_the_same() {
     }
 }
 
+/// A link to a step past the end opens at the last step and says so.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_link_past_the_end_opens_at_the_last_step() {
+    let state = Rc::new(AppState::default()).reduce(Action::LoadFragment("s=acks1-leader-failure&step=999999".into()));
+    assert!(state.error.is_none(), "{:?}", state.error);
+    assert_eq!(state.screen, Screen::Lab);
+    let last = state.view.step;
+    assert!(last > 500 && last < 999_999, "{last}");
+    let notice = state.notice.as_deref().unwrap();
+    assert!(notice.contains("999999") && notice.contains(&last.to_string()), "{notice}");
+}
+
+/// Home and End go to the first and the last computed step; `?` brings the help back.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn home_end_and_the_help_key() {
+    use highwater::ui::keyboard::action_for_key;
+    let state = Rc::new(AppState::builtin()).reduce(Action::ComputeMore).reduce(Action::Seek(40));
+    let end = state.clone().reduce(action_for_key("End", false).unwrap());
+    assert_eq!(end.view.step, state.horizon, "End: the last computed step");
+    let home = end.reduce(action_for_key("Home", false).unwrap());
+    assert_eq!(home.view.step, 0);
+    let closed = home.reduce(Action::DismissHelp);
+    assert!(closed.help_dismissed);
+    let again = closed.reduce(action_for_key("?", false).unwrap());
+    assert!(!again.help_dismissed, "? shows the help again");
+}
+
 /// Export writes the run as it is (scenario, hand-made actions, step) and Import restores it.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -230,6 +230,20 @@ fn entry_error(i: usize, e: &crate::session::command::CommandError) -> ScenarioE
     semantic(path, e.message.clone())
 }
 
+/// What a file holds when it is JSON but not an object ("an array", ...), by its first
+/// character (a whole parse would read a large file twice); None for an object and for
+/// anything else (the parser then says where it breaks).
+fn not_an_object(text: &str) -> Option<&'static str> {
+    match text.trim_start_matches('\u{feff}').trim_start().chars().next()? {
+        '[' => Some("an array"),
+        '"' => Some("a string"),
+        '0'..='9' | '-' => Some("a number"),
+        't' | 'f' => Some("true or false"),
+        'n' => Some("null"),
+        _ => None,
+    }
+}
+
 /// Only the `model` field, to pick the format before reading the rest.
 #[derive(Deserialize)]
 struct ModelPeek {
@@ -248,6 +262,11 @@ pub const MAX_DURATION_MS: u64 = 24 * 3_600_000;
 impl Scenario {
     /// Parse and validate a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        if let Some(kind) = not_an_object(text) {
+            let message =
+                format!("a scenario file holds one JSON object ({{\"id\": ..., \"cluster\": ...}}), not {kind}");
+            return Err(ScenarioError { path: String::new(), line: Some(1), column: Some(1), message });
+        }
         let peek: Option<ModelPeek> = serde_json::from_str(text).ok();
         if peek.and_then(|p| p.model).is_some_and(|m| m == "rocketmq") {
             let doc: rocketmq::RocketMqScenario = serde_json::from_str(text).map_err(|e| parse_error(text, e))?;

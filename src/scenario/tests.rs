@@ -162,3 +162,13 @@ fn syntax_error_has_line_and_column() {
     let e = Scenario::from_json("{\n  \"id\": \"x\",,\n}").unwrap_err();
     assert_eq!(e.line, Some(2));
 }
+
+#[test]
+fn a_file_that_is_not_an_object_says_what_it_holds() {
+    for (text, kind) in [("[1,2,3]", "an array"), (" \"x\"", "a string"), ("42", "a number"), ("null", "null")] {
+        let e = Scenario::from_json(text).unwrap_err();
+        assert!(e.message.contains("one JSON object") && e.message.ends_with(kind), "{text}: {e}");
+    }
+    let e = Scenario::from_json("{\"id\": 1}").unwrap_err();
+    assert!(!e.message.contains("one JSON object"), "an object is read as a scenario: {e}");
+}

@@ -182,7 +182,11 @@ pub struct PartitionView {
 pub struct GroupOffsetView {
     pub group: String,
     pub committed: Option<u64>,
+    /// HW minus the committed offset; with nothing committed yet, HW minus the position of
+    /// the member that owns the partition (where the group stands: `lag_from_position`).
+    /// None when neither is known.
     pub lag: Option<u64>,
+    pub lag_from_position: bool,
     /// The member the partition is assigned to, if any.
     pub member: Option<String>,
 }

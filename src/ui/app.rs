@@ -183,6 +183,8 @@ fn use_prefs(state: &UseReducerHandle<AppState>) {
     use_effect_with(state.help_dismissed, |d| {
         if *d {
             dom::save_pref(PREF_HELP, "1");
+        } else {
+            dom::remove_pref(PREF_HELP);
         }
     });
 }

@@ -60,6 +60,8 @@ texts! {
     ThemeLight => "Light", "浅色";
     ThemeDark => "Dark", "深色";
     Theme => "Theme", "主题配色";
+    LagFromPosition => "○ nothing committed yet: lag from the position of the member that owns the partition", "○ 尚未提交位点：按拥有该分区的成员的消费位置计算的滞后";
+    StepBeyondEnd => "The link asks for step {0}, but the run ends at step {1}: opened at its last step.", "链接要求第 {0} 步，但这次运行在第 {1} 步结束：已打开最后一步。";
     OffScript => "Off script", "已偏离脚本";
     OffScriptHint => "You changed this run: the lesson's narration stops, and the engine's own events are narrated instead", "你改变了这次运行：课程旁白停止，改为讲述引擎自身的事件";
     Presenter => "Presenter", "演示模式";
@@ -85,7 +87,7 @@ texts! {
     CutTag => "cut: memory budget", "已截断：内存预算";
     NotReopened => "The page ran out of memory on its last visit, so the run in the link was not opened again. Pick a lesson, or open a smaller scenario.", "上次访问时页面内存不足，因此没有再次打开链接中的运行。请选择一个课程，或打开规模更小的场景。";
     HistoryThinned => "History thinned to stay within the page's memory budget ({0} MiB): every step is still there, but a seek far from the cursor replays up to {1} steps.", "为不超出页面内存预算（{0} MiB），历史检查点已变稀疏：每一步仍然保留，但远离当前位置的跳转最多需要重放 {1} 步。";
-    KeysHint => "Space play/pause · ←/→ step · Shift+←/→ jump between markers · Esc close", "空格 播放/暂停 · ←/→ 单步 · Shift+←/→ 在标记间跳转 · Esc 关闭";
+    KeysHint => "Space play/pause · ←/→ step · Shift+←/→ jump between markers · Home/End first/last step · ? help · Esc close", "空格 播放/暂停 · ←/→ 单步 · Shift+←/→ 在标记间跳转 · Home/End 首/末步 · ? 帮助 · Esc 关闭";
     HowTo1 => "Press ▶ Play or → to run the cluster", "按 ▶ 播放 或 → 运行集群";
     HowTo2 => "Click a broker, producer or consumer to break it", "点击 Broker、生产者或消费者来制造故障";
     HowTo3 => "Press ← to step back: acting in the past starts a new branch", "按 ← 后退：在过去的步骤操作会开启新的分支";

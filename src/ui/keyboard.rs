@@ -1,5 +1,6 @@
 //! Global keyboard shortcuts: Space play/pause, Right/Left step, Shift+Right/Left jump
-//! between markers, Escape closes a menu.
+//! between markers, Home/End the first and last computed step, `?` the help, Escape
+//! closes a menu.
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
@@ -15,6 +16,9 @@ pub fn action_for_key(key: &str, shift: bool) -> Option<Action> {
         ("ArrowLeft", false) => Some(Action::StepBack),
         ("ArrowRight", true) => Some(Action::JumpMarker(1)),
         ("ArrowLeft", true) => Some(Action::JumpMarker(-1)),
+        ("Home", _) => Some(Action::Seek(0)),
+        ("End", _) => Some(Action::SeekEnd),
+        ("?", _) => Some(Action::ToggleHelp),
         ("Escape", _) => Some(Action::Select(None)),
         _ => None,
     }

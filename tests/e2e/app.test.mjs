@@ -311,6 +311,31 @@ test('export then import: the run comes back with what the user did, at the same
   assert.deepEqual(pageErrors, []);
 });
 
+test('lag of a consumer paused before its first commit: counted from its position, and marked so', async () => {
+  const timeline = [{ at_ms: 1000, action: 'produce', producer: 'app', topic: 'orders', count: 3 },
+    { at_ms: 4500, action: 'consumer_pause', consumer: 'c1', ms: 60000, gc: true }];
+  for (let i = 0; i < 10; i++) timeline.push({ at_ms: 5000 + i * 1000, action: 'produce', producer: 'app', topic: 'orders', count: 2 });
+  const scenario = JSON.stringify({ id: 'paused-lag', title: { en: 'Paused consumer' }, duration_ms: 20000, cluster: { brokers: 3 },
+    topics: [{ name: 'orders', partitions: 1, replication_factor: 3 }], producers: [{ name: 'app' }],
+    consumers: [{ name: 'c1', group: 'g', topics: ['orders'], config: { 'auto.offset.reset': 'earliest', 'sim.processing.ms.per.record': 0 } }],
+    timeline });
+  await page.goto(site.url);
+  await page.getByTestId('file-input').setInputFiles({ name: 'paused.json', mimeType: 'application/json', buffer: Buffer.from(scenario) });
+  await page.getByTestId('step').waitFor();
+  await waitComputed();
+  await page.keyboard.press('End');
+  await page.getByTestId('scrubber').evaluate((el) => { el.value = el.max; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.getByTestId('tab-partitions').click();
+  const lag = page.getByTestId('partition-orders-0').getByTestId('lag-g');
+  await waitFor(() => /20/.test(document.querySelector('[data-testid="partition-orders-0"] [data-testid="lag-g"]')?.textContent ?? ''));
+  assert.match(await lag.textContent(), /^20 ○$/);
+  assert.equal(await lag.getAttribute('data-from'), 'position');
+  assert.match(await lag.getAttribute('title'), /nothing committed yet/);
+  assert.equal((await cell('orders-0', 'committed-g')), '—');
+  await shot('10-lag-from-position');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('importing a bad file shows the error with its place; the simulation is unchanged', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(50);

@@ -16,10 +16,19 @@ pub struct LagTracker {
     leader: BTreeMap<Tp, u32>,
     /// (group index, partition) -> committed offset.
     committed: BTreeMap<(usize, Tp), u64>,
+    /// (group index, partition) -> the owning member's position (its reset position, then
+    /// past each record it processed): the lag of a partition with nothing committed yet.
+    positions: BTreeMap<(usize, Tp), u64>,
 }
 
 fn preferred_leader(spec: &Spec, tp: Tp) -> Option<u32> {
     spec.topics.get(tp.topic as usize)?.assignment.get(tp.partition as usize)?.first().map(|b| b.0)
+}
+
+/// The index in `groups` of the group of consumer `consumer`.
+fn group_of(groups: &[String], spec: &Spec, consumer: u32) -> Option<usize> {
+    let group = &spec.consumers.get(consumer as usize)?.group;
+    groups.iter().position(|g| g == group)
 }
 
 impl LagTracker {
@@ -49,23 +58,39 @@ impl LagTracker {
                     *changed = true;
                 }
             }
+            Note::ConsumerPosition { consumer, tp, offset, .. } => {
+                if let Some(g) = group_of(groups, spec, *consumer) {
+                    self.positions.insert((g, *tp), *offset);
+                    *changed |= !self.committed.contains_key(&(g, *tp));
+                }
+            }
+            Note::RecordProcessed { consumer, tp, offset, .. } => {
+                if let Some(g) = group_of(groups, spec, *consumer) {
+                    self.positions.insert((g, *tp), offset + 1);
+                    *changed |= !self.committed.contains_key(&(g, *tp));
+                }
+            }
             _ => {}
         }
     }
 
     /// A new point on each group's series whose lag moved.
     pub fn push_points(&self, lag_series: &mut [LagSeries], spec: &Spec, step: u64, time_ms: u64) {
+        let first = Tp { topic: 0, partition: 0 };
         for (g, series) in lag_series.iter_mut().enumerate() {
             let mut lag = 0u64;
             let mut any = false;
-            for ((gi, tp), committed) in self.committed.range((g, Tp { topic: 0, partition: 0 })..) {
-                if *gi != g {
-                    break;
-                }
+            let mine = |m: &BTreeMap<(usize, Tp), u64>| -> Vec<(Tp, u64)> {
+                m.range((g, first)..).take_while(|((gi, _), _)| *gi == g).map(|((_, tp), o)| (*tp, *o)).collect()
+            };
+            // Committed offsets, and where nothing is committed the member's position.
+            let mut from: BTreeMap<Tp, u64> = mine(&self.positions).into_iter().collect();
+            from.extend(mine(&self.committed));
+            for (tp, offset) in from {
                 any = true;
-                let leader = self.leader.get(tp).copied().or_else(|| preferred_leader(spec, *tp)).unwrap_or(0);
-                let hw = self.hw.get(&(leader, *tp)).copied().unwrap_or(0);
-                lag += hw.saturating_sub(*committed);
+                let leader = self.leader.get(&tp).copied().or_else(|| preferred_leader(spec, tp)).unwrap_or(0);
+                let hw = self.hw.get(&(leader, tp)).copied().unwrap_or(0);
+                lag += hw.saturating_sub(offset);
             }
             if !any {
                 continue;

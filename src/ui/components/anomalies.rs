@@ -38,7 +38,7 @@ pub fn anomaly_list(p: &AnomalyProps) -> Html {
         html! {
             <li class={classes!("hw-anomaly", a.notice.then_some("notice"), future.then_some("future"))} data-testid="anomaly" data-kind={a.kind.clone()}>
                 <button onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Seek(step)))} title={format!("{} {}", t(l, K::JumpTo), a.step)}>
-                    <span class="hw-pill anomaly-kind"><span aria-hidden="true">{ if a.notice { "ℹ " } else { "⚠ " } }</span>{ name }</span>
+                    <span class="hw-pill anomaly-kind"><span aria-hidden="true">{ if a.notice { "ℹ" } else { "⚠" } }</span>{ name }</span>
                     <span class="hw-an-where">{ format!("{} · {} {} · {}", a.partition, t(l, K::BecameVisible), a.step, format::sim_time(a.time_ms)) }</span>
                     if !records.is_empty() { <span class="hw-an-records">{ format!("{}: {records}", t(l, K::Record)) }</span> }
                     <span class="hw-an-detail">{ a.detail.clone() }</span>

@@ -136,11 +136,16 @@ fn row(pt: &PartitionView, groups: &[String], lso: bool, l: Lang) -> Html {
                 let o = pt.groups.iter().find(|x| &x.group == g);
                 let committed = o.and_then(|o| o.committed).map(|c| c.to_string()).unwrap_or_else(|| "—".into());
                 let lag = o.and_then(|o| o.lag);
+                // Nothing committed yet: the lag is counted from the member's position,
+                // marked with an open circle and explained on hover.
+                let from_position = o.is_some_and(|o| o.lag_from_position);
                 html! {
                     <>
                         <td class="num" data-testid={format!("committed-{g}")}>{ committed }</td>
-                        <td class={classes!("num", lag.is_some_and(|x| x > 0).then_some("lagging"))} data-testid={format!("lag-{g}")}>
-                            { lag.map(|x| x.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                        <td class={classes!("num", lag.is_some_and(|x| x > 0).then_some("lagging"))} data-testid={format!("lag-{g}")}
+                            data-from={if from_position { "position" } else { "committed" }}
+                            title={from_position.then(|| t(l, K::LagFromPosition))}>
+                            { lag.map(|x| x.to_string()).unwrap_or_else(|| "—".into()) }{ if from_position { " ○" } else { "" } }</td>
                     </>
                 }
             }) }

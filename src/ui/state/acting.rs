@@ -58,6 +58,7 @@ impl AppState {
             Action::DismissError => self.error = None,
             Action::DismissNotice => self.notice = None,
             Action::DismissHelp => self.help_dismissed = true,
+            Action::ToggleHelp => self.help_dismissed = !self.help_dismissed,
             Action::Notice(n) => self.notice = Some(n),
             Action::ShowError(e) => self.error = Some(e),
             _ => {}

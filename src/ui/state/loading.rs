@@ -99,12 +99,16 @@ impl AppState {
             };
             let seed = state.seed.unwrap_or(scenario.seed);
             let session = Session::replay(scenario, seed, &state.actions, state.step)?;
-            Ok(Some((session, builtin)))
+            Ok(Some((session, builtin, state.step)))
         });
         match result {
-            Ok(Some((session, builtin))) => {
+            Ok(Some((session, builtin, asked))) => {
+                let reached = session.cursor();
                 self.install(session, builtin);
                 self.error = None;
+                if reached < asked {
+                    self.notice = Some(tf(self.lang, K::StepBeyondEnd, &[&asked, &reached]));
+                }
             }
             Ok(None) => {}
             Err(e) => {

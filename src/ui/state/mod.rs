@@ -170,6 +170,10 @@ pub enum Action {
     DismissError,
     DismissNotice,
     DismissHelp,
+    /// The last step computed so far (End), never more: a long run is computed in chunks.
+    SeekEnd,
+    /// The `?` key: the help banner again (or away).
+    ToggleHelp,
     Notice(String),
     ShowError(String),
 }
@@ -385,6 +389,7 @@ impl Reducible for AppState {
             | Action::Tick
             | Action::SetSpeed(_)
             | Action::Seek(_)
+            | Action::SeekEnd
             | Action::JumpMarker(_)
             | Action::ComputeMore => next.reduce_stepping(action),
             Action::OpenBuiltin(_) | Action::Import { .. } | Action::LoadFragment(_) | Action::ShowStart => {

@@ -28,6 +28,7 @@ impl AppState {
                 self.with_session(|s| s.seek(step));
                 self.seek_ms = super::now_ms() - t0;
             }
+            Action::SeekEnd => return self.reduce_stepping(Action::Seek(self.horizon)),
             Action::JumpMarker(dir) => {
                 self.playing = false;
                 self.jump_marker(dir);

@@ -27,15 +27,18 @@ fn partition(c: &Ctx, groups: &[GroupView], st: &PartitionState) -> PartitionVie
             .filter(|g| group_reads(c, &g.id, st.tp.topic))
             .map(|g| {
                 let committed = g.offsets.iter().find(|o| o.0 == topic && o.1 == st.tp.partition).map(|o| o.2);
+                let member = g
+                    .members
+                    .iter()
+                    .find(|m| m.assignment.iter().any(|a| a.0 == topic && a.1 == st.tp.partition))
+                    .map(|m| m.client.clone());
+                let position = member.as_deref().and_then(|m| member_position(c, m, st.tp));
                 GroupOffsetView {
                     group: g.id.clone(),
                     committed,
-                    lag: committed.map(|c| hw.saturating_sub(c)),
-                    member: g
-                        .members
-                        .iter()
-                        .find(|m| m.assignment.iter().any(|a| a.0 == topic && a.1 == st.tp.partition))
-                        .map(|m| m.client.clone()),
+                    lag: committed.or(position).map(|o| hw.saturating_sub(o)),
+                    lag_from_position: committed.is_none() && position.is_some(),
+                    member,
                 }
             })
             .collect()
@@ -53,6 +56,12 @@ fn partition(c: &Ctx, groups: &[GroupView], st: &PartitionState) -> PartitionVie
         internal,
         groups: group_offsets,
     }
+}
+
+/// The position of the consumer named `client` in `tp` (what it has consumed, committed or
+/// not), if it has one.
+pub(super) fn member_position(c: &Ctx, client: &str, tp: Tp) -> Option<u64> {
+    c.world.consumers.iter().find(|x| x.name == client).and_then(|x| x.positions.get(&tp).copied())
 }
 
 /// Whether any consumer of `group` subscribes to `topic`.
@@ -124,7 +133,21 @@ pub(super) fn groups(c: &Ctx) -> Vec<GroupView> {
                         })
                         .collect(),
                     offsets: st.offsets.iter().map(|(tp, (o, _))| (tp_key(tp).0, tp.partition, *o)).collect(),
-                    lag: st.offsets.iter().map(|(tp, (o, _))| hw_of(tp).saturating_sub(*o)).sum(),
+                    lag: {
+                        // Committed partitions from their offset, the others from the
+                        // position of the member that owns them (as the partition table).
+                        let committed: u64 = st.offsets.iter().map(|(tp, (o, _))| hw_of(tp).saturating_sub(*o)).sum();
+                        let uncommitted: u64 = st
+                            .members
+                            .values()
+                            .flat_map(|m| m.assignment.iter().map(move |tp| (m.client, tp)))
+                            .filter(|(_, tp)| !st.offsets.contains_key(*tp))
+                            .filter_map(|(n, tp)| {
+                                member_position(c, &client_name(n), *tp).map(|p| hw_of(tp).saturating_sub(p))
+                            })
+                            .sum();
+                        committed + uncommitted
+                    },
                 },
                 None => GroupView {
                     id: g.clone(),
