@@ -180,6 +180,8 @@ fn use_prefs(state: &UseReducerHandle<AppState>) {
         dom::set_root_attr("data-theme", th);
         dom::set_root_attr("data-presenter", if *presenter { "on" } else { "off" });
     });
+    // A lesson opens at the top of the page, wherever the start screen was scrolled to.
+    use_effect_with(state.screen, |_| gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0));
     use_effect_with(state.help_dismissed, |d| {
         if *d {
             dom::save_pref(PREF_HELP, "1");
@@ -189,12 +191,17 @@ fn use_prefs(state: &UseReducerHandle<AppState>) {
     });
 }
 
-/// The picture's width follows the window.
+/// The picture's width follows the window; so does the height left for it below the
+/// narration (presenter mode fits the picture in it), measured again when presenter mode
+/// changes what is above it.
 #[hook]
 fn use_stage_width(state: &UseReducerHandle<AppState>, stage_ref: &NodeRef) {
     let d = state.dispatcher();
     let stage_ref = stage_ref.clone();
-    use_effect_with(state.screen, move |_| {
+    // The narration's text too (a longer one can take another line), and the notice and
+    // error banners: each can push the picture down.
+    let above = (state.view.narration.clone(), state.notice.is_some(), state.error.is_some(), state.stopped.is_some());
+    use_effect_with((state.screen, state.presenter, above), move |_| {
         let measure = {
             let stage_ref = stage_ref.clone();
             let d = d.clone();
@@ -204,6 +211,10 @@ fn use_stage_width(state: &UseReducerHandle<AppState>, stage_ref: &NodeRef) {
                     if w > 0.0 {
                         d.dispatch(Action::SetWidth(w));
                     }
+                    let window = gloo::utils::window();
+                    let top = el.get_bounding_client_rect().top() + window.scroll_y().unwrap_or(0.0);
+                    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
+                    d.dispatch(Action::SetRoom((height - top - 8.0).max(200.0)));
                 }
             }
         };
@@ -320,7 +331,7 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
                 <Stage view={v.clone()} lang={l} width={state.width} scale={if state.presenter { crate::ui::layout::presenter_scale(state.width, &v) } else { 1.0 }}
                     large={state.large} expanded={state.expanded.clone()} show_internal={state.show_internal}
                     selection={state.selection.clone()} inspected={state.inspected.clone()} glide_ms={glide}
-                    on_action={dispatch.clone()} />
+                    on_action={dispatch.clone()} fit_height={state.presenter.then_some(state.room)} />
             </div>
             if state.large {
                 <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>

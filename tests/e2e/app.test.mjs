@@ -287,6 +287,47 @@ test('off script: after a crash the lesson narration stops and the engine is nar
   assert.deepEqual(pageErrors, []);
 });
 
+test('presenter mode at 1280x720: every lesson fits, picture, transport and narration on one screen', async () => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(site.url);
+  const ids = await page.$$eval('[data-testid^="open-"]', (els) => els.map((e) => e.dataset.testid.slice(5)));
+  assert.ok(ids.length >= 25, `the lessons: ${ids}`);
+  await page.getByTestId('presenter').click();
+  const inside = () => page.evaluate(() => {
+    const out = [];
+    for (const [name, sel] of [['transport', '.hw-transport'], ['narration', '[data-testid="narration"]'], ['picture', '[data-testid="cluster"]']]) {
+      const r = document.querySelector(sel).getBoundingClientRect();
+      if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5) {
+        out.push(`${name} ${Math.round(r.left)},${Math.round(r.top)}-${Math.round(r.right)},${Math.round(r.bottom)}`);
+      }
+    }
+    return out;
+  });
+  const misfits = [];
+  for (const id of ids) {
+    await page.getByTestId(`open-${id}`).click();
+    await page.getByTestId('step').waitFor();
+    await waitComputed();
+    for (const where of ['Home', 'End']) {
+      await page.keyboard.press(where);
+      await page.waitForTimeout(150);
+      const out = await inside();
+      if (out.length) misfits.push(`${id} (${where}): ${out.join('; ')}`);
+    }
+    if (id === 'zombie-consumer-fenced') await shot('11-presenter-1280x720-zombie');
+    await page.getByRole('button', { name: /Scenarios/ }).click();
+    await page.getByTestId('start').waitFor();
+  }
+  // Not yet: these pictures (six partitions on every broker, nine brokers, a pipeline with a
+  // four-line narration) are still taller than the room at the smallest readable scale; the
+  // transport and the narration fit, the picture's bottom does not. Folding idle partitions
+  // is the next step (issue 14). Any other lesson, or any other part, failing fails here.
+  const tooTall = ['group-broker-failure-and-pause', 'pipeline-zombie-fenced', 'cluster-9-brokers'];
+  const unexpected = misfits.filter((m) => !tooTall.some((id) => m.startsWith(`${id} `)) || !/^[^:]+: picture [^;]+$/.test(m));
+  assert.deepEqual(unexpected, [], 'every other lesson fits 1280x720 in presenter mode');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('export then import: the run comes back with what the user did, at the same step', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(25);

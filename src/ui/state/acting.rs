@@ -39,6 +39,12 @@ impl AppState {
                     self.refresh();
                 }
             }
+            Action::SetRoom(h) => {
+                if (h - self.room).abs() < 1.0 {
+                    return false;
+                }
+                self.room = h;
+            }
             Action::SetWidth(w) => {
                 if (w - self.width).abs() < 1.0 {
                     return false;

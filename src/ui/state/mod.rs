@@ -164,6 +164,8 @@ pub enum Action {
     TogglePresenter,
     SetPanel(Panel),
     SetWidth(f64),
+    /// The window height left below the narration (presenter mode fits the picture in it).
+    SetRoom(f64),
     ToggleExpand(u32),
     ToggleInternal,
     SetFilter(EventFilter),
@@ -217,6 +219,8 @@ pub struct AppState {
     pub show_internal: bool,
     /// Width of the picture, in CSS pixels.
     pub width: f64,
+    /// The window height left for the picture (see `Action::SetRoom`).
+    pub room: f64,
     pub help_dismissed: bool,
     pub filter: EventFilter,
     /// The last forward step reported that the scenario has ended.
@@ -269,6 +273,7 @@ impl Default for AppState {
             expanded: Vec::new(),
             show_internal: false,
             width: 1200.0,
+            room: 800.0,
             help_dismissed: false,
             filter: EventFilter::default(),
             at_end: false,

@@ -27,7 +27,7 @@ use crate::ui::layout::{self, Lane, Layout, LayoutInput, Metrics, Rect};
 use crate::ui::state::{Action, Selection};
 use crate::view::{ClusterView, MessageView};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct StageProps {
     pub view: Rc<ClusterView>,
     pub lang: Lang,
@@ -41,6 +41,38 @@ pub struct StageProps {
     /// How long a message glides from one step's position to the next.
     pub glide_ms: u32,
     pub on_action: Callback<Action>,
+    /// Presenter mode: the height the picture must fit in (the window below the
+    /// narration); the scale comes down from `scale` until it does (`fit`).
+    #[prop_or_default]
+    pub fit_height: Option<f64>,
+}
+
+/// The smallest presenter scale `fit` goes down to: type stays readable on a projector.
+const MIN_FIT_SCALE: f64 = 0.6;
+
+/// The largest scale, from `p.scale` down by 0.05, at which the picture fits
+/// `p.fit_height` (no lower than `MIN_FIT_SCALE`), and its layout.
+fn fit(p: &StageProps, pages: &UseStateHandle<BTreeMap<u32, usize>>) -> (f64, Layout) {
+    let layout_at = |scale: f64| {
+        layout::compute(&LayoutInput {
+            view: &p.view,
+            width: p.width,
+            scale,
+            large: p.large,
+            expanded: &p.expanded,
+            show_internal: p.show_internal,
+            page: pages,
+        })
+    };
+    let mut scale = p.scale;
+    let mut lay = layout_at(scale);
+    if let Some(room) = p.fit_height {
+        while lay.height > room && scale > MIN_FIT_SCALE + 1e-9 {
+            scale = (scale - 0.05).max(MIN_FIT_SCALE);
+            lay = layout_at(scale);
+        }
+    }
+    (scale, lay)
 }
 
 /// Messages get text labels only when there are few of them.
@@ -74,16 +106,10 @@ pub fn stage(p: &StageProps) -> Html {
     let pages = use_state(BTreeMap::<u32, usize>::new);
     let drawn = use_mut_ref(BTreeMap::<u64, (f64, f64)>::new);
     let drawn = Drawn(drawn);
+    let (scale, lay) = fit(p, &pages);
+    let fitted = StageProps { scale, ..p.clone() };
+    let p = &fitted;
     let v = &*p.view;
-    let lay = layout::compute(&LayoutInput {
-        view: v,
-        width: p.width,
-        scale: p.scale,
-        large: p.large,
-        expanded: &p.expanded,
-        show_internal: p.show_internal,
-        page: &pages,
-    });
     let m = Metrics { s: p.scale };
     let select = |sel: Selection| {
         let cb = p.on_action.clone();
@@ -106,6 +132,7 @@ pub fn stage(p: &StageProps) -> Html {
     html! {
         <div ref={stage_ref} class={classes!("hw-stage", p.large.then_some("is-large"))} data-testid="cluster" onclick={clear}
             data-model={if v.rocketmq.is_some() { "rocketmq" } else { "kafka" }} data-time-ms={v.time_ms.to_string()}
+            data-scale={format!("{:.2}", p.scale)}
             style={format!("height:{}px;--glide:{}ms;--s:{}", fmt(lay.height), p.glide_ms, p.scale)}>
             { wires(p, &lay) }
             { for column_titles }
