@@ -173,7 +173,7 @@ test('kill the leader: a new leader with a new epoch; step back shows the old st
   await scrubTo(30);
   assert.equal((await replica(1, 'orders-0')).leader, 'true', 'broker 1 leads');
   assert.equal((await replica(1, 'orders-0')).epoch, 0);
-  await page.getByTestId('broker-1').getByRole('button', { name: /Broker 1/ }).click();
+  await page.getByTestId('broker-1').getByRole('button', { name: /^Broker 1/ }).click();
   await page.getByTestId('menu').waitFor();
   // Every item of the menu can be clicked: nothing covers or clips it.
   for (const id of ['act-crash', 'act-power', 'act-isolate', 'link-b2']) {
@@ -219,7 +219,7 @@ test('kill the leader: a new leader with a new epoch; step back shows the old st
 test('a shared URL reproduces the same view, actions included', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(25);
-  await page.getByTestId('broker-2').getByRole('button', { name: /Broker 2/ }).click();
+  await page.getByTestId('broker-2').getByRole('button', { name: /^Broker 2/ }).click();
   await page.getByTestId('act-crash').click();
   await waitForStep(26);
   await waitComputed();
@@ -267,7 +267,7 @@ test('off script: after a crash the lesson narration stops and the engine is nar
   await scrubTo(300);
   assert.equal(await page.getByTestId('off-script').count(), 0, 'on script, no badge');
   await scrubTo(30);
-  await page.getByTestId('broker-2').getByRole('button', { name: /Broker 2/ }).click();
+  await page.getByTestId('broker-2').getByRole('button', { name: /^Broker 2/ }).click();
   await page.getByTestId('act-crash').click();
   await waitForStep(31);
   await waitComputed();
@@ -328,10 +328,26 @@ test('presenter mode at 1280x720: every lesson fits, picture, transport and narr
   assert.deepEqual(pageErrors, []);
 });
 
+test('a zombie is marked as one, and every ⋯ button names its node', async () => {
+  await page.goto(`${site.url}#s=zombie-consumer-fenced&step=1700`);
+  await page.getByTestId('step').waitFor();
+  await waitForStep(1700);
+  assert.equal(await page.getByTestId('consumer-billing-1').getAttribute('data-stale'), 'true', 'generation 1 in a generation-2 group');
+  assert.equal(await page.getByTestId('consumer-billing-2').getAttribute('data-stale'), 'false');
+  const pill = page.getByTestId('consumer-billing-1').getByTestId('stale-generation');
+  assert.match(await pill.textContent(), /zombie/);
+  assert.match(await pill.getAttribute('title'), /newer generation/);
+  const names = await page.$$eval('.hw-menu-btn', (els) => els.map((e) => e.getAttribute('aria-label')));
+  assert.ok(names.length >= 6);
+  for (const n of names) assert.match(n, /^Actions — \S/, `names its node: ${n}`);
+  assert.ok(names.includes('Actions — Broker 1') && names.includes('Actions — billing-1'), names.join(', '));
+  assert.deepEqual(pageErrors, []);
+});
+
 test('export then import: the run comes back with what the user did, at the same step', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(25);
-  await page.getByTestId('broker-2').getByRole('button', { name: /Broker 2/ }).click();
+  await page.getByTestId('broker-2').getByRole('button', { name: /^Broker 2/ }).click();
   await page.getByTestId('act-crash').click();
   await waitForStep(26);
   await waitComputed();
@@ -484,7 +500,7 @@ test('consumer group: members, assignment, committed offsets and lag; pause a co
 test('a cut link drops messages visibly and heals on click', async () => {
   await openLesson('acks1-leader-failure');
   await scrubTo(20);
-  await page.getByTestId('broker-1').getByRole('button', { name: /Broker 1/ }).click();
+  await page.getByTestId('broker-1').getByRole('button', { name: /^Broker 1/ }).click();
   await page.getByTestId('link-b2').click();
   await page.getByTestId('cut-link').first().waitFor();
   // Step until a message on the cut link is dropped.
@@ -832,7 +848,7 @@ test('RocketMQ: crash a broker by clicking, Chinese labels, presenter mode at 12
     assert.equal(await page.getByTestId(kafkaOnly).count(), 0, `no ${kafkaOnly} on a RocketMQ run`);
   }
   await page.keyboard.press('Escape');
-  await page.getByTestId('rmq-broker-broker-a-1').getByRole('button', { name: /broker-a-1/ }).click();
+  await page.getByTestId('rmq-broker-broker-a-1').getByRole('button', { name: /^Broker broker-a-1/ }).click();
   await page.getByTestId('menu').waitFor();
   assert.equal(await page.getByTestId('act-disk-stall').count(), 1);
   await page.getByTestId('act-crash').click();

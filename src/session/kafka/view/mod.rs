@@ -73,7 +73,9 @@ impl KafkaRun {
             in_flight: network::in_flight(&c),
             in_flight_total: sim.in_flight().count(),
             clients: clients::summaries(&producers, &readers, &consumers),
-            controller: c.world.controller.active.map(|b| b.0),
+            // A controller whose broker is down leads nothing (with the quorum lost, no one
+            // does): the ♛ badge goes with it.
+            controller: c.world.controller.active.filter(|b| c.world.broker(*b).is_running()).map(|b| b.0),
             narration,
             off_script: None,
             producers,

@@ -48,7 +48,7 @@ pub(super) fn broker_card(ctx: &CardCtx, b: &BrokerView, rect: &Rect, head: f64,
                     onclick={select(Selection::Broker(b.id))}>{ format!("{} {}", t(l, K::Broker), b.id) }</button>
                 { status_pill(l, &b.status) }
                 { for collapse }
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(Selection::Broker(b.id))}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {} {}", t(l, K::Actions), t(l, K::Broker), b.id)} title={t(l, K::Actions)} onclick={select(Selection::Broker(b.id))}>{ "⋯" }</button>
                 { badges(l, b) }
             </header>
             if b.replicas.is_empty() && !p.large {

@@ -112,7 +112,7 @@ pub(super) fn producer_card(ctx: &CardCtx, pr: &ProducerView, rect: &Rect) -> Ht
             onclick={select(Selection::Producer(pr.name.clone()))}>
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Producer(pr.name.clone()))}>{ "✉ " }{ pr.name.clone() }</button>
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} onclick={select(Selection::Producer(pr.name.clone()))}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), pr.name)} title={t(l, K::Actions)} onclick={select(Selection::Producer(pr.name.clone()))}>{ "⋯" }</button>
             </div>
             <div class="hw-client-line"><span class="hw-pill acks" data-testid="acks">{ format!("acks={}", pr.acks) }</span>
                 if let Some(id) = &pr.transactional_id {
@@ -187,6 +187,9 @@ pub(super) fn member_card(ctx: &CardCtx, c: &ConsumerView, rect: &Rect) -> Html 
         c.assignment.iter().map(|(tp, part, pos)| format!("{tp}-{part} @{pos}")).collect::<Vec<_>>().join(" · ")
     };
     let fenced = c.producer.as_ref().is_some_and(is_fenced);
+    // A member still on a generation its group has left (a zombie after a pause).
+    let group_generation = p.view.groups.iter().find(|g| g.id == c.group).map(|g| g.generation);
+    let stale = c.join_state == "member" && group_generation.is_some_and(|g| g > c.generation);
     let pipe = c.output_topic.as_ref().map(|topic| {
         html! {
             <div class="hw-client-line hw-pipe" title={t(l, K::PipelineLong)} data-testid="pipeline">
@@ -197,13 +200,22 @@ pub(super) fn member_card(ctx: &CardCtx, c: &ConsumerView, rect: &Rect) -> Html 
     html! {
         <div key={format!("c-{}", c.name)} class={classes!("hw-card", "hw-client", "hw-member", format!("cstatus-{}", c.status), selected.then_some("selected"), idle.then_some("idle"), fenced.then_some("pipeline-fenced"))}
             style={pos(rect)} data-testid={format!("consumer-{}", c.name)} data-status={c.status.clone()}
-            onclick={select(Selection::Consumer(c.name.clone()))}>
+            data-stale={stale.to_string()} onclick={select(Selection::Consumer(c.name.clone()))}>
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Consumer(c.name.clone()))}>{ c.name.clone() }</button>
                 <span class={format!("hw-pill cstatus {}", c.status)}>{ t(l, status_key) }</span>
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} onclick={select(Selection::Consumer(c.name.clone()))}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), c.name)} title={t(l, K::Actions)} onclick={select(Selection::Consumer(c.name.clone()))}>{ "⋯" }</button>
             </div>
-            <div class="hw-client-line hw-muted">{ format!("{} · {} {}", t(l, join_key), t(l, K::Generation), c.generation) }</div>
+            <div class="hw-client-line hw-muted">
+                if stale {
+                    // Instead of "member": the group has left its generation behind.
+                    <span class="hw-pill stale-generation" data-testid="stale-generation" title={t(l, K::StaleGenerationHint)}>
+                        { "⚠ " }{ t(l, K::StaleGeneration) }</span>
+                    { format!(" {} {}", t(l, K::Generation), c.generation) }
+                } else {
+                    { format!("{} · {} {}", t(l, join_key), t(l, K::Generation), c.generation) }
+                }
+            </div>
             <div class="hw-client-line hw-assign" title={parts.clone()}>{ parts }</div>
             if layout::shows_isolation(&p.view, &c.isolation) {
                 <div class="hw-client-line">{ isolation_pill(l, &c.isolation) }</div>
@@ -227,7 +239,7 @@ pub(super) fn reader_card(ctx: &CardCtx, r: &ReaderView, rect: &Rect) -> Html {
             data-testid={format!("reader-{}", r.name)} onclick={select(Selection::Reader(r.name.clone()))}>
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Reader(r.name.clone()))}>{ "◉ " }{ r.name.clone() }</button>
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} onclick={select(Selection::Reader(r.name.clone()))}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), r.name)} title={t(l, K::Actions)} onclick={select(Selection::Reader(r.name.clone()))}>{ "⋯" }</button>
             </div>
             <div class="hw-client-line">{ format!("{} {} · {} {}", t(l, K::Read), r.records_read, t(l, K::Topic), r.topic) }</div>
             <div class="hw-client-line hw-assign hw-muted" title={positions.clone()}>{ positions }</div>

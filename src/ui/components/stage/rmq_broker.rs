@@ -51,7 +51,7 @@ pub(super) fn broker(ctx: &CardCtx, b: &RmqBrokerView, number: u32, rect: &Rect)
                 <button class="hw-card-title" aria-haspopup="menu" aria-label={format!("{} {} — {}", t(l, K::Broker), b.key, t(l, K::Actions))}
                     onclick={select(sel.clone())}>{ b.key.clone() }</button>
                 { status_pill(l, &b.status) }
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), b.key)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
                 <div class="hw-badges">
                     <span class="hw-muted hw-rmq-id">{ format!("brokerId {}", b.broker_id) }</span>
                     <span class={classes!("hw-pill", "hw-role-pill", if master { "master" } else { "slave" })} title="brokerRole" data-testid="role">

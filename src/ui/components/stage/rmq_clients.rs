@@ -28,7 +28,7 @@ pub(super) fn producer(ctx: &CardCtx, pr: &RmqProducerView, rect: &Rect) -> Html
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(sel.clone())}>{ pr.key.clone() }</button>
                 { up_pill(l, pr.up) }
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), pr.key)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
             </div>
             <div class="hw-counts">
                 <span>{ format!("{} {}", t(l, K::Sent), pr.sent) }</span>
@@ -68,7 +68,7 @@ pub(super) fn consumer(ctx: &CardCtx, r: &RocketMqView, c: &RmqConsumerView, rec
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(sel.clone())}>{ c.key.clone() }</button>
                 { up_pill(l, c.up) }
-                <button class="hw-menu-btn" aria-label={t(l, K::Actions)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
+                <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), c.key)} title={t(l, K::Actions)} onclick={select(sel)}>{ "⋯" }</button>
             </div>
             <div class="hw-client-line"><span>{ c.group.clone() }</span><span class="hw-pill">{ c.message_model.clone() }</span></div>
             <div class="hw-client-line" data-testid="consumed">{ format!("{} {}", t(l, K::Consumed), c.consumed) }</div>
