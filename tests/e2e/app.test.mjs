@@ -490,7 +490,7 @@ test('consumer group: members, assignment, committed offsets and lag; pause a co
   await shot('12-consumer-group');
   // Pause c1 (a GC pause) in the past: a branch.
   await scrubTo(Math.floor(end / 2));
-  await page.getByTestId('consumer-c1').getByRole('button', { name: 'c1' }).click();
+  await page.getByTestId('consumer-c1').getByRole('button', { name: 'c1', exact: true }).click();
   await page.getByTestId('act-cpause').click();
   await waitFor(() => document.querySelector('[data-testid="consumer-c1"]').dataset.status === 'frozen');
   assert.match(page.url(), /cpause\.c1\.20000\.gc/);
@@ -857,7 +857,7 @@ test('RocketMQ: crash a broker by clicking, Chinese labels, presenter mode at 12
   assert.match(await page.getByTestId('notice').textContent(), new RegExp(`Branched at step ${at}`));
   assert.match(page.url(), new RegExp(`do=${at}:crash\\.2`));
   // A producer sends from its menu.
-  await page.getByTestId('rmq-producer-producer').getByRole('button', { name: 'producer' }).click();
+  await page.getByTestId('rmq-producer-producer').getByRole('button', { name: 'producer', exact: true }).click();
   await page.getByTestId('mode-async').click();
   await page.getByTestId('act-send').click();
   await waitForStep(at + 2);
