@@ -225,3 +225,34 @@ fn the_json_form_of_an_anomaly_is_unchanged() {
             "detail": "record #2 (orders-0 offset 2) is gone: it was acknowledged, then broker 2 wrote record #5 at that offset"})
     );
 }
+
+/// Every anomaly a shipped scenario reports has its explanation in Chinese too, with the
+/// same numbers, so 中文 mode shows no English sentence.
+#[test]
+fn every_reported_anomaly_is_explained_in_chinese() {
+    let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let s = highwater::scenario::Scenario::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if s.rocketmq.is_some() {
+            continue;
+        }
+        let sim = highwater::cli::run::run_to_end(&s, s.seed, None, None).unwrap();
+        for a in sim.checker.anomalies() {
+            seen.insert(a.kind.name());
+            let cjk = a.detail_zh.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+            assert!(cjk >= 4, "{}: {} has no Chinese explanation: {}", s.id, a.kind.name(), a.detail_zh);
+            let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+            let (mut en, mut zh): (Vec<char>, Vec<char>) =
+                (digits(&a.detail).chars().collect(), digits(&a.detail_zh).chars().collect());
+            en.sort_unstable();
+            zh.sort_unstable();
+            assert_eq!(en, zh, "{}: the same numbers in both: {} / {}", s.id, a.detail, a.detail_zh);
+        }
+    }
+    assert!(seen.len() >= 8, "the shipped scenarios cover most kinds: {seen:?}");
+}

@@ -7,6 +7,7 @@
 use super::history::{track_mut, RecordTrack, Report};
 use super::observation::{Lookup, ReadBy, RecordRef, StreamId};
 use super::AnomalyKind;
+use crate::checker::Detail;
 use crate::kernel::ChunkedVec;
 
 /// A reader got a record, or a consumer processed one.
@@ -25,11 +26,10 @@ pub(super) fn read(
     }
     if t.aborted && !t.aborted_read_reported {
         t.aborted_read_reported = true;
-        let detail = format!(
-            "{} read record #{} of {}, whose transaction aborted",
-            lookup.client_name(who),
-            record.0,
-            lookup.stream_name(stream)
+        let (who, stream_name) = (lookup.client_name(who), lookup.stream_name(stream));
+        let detail = Detail::new(
+            format!("{who} read record #{} of {stream_name}, whose transaction aborted", record.0),
+            format!("{who} 读到了 {stream_name} 的消息 #{}，而它所在的事务已中止", record.0),
         );
         out.push(AnomalyKind::AbortedRead, stream, vec![record], detail);
     }
@@ -52,12 +52,11 @@ pub(super) fn transaction_ended(
     t.aborted = true;
     if let (Some(reader), false) = (t.first_reader, t.aborted_read_reported) {
         t.aborted_read_reported = true;
-        let detail = format!(
-            "{} read record #{} of {} before its transaction ({}) aborted: it saw data that never committed (read_uncommitted)",
-            lookup.client_name(reader),
-            record.0,
-            lookup.stream_name(stream),
-            lookup.transaction_name(transaction)
+        let (who, stream_name, txn) =
+            (lookup.client_name(reader), lookup.stream_name(stream), lookup.transaction_name(transaction));
+        let detail = Detail::new(
+            format!("{who} read record #{} of {stream_name} before its transaction ({txn}) aborted: it saw data that never committed (read_uncommitted)", record.0),
+            format!("{who} 在事务（{txn}）中止之前读到了 {stream_name} 的消息 #{}：它看到了从未提交的数据（read_uncommitted）", record.0),
         );
         out.push(AnomalyKind::AbortedRead, stream, vec![record], detail);
     }

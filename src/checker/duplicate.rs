@@ -7,6 +7,7 @@
 use super::history::{RecordTrack, Report};
 use super::observation::{Lookup, Stored};
 use super::AnomalyKind;
+use crate::checker::Detail;
 
 /// Remember where `s.record` is now; report if an earlier copy is still in the log.
 /// Returns whether it is a second copy (then it is not judged as a reordering).
@@ -15,11 +16,10 @@ pub(super) fn stored(track: &mut RecordTrack, out: &mut Report, lookup: &impl Lo
     if p == s.offset || lookup.record_at(s.primary, s.stream, p) != Some(s.record) {
         return false;
     }
-    let detail = format!(
-        "record #{} is at offsets {p} and {} of {}: the producer retried a batch whose first attempt had been written (a retry without idempotence)",
-        s.record.0,
-        s.offset,
-        lookup.stream_name(s.stream)
+    let stream = lookup.stream_name(s.stream);
+    let detail = Detail::new(
+        format!("record #{} is at offsets {p} and {} of {stream}: the producer retried a batch whose first attempt had been written (a retry without idempotence)", s.record.0, s.offset),
+        format!("消息 #{} 同时位于 {stream} 的 offset {p} 和 {}：生产者重试了一个第一次已写入的批次（没有幂等性的重试）", s.record.0, s.offset),
     );
     out.push(AnomalyKind::Duplicate, s.stream, vec![s.record], detail);
     true

@@ -5,6 +5,7 @@
 //! A transactional pipeline may process a record twice (an aborted attempt, then the one
 //! that commits): exactly-once is about effects, so it is judged here, by the outputs a
 //! reader sees, not by `duplicate-processing`.
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 
 use super::history::Report;
@@ -23,14 +24,18 @@ impl DuplicateOutput {
         let Some(source) = r.source else { return };
         match self.outputs_seen.get(&(r.reader, source)).copied() {
             Some(first) if first != r.record => {
-                let detail = format!(
-                    "{} saw records #{} and #{}: two outputs of input record #{} written by {} (the input was processed twice and both results are visible: exactly-once is broken)",
-                    lookup.client_name(ReadBy::Reader(r.reader)),
+                let (reader, writer) = (lookup.client_name(ReadBy::Reader(r.reader)), lookup.writer_name(r.writer));
+                let detail = Detail::new(format!(
+                    "{reader} saw records #{} and #{}: two outputs of input record #{} written by {writer} (the input was processed twice and both results are visible: exactly-once is broken)",
                     first.0,
                     r.record.0,
                     source.0,
-                    lookup.writer_name(r.writer)
-                );
+                ), format!(
+                    "{reader} 看到了消息 #{} 和 #{}：由 {writer} 写入的、输入消息 #{} 的两份输出（输入被处理了两次，两个结果都可见：精确一次被破坏）",
+                    first.0,
+                    r.record.0,
+                    source.0
+                ));
                 out.push(AnomalyKind::DuplicateOutput, r.stream, vec![first, r.record], detail);
             }
             Some(_) => {}

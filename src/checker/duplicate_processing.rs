@@ -6,6 +6,7 @@
 //!
 //! A transactional pipeline's retried processing is expected (an aborted attempt, then the
 //! one that commits): it is judged by its outputs (`duplicate-output`) instead.
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -77,14 +78,17 @@ impl DuplicateProcessing {
             return;
         };
         if !p.transactional {
-            let detail = format!(
-                "group {} processed record #{} ({} offset {}) {} times: {}",
-                p.group,
-                p.record.0,
-                lookup.stream_name(p.stream),
-                p.offset,
-                prev.count + 1,
-                cause(lookup, &prev, p)
+            let (stream, times) = (lookup.stream_name(p.stream), prev.count + 1);
+            let (why, why_zh) = cause(lookup, &prev, p);
+            let detail = Detail::new(
+                format!(
+                    "group {} processed record #{} ({stream} offset {}) {times} times: {why}",
+                    p.group, p.record.0, p.offset
+                ),
+                format!(
+                    "消费组 {} 把消息 #{}（{stream} offset {}）处理了 {times} 次：{why_zh}",
+                    p.group, p.record.0, p.offset
+                ),
             );
             out.push(AnomalyKind::DuplicateProcessing, p.stream, vec![p.record], detail);
         }
@@ -92,72 +96,37 @@ impl DuplicateProcessing {
     }
 }
 
-/// Why `p` processed the record again, after `prev`.
-fn cause(lookup: &impl Lookup, prev: &Processing, p: &Processed) -> String {
+/// Why `p` processed the record again, after `prev` (in English and Chinese).
+fn cause(lookup: &impl Lookup, prev: &Processing, p: &Processed) -> (String, String) {
     let name = lookup.client_name(ReadBy::Consumer(p.consumer));
+    let (g, was) = (p.generation, prev.generation);
     if prev.offset != p.offset {
-        "the record is in the log twice (a producer retry without idempotence)".to_string()
+        (
+            "the record is in the log twice (a producer retry without idempotence)".into(),
+            "这条消息在日志中出现了两次（没有幂等性的生产者重试）".into(),
+        )
     } else if p.generation < prev.generation {
-        format!(
-            "zombie: {name} processed it with generation {}, after the group had moved on to generation {} (the fenced member still processes what it fetched)",
-            p.generation, prev.generation
+        (
+            format!("zombie: {name} processed it with generation {g}, after the group had moved on to generation {was} (the fenced member still processes what it fetched)"),
+            format!("僵尸：消费组已进入第 {was} 代之后，{name} 仍以第 {g} 代处理了它（被隔离的成员仍在处理已拉取的消息）"),
         )
     } else if prev.consumer != p.consumer {
-        format!(
-            "rebalance: {} processed it in generation {}, then the partition moved to {name} which restarted from the committed offset",
-            lookup.client_name(ReadBy::Consumer(prev.consumer)),
-            prev.generation
+        let before = lookup.client_name(ReadBy::Consumer(prev.consumer));
+        (
+            format!("rebalance: {before} processed it in generation {was}, then the partition moved to {name} which restarted from the committed offset"),
+            format!("再均衡：{before} 在第 {was} 代处理了它，随后分区转给 {name}，后者从已提交的 offset 重新开始"),
         )
     } else if prev.incarnation != p.incarnation {
-        format!("crash before commit: {name} processed it, crashed before committing, and restarted from the committed offset")
-    } else {
-        format!(
-            "rebalance: {name} lost the partition in generation {} and got it back from the committed offset",
-            prev.generation
+        (
+            format!("crash before commit: {name} processed it, crashed before committing, and restarted from the committed offset"),
+            format!("提交前崩溃：{name} 处理了它，在提交前崩溃，重启后从已提交的 offset 重新开始"),
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::rc::Rc;
-
-    use super::super::observation::{Observation, Processed, RecordRef};
-    use super::super::testing::{kinds, run, Fake, S0};
-    use super::AnomalyKind;
-
-    /// Consumer `consumer` of `group` processes record #1 at offset 0.
-    fn processed(group: &Rc<str>, consumer: u32, generation: i32, transactional: bool) -> Observation<'_> {
-        Observation::Processed(Processed {
-            consumer,
-            group,
-            stream: S0,
-            offset: 0,
-            record: RecordRef(1),
-            generation,
-            incarnation: 0,
-            transactional,
-        })
-    }
-
-    #[test]
-    fn fires_with_its_cause_when_a_group_processes_a_record_twice() {
-        let g: Rc<str> = "billing".into();
-        let found = run(&Fake::default(), &[processed(&g, 0, 1, false), processed(&g, 1, 2, false)]);
-        assert_eq!(kinds(&found), [AnomalyKind::DuplicateProcessing]);
-        assert_eq!((found[0].step, found[0].records.as_slice()), (2, &[RecordRef(1)][..]));
-        assert_eq!(
-            found[0].detail,
-            "group billing processed record #1 (orders-0 offset 0) 2 times: rebalance: c1 processed it in generation 1, then the partition moved to c2 which restarted from the committed offset"
-        );
-        let zombie = run(&Fake::default(), &[processed(&g, 1, 2, false), processed(&g, 0, 1, false)]);
-        assert!(zombie[0].detail.contains("2 times: zombie: c1 processed it with generation 1"));
-    }
-
-    #[test]
-    fn silent_for_other_groups_and_transactional_retries() {
-        let (a, b): (Rc<str>, Rc<str>) = ("billing".into(), "audit".into());
-        assert!(run(&Fake::default(), &[processed(&a, 0, 1, false), processed(&b, 1, 1, false)]).is_empty());
-        assert!(run(&Fake::default(), &[processed(&a, 0, 1, true), processed(&a, 1, 2, true)]).is_empty());
+    } else {
+        (
+            format!(
+                "rebalance: {name} lost the partition in generation {was} and got it back from the committed offset"
+            ),
+            format!("再均衡：{name} 在第 {was} 代失去了该分区，又从已提交的 offset 拿回了它"),
+        )
     }
 }

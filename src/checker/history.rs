@@ -47,9 +47,10 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
-    pub fn push(&mut self, kind: AnomalyKind, stream: StreamId, records: Vec<RecordRef>, detail: String) {
+    pub fn push(&mut self, kind: AnomalyKind, stream: StreamId, records: Vec<RecordRef>, detail: super::Detail) {
         let At { step, time_ms } = self.at;
-        self.anomalies.push(Anomaly { kind, step, time_ms, stream, records, detail });
+        let super::Detail { en: detail, zh: detail_zh } = detail;
+        self.anomalies.push(Anomaly { kind, step, time_ms, stream, records, detail, detail_zh });
     }
 }
 
@@ -88,7 +89,14 @@ impl History {
     }
 
     /// Report an anomaly a model's own check found (in order with the history's).
-    pub fn report(&mut self, at: At, kind: AnomalyKind, stream: StreamId, records: Vec<RecordRef>, detail: String) {
+    pub fn report(
+        &mut self,
+        at: At,
+        kind: AnomalyKind,
+        stream: StreamId,
+        records: Vec<RecordRef>,
+        detail: super::Detail,
+    ) {
         Report { at, anomalies: &mut self.anomalies }.push(kind, stream, records, detail);
     }
 

@@ -7,12 +7,16 @@
 use super::history::Report;
 use super::observation::{MemberAssigned, StreamId};
 use super::AnomalyKind;
+use crate::checker::Detail;
 
 pub(super) fn assigned(out: &mut Report, m: &MemberAssigned) {
     if m.assigned == 0 && m.members as u32 > m.streams {
-        let detail = format!(
-            "group {} generation {}: member {} got no partition (more consumers than partitions)",
-            m.group, m.generation, m.member
+        let detail = Detail::new(
+            format!(
+                "group {} generation {}: member {} got no partition (more consumers than partitions)",
+                m.group, m.generation, m.member
+            ),
+            format!("消费组 {} 第 {} 代：成员 {} 没有分到分区（消费者多于分区）", m.group, m.generation, m.member),
         );
         out.push(AnomalyKind::IdleMember, StreamId::default(), vec![], detail);
     }

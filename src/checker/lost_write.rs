@@ -5,6 +5,7 @@
 //! that held it was truncated, or when the send failed behind the application's back.
 //!
 //! Reported once per record, at the step where the loss became visible.
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 
 use super::history::{track_mut, RecordTrack, Report};
@@ -66,8 +67,11 @@ impl LostWrite {
         t.acked_offset = Some(offset);
         self.set_acked_at(stream, offset, record);
         if overwritten {
-            let why = "it was acknowledged, but the current leader has another record there";
-            mark_lost(records, out, lookup, (record, stream, offset), why);
+            let why = (
+                "it was acknowledged, but the current leader has another record there",
+                "它已被确认，但当前 leader 在那个位置上是另一条消息",
+            );
+            mark_lost(records, out, lookup, (record, stream, offset), (why.0.into(), why.1.into()));
         }
     }
 
@@ -81,12 +85,12 @@ impl LostWrite {
     ) {
         if let Some(acked) = self.acked_record_at(s.stream, s.offset) {
             if acked != s.record {
-                let why = format!(
-                    "it was acknowledged, then {} wrote record #{} at that offset",
-                    lookup.primary_name(s.primary),
-                    s.record.0
+                let primary = lookup.primary_name(s.primary);
+                let why = (
+                    format!("it was acknowledged, then {primary} wrote record #{} at that offset", s.record.0),
+                    format!("它已被确认，随后 {primary} 在同一 offset 写入了消息 #{}", s.record.0),
                 );
-                mark_lost(records, out, lookup, (acked, s.stream, s.offset), &why);
+                mark_lost(records, out, lookup, (acked, s.stream, s.offset), why);
             }
         }
     }
@@ -111,11 +115,17 @@ impl LostWrite {
             return;
         }
         let why = if sent_without_ack {
-            "it was sent with acks=0 (so counted as delivered), and the last replica that had it truncated it"
+            (
+                "it was sent with acks=0 (so counted as delivered), and the last replica that had it truncated it",
+                "它以 acks=0 发送（因此被算作已送达），而最后一个持有它的副本截断了它",
+            )
         } else {
-            "it was acknowledged, and the last replica that had it truncated it"
+            (
+                "it was acknowledged, and the last replica that had it truncated it",
+                "它已被确认，而最后一个持有它的副本截断了它",
+            )
         };
-        mark_lost(records, out, lookup, (record, stream, offset), why);
+        mark_lost(records, out, lookup, (record, stream, offset), (why.0.into(), why.1.into()));
     }
 
     /// The writer gave up; fire-and-forget, the application never noticed.
@@ -135,10 +145,10 @@ impl LostWrite {
             return;
         }
         t.lost = true;
-        let detail = format!(
-            "record #{} (for {}): the send failed ({error}), and the application, sending fire-and-forget, never checked the result; it counts the record as sent",
-            record.0,
-            lookup.stream_name(stream),
+        let stream_name = lookup.stream_name(stream);
+        let detail = Detail::new(
+            format!("record #{} (for {stream_name}): the send failed ({error}), and the application, sending fire-and-forget, never checked the result; it counts the record as sent", record.0),
+            format!("消息 #{}（发往 {stream_name}）：发送失败（{error}），而以“发后即忘”方式发送的应用从不检查结果，仍把它算作已发送", record.0),
         );
         out.push(AnomalyKind::LostWrite, stream, vec![record], detail);
     }
@@ -149,14 +159,18 @@ fn mark_lost(
     out: &mut Report,
     lookup: &impl Lookup,
     (r, stream, offset): Placed,
-    why: &str,
+    (why, why_zh): (String, String),
 ) {
     let Some(t) = track_mut(records, r) else { return };
     if t.lost {
         return;
     }
     t.lost = true;
-    let detail = format!("record #{} ({} offset {offset}) is gone: {why}", r.0, lookup.stream_name(stream));
+    let stream_name = lookup.stream_name(stream);
+    let detail = Detail::new(
+        format!("record #{} ({stream_name} offset {offset}) is gone: {why}", r.0),
+        format!("消息 #{}（{stream_name} offset {offset}）已丢失：{why_zh}", r.0),
+    );
     out.push(AnomalyKind::LostWrite, stream, vec![r], detail);
 }
 

@@ -128,4 +128,21 @@ pub struct Anomaly {
     pub stream: StreamId,
     pub records: Vec<RecordRef>,
     pub detail: String,
+    /// The same explanation in Simplified Chinese (the app shows it in 中文 mode; the CLI
+    /// and its JSON keep English only).
+    #[serde(skip)]
+    pub detail_zh: String,
+}
+
+/// An anomaly's explanation in English and Simplified Chinese.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Detail {
+    pub fn new(en: String, zh: String) -> Detail {
+        Detail { en, zh }
+    }
 }

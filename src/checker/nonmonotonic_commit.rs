@@ -1,6 +1,7 @@
 //! `nonmonotonic-commit`: a group's committed position in a stream went backwards (Jepsen's
 //! nonmonotonic commit). A member that restarts from it re-processes records the group had
 //! already counted as done.
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -25,9 +26,10 @@ impl NonmonotonicCommit {
     ) {
         if let Some(prev) = self.committed.insert((group.clone(), stream), offset) {
             if offset < prev {
-                let detail = format!(
-                    "group {group} committed {} offset {offset} after {prev} (by {by})",
-                    lookup.stream_name(stream)
+                let stream_name = lookup.stream_name(stream);
+                let detail = Detail::new(
+                    format!("group {group} committed {stream_name} offset {offset} after {prev} (by {by})"),
+                    format!("消费组 {group} 在提交 {prev} 之后又提交了 {stream_name} 的 offset {offset}（由 {by}）"),
                 );
                 out.push(AnomalyKind::NonmonotonicCommit, stream, vec![], detail);
             }

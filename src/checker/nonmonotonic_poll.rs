@@ -2,6 +2,7 @@
 //! already read. A reader's offsets must only grow (Jepsen's nonmonotonic poll): going
 //! back means it re-read records, or the log under it changed (a truncated log it was
 //! reset into).
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 
 use super::history::Report;
@@ -24,10 +25,10 @@ impl NonmonotonicPoll {
     ) {
         if let Some(last) = self.last_offset.insert((reader, stream), offset) {
             if offset <= last {
-                let detail = format!(
-                    "{} read offset {offset} of {} after offset {last}",
-                    lookup.client_name(ReadBy::Reader(reader)),
-                    lookup.stream_name(stream)
+                let (who, stream_name) = (lookup.client_name(ReadBy::Reader(reader)), lookup.stream_name(stream));
+                let detail = Detail::new(
+                    format!("{who} read offset {offset} of {stream_name} after offset {last}"),
+                    format!("{who} 在读到 offset {last} 之后又读到了 {stream_name} 的 offset {offset}"),
                 );
                 out.push(AnomalyKind::NonmonotonicPoll, stream, vec![record], detail);
             }

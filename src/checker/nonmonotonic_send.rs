@@ -5,6 +5,7 @@
 //! Within one primary's copy only: a new primary's log is checked afresh. Ids grow in send
 //! order, so a record stored after a later-sent one of the same writer is reordered, as
 //! long as that later one is still where it was stored.
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 
 use super::history::Report;
@@ -26,9 +27,9 @@ impl NonmonotonicSend {
         match last {
             Some((last, last_offset, _)) if last > id && last_offset < o => {
                 if lookup.record_at(s.primary, s.stream, last_offset) == Some(last) {
-                    let detail = format!(
-                        "record #{} (sent earlier) landed at offset {o}, after record #{} at offset {last_offset}: a retried batch overtaken by a later one (several requests in flight, no idempotence)",
-                        id.0, last.0
+                    let detail = Detail::new(
+                        format!("record #{} (sent earlier) landed at offset {o}, after record #{} at offset {last_offset}: a retried batch overtaken by a later one (several requests in flight, no idempotence)", id.0, last.0),
+                        format!("消息 #{}（先发送）落在 offset {o}，排在 offset {last_offset} 的消息 #{} 之后：重试的批次被后发的批次超越（多个请求在途，没有幂等性）", id.0, last.0),
                     );
                     out.push(AnomalyKind::NonmonotonicSend, s.stream, vec![id, last], detail);
                 }

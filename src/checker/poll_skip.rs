@@ -10,6 +10,7 @@
 //! Records the group is never handed do not count: control records, and aborted records
 //! for a group that reads committed data only. A reset to the start or the end marks where
 //! the group began: records below it were never meant for it.
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -45,11 +46,10 @@ impl PollSkip {
         let mut skipped: Vec<RecordRef> = lookup.deliverable(p.stream, from, committed, p.read_committed);
         skipped.retain(|id| !processing.has_processed(p.group, *id));
         if !skipped.is_empty() {
-            let detail = format!(
-                "group {} resumes {} at committed offset {committed}, past {} record(s) it never processed (committed before processing, then a failure)",
-                p.group,
-                lookup.stream_name(p.stream),
-                skipped.len()
+            let (stream, n) = (lookup.stream_name(p.stream), skipped.len());
+            let detail = Detail::new(
+                format!("group {} resumes {stream} at committed offset {committed}, past {n} record(s) it never processed (committed before processing, then a failure)", p.group),
+                format!("消费组 {} 从已提交的 offset {committed} 恢复读取 {stream}，跳过了 {n} 条从未处理的消息（先提交后处理，随后发生故障）", p.group),
             );
             out.push(AnomalyKind::PollSkip, p.stream, skipped, detail);
         }
@@ -72,10 +72,10 @@ impl PollSkip {
         *checked = (*checked).max(start);
         deleted.retain(|id| !processing.has_processed(group, *id));
         if !deleted.is_empty() {
-            let detail = format!(
-                "group {group}'s position on {} was deleted by retention (log start offset now {start}) before it processed {} record(s): auto.offset.reset moves it past them (expired, not lost: Kafka deleted them by policy)",
-                lookup.stream_name(stream),
-                deleted.len()
+            let (stream_name, n) = (lookup.stream_name(stream), deleted.len());
+            let detail = Detail::new(
+                format!("group {group}'s position on {stream_name} was deleted by retention (log start offset now {start}) before it processed {n} record(s): auto.offset.reset moves it past them (expired, not lost: Kafka deleted them by policy)"),
+                format!("消费组 {group} 在 {stream_name} 上的位置在它处理 {n} 条消息之前就被保留策略删除了（日志起始 offset 现为 {start}）：auto.offset.reset 让它越过这些消息（是过期而非丢失：Kafka 按策略删除了它们）"),
             );
             out.push(AnomalyKind::PollSkip, stream, deleted, detail);
         }

@@ -311,7 +311,7 @@ impl Session {
                 time_ms: a.time_ms,
                 kind: "anomaly",
                 label: format!("{} {}: {}", a.kind, a.partition, a.detail),
-                label_zh: format!("{} {}：{}", anomaly_name_zh(&a.kind), a.partition, a.detail),
+                label_zh: format!("{} {}：{}", anomaly_name_zh(&a.kind), a.partition, a.detail_zh),
             }));
             crate::kernel::sort::stable_sort_by(&mut all, &|a, b| a.step.cmp(&b.step));
         }

@@ -373,6 +373,8 @@ pub struct AnomalyView {
     pub partition: String,
     pub records: Vec<u64>,
     pub detail: String,
+    /// The explanation in Simplified Chinese.
+    pub detail_zh: String,
 }
 
 /// One line of the event log.

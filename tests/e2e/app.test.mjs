@@ -470,6 +470,12 @@ test('panels: event log jumps, anomalies jump to where they became visible, part
   await waitFor(() => document.querySelectorAll('[data-testid="anomaly"]:not(.future)').length > 0);
   assert.match(await page.locator('[data-testid="anomaly"]:not(.future)').first().textContent(), /lost-write/);
   await shot('11-anomalies');
+  // In Chinese the explanation is Chinese too, with the same record and offset.
+  await page.getByTestId('lang-zh').click();
+  const zh = await page.locator('[data-testid="anomaly"]:not(.future) .hw-an-detail').first().textContent();
+  assert.match(zh, /消息 #2（orders-0 offset 2）已丢失：它已被确认，随后 broker 2 在同一 offset 写入了消息 #5/);
+  assert.doesNotMatch(zh, /is gone|acknowledged/);
+  await page.getByTestId('lang-en').click();
   await page.getByTestId('tab-partitions').click();
   await page.getByTestId('partitions').waitFor();
   assert.deepEqual(pageErrors, []);

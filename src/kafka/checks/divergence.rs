@@ -5,6 +5,7 @@
 //!
 //! Judged when a replica's HW moves: the offsets it newly covers are compared with every
 //! other replica whose HW is above them. Reported once per partition.
+use crate::checker::Detail;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::adapter::replicas_of;
@@ -49,13 +50,11 @@ impl Divergence {
                     continue;
                 }
                 let Some(b) = theirs.get(o).filter(|b| b.id != a.id) else { continue };
-                let detail = format!(
-                    "{} offset {o}: broker {} has record #{}, broker {} has record #{}, both below their high watermarks",
-                    world.spec.tp_name(tp),
-                    broker.0,
-                    a.id.0,
-                    other.0,
-                    b.id.0
+                let name = world.spec.tp_name(tp);
+                let (x, y, ra, rb) = (broker.0, other.0, a.id.0, b.id.0);
+                let detail = Detail::new(
+                    format!("{name} offset {o}: broker {x} has record #{ra}, broker {y} has record #{rb}, both below their high watermarks"),
+                    format!("{name} offset {o}：broker {x} 上是消息 #{ra}，broker {y} 上是消息 #{rb}，两者都低于各自的高水位"),
                 );
                 let records = vec![RecordRef(a.id.0), RecordRef(b.id.0)];
                 history.report(at, AnomalyKind::Divergence, tp.into(), records, detail);

@@ -2,6 +2,7 @@
 //! what is committed; a reader told it shrank has been shown records as committed that
 //! the cluster then no longer counts as such (after an unclean election, or a new leader
 //! whose HW lags the old one's).
+use crate::checker::Detail;
 use std::collections::BTreeMap;
 
 use crate::checker::{AnomalyKind, At, History, Lookup, ReadBy};
@@ -24,10 +25,10 @@ impl NonmonotonicHw {
     ) {
         if let Some(last) = self.reader_hw.insert((reader, tp), hw) {
             if hw < last {
-                let detail = format!(
-                    "{} saw the high watermark of {} go from {last} back to {hw}",
-                    lookup.client_name(ReadBy::Reader(reader)),
-                    lookup.stream_name(tp.into())
+                let (who, name) = (lookup.client_name(ReadBy::Reader(reader)), lookup.stream_name(tp.into()));
+                let detail = Detail::new(
+                    format!("{who} saw the high watermark of {name} go from {last} back to {hw}"),
+                    format!("{who} 看到 {name} 的高水位从 {last} 回退到 {hw}"),
                 );
                 history.report(at, AnomalyKind::NonmonotonicHw, tp.into(), vec![], detail);
             }

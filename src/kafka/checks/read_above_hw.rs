@@ -3,15 +3,16 @@
 //! may still be truncated by the next leader, so reading it is a dirty read of
 //! replication (in Jepsen's terms, a read of a write that may yet be lost).
 use crate::checker::observation::Read;
+use crate::checker::Detail;
 use crate::checker::{AnomalyKind, At, History, Lookup, ReadBy};
 
 pub(super) fn read(history: &mut History, at: At, lookup: &impl Lookup, r: &Read, high_watermark: u64) {
     if r.offset >= high_watermark {
-        let detail = format!(
-            "{} read offset {} of {} at high watermark {high_watermark}",
-            lookup.client_name(ReadBy::Reader(r.reader)),
-            r.offset,
-            lookup.stream_name(r.stream)
+        let (who, name, offset) =
+            (lookup.client_name(ReadBy::Reader(r.reader)), lookup.stream_name(r.stream), r.offset);
+        let detail = Detail::new(
+            format!("{who} read offset {offset} of {name} at high watermark {high_watermark}"),
+            format!("{who} 在高水位为 {high_watermark} 时读到了 {name} 的 offset {offset}"),
         );
         history.report(at, AnomalyKind::ReadAboveHw, r.stream, vec![r.record], detail);
     }

@@ -141,6 +141,12 @@ pub(super) fn replace_cause(history: &mut History, kind: AnomalyKind, cause: &st
         a.detail.truncate(at + " times: ".len());
         a.detail.push_str(cause);
     }
+    // The RocketMQ causes have no Chinese yet: the cause is given in English rather than
+    // the neutral (Kafka-worded) one it replaces.
+    if let Some(at) = a.detail_zh.find("次：") {
+        a.detail_zh.truncate(at + "次：".len());
+        a.detail_zh.push_str(cause);
+    }
 }
 
 /// Say why a `lost-write` reported at a power loss's restart (if one was) happened.
@@ -151,8 +157,9 @@ pub(super) fn lost_at_restart(history: &mut History, before: usize, world: &Worl
     let i = history.anomalies.len() - 1;
     let Some(a) = history.anomalies.get_mut(i).filter(|a| a.kind == AnomalyKind::LostWrite) else { return };
     let group = &world.spec.brokers[broker].broker_name;
+    let name = broker_name(world, broker);
     a.detail.push_str(&format!(
-        " ({} lost power before its CommitLog flushed it, and no other broker of {group} holds a copy)",
-        broker_name(world, broker)
+        " ({name} lost power before its CommitLog flushed it, and no other broker of {group} holds a copy)"
     ));
+    a.detail_zh.push_str(&format!("（{name} 在 CommitLog 刷盘之前断电，而 {group} 中没有其他 broker 持有副本）"));
 }

@@ -158,6 +158,7 @@ impl KafkaRun {
                 partition: text::tp_name(spec, a.stream.into()),
                 records: a.records.iter().map(|r| r.0).collect(),
                 detail: a.detail.clone(),
+                detail_zh: a.detail_zh.clone(),
             })
             .collect()
     }

@@ -135,6 +135,7 @@ impl RocketMqRun {
                 partition: stream_name(spec, a.stream),
                 records: a.records.iter().map(|r| r.0).collect(),
                 detail: a.detail.clone(),
+                detail_zh: a.detail_zh.clone(),
             })
             .collect()
     }

@@ -41,7 +41,7 @@ pub fn anomaly_list(p: &AnomalyProps) -> Html {
                     <span class="hw-pill anomaly-kind"><span aria-hidden="true">{ if a.notice { "ℹ" } else { "⚠" } }</span>{ name }</span>
                     <span class="hw-an-where">{ format!("{} · {} {} · {}", a.partition, t(l, K::BecameVisible), a.step, format::sim_time(a.time_ms)) }</span>
                     if !records.is_empty() { <span class="hw-an-records">{ format!("{}: {records}", t(l, K::Record)) }</span> }
-                    <span class="hw-an-detail">{ a.detail.clone() }</span>
+                    <span class="hw-an-detail">{ if l == Lang::Zh { a.detail_zh.clone() } else { a.detail.clone() } }</span>
                 </button>
             </li>
         }
