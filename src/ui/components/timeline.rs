@@ -124,7 +124,9 @@ fn marker_row(p: &MarkerRowProps) -> Html {
         let step = m.step;
         let cb = p.on_action.clone();
         html! {
-            <button class={classes!("hw-mark", format!("kind-{}", m.kind))}
+            // Out of the Tab order (there can be hundreds before the picture): the keyboard
+            // reaches them with Shift+←/→ and the ◂◆ ◆▸ buttons.
+            <button class={classes!("hw-mark", format!("kind-{}", m.kind))} tabindex="-1"
                 style={format!("left:{left:.3}%")} title={title.clone()} aria-label={title}
                 data-testid="marker" data-kind={m.kind} data-step={m.step.to_string()}
                 onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Seek(step)))}>

@@ -49,7 +49,7 @@ pub fn transport(p: &TransportProps) -> Html {
         <div class="hw-transport" role="toolbar" aria-label={t(l, K::Timeline)}>
             <div class="hw-buttons">
                 <button class="hw-btn hw-icon-btn" data-testid="prev-marker" aria-label={t(l, K::PrevMarker)}
-                    title={format!("{} (Shift+←)", t(l, K::PrevMarker))} onclick={send(Action::JumpMarker(-1))}>{ "⇤" }</button>
+                    title={format!("{} (Shift+←)", t(l, K::PrevMarker))} onclick={send(Action::JumpMarker(-1))}>{ "◂◆" }</button>
                 <button class="hw-btn" data-testid="back" title={format!("{} (←)", t(l, K::StepBack))}
                     disabled={!p.can_back} onclick={send(Action::StepBack)}>
                     <span aria-hidden="true">{ "◀ " }</span>{ t(l, K::StepBack) }<kbd>{ "←" }</kbd>
@@ -64,7 +64,7 @@ pub fn transport(p: &TransportProps) -> Html {
                     { t(l, K::StepForward) }<span aria-hidden="true">{ " ▶" }</span><kbd>{ "→" }</kbd>
                 </button>
                 <button class="hw-btn hw-icon-btn" data-testid="next-marker" aria-label={t(l, K::NextMarker)}
-                    title={format!("{} (Shift+→)", t(l, K::NextMarker))} onclick={send(Action::JumpMarker(1))}>{ "⇥" }</button>
+                    title={format!("{} (Shift+→)", t(l, K::NextMarker))} onclick={send(Action::JumpMarker(1))}>{ "◆▸" }</button>
                 <label class="hw-speed">
                     <span>{ t(l, K::Speed) }</span>
                     <select data-testid="speed" onchange={on_speed} aria-label={t(l, K::Speed)}>
