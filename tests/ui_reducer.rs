@@ -279,6 +279,27 @@ fn exported_scenarios_load_back_the_same() {
     }
 }
 
+/// Playing in simulated time: each tick moves the clock by the factor x 1/60 s, and the
+/// cursor is at the last step not after it.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn playing_in_simulated_time_follows_the_clock() {
+    use highwater::ui::state::{SIM_SPEEDS, SPEEDS};
+    let ten = SPEEDS.len() + SIM_SPEEDS.iter().position(|f| *f == 10.0).unwrap();
+    let mut state = Rc::new(AppState::builtin()).reduce(Action::ComputeMore).reduce(Action::SetSpeed(ten));
+    state = state.reduce(Action::TogglePlay);
+    assert!(state.playing);
+    for _ in 0..60 {
+        state = state.reduce(Action::Tick);
+    }
+    let clock = 60.0 * 1000.0 / 60.0 * 10.0;
+    assert!((state.sim_clock - clock).abs() < 1e-6, "{}", state.sim_clock);
+    assert!(state.view.time_ms as f64 <= clock, "not past the clock: {}", state.view.time_ms);
+    let next = state.session.as_ref().unwrap().with(|s| s.step_time(s.cursor() + 1)).flatten().unwrap();
+    assert!(next as f64 > clock, "every step up to the clock was taken: next at {next}");
+    assert!(state.view.step > 100, "ten simulated seconds of the lesson: {}", state.view.step);
+}
+
 /// A link to a step past the end opens at the last step and says so.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -365,6 +365,14 @@ impl Session {
     pub fn current(&self) -> &KafkaSimulation {
         self.timeline().current()
     }
+    /// The simulated time of step `index`, if it is computed (either model).
+    pub fn step_time(&self, index: u64) -> Option<u64> {
+        match &self.run {
+            Run::Kafka(k) => k.timeline().record(index).map(|(r, _)| r.time),
+            Run::RocketMq(r) => r.timeline().record(index).map(|(r, _)| r.time),
+        }
+    }
+
     /// The Kafka run's timeline (see [`Session::current`]).
     pub fn timeline(&self) -> &Timeline<World, KafkaChecker> {
         match &self.run {

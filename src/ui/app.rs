@@ -125,7 +125,10 @@ pub fn app() -> Html {
 fn use_autoplay(state: &UseReducerHandle<AppState>) {
     let d = state.dispatcher();
     use_effect_with((state.playing, state.speed), move |(playing, speed)| {
-        let ms = (1000.0 / SPEEDS[*speed]).max(1000.0 / 60.0) as u32;
+        let ms = match SPEEDS.get(*speed) {
+            Some(s) => (1000.0 / s).max(1000.0 / 60.0) as u32,
+            None => (1000.0 / crate::ui::state::SIM_TICKS_PER_S) as u32,
+        };
         let interval = playing.then(|| Interval::new(ms, move || d.dispatch(Action::Tick)));
         move || drop(interval)
     });

@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use crate::ui::format;
 use crate::ui::i18n::{t, Lang, K};
-use crate::ui::state::{Action, SPEEDS};
+use crate::ui::state::{Action, SIM_SPEEDS, SPEEDS};
 
 #[derive(Properties, PartialEq)]
 pub struct TransportProps {
@@ -70,6 +70,10 @@ pub fn transport(p: &TransportProps) -> Html {
                     <select data-testid="speed" onchange={on_speed} aria-label={t(l, K::Speed)}>
                         { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                             <option value={i.to_string()} selected={i == p.speed}>{ format!("{s} {}", t(l, K::StepsPerSecond)) }</option>
+                        }) }
+                        { for SIM_SPEEDS.iter().enumerate().map(|(j, f)| {
+                            let i = SPEEDS.len() + j;
+                            html! { <option value={i.to_string()} selected={i == p.speed}>{ format!("{f}× {}", t(l, K::RealTime)) }</option> }
                         }) }
                     </select>
                 </label>

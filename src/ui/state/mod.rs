@@ -25,6 +25,12 @@ pub const BUILTIN_SCENARIO_NAME: &str = "acks1-leader-failure";
 
 /// Play speeds, in steps per second.
 pub const SPEEDS: &[f64] = &[1.0, 2.0, 5.0, 10.0, 25.0, 60.0, 240.0];
+/// Play speeds in simulated time: simulated seconds per real second (listed after
+/// `SPEEDS` in the speed menu: index `SPEEDS.len() + i`). Quiet stretches then take the
+/// time they take, as the timers a class is waiting for.
+pub const SIM_SPEEDS: &[f64] = &[1.0, 2.0, 10.0];
+/// Ticks per second while playing in simulated time.
+pub const SIM_TICKS_PER_S: f64 = 60.0;
 pub const DEFAULT_SPEED: usize = 2;
 /// Steps computed per `ComputeMore` (the rest follows in later turns of the event loop).
 pub const COMPUTE_CHUNK: u64 = 20_000;
@@ -203,6 +209,8 @@ pub struct AppState {
     pub thinned: Option<u64>,
     pub playing: bool,
     pub speed: usize,
+    /// Playing in simulated time: the simulated time (ms) the playback has reached.
+    pub sim_clock: f64,
     pub lang: Lang,
     pub theme: Theme,
     pub presenter: bool,
@@ -260,6 +268,7 @@ impl Default for AppState {
             thinned: None,
             playing: false,
             speed: DEFAULT_SPEED,
+            sim_clock: 0.0,
             lang: Lang::En,
             theme: Theme::Light,
             presenter: false,

@@ -1,7 +1,12 @@
 //! Moving through the run: steps, seeks, markers, autoplay and computing ahead.
 use crate::session::Session;
 
-use super::{thin_at, Action, AppState, Cut, COMPUTE_CHUNK, SPEEDS};
+use super::{thin_at, Action, AppState, Cut, COMPUTE_CHUNK, SIM_SPEEDS, SIM_TICKS_PER_S, SPEEDS};
+
+/// The simulated-time factor of speed `i`, if it is one (see `SIM_SPEEDS`).
+pub fn sim_speed(i: usize) -> Option<f64> {
+    i.checked_sub(SPEEDS.len()).and_then(|j| SIM_SPEEDS.get(j).copied())
+}
 
 impl AppState {
     /// Steps, seeks, markers, autoplay and computing ahead; `false` when nothing changed.
@@ -17,10 +22,14 @@ impl AppState {
             }
             Action::TogglePlay => {
                 self.playing = !self.playing && self.can_step_forward();
+                self.sim_clock = self.view.time_ms as f64;
                 self.selection = None;
             }
             Action::Tick => return self.tick(),
-            Action::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
+            Action::SetSpeed(i) => {
+                self.speed = i.min(SPEEDS.len() + SIM_SPEEDS.len() - 1);
+                self.sim_clock = self.view.time_ms as f64;
+            }
             Action::Seek(step) => {
                 self.playing = false;
                 let step = self.cut.map_or(step, |c| step.min(c.step));
@@ -71,10 +80,33 @@ impl AppState {
         if !self.playing {
             return false;
         }
+        if let Some(factor) = sim_speed(self.speed) {
+            return self.tick_sim_time(factor);
+        }
         let speed = SPEEDS[self.speed.min(SPEEDS.len() - 1)];
         let steps = (speed / 60.0).ceil().max(1.0) as u32;
         for _ in 0..steps {
             self.step_forward();
+            if !self.playing {
+                break;
+            }
+        }
+        true
+    }
+
+    /// One tick in simulated time: the clock moves by `factor` x the tick's real time, and
+    /// every step up to it is taken (a bounded number per tick, so a burst of events at one
+    /// instant cannot freeze the page; the next tick goes on).
+    fn tick_sim_time(&mut self, factor: f64) -> bool {
+        self.sim_clock += 1000.0 / SIM_TICKS_PER_S * factor;
+        for _ in 0..2_000 {
+            let next = self.session.as_ref().and_then(|h| h.with(|s| s.step_time(s.cursor() + 1)).flatten());
+            match next {
+                Some(t) if t as f64 <= self.sim_clock => self.step_forward(),
+                Some(_) => break,
+                // Not computed yet (or the end): one step computes or ends it.
+                None => self.step_forward(),
+            }
             if !self.playing {
                 break;
             }
