@@ -50,3 +50,28 @@ fn the_engine_narration_follows_the_cursor_and_a_narration_of_ones_own_is_not_a_
     own.seek(100);
     assert_eq!(own.view().off_script, None);
 }
+
+/// A run extends itself when an action needs the time: a 60 s GC pause near the end of a
+/// 20 s lesson still reaches the session timeout and the rebalance (issue 14).
+#[test]
+fn a_long_pause_near_the_end_extends_the_run() {
+    let mut s = Session::new(load("zombie-consumer-fenced"));
+    let end = s.scenario().duration_ms;
+    s.seek(u64::MAX);
+    let last = s.cursor();
+    s.seek(last / 2);
+    let at = s.current().now();
+    let pause = Command::ConsumerPause { consumer: "billing-1".into(), ms: 60_000, gc: true };
+    s.act(&pause).unwrap();
+    s.seek(u64::MAX);
+    let now = s.current().now();
+    assert!(now > end, "the run goes past its {end} ms: {now}");
+    assert!(now <= at + 60_000 + Session::ROOM_AFTER_ACTION_MS, "{now}");
+    let notes = common::session_notes(&s);
+    let woke = notes.iter().any(|(t, n)| *t >= at + 60_000 && format!("{n:?}").contains("billing-1"));
+    assert!(woke, "the pause ends inside the run and what follows is shown");
+    // The same branch from a link gives the same run.
+    let again = Session::replay(load("zombie-consumer-fenced"), s.seed(), s.actions(), u64::MAX).unwrap();
+    assert_eq!(again.cursor(), s.cursor());
+    assert_eq!(again.digest(), s.digest());
+}

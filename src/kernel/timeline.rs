@@ -14,6 +14,7 @@ use super::model::{Checker, Model};
 use super::paged::PagedGroups;
 use super::sim::{Action, Simulation};
 use super::trace::StepRecord;
+use super::Time;
 
 pub use super::checkpoints::CHECKPOINT_EVERY;
 
@@ -31,6 +32,9 @@ pub struct Timeline<M: Model, C: Checker<M>> {
     scratch: Vec<M::Note>,
     /// Actions applied by hand: the key is the step the action became.
     interventions: BTreeMap<u64, Action<M::Action>>,
+    /// The end of the run an intervention pushed later (the key is its step): an action
+    /// taken near the end gets the time to show what it does.
+    extensions: BTreeMap<u64, Time>,
     /// No event is left to handle at the frontier.
     finished: bool,
 }
@@ -46,6 +50,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
             notes: PagedGroups::default(),
             scratch: Vec::new(),
             interventions: BTreeMap::new(),
+            extensions: BTreeMap::new(),
             finished: false,
         }
     }
@@ -92,7 +97,10 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
             self.scratch.clear();
             let next = self.frontier.steps() + 1;
             let record = match self.interventions.get(&next) {
-                Some(action) => Some(self.frontier.apply(&action.clone(), &mut self.scratch)),
+                Some(action) => {
+                    extend_end(&mut self.frontier, self.extensions.get(&next));
+                    Some(self.frontier.apply(&action.clone(), &mut self.scratch))
+                }
                 None => self.frontier.step(&mut self.scratch),
             };
             match record {
@@ -142,6 +150,7 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
             let next = self.current.steps() + 1;
             match self.interventions.get(&next) {
                 Some(action) => {
+                    extend_end(&mut self.current, self.extensions.get(&next));
                     self.current.apply(&action.clone(), &mut scratch);
                 }
                 None => {
@@ -178,10 +187,17 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
 
     /// Apply `action` at the cursor. The future after the cursor is discarded and the
     /// action becomes the next step of a new branch. Returns its record.
-    pub fn act(&mut self, action: Action<M::Action>) -> StepRecord {
+    /// Apply `action` at the cursor: it becomes the next step, and the run lasts at least
+    /// `room_ms` of simulated time after it (the end moves later if need be, the same way
+    /// at every replay).
+    pub fn act(&mut self, action: Action<M::Action>, room_ms: Time) -> StepRecord {
         let c = self.cursor();
         self.truncate(c);
         self.interventions.insert(c + 1, action);
+        let end = self.current.now().saturating_add(room_ms);
+        if end > self.frontier.end_time() {
+            self.extensions.insert(c + 1, end);
+        }
         self.finished = false;
         self.extend(1);
         self.seek(c + 1);
@@ -193,7 +209,17 @@ impl<M: Model, C: Checker<M>> Timeline<M, C> {
         self.notes.truncate(step as usize);
         self.checkpoints.truncate(step);
         self.interventions.retain(|k, _| *k <= step);
+        self.extensions.retain(|k, _| *k <= step);
         self.frontier = self.current.clone();
         debug_assert_eq!(self.frontier.steps(), step);
+    }
+}
+
+/// Move `sim`'s end to `end` if that is later (an intervention's extension).
+fn extend_end<M: Model, C: Checker<M>>(sim: &mut Simulation<M, C>, end: Option<&Time>) {
+    if let Some(&end) = end {
+        if end > sim.end_time() {
+            sim.set_end_time(end);
+        }
     }
 }

@@ -439,6 +439,11 @@ impl Session {
         Ok(step)
     }
 
+    /// How much simulated time a run keeps after a hand-made action, at least: 30 s to show
+    /// what follows (a leader's election after a crash, a timeout), and a pause's own length
+    /// on top (a 60 s GC pause then reaches the session timeout and the rebalance).
+    pub const ROOM_AFTER_ACTION_MS: u64 = 30_000;
+
     /// The latest narration at or before the cursor; off script (see `off_script.rs`), what
     /// the engine did instead.
     pub fn narration(&self, lang: Lang) -> Option<String> {
@@ -485,4 +490,13 @@ impl Session {
         let line = |s: u64| self.run.event_line(&self.narrations, s, lang);
         events::search(filter, self.horizon(), around, limit, &line)
     }
+}
+
+/// The simulated time a run keeps after `command` (see `Session::ROOM_AFTER_ACTION_MS`).
+pub fn room_after(command: &Command) -> u64 {
+    let pause = match command {
+        Command::ConsumerPause { ms, .. } => *ms,
+        _ => 0,
+    };
+    Session::ROOM_AFTER_ACTION_MS.saturating_add(pause)
 }

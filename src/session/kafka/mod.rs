@@ -90,7 +90,7 @@ impl KafkaRun {
             Action::Model(KafkaAction::Narrate(_)) => Action::Model(KafkaAction::Narrate(narration)),
             other => other,
         };
-        Ok(self.timeline.act(action).index)
+        Ok(self.timeline.act(action, crate::session::room_after(command)).index)
     }
 
     /// Forget every truncation and lag point, to index again from step 1.

@@ -69,7 +69,7 @@ impl RocketMqRun {
             Action::Model(RocketMqAction::Narrate(_)) => Action::Model(RocketMqAction::Narrate(narration)),
             other => other,
         };
-        Ok(self.timeline.act(action).index)
+        Ok(self.timeline.act(action, crate::session::room_after(command)).index)
     }
 
     /// Scan computed `steps` for markers.
