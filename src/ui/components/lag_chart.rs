@@ -29,7 +29,9 @@ pub fn lag_chart(p: &LagChartProps) -> Html {
     }
     let (w, h, left, bottom) = (760.0, 220.0, 48.0, 26.0);
     let max_lag = series.iter().flat_map(|s| s.points.iter().map(|p| p.lag)).max().unwrap_or(1).max(1);
-    let end = end.max(1);
+    // A run extended by an action goes past the scenario's duration: so does the axis.
+    let last = series.iter().filter_map(|s| s.points.last().map(|p| p.time_ms)).max().unwrap_or(0);
+    let end = end.max(last).max(1);
     let x = |ms: u64| left + (ms as f64 / end as f64) * (w - left - 10.0);
     let y = |lag: u64| 10.0 + (1.0 - lag as f64 / max_lag as f64) * (h - bottom - 10.0);
     let dashes = ["", "8 4", "2 4", "10 3 2 3"];
