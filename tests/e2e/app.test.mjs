@@ -290,6 +290,7 @@ test('off script: after a crash the lesson narration stops and the engine is nar
 test('presenter mode at 1280x720: every lesson fits, picture, transport and narration on one screen', async () => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(site.url);
+  await page.locator('[data-testid^="open-"]').first().waitFor();
   const ids = await page.$$eval('[data-testid^="open-"]', (els) => els.map((e) => e.dataset.testid.slice(5)));
   assert.ok(ids.length >= 25, `the lessons: ${ids}`);
   await page.getByTestId('presenter').click();
