@@ -79,6 +79,16 @@ const openLesson = async (id) => {
   await waitComputed();
 };
 /** Moves the scrubber to `step` (as a user dragging it would). */
+/** Opens `lesson` (unless null: the one open), crashes broker `b` from its menu at step
+ * `at`, and waits for the rest of the run. */
+const crashAt = async (lesson, at, b) => {
+  if (lesson) await openLesson(lesson);
+  await scrubTo(at);
+  await page.getByTestId(`broker-${b}`).getByRole('button', { name: new RegExp(`^Broker ${b}`) }).click();
+  await page.getByTestId('act-crash').click();
+  await waitForStep(at + 1);
+  await waitComputed();
+};
 const scrubTo = async (step) => {
   await page.getByTestId('scrubber').evaluate((el, v) => {
     el.value = String(v);
@@ -217,12 +227,7 @@ test('kill the leader: a new leader with a new epoch; step back shows the old st
 });
 
 test('a shared URL reproduces the same view, actions included', async () => {
-  await openLesson('acks1-leader-failure');
-  await scrubTo(25);
-  await page.getByTestId('broker-2').getByRole('button', { name: /^Broker 2/ }).click();
-  await page.getByTestId('act-crash').click();
-  await waitForStep(26);
-  await waitComputed();
+  await crashAt('acks1-leader-failure', 25, 2);
   await scrubTo(120);
   const url = page.url();
   assert.match(url, /do=25:crash\.2/, `the action is in the link: ${url}`);
@@ -266,11 +271,7 @@ test('off script: after a crash the lesson narration stops and the engine is nar
   await openLesson('acks1-leader-failure');
   await scrubTo(300);
   assert.equal(await page.getByTestId('off-script').count(), 0, 'on script, no badge');
-  await scrubTo(30);
-  await page.getByTestId('broker-2').getByRole('button', { name: /^Broker 2/ }).click();
-  await page.getByTestId('act-crash').click();
-  await waitForStep(31);
-  await waitComputed();
+  await crashAt(null, 30, 2);
   await scrubTo(300);
   await page.getByTestId('off-script').waitFor();
   const text = await page.getByTestId('narration').textContent();
@@ -346,12 +347,7 @@ test('a zombie is marked as one, and every ⋯ button names its node', async () 
 });
 
 test('export then import: the run comes back with what the user did, at the same step', async () => {
-  await openLesson('acks1-leader-failure');
-  await scrubTo(25);
-  await page.getByTestId('broker-2').getByRole('button', { name: /^Broker 2/ }).click();
-  await page.getByTestId('act-crash').click();
-  await waitForStep(26);
-  await waitComputed();
+  await crashAt('acks1-leader-failure', 25, 2);
   await scrubTo(120);
   const here = await snapshot();
   assert.ok(here.brokers.includes('broker-2:crashed'), `broker 2 is down: ${here.brokers}`);
