@@ -536,6 +536,18 @@ test('a setting with a bad value is refused; a good one rebuilds the run at the 
   await waitFor(() => /rebuilt/.test(document.querySelector('[data-testid="notice"]').textContent));
   assert.equal(await stepNumber(), 60);
   assert.match(page.url(), /s=custom/);
+  // A boolean is picked, not typed.
+  const unclean = page.getByTestId('setting-unclean.leader.election.enable').first();
+  assert.deepEqual(await unclean.locator('select option').allTextContents(), ['—', 'true', 'false']);
+  await unclean.locator('select').selectOption('true');
+  await unclean.getByRole('button').click();
+  // The rebuilt scenario travels in the link (base64url JSON) with the new value.
+  await waitFor(() => {
+    const m = location.hash.match(/json=([^&]*)/);
+    const json = m ? atob(m[1].replace(/-/g, '+').replace(/_/g, '/')) : '';
+    return /"unclean\.leader\.election\.enable"\s*:\s*true/.test(json);
+  });
+  assert.equal(await stepNumber(), 60);
   assert.deepEqual(pageErrors, []);
 });
 

@@ -238,6 +238,21 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
     }
 }
 
+/// The values of a boolean or enum setting (Kafka's, and Highwater's own `sim.commit`).
+fn choices(key: &str) -> Option<&'static [&'static str]> {
+    Some(match key {
+        "unclean.leader.election.enable" | "enable.idempotence" | "enable.auto.commit" => &["true", "false"],
+        "acks" => &["0", "1", "all"],
+        "auto.offset.reset" => &["earliest", "latest", "none"],
+        "isolation.level" => &["read_uncommitted", "read_committed"],
+        "sim.commit" => &["none", "sync-after-processing", "async-after-processing", "sync-before-processing"],
+        "partition.assignment.strategy" => {
+            &["range,cooperative-sticky", "range", "roundrobin", "sticky", "cooperative-sticky"]
+        }
+        _ => return None,
+    })
+}
+
 #[derive(Properties, PartialEq)]
 struct SettingRowProps {
     scope: SettingScope,
@@ -271,6 +286,25 @@ fn setting_row(p: &SettingRowProps) -> Html {
             cb.emit(Action::ApplySetting { scope: scope.clone(), key: key.clone(), value: (*text).clone() });
         })
     };
+    let on_pick = {
+        let text = text.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            text.set(s.value());
+        })
+    };
+    // A boolean or an enum is picked from its values, not typed.
+    let field = match choices(p.name) {
+        Some(list) => html! {
+            <select onchange={on_pick} aria-label={p.name}>
+                <option value="" selected={text.is_empty()}>{ "—" }</option>
+                { for list.iter().map(|v| html! { <option value={*v} selected={*text == *v}>{ *v }</option> }) }
+            </select>
+        },
+        None => {
+            html! { <input type="text" value={(*text).clone()} placeholder={p.default} oninput={on_input} aria-label={p.name} /> }
+        }
+    };
     html! {
         <tr data-testid={format!("setting-{}", p.name)}>
             <td class="hw-setting-name"><code>{ p.name }</code>
@@ -278,7 +312,7 @@ fn setting_row(p: &SettingRowProps) -> Html {
             <td class="hw-setting-default"><span class="hw-muted">{ t(l, K::Default) }</span>{ " " }<code>{ p.default }</code></td>
             <td>
                 <form class="hw-inline" onsubmit={apply}>
-                    <input type="text" value={(*text).clone()} placeholder={p.default} oninput={on_input} aria-label={p.name} />
+                    { field }
                     <button type="submit" class="hw-mini-btn">{ t(l, K::Apply) }</button>
                     <span class={classes!("hw-pill", if p.live { "live" } else { "rebuild" })}>
                         { if p.live { t(l, K::AppliesNow) } else { t(l, K::AppliesRebuild) } }</span>
