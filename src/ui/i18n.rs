@@ -64,7 +64,7 @@ texts! {
     StepBeyondEnd => "The link asks for step {0}, but the run ends at step {1}: opened at its last step.", "链接要求第 {0} 步，但这次运行在第 {1} 步结束：已打开最后一步。";
     StaleGeneration => "zombie", "僵尸";
     StaleGenerationHint => "Its group has moved to a newer generation without it: a zombie. Its commits will be refused and what it processes is processed twice.", "它所在的消费组已进入更新的代际而没有它：僵尸成员。它的提交会被拒绝，它处理的消息会被重复处理。";
-    RealTime => "simulated time", "模拟时间";
+    RealTime => "sim time", "模拟时间";
     OffScript => "Off script", "已偏离脚本";
     OffScriptHint => "You changed this run: the lesson's narration stops, and the engine's own events are narrated instead", "你改变了这次运行：课程旁白停止，改为讲述引擎自身的事件";
     Presenter => "Presenter", "演示模式";

@@ -55,13 +55,13 @@ pub fn top_bar(p: &TopBarProps) -> Html {
             }
             <nav class="hw-topnav" aria-label="App">
                 if p.screen == Screen::Lab {
-                    <button class="hw-tb" data-testid="scenarios" onclick={send(Action::ShowStart)}>{ "☰ " }{ t(l, K::Scenarios) }</button>
+                    <button class="hw-tb" data-testid="scenarios" aria-label={t(l, K::Scenarios)} title={t(l, K::Scenarios)} onclick={send(Action::ShowStart)}>{ "☰" }<span class="hw-tb-label">{ " " }{ t(l, K::Scenarios) }</span></button>
                 }
                 if p.has_session && p.screen == Screen::Lab {
-                    <button class="hw-tb" data-testid="share" onclick={p.on_share.reform(|_: MouseEvent| ())}>{ "↗ " }{ t(l, K::Share) }</button>
-                    <button class="hw-tb" data-testid="export" onclick={p.on_export.reform(|_: MouseEvent| ())}>{ "↓ " }{ t(l, K::Export) }</button>
+                    <button class="hw-tb" data-testid="share" aria-label={t(l, K::Share)} title={t(l, K::Share)} onclick={p.on_share.reform(|_: MouseEvent| ())}>{ "↗" }<span class="hw-tb-label">{ " " }{ t(l, K::Share) }</span></button>
+                    <button class="hw-tb" data-testid="export" aria-label={t(l, K::Export)} title={t(l, K::Export)} onclick={p.on_export.reform(|_: MouseEvent| ())}>{ "↓" }<span class="hw-tb-label">{ " " }{ t(l, K::Export) }</span></button>
                 }
-                <button class="hw-tb" data-testid="import" onclick={p.on_import.reform(|_: MouseEvent| ())}>{ "↑ " }{ t(l, K::Import) }</button>
+                <button class="hw-tb" data-testid="import" aria-label={t(l, K::Import)} title={t(l, K::Import)} onclick={p.on_import.reform(|_: MouseEvent| ())}>{ "↑" }<span class="hw-tb-label">{ " " }{ t(l, K::Import) }</span></button>
                 <span class="hw-segs" role="group" aria-label={t(l, K::Language)}>
                     { lang_btn(Lang::En, "EN", "lang-en") }
                     { lang_btn(Lang::Zh, "中文", "lang-zh") }
