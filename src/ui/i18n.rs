@@ -286,7 +286,7 @@ texts! {
     ShowingOf => "showing {0} of {1}", "显示 {0} / {1}";
     LagEmpty => "No consumer group has committed an offset yet.", "还没有消费者组提交位移。";
     LagNoGroups => "This scenario has no consumer groups.", "此场景没有消费者组。";
-    LagCaption => "Lag = high watermark − committed offset, summed over the group's partitions", "消费延迟 = 高水位 − 已提交位移，按组内分区求和";
+    LagCaption => "Lag = high watermark − committed offset (where nothing is committed yet, − the owning member's position), summed over the group's partitions", "消费延迟 = 高水位 − 已提交位移（尚未提交时，减去拥有该分区的成员的消费位置），按组内分区求和";
     Now => "now", "当前";
     // Settings
     SettingsIntro => "Kafka's names and defaults. acks applies from the current step; the others rebuild the run with the new value and return to this step.", "使用 Kafka 的配置名与默认值。acks 从当前步骤起生效；其他配置会以新值重建运行并回到当前步骤。";

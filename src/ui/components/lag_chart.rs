@@ -59,7 +59,9 @@ pub fn lag_chart(p: &LagChartProps) -> Html {
     });
     let xticks = (0..=4).map(|i| {
         let ms = end * i / 4;
-        html! { <text class="hw-axis" x={fmt(x(ms))} y={fmt(h - 6.0)} text-anchor="middle">{ format::sim_time(ms) }</text> }
+        // The last label ends at the axis' end instead of running past the picture.
+        let anchor = if i == 4 { "end" } else { "middle" };
+        html! { <text class="hw-axis" x={fmt(x(ms))} y={fmt(h - 6.0)} text-anchor={anchor}>{ format::sim_time(ms) }</text> }
     });
     html! {
         <div class="hw-lag" data-testid="lag-chart">
