@@ -25,7 +25,7 @@ pub use crate::lang::Lang;
 pub use command::{decode_field, encode_field, Command, CommandError, MAX_PAUSE_MS, MAX_PRODUCE_COUNT};
 pub use events::EventFilter;
 pub use kafka::{anomaly_name_zh, build_simulation, KafkaSimulation};
-pub use replay::parse_action_item;
+pub use replay::{action_item, parse_action_item};
 pub use view::ViewOptions;
 
 use crate::checker::Anomaly;

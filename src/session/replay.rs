@@ -5,6 +5,11 @@ use super::{Command, Session};
 use crate::scenario::{ReplaySection, Scenario};
 
 /// One `STEP:ACTION` item, as a share link's `do=` lists them (`30:crash.2`).
+pub fn action_item(at: u64, command: &Command) -> String {
+    format!("{at}:{}", command.to_token())
+}
+
+/// Parse [`action_item`]'s form.
 pub fn parse_action_item(item: &str) -> Result<(u64, Command), String> {
     let (at, token) = item.split_once(':').ok_or_else(|| "needs the form STEP:ACTION, e.g. 30:crash.2".to_string())?;
     let at = at.parse::<u64>().map_err(|_| format!("step \"{at}\" is not a whole number"))?;
@@ -31,7 +36,7 @@ impl Session {
     /// hand-made actions, another seed or a step other than 0.
     pub fn scenario_to_save(&self) -> Scenario {
         let mut scenario = (*self.scenario).clone();
-        let actions: Vec<String> = self.actions.iter().map(|(at, c)| format!("{at}:{}", c.to_token())).collect();
+        let actions: Vec<String> = self.actions.iter().map(|(at, c)| action_item(*at, c)).collect();
         if !actions.is_empty() || self.seed != scenario.seed || self.cursor() > 0 {
             let seed = (self.seed != scenario.seed).then_some(self.seed);
             scenario.replay = Some(ReplaySection { seed, step: self.cursor(), actions });

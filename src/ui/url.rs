@@ -40,7 +40,7 @@ impl UrlState {
         }
         parts.push(format!("step={}", self.step));
         if !self.actions.is_empty() {
-            let list: Vec<String> = self.actions.iter().map(|(at, c)| format!("{at}:{}", c.to_token())).collect();
+            let list: Vec<String> = self.actions.iter().map(|(at, c)| crate::session::action_item(*at, c)).collect();
             parts.push(format!("do={}", list.join("~")));
         }
         parts.join("&")

@@ -7,7 +7,7 @@ use crate::kafka::config::IsolationLevel;
 use crate::kafka::message::FetchRequest;
 use crate::kafka::message::{FetchPartition, FetchPartitionResponse, Msg, FINAL_SESSION_EPOCH, INITIAL_SESSION_EPOCH};
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
-use crate::kafka::world::{Env, Timer, World};
+use crate::kafka::world::{Env, World};
 use crate::kernel::{Ctx, NodeId};
 use std::rc::Rc;
 
@@ -21,23 +21,19 @@ impl Broker {
         let mut anything = false;
         for p in &partitions {
             let resp = self.read_partition(ctx, env, replica, isolation, p, false);
-            anything |= busy(&resp);
+            anything |= resp.is_busy();
             responses.push(resp);
         }
         if let Some(b) = replica {
-            for p in &partitions {
-                self.after_follower_fetch(ctx, env, b, p.tp);
-            }
+            self.after_follower_fetches(ctx, env, b, partitions.iter().map(|p| p.tp));
         }
         if anything || max_wait_ms == 0 {
             let msg = Msg::FetchResponse { correlation, error: ErrorCode::None, session_id: 0, partitions: responses };
             ctx.send(self.node(), from, msg);
         } else {
             // DelayedFetch: hold it until data arrives or max wait passes.
-            let id = self.next();
             let f = ParkedFetch { from, correlation, replica, isolation, partitions, dirty: Vec::new(), session: None };
-            self.park_fetch(id, f);
-            ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(id));
+            self.park_fetch(ctx, f, max_wait_ms);
         }
     }
 
@@ -67,11 +63,8 @@ impl Broker {
             self.answer_session(ctx, env, from, correlation, (replica, id), read);
         } else {
             let tps: Vec<Tp> = read.iter().map(|r| r.tp).collect();
-            self.after_follower_fetches(ctx, env, replica, &tps);
-            let parked = self.next();
-            self.fetch_sessions.set_parked(id, Some(parked));
-            let isolation = IsolationLevel::ReadUncommitted;
-            let replica = Some(replica);
+            self.after_follower_fetches(ctx, env, replica, tps);
+            let (replica, isolation) = (Some(replica), IsolationLevel::ReadUncommitted);
             let f = ParkedFetch {
                 from,
                 correlation,
@@ -81,8 +74,8 @@ impl Broker {
                 dirty: Vec::new(),
                 session: Some(id),
             };
-            self.park_fetch(parked, f);
-            ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(parked));
+            let parked = self.park_fetch(ctx, f, max_wait_ms);
+            self.fetch_sessions.set_parked(id, Some(parked));
         }
     }
 
@@ -100,7 +93,7 @@ impl Broker {
         let read: Vec<FetchPartitionResponse> =
             to_read.iter().map(|p| self.read_partition(ctx, env, Some(replica), isolation, p, true)).collect();
         self.fetch_sessions.fetched(replica, ctx.now);
-        let anything = read.iter().any(busy);
+        let anything = read.iter().any(FetchPartitionResponse::is_busy);
         (read, anything)
     }
 
@@ -118,14 +111,20 @@ impl Broker {
         let tps: Vec<Tp> = read.iter().map(|r| r.tp).collect();
         let partitions: Vec<FetchPartitionResponse> =
             read.into_iter().filter(|r| self.fetch_sessions.answered(id, r)).collect();
-        self.after_follower_fetches(ctx, env, replica, &tps);
+        self.after_follower_fetches(ctx, env, replica, tps);
         let msg = Msg::FetchResponse { correlation, error: ErrorCode::None, session_id: id, partitions };
         ctx.send(self.node(), to, msg);
     }
 
-    fn after_follower_fetches(&mut self, ctx: &mut Ctx<World>, env: &Env, replica: BrokerId, tps: &[Tp]) {
+    fn after_follower_fetches(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        replica: BrokerId,
+        tps: impl IntoIterator<Item = Tp>,
+    ) {
         for tp in tps {
-            self.after_follower_fetch(ctx, env, replica, *tp);
+            self.after_follower_fetch(ctx, env, replica, tp);
         }
     }
 
@@ -245,9 +244,7 @@ impl Broker {
             responses.push(self.read_partition(ctx, env, f.replica, f.isolation, p, false));
         }
         if let Some(b) = f.replica {
-            for p in &f.partitions {
-                self.after_follower_fetch(ctx, env, b, p.tp);
-            }
+            self.after_follower_fetches(ctx, env, b, f.partitions.iter().map(|p| p.tp));
         }
         let msg = Msg::FetchResponse {
             correlation: f.correlation,
@@ -257,11 +254,6 @@ impl Broker {
         };
         ctx.send(self.node(), f.from, msg);
     }
-}
-
-/// Whether an answer must go out now rather than wait (records, an error, a divergence).
-fn busy(resp: &FetchPartitionResponse) -> bool {
-    resp.error != ErrorCode::None || resp.diverging_epoch.is_some() || !resp.records.is_empty()
 }
 
 /// An answer with nothing in it yet (the empty record slice is shared, not allocated).

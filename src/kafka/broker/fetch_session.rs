@@ -127,7 +127,7 @@ impl FetchSessions {
     pub(crate) fn answered(&mut self, id: u32, resp: &FetchPartitionResponse) -> bool {
         let Some(s) = self.sessions.get_mut(&id) else { return true };
         let Some(c) = s.partitions.get_mut(&resp.tp) else { return true };
-        let busy = !resp.records.is_empty() || resp.error != ErrorCode::None || resp.diverging_epoch.is_some();
+        let busy = resp.is_busy();
         let now = Sent { high_watermark: resp.high_watermark, log_start_offset: resp.log_start_offset };
         let include = busy || c.sent != Some(now);
         c.sent = if resp.error == ErrorCode::None { Some(now) } else { None };

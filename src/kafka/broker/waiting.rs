@@ -51,11 +51,15 @@ fn ids(waiters: &[(u64, usize)]) -> Vec<u64> {
 
 impl Broker {
     /// Park a fetch that found nothing (`DelayedFetch`): every partition is known not ready.
-    pub(super) fn park_fetch(&mut self, id: u64, f: ParkedFetch) {
+    /// Its id; it is answered when one of its partitions is ready or after `max_wait_ms`.
+    pub(super) fn park_fetch(&mut self, ctx: &mut Ctx<World>, f: ParkedFetch, max_wait_ms: u64) -> u64 {
+        let id = self.next();
         for (pos, p) in f.partitions.iter().enumerate() {
             self.parked_index.insert(p.tp, id, pos);
         }
         self.parked_fetches.insert(id, f);
+        ctx.set_timer(self.node(), max_wait_ms, Timer::FetchExpire(id));
+        id
     }
 
     pub(super) fn unpark_fetch(&mut self, id: u64) -> Option<ParkedFetch> {

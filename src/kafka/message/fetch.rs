@@ -46,6 +46,15 @@ pub const INITIAL_SESSION_EPOCH: i32 = 0;
 /// Kafka's `FetchMetadata.FINAL_EPOCH`: a full fetch with no session (consumers here).
 pub const FINAL_SESSION_EPOCH: i32 = -1;
 
+impl FetchPartitionResponse {
+    /// Whether this answer must go out now rather than wait: records, an error or a
+    /// divergence (a fetch with none of them may be parked; a session answers the rest
+    /// only when something changed).
+    pub fn is_busy(&self) -> bool {
+        self.error != ErrorCode::None || self.diverging_epoch.is_some() || !self.records.is_empty()
+    }
+}
+
 /// `replica` is the fetching broker for follower fetches, None for consumers.
 ///
 /// Fetch sessions (KIP-227): a follower's first fetch to a leader is a full one (every

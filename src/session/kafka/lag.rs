@@ -25,6 +25,11 @@ fn preferred_leader(spec: &Spec, tp: Tp) -> Option<u32> {
     spec.topics.get(tp.topic as usize)?.assignment.get(tp.partition as usize)?.first().map(|b| b.0)
 }
 
+/// The (partition, offset) entries of group `g` in a map keyed by (group, partition).
+fn of_group(m: &BTreeMap<(usize, Tp), u64>, g: usize) -> impl Iterator<Item = (Tp, u64)> + '_ {
+    m.range((g, Tp { topic: 0, partition: 0 })..).take_while(move |((gi, _), _)| *gi == g).map(|((_, tp), o)| (*tp, *o))
+}
+
 /// The index in `groups` of the group of consumer `consumer`.
 fn group_of(groups: &[String], spec: &Spec, consumer: u32) -> Option<usize> {
     let group = &spec.consumers.get(consumer as usize)?.group;
@@ -76,17 +81,12 @@ impl LagTracker {
 
     /// A new point on each group's series whose lag moved.
     pub fn push_points(&self, lag_series: &mut [LagSeries], spec: &Spec, step: u64, time_ms: u64) {
-        let first = Tp { topic: 0, partition: 0 };
         for (g, series) in lag_series.iter_mut().enumerate() {
             let mut lag = 0u64;
             let mut any = false;
-            let mine = |m: &BTreeMap<(usize, Tp), u64>| -> Vec<(Tp, u64)> {
-                m.range((g, first)..).take_while(|((gi, _), _)| *gi == g).map(|((_, tp), o)| (*tp, *o)).collect()
-            };
             // Committed offsets, and where nothing is committed the member's position.
-            let mut from: BTreeMap<Tp, u64> = mine(&self.positions).into_iter().collect();
-            from.extend(mine(&self.committed));
-            for (tp, offset) in from {
+            let uncommitted = of_group(&self.positions, g).filter(|(tp, _)| !self.committed.contains_key(&(g, *tp)));
+            for (tp, offset) in of_group(&self.committed, g).chain(uncommitted) {
                 any = true;
                 let leader = self.leader.get(&tp).copied().or_else(|| preferred_leader(spec, tp)).unwrap_or(0);
                 let hw = self.hw.get(&(leader, tp)).copied().unwrap_or(0);
