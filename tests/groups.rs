@@ -329,3 +329,52 @@ fn groups_catch_up_without_skipping_under_random_faults() {
         }
     }
 }
+
+/// Kafka's eager `StickyAssignor` keeps its previous assignment in the subscription's user
+/// data, so when one of three members leaves only the leaver's partitions move; `range`
+/// reshuffles. (Members keep their member ids, so owners are compared by id.)
+#[test]
+fn eager_sticky_moves_only_the_leavers_partitions() {
+    let moved = |strategy: &str| -> (usize, usize) {
+        let cfg = json!({"partition.assignment.strategy": [strategy]});
+        let cs = json!([consumer("c1", cfg.clone()), consumer("c2", cfg.clone()), consumer("c3", cfg)]);
+        let text = json!({
+            "id": "sticky", "title": {"en": "t"}, "duration_ms": 30000,
+            "cluster": {"brokers": 3},
+            "topics": [{"name": "orders", "partitions": 6, "replication_factor": 3}],
+            "consumers": cs,
+            "timeline": [{"at_ms": 15000, "action": "consumer_close", "consumer": "c3"}]
+        });
+        let (_, ns) = notes(Scenario::from_json(&text.to_string()).unwrap());
+        let full: Vec<&Vec<(std::rc::Rc<str>, Vec<highwater::kafka::types::Tp>)>> = ns
+            .iter()
+            .filter_map(|(_, n)| match n {
+                Note::Assignment { assignment, .. } => Some(assignment),
+                _ => None,
+            })
+            .collect();
+        let before = full.iter().rev().find(|a| a.len() == 3).expect("a generation with three members");
+        let after = full.last().unwrap();
+        assert_eq!(after.len(), 2, "{after:?}");
+        let owner = |a: &[(std::rc::Rc<str>, Vec<highwater::kafka::types::Tp>)], tp| {
+            a.iter().find(|(_, tps)| tps.contains(&tp)).map(|(m, _)| m.clone())
+        };
+        let (mut moved_from_survivors, mut moved_from_leaver) = (0, 0);
+        for (m, tps) in before.iter() {
+            for tp in tps {
+                if owner(after, *tp).as_ref() != Some(m) {
+                    if after.iter().any(|(x, _)| x == m) {
+                        moved_from_survivors += 1;
+                    } else {
+                        moved_from_leaver += 1;
+                    }
+                }
+            }
+        }
+        (moved_from_survivors, moved_from_leaver)
+    };
+    assert_eq!(moved("sticky"), (0, 2), "sticky: only the leaver's two partitions move");
+    let (survivors, leaver) = moved("range");
+    assert_eq!(leaver, 2);
+    assert!(survivors > 0, "range reassigns from scratch and moves a survivor's partitions too");
+}

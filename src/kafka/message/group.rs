@@ -12,8 +12,12 @@ pub struct GroupMemberMetadata {
     pub member_id: Rc<str>,
     pub group_instance_id: Option<Rc<str>>,
     pub topics: Vec<u32>,
+    /// The protocol's `ownedPartitions` and `generationId` (what cooperative-sticky reads).
     pub owned: Vec<Tp>,
     pub generation: i32,
+    /// The eager `StickyAssignor`'s user data: its previous assignment and generation,
+    /// kept across the eager revoke-everything; `None` before its first assignment.
+    pub sticky: Option<(Vec<Tp>, i32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -70,8 +74,12 @@ pub(super) fn find_coordinator_response_summary(error: ErrorCode, coordinator: O
 
 impl JoinGroupRequest {
     pub(super) fn summary(&self) -> String {
+        let previous = match &self.metadata.sticky {
+            Some((tps, generation)) => format!(" sticky.previous={}@{generation}", tps_str(tps)),
+            None => String::new(),
+        };
         format!(
-            "member={} protocols={} owned={}",
+            "member={} protocols={} owned={}{previous}",
             if self.member_id.is_empty() { "(new)" } else { &*self.member_id },
             self.protocols.join(","),
             tps_str(&self.metadata.owned)

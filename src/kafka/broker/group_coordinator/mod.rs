@@ -232,6 +232,7 @@ impl Broker {
                                     topics: m.topics.clone(),
                                     owned: m.assignment.clone(),
                                     generation: *generation,
+                                    sticky: Some((m.assignment.clone(), *generation)),
                                 },
                                 assignment: m.assignment.clone(),
                                 awaiting_join: None,

@@ -57,6 +57,7 @@ impl Consumer {
                 topics: self.topics.clone(),
                 owned: self.assignment.clone(),
                 generation: self.generation,
+                sticky: if self.strategies.contains(&Strategy::Sticky) { self.sticky_previous.clone() } else { None },
             },
         });
         ctx.send(self.node, broker_node(coordinator), msg);
@@ -187,12 +188,21 @@ impl Consumer {
         }
         let subs: Vec<MemberSubscription> = members
             .iter()
-            .map(|m| MemberSubscription {
-                member_id: m.member_id.to_string(),
-                group_instance_id: m.group_instance_id.as_deref().map(String::from),
-                topics: m.topics.iter().map(|t| topic_name(*t)).collect(),
-                owned: m.owned.iter().map(|tp| (topic_name(tp.topic), tp.partition)).collect(),
-                generation: (m.generation >= 0).then_some(m.generation),
+            .map(|m| {
+                // StickyAssignor.memberData reads only its user data; cooperative-sticky the
+                // protocol's fields (range and roundrobin ignore both).
+                let (owned, generation) = match (strategy, &m.sticky) {
+                    (Strategy::Sticky, Some((tps, generation))) => (tps.as_slice(), *generation),
+                    (Strategy::Sticky, None) => (&[][..], -1),
+                    _ => (m.owned.as_slice(), m.generation),
+                };
+                MemberSubscription {
+                    member_id: m.member_id.to_string(),
+                    group_instance_id: m.group_instance_id.as_deref().map(String::from),
+                    topics: m.topics.iter().map(|t| topic_name(*t)).collect(),
+                    owned: owned.iter().map(|tp| (topic_name(tp.topic), tp.partition)).collect(),
+                    generation: (generation >= 0).then_some(generation),
+                }
             })
             .collect();
         match assignor::assign(strategy, &partitions_per_topic, &subs) {
@@ -230,6 +240,7 @@ impl Consumer {
         // dropped from the group keeps its old generation in what it sends to a
         // transaction, so the coordinator can fence it.
         self.group_metadata = (self.member_id.clone(), self.generation);
+        self.sticky_previous = Some((assignment.clone(), self.generation));
         // onJoinComplete restarts the auto-commit timer.
         self.auto_commit_deadline = ctx.now + self.config.auto_commit_interval_ms;
         ctx.note(Note::ConsumerAssigned { consumer: self.index, generation: self.generation, partitions: assignment });

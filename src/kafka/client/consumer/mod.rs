@@ -148,6 +148,10 @@ pub struct Consumer {
     pipeline_ops: Vec<PipelineOp>,
     /// `groupMetadata()`: member id and generation as of the last completed join.
     pub group_metadata: (Rc<str>, i32),
+    /// The eager `StickyAssignor`'s memory (`memberAssignment` and `generation`, set in
+    /// `onAssignment`): it survives an eager rejoin's revoke-everything and travels in the
+    /// subscription's user data, which is what keeps `sticky` sticky in a running group.
+    sticky_previous: Option<(Vec<Tp>, i32)>,
     /// A commitSync() that failed with a retriable error and will be sent again (with the
     /// records to process after it), until `commit_deadline`.
     commit_retry: Option<VecDeque<(Tp, u64, RecordId)>>,
@@ -194,6 +198,7 @@ impl Consumer {
             producer: None,
             pipeline_ops: Vec::new(),
             group_metadata: (Rc::from(""), -1),
+            sticky_previous: None,
             commit_retry: None,
             commit_deadline: None,
             skipped_past: false,
