@@ -12,7 +12,7 @@ fn forward_to_n_then_back_to_m_equals_a_fresh_run_to_m() {
     let mut prng = Prng::new(7);
     let mut session = Session::new(s.clone());
     let total = session.seek(u64::MAX);
-    assert!(total > 1_000);
+    assert!(total > 900, "a run long enough to travel in: {total} steps");
     for _ in 0..40 {
         let n = prng.between(0, total);
         let m = prng.between(0, total);

@@ -99,6 +99,8 @@ pub struct Ctx<'a, M: Model> {
     pub now: Time,
     pub prng: &'a mut Prng,
     pub(crate) outbox: Vec<(NodeId, NodeId, M::Msg)>,
+    /// Sent for a process that has just died: see [`Ctx::send_last_word`].
+    pub(crate) last_words: Vec<(NodeId, NodeId, M::Msg)>,
     pub(crate) timers: Vec<(NodeId, Time, M::Timer)>,
     pub(crate) notes: &'a mut Vec<M::Note>,
     pub(crate) node_changes: Vec<(NodeId, bool)>,
@@ -110,6 +112,14 @@ impl<'a, M: Model> Ctx<'a, M> {
     /// Send a message over the simulated network.
     pub fn send(&mut self, from: NodeId, to: NodeId, msg: M::Msg) {
         self.outbox.push((from, to, msg));
+    }
+    /// Send for `from` as its process dies: what its operating system sends when it closes
+    /// the dead process's connections (a TCP FIN). It goes out although `from` is down, on
+    /// the same link and so behind everything `from` sent before: the peer reads the answers
+    /// already on their way first, then learns the connection closed (a cut link loses it,
+    /// and the peer learns by timeout).
+    pub fn send_last_word(&mut self, from: NodeId, to: NodeId, msg: M::Msg) {
+        self.last_words.push((from, to, msg));
     }
     /// Fire `timer` on `node` after `delay` ms (unless the node goes down first).
     pub fn set_timer(&mut self, node: NodeId, delay: Time, timer: M::Timer) {

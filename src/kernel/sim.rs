@@ -372,6 +372,7 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             now: self.now,
             prng: &mut self.prng,
             outbox: Vec::new(),
+            last_words: Vec::new(),
             timers: Vec::new(),
             notes,
             node_changes: Vec::new(),
@@ -379,15 +380,16 @@ impl<M: Model, C: Checker<M>> Simulation<M, C> {
             network: &self.network,
         };
         f(&mut self.model, &mut ctx);
-        let Ctx { outbox, timers, node_changes, .. } = ctx;
+        let Ctx { outbox, last_words, timers, node_changes, .. } = ctx;
         for (node, up) in node_changes {
             let i = node.0 as usize;
             self.up[i] = up;
             // Every restart is a new process: timers of the old one never fire.
             self.incarnation[i] += 1;
         }
-        for (from, to, msg) in outbox {
-            if !self.up[from.0 as usize] {
+        let sent = outbox.into_iter().map(|(f, t, m)| (f, t, m, false));
+        for (from, to, msg, last_word) in sent.chain(last_words.into_iter().map(|(f, t, m)| (f, t, m, true))) {
+            if !last_word && !self.up[from.0 as usize] {
                 continue;
             }
             let (deliver_at, fate) = self.network.route(from, to, msg.kind(), self.now, &mut self.prng);

@@ -40,7 +40,7 @@ pub fn family(kind: &str) -> &'static str {
         | "GetConsumerListByGroup"
         | "NotifyConsumerIdsChanged"
         | "GetMaxOffset" => "group",
-        "LeaderAndIsr" | "AlterPartition" | "BrokerRegistration" | "BrokerHeartbeat" => "control",
+        "LeaderAndIsr" | "AlterPartition" | "BrokerRegistration" | "BrokerHeartbeat" | "ConnectionClosed" => "control",
         "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "OffsetCommit" | "OffsetFetch" | "FindCoordinator" => {
             "group"
         }

@@ -20,7 +20,7 @@
 use crate::kernel::sort::CollectBTree;
 use std::collections::BTreeMap;
 
-use crate::kafka::message::{Msg, PartitionState};
+use crate::kafka::message::{MetadataOffset, Msg, PartitionState};
 use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kafka::world::{broker_node, Env, Timer, World};
@@ -56,6 +56,12 @@ pub struct Controller {
     /// Per broker: when a resend of the metadata after a broken connection is due (one at
     /// a time; a due time in the past is a resend whose controller crashed meanwhile).
     resync_due: BTreeMap<BrokerId, u64>,
+    /// The end of the metadata log: one more for each change sent to the brokers.
+    pub metadata_offset: u64,
+    /// Per broker: the metadata offset its last heartbeat reported, while behind. Behind
+    /// at two heartbeats in a row with no progress means it missed a change (lost on a cut
+    /// link): it gets the whole state again, as a KRaft broker would re-fetch the log.
+    behind: BTreeMap<BrokerId, u64>,
 }
 
 impl Controller {
@@ -79,6 +85,8 @@ impl Controller {
             missing_since: BTreeMap::new(),
             lost_majority_since: None,
             resync_due: BTreeMap::new(),
+            metadata_offset: 1,
+            behind: BTreeMap::new(),
         }
     }
 
@@ -184,7 +192,8 @@ impl Controller {
         );
     }
 
-    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<World>, env: &Env, me: BrokerId, broker: BrokerId, broker_epoch: u64) {
+    pub fn on_heartbeat(&mut self, ctx: &mut Ctx<World>, env: &Env, me: BrokerId, hb: (BrokerId, u64, u64)) {
+        let (broker, broker_epoch, metadata_offset) = hb;
         let reply = |ctx: &mut Ctx<World>, error, fenced| {
             ctx.send(broker_node(me), broker_node(broker), Msg::BrokerHeartbeatResponse { error, fenced });
         };
@@ -200,8 +209,30 @@ impl Controller {
             reg.fenced = false;
             ctx.note(Note::BrokerUnfenced { broker });
             self.unfence(ctx, env, me, broker);
+        } else {
+            self.check_metadata_progress(ctx, me, broker, metadata_offset);
         }
         reply(ctx, ErrorCode::None, false);
+    }
+
+    /// Every partition's state, at the end of the metadata log.
+    pub fn full_state(&self) -> Msg {
+        Msg::LeaderAndIsr {
+            controller_epoch: self.epoch,
+            partitions: self.partitions.values().cloned().collect(),
+            fenced: self.fenced(),
+            offset: MetadataOffset { previous: None, offset: self.metadata_offset },
+        }
+    }
+
+    /// A heartbeat said how far the broker has applied the metadata log.
+    fn check_metadata_progress(&mut self, ctx: &mut Ctx<World>, me: BrokerId, broker: BrokerId, applied: u64) {
+        if applied >= self.metadata_offset {
+            self.behind.remove(&broker);
+        } else if self.behind.insert(broker, applied) == Some(applied) {
+            self.behind.remove(&broker);
+            self.resync(ctx, me, broker);
+        }
     }
 
     /// Brokers currently fenced (not eligible to lead or join an ISR).
@@ -307,12 +338,7 @@ impl Controller {
         }
         self.broadcast(ctx, me, changed, Some(broker), true);
         // The broker needs the whole picture: which partitions it leads or follows.
-        let all: Vec<PartitionState> = self.partitions.values().cloned().collect();
-        ctx.send(
-            broker_node(me),
-            broker_node(broker),
-            Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() },
-        );
+        ctx.send(broker_node(me), broker_node(broker), self.full_state());
     }
 
     pub fn on_alter_partition(
@@ -325,30 +351,31 @@ impl Controller {
         proposed: PartitionState,
     ) {
         let tp = proposed.tp;
-        let respond = |ctx: &mut Ctx<World>, error, state| {
-            ctx.send(broker_node(me), broker_node(broker), Msg::AlterPartitionResponse { tp, error, state });
+        let respond = |ctx: &mut Ctx<World>, error, state, offset| {
+            ctx.send(broker_node(me), broker_node(broker), Msg::AlterPartitionResponse { tp, error, state, offset });
         };
         if !self.is_active(ctx, me) {
-            return respond(ctx, ErrorCode::NotController, None);
+            return respond(ctx, ErrorCode::NotController, None, None);
         }
         if self.brokers.get(&broker).is_none_or(|r| r.broker_epoch != broker_epoch || r.fenced) {
-            return respond(ctx, ErrorCode::StaleBrokerEpoch, None);
+            return respond(ctx, ErrorCode::StaleBrokerEpoch, None, None);
         }
         let Some(current) = self.partitions.get(&tp).cloned() else {
-            return respond(ctx, ErrorCode::UnknownTopicOrPartition, None);
+            return respond(ctx, ErrorCode::UnknownTopicOrPartition, None, None);
         };
         if current.leader != Some(broker) || current.leader_epoch != proposed.leader_epoch {
-            return respond(ctx, ErrorCode::FencedLeaderEpoch, None);
+            return respond(ctx, ErrorCode::FencedLeaderEpoch, None, None);
         }
         if current.partition_epoch != proposed.partition_epoch {
-            return respond(ctx, ErrorCode::InvalidUpdateVersion, None);
+            return respond(ctx, ErrorCode::InvalidUpdateVersion, None, None);
         }
         if proposed.isr.iter().any(|b| !current.isr.contains(b) && !self.acceptable(*b)) {
-            return respond(ctx, ErrorCode::IneligibleReplica, None);
+            return respond(ctx, ErrorCode::IneligibleReplica, None, None);
         }
         let st = self.commit_change(ctx, &current, current.leader, proposed.isr, false);
-        respond(ctx, ErrorCode::None, Some(st.clone()));
-        self.broadcast(ctx, me, vec![st], Some(broker), false);
+        let offset = self.next_metadata_offset();
+        respond(ctx, ErrorCode::None, Some(st.clone()), Some(offset));
+        self.send_change(ctx, me, vec![st], Some(broker), offset);
     }
 
     /// Send a broker the whole metadata again after the reconnect backoff (its connection
@@ -372,12 +399,7 @@ impl Controller {
     /// Send a broker the whole metadata again (after its connection broke).
     pub fn resync(&self, ctx: &mut Ctx<World>, me: BrokerId, broker: BrokerId) {
         if self.brokers.get(&broker).is_some_and(|r| !r.fenced) {
-            let all: Vec<PartitionState> = self.partitions.values().cloned().collect();
-            ctx.send(
-                broker_node(me),
-                broker_node(broker),
-                Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: all, fenced: self.fenced() },
-            );
+            ctx.send(broker_node(me), broker_node(broker), self.full_state());
         }
     }
 
@@ -402,7 +424,7 @@ impl Controller {
     /// Push changed partition states to every unfenced broker (but `skip`). A change in
     /// who is fenced is news too (`registration_changed`), even with no partition change.
     fn broadcast(
-        &self,
+        &mut self,
         ctx: &mut Ctx<World>,
         me: BrokerId,
         changed: Vec<PartitionState>,
@@ -412,6 +434,24 @@ impl Controller {
         if changed.is_empty() && !registration_changed {
             return;
         }
+        let offset = self.next_metadata_offset();
+        self.send_change(ctx, me, changed, skip, offset);
+    }
+
+    /// One change appended to the metadata log: its place in it.
+    fn next_metadata_offset(&mut self) -> MetadataOffset {
+        self.metadata_offset += 1;
+        MetadataOffset { previous: Some(self.metadata_offset - 1), offset: self.metadata_offset }
+    }
+
+    fn send_change(
+        &self,
+        ctx: &mut Ctx<World>,
+        me: BrokerId,
+        changed: Vec<PartitionState>,
+        skip: Option<BrokerId>,
+        offset: MetadataOffset,
+    ) {
         for (b, r) in &self.brokers {
             if r.fenced || Some(*b) == skip {
                 continue;
@@ -419,7 +459,12 @@ impl Controller {
             ctx.send(
                 broker_node(me),
                 broker_node(*b),
-                Msg::LeaderAndIsr { controller_epoch: self.epoch, partitions: changed.clone(), fenced: self.fenced() },
+                Msg::LeaderAndIsr {
+                    controller_epoch: self.epoch,
+                    partitions: changed.clone(),
+                    fenced: self.fenced(),
+                    offset,
+                },
             );
         }
     }

@@ -189,6 +189,9 @@ pub struct Broker {
     pub incarnation: u32,
     /// Given by the controller at registration; None until registered.
     pub broker_epoch: Option<u64>,
+    /// How far this broker has applied the controller's metadata log with no gap (its
+    /// heartbeat reports it; 0 for a process that has heard nothing yet).
+    pub metadata_offset: u64,
     pub replicas: Replicas,
     /// Every partition's state as this broker last heard (answers Metadata requests).
     pub metadata: MetadataCache,
@@ -225,6 +228,7 @@ impl Broker {
             status: BrokerStatus::Running,
             incarnation: 0,
             broker_epoch: None,
+            metadata_offset: 0,
             replicas,
             metadata: MetadataCache::default(),
             fenced_brokers: BTreeSet::new(),
@@ -269,10 +273,20 @@ impl Broker {
         self.maybe_schedule_retention(ctx, env, None);
     }
 
+    /// A metadata message arrived: the whole state, or the change right after what this
+    /// broker has. After a gap (a change lost on a cut link) the offset stays behind, so the
+    /// heartbeat tells the controller (the change itself still applies: it is newer).
+    pub fn applied_metadata(&mut self, m: crate::kafka::message::MetadataOffset) {
+        if m.previous.is_none_or(|p| p == self.metadata_offset) {
+            self.metadata_offset = self.metadata_offset.max(m.offset);
+        }
+    }
+
     /// The process dies (or the power goes). The logs stay on disk; everything in memory is gone.
     pub fn crash(&mut self, power_loss: bool) {
         self.status = if power_loss { BrokerStatus::PoweredOff } else { BrokerStatus::Crashed };
         self.broker_epoch = None;
+        self.metadata_offset = 0;
         self.fetchers.clear();
         self.parked_fetches.clear();
         self.parked_index.clear();

@@ -20,6 +20,15 @@ pub fn cache_partition_state(cache: &mut MetadataCache, st: PartitionState) {
     }
 }
 
+/// Where a metadata message sits in the controller's metadata log (KRaft brokers replay
+/// that log; a broker's heartbeat reports how far it got, `CurrentMetadataOffset`).
+/// `previous` is the offset a delta follows; `None` for the whole state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MetadataOffset {
+    pub previous: Option<u64>,
+    pub offset: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PartitionState {
     pub tp: Tp,

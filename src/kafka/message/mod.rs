@@ -18,7 +18,7 @@ use crate::kafka::config::IsolationLevel;
 use crate::kafka::types::{BrokerId, ErrorCode, Tp};
 use crate::kernel::MessageInfo;
 
-pub use controller::{cache_partition_state, MetadataCache, PartitionState};
+pub use controller::{cache_partition_state, MetadataCache, MetadataOffset, PartitionState};
 pub use fetch::{
     AbortedTxn, FetchPartition, FetchPartitionResponse, FetchRequest, FINAL_SESSION_EPOCH, INITIAL_SESSION_EPOCH,
 };
@@ -81,6 +81,8 @@ pub enum Msg {
     BrokerHeartbeat {
         broker: BrokerId,
         broker_epoch: u64,
+        /// How far this broker has applied the controller's metadata, without a gap.
+        metadata_offset: u64,
     },
     BrokerHeartbeatResponse {
         error: ErrorCode,
@@ -96,6 +98,9 @@ pub enum Msg {
         tp: Tp,
         error: ErrorCode,
         state: Option<PartitionState>,
+        /// With a new state: its place in the metadata log (the other brokers get the
+        /// same change in a LeaderAndIsr).
+        offset: Option<MetadataOffset>,
     },
     /// Metadata from the controller: the partitions whose leader or ISR changed.
     /// (KRaft brokers fetch the metadata log; this pushes the same records.)
@@ -104,6 +109,7 @@ pub enum Msg {
         controller_epoch: u32,
         partitions: Vec<PartitionState>,
         fenced: Vec<BrokerId>,
+        offset: MetadataOffset,
     },
     /// Where is the coordinator of this group? (any broker answers from its metadata)
     /// `transaction`: the key is a transactional id (key type TRANSACTION), else a group.
@@ -213,6 +219,9 @@ pub enum Msg {
         producer_id: i64,
         partitions: Vec<(Tp, ErrorCode)>,
     },
+    /// Not a Kafka request: the FIN a crashed broker's host sends on each connection when
+    /// it closes the dead process's sockets. It travels behind what the broker sent before.
+    ConnectionClosed,
 }
 
 impl Msg {
@@ -259,7 +268,8 @@ impl Msg {
             | Msg::BrokerHeartbeatResponse { .. }
             | Msg::AlterPartition { .. }
             | Msg::AlterPartitionResponse { .. }
-            | Msg::LeaderAndIsr { .. } => None,
+            | Msg::LeaderAndIsr { .. }
+            | Msg::ConnectionClosed => None,
         }
     }
 }
@@ -309,6 +319,7 @@ impl MessageInfo for Msg {
             Msg::EndTxnResponse { .. } => "EndTxnResponse",
             Msg::WriteTxnMarkers(WriteTxnMarkersRequest { .. }) => "WriteTxnMarkers",
             Msg::WriteTxnMarkersResponse { .. } => "WriteTxnMarkersResponse",
+            Msg::ConnectionClosed => "ConnectionClosed",
         }
     }
 
@@ -330,7 +341,7 @@ impl MessageInfo for Msg {
             Msg::BrokerRegistrationResponse { error, broker_epoch } => {
                 format!("{} broker_epoch={broker_epoch}", error.name())
             }
-            Msg::BrokerHeartbeat { broker, broker_epoch } => format!("broker {} epoch {broker_epoch}", broker.0),
+            Msg::BrokerHeartbeat { broker, broker_epoch, .. } => format!("broker {} epoch {broker_epoch}", broker.0),
             Msg::BrokerHeartbeatResponse { error, fenced } => format!("{} fenced={fenced}", error.name()),
             Msg::AlterPartition { state, .. } => controller::alter_partition_summary(state),
             Msg::AlterPartitionResponse { tp, error, .. } => format!("{} {}", tp_str(tp), error.name()),
@@ -364,6 +375,7 @@ impl MessageInfo for Msg {
             Msg::EndTxn(req) => req.summary(),
             Msg::WriteTxnMarkers(req) => req.summary(),
             Msg::WriteTxnMarkersResponse { partitions, .. } => txn::write_txn_markers_response_summary(partitions),
+            Msg::ConnectionClosed => "the process died: its host closes the connection (FIN)".into(),
             Msg::HeartbeatResponse { error, .. }
             | Msg::LeaveGroupResponse { error, .. }
             | Msg::OffsetCommitResponse { error, .. }

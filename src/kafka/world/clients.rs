@@ -6,7 +6,7 @@ use crate::kafka::client::consumer::PipelineOp;
 use crate::kafka::notes::Note;
 use crate::kafka::settings::{ConfigTarget, NewConfig};
 use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
-use crate::kernel::Ctx;
+use crate::kernel::{Ctx, NodeId};
 use std::rc::Rc;
 
 impl World {
@@ -120,40 +120,41 @@ impl World {
         }
     }
 
-    /// A crashed process's host closes its sockets: everyone with a request in flight to
-    /// it learns at once. (A host that lost power says nothing: those wait for timeouts.)
+    /// A crashed process's host closes its sockets: every peer gets a FIN on its connection,
+    /// behind whatever the broker had sent before it died, so answers already on their way
+    /// arrive and count first. (A host that lost power says nothing: peers wait for timeouts.)
     pub(super) fn connections_closed(&mut self, ctx: &mut Ctx<World>, dead: BrokerId) {
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
-            b.on_fetch_refused(ctx, &env, dead);
-        }
-        for p in &mut self.producers {
-            p.on_connection_closed(ctx, dead);
-        }
-        for r in &mut self.readers {
-            r.on_connection_closed(ctx, dead);
-        }
-        for c in self.consumers.iter_mut().filter(|c| c.is_running()) {
-            c.on_connection_closed(ctx, dead);
-        }
-        for b in self.brokers.iter_mut().filter(|b| b.id != dead && b.is_running()) {
-            b.on_txn_marker_connection_lost(ctx, dead);
-        }
-        self.run_pipelines(ctx);
-    }
-
-    pub(super) fn run_pipelines(&mut self, ctx: &mut Ctx<World>) {
-        for c in 0..self.consumers.len() {
-            if self.consumers[c].producer.is_some() {
-                self.run_pipeline(ctx, c);
+        let from = broker_node(dead);
+        for node in (0..crate::kernel::Model::node_count(self)).map(NodeId) {
+            if node != from && ctx.is_up(node) {
+                ctx.send_last_word(from, node, Msg::ConnectionClosed);
             }
         }
     }
 
-    /// Grow a topic (Kafka's CreatePartitions): the new partitions are placed as Kafka
-    /// places them, created by the controller, and become visible to clients through
-    /// metadata (producers on their next send, consumers at their next metadata refresh).
+    /// A peer of a crashed broker reads its FIN: requests in flight to it fail now.
+    pub(super) fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, to: NodeId, dead: BrokerId) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        if let Some(i) = self.broker_index(to) {
+            self.brokers[i].on_fetch_refused(ctx, &env, dead);
+            self.brokers[i].on_txn_marker_connection_lost(ctx, dead);
+            return;
+        }
+        match self.client(to) {
+            Client::Producer(p) => self.producers[p].on_connection_closed(ctx, dead),
+            Client::Reader(r) => self.readers[r].on_connection_closed(ctx, dead),
+            Client::Consumer(c) if self.consumers[c].is_running() => {
+                self.consumers[c].on_connection_closed(ctx, dead);
+                // The process's producer had its own connection to the broker.
+                if let Some(p) = self.consumers[c].producer.as_mut() {
+                    p.on_connection_closed(ctx, dead);
+                }
+            }
+            Client::Consumer(_) => {}
+        }
+    }
+
     pub(super) fn add_partitions(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32) {
         let old = self.spec.topics[topic as usize].partitions;
         if partitions <= old {
@@ -184,7 +185,7 @@ impl World {
         let env = Env { spec: &spec, broker: &spec.broker, controller };
         let held = self.consumers[c].resume(ctx, &env);
         for (from, msg) in held {
-            self.consumers[c].on_message(ctx, &env, from, msg);
+            self.consumer_message(ctx, c, from, msg);
         }
         self.run_pipeline(ctx, c);
     }

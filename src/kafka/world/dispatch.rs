@@ -11,7 +11,6 @@ impl World {
     pub(super) fn on_broker_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, i: usize, msg: Msg) {
         let (spec, controller) = self.env_parts();
         let env = Env { spec: &spec, broker: &spec.broker, controller };
-        let me = self.brokers[i].id;
         let from_broker = self.broker_index(from).map(|j| BrokerId(j as u32 + 1));
         let b = &mut self.brokers[i];
         match msg {
@@ -37,23 +36,14 @@ impl World {
             Msg::WriteTxnMarkersResponse { correlation, partitions, .. } => {
                 b.on_write_txn_markers_response(ctx, &env, correlation, partitions)
             }
-            Msg::BrokerRegistration { broker, incarnation } => {
-                self.controller.on_registration(ctx, &env, me, broker, incarnation)
-            }
-            Msg::BrokerHeartbeat { broker, broker_epoch } => {
-                self.controller.on_heartbeat(ctx, &env, me, broker, broker_epoch)
-            }
-            Msg::AlterPartition { broker, broker_epoch, state } => {
-                self.controller.on_alter_partition(ctx, &env, me, broker, broker_epoch, state)
-            }
-            Msg::BrokerRegistrationResponse { error, broker_epoch } => {
-                self.on_registration_response(ctx, i, error, broker_epoch)
-            }
-            Msg::BrokerHeartbeatResponse { error, .. } => self.on_broker_heartbeat_response(ctx, i, error),
-            Msg::AlterPartitionResponse { tp, error, state } => {
-                b.on_alter_partition_response(ctx, &env, tp, error, state)
-            }
-            Msg::LeaderAndIsr { partitions, fenced, .. } => b.on_leader_and_isr(ctx, &env, &partitions, fenced),
+            Msg::BrokerRegistration { .. }
+            | Msg::BrokerHeartbeat { .. }
+            | Msg::AlterPartition { .. }
+            | Msg::BrokerRegistrationResponse { .. }
+            | Msg::BrokerHeartbeatResponse { .. }
+            | Msg::AlterPartitionResponse { .. }
+            | Msg::LeaderAndIsr { .. }
+            | Msg::ConnectionClosed => self.on_cluster_message(ctx, &env, from_broker, i, msg),
             Msg::FindCoordinator { .. }
             | Msg::JoinGroup(_)
             | Msg::SyncGroup(_)
@@ -81,6 +71,54 @@ impl World {
             | Msg::AddOffsetsToTxnResponse { .. }
             | Msg::TxnOffsetCommitResponse { .. }
             | Msg::EndTxnResponse { .. } => {}
+        }
+    }
+
+    /// Between brokers and the controller: registration, heartbeats, ISR changes, metadata,
+    /// and a dead peer's closed connection.
+    fn on_cluster_message(
+        &mut self,
+        ctx: &mut Ctx<World>,
+        env: &Env,
+        from_broker: Option<BrokerId>,
+        i: usize,
+        msg: Msg,
+    ) {
+        let me = self.brokers[i].id;
+        let b = &mut self.brokers[i];
+        match msg {
+            Msg::BrokerRegistration { broker, incarnation } => {
+                self.controller.on_registration(ctx, env, me, broker, incarnation)
+            }
+            Msg::BrokerHeartbeat { broker, broker_epoch, metadata_offset } => {
+                self.controller.on_heartbeat(ctx, env, me, (broker, broker_epoch, metadata_offset))
+            }
+            Msg::AlterPartition { broker, broker_epoch, state } => {
+                self.controller.on_alter_partition(ctx, env, me, broker, broker_epoch, state)
+            }
+            Msg::BrokerRegistrationResponse { error, broker_epoch } => {
+                self.on_registration_response(ctx, i, error, broker_epoch)
+            }
+            Msg::BrokerHeartbeatResponse { error, .. } => self.on_broker_heartbeat_response(ctx, i, error),
+            Msg::AlterPartitionResponse { tp, error, state, offset } => {
+                b.on_alter_partition_response(ctx, env, tp, error, state);
+                if let Some(offset) = offset {
+                    b.applied_metadata(offset);
+                }
+            }
+            Msg::LeaderAndIsr { partitions, fenced, offset, .. } => {
+                if b.broker_epoch.is_some() {
+                    b.applied_metadata(offset);
+                }
+                b.on_leader_and_isr(ctx, env, &partitions, fenced)
+            }
+            Msg::ConnectionClosed => {
+                if let Some(dead) = from_broker {
+                    self.on_connection_closed(ctx, broker_node(me), dead)
+                }
+            }
+            // on_broker_message routes only these here.
+            other => debug_assert!(false, "not a cluster message: {}", crate::kernel::MessageInfo::kind(&other)),
         }
     }
 
@@ -144,22 +182,13 @@ impl World {
 
     pub(super) fn on_client_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, to: NodeId, msg: Msg) {
         if let Client::Consumer(c) = self.client(to) {
-            if self.consumers[c].hold_message(from, &msg, ctx.now) {
-                return;
+            if !self.consumers[c].hold_message(from, &msg, ctx.now) {
+                self.consumer_message(ctx, c, from, msg);
             }
-            let (spec, controller) = self.env_parts();
-            let env = Env { spec: &spec, broker: &spec.broker, controller };
-            let for_producer = self.consumers[c]
-                .producer
-                .as_ref()
-                .is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
-            if for_producer {
-                self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
-            } else {
-                self.consumers[c].on_message(ctx, &env, from, msg);
-            }
-            self.run_pipeline(ctx, c);
             return;
+        }
+        if let (Msg::ConnectionClosed, Some(j)) = (&msg, self.broker_index(from)) {
+            return self.on_connection_closed(ctx, to, BrokerId(j as u32 + 1));
         }
         match (self.client(to), msg) {
             (Client::Producer(p), msg) => {
@@ -173,6 +202,26 @@ impl World {
             }
             _ => {}
         }
+    }
+
+    /// A message for consumer `c`'s process (now, or replayed after a GC pause): its
+    /// consumer's, its pipeline producer's, or a closed connection for both.
+    pub(super) fn consumer_message(&mut self, ctx: &mut Ctx<World>, c: usize, from: NodeId, msg: Msg) {
+        let (spec, controller) = self.env_parts();
+        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let for_producer = self.consumers[c]
+            .producer
+            .as_ref()
+            .is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
+        if let (Msg::ConnectionClosed, Some(j)) = (&msg, self.broker_index(from)) {
+            let node = self.consumers[c].node;
+            self.on_connection_closed(ctx, node, BrokerId(j as u32 + 1));
+        } else if for_producer {
+            self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
+        } else {
+            self.consumers[c].on_message(ctx, &env, from, msg);
+        }
+        self.run_pipeline(ctx, c);
     }
 
     pub(super) fn on_broker_timer(&mut self, ctx: &mut Ctx<World>, i: usize, timer: Timer) {
@@ -195,7 +244,11 @@ impl World {
             Timer::Heartbeat => {
                 ctx.set_timer(node, spec.broker.broker_heartbeat_interval_ms, Timer::Heartbeat);
                 if let (Some(c), Some(epoch)) = (controller, b.broker_epoch) {
-                    ctx.send(node, broker_node(c), Msg::BrokerHeartbeat { broker: me, broker_epoch: epoch });
+                    ctx.send(
+                        node,
+                        broker_node(c),
+                        Msg::BrokerHeartbeat { broker: me, broker_epoch: epoch, metadata_offset: b.metadata_offset },
+                    );
                 }
             }
             Timer::IsrExpiration => b.on_isr_expiration(ctx, &env),

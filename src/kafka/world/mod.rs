@@ -232,6 +232,10 @@ impl Model for World {
                         controller_epoch: self.controller.epoch,
                         partitions: all.clone(),
                         fenced: Vec::new(),
+                        offset: crate::kafka::message::MetadataOffset {
+                            previous: None,
+                            offset: self.controller.metadata_offset,
+                        },
                     },
                 );
             }

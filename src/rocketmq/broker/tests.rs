@@ -24,6 +24,7 @@ fn send_to_slave(duplication_enable: bool) -> (World, Vec<Note>, Vec<Msg>) {
         now: 0,
         prng: &mut prng,
         outbox: Vec::new(),
+        last_words: Vec::new(),
         timers: Vec::new(),
         notes: &mut notes,
         node_changes: Vec::new(),

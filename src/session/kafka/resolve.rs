@@ -56,6 +56,7 @@ pub const KNOWN_MESSAGE_KINDS: &[&str] = &[
     "EndTxnResponse",
     "WriteTxnMarkers",
     "WriteTxnMarkersResponse",
+    "ConnectionClosed",
 ];
 
 /// The kernel action of `command` on a cluster described by `spec`. A `Narrate` resolves
