@@ -110,18 +110,66 @@ fn the_lost_response_excerpt_and_summary_are_the_run_of_today() {
 #[test]
 fn the_consumer_group_excerpt_is_the_run_of_today() {
     let lines = trace(&format!("{}/scenarios/zombie-consumer-fenced.json", root()));
+    let values: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
     let node4 = |v: &Value| {
         let e = &v["event"];
         e["node"] == 4 || e["from"] == 4 || e["to"] == 4
     };
-    let mut shown: Vec<String> = quoted_after("The lines of `billing-1`").into_iter().take(1).collect();
-    shown.extend(steps(&lines, 1671, 2203).into_iter().filter(|l| {
+    let has_note = |v: &Value, note: &str| v["notes"].as_array().unwrap().iter().any(|n| n["note"] == note);
+    let step_of = |v: &Value| v["step"].as_u64().unwrap();
+    // From billing-1's last record before its rejected commit to its join as a new member.
+    let rejected = values.iter().position(|v| has_note(v, "CommitRejected")).expect("a rejected commit");
+    let from =
+        values[..rejected].iter().rev().find(|v| node4(v) && has_note(v, "RecordProcessed")).map(step_of).unwrap();
+    let joined = values[rejected..].iter().find(|v| node4(v) && has_note(v, "MemberJoined")).map(step_of).unwrap();
+    let resumed = values.iter().find(|v| v["event"]["name"] == "PauseEnds").map(step_of).unwrap();
+    check_prose(&[
+        ("in steps ", format!("{from}\u{2013}{joined}"), " of"),
+        ("Since the pause ended (step ", resumed.to_string(), ")"),
+    ]);
+    let mut shown = vec![format!(
+        "$ jq -c 'select(.step >= {from} and .step <= {joined}) | select(.event.node == 4 or .event.from == 4 or .event.to == 4) | select(.event.kind != \"Fetch\" and .event.kind != \"FetchResponse\") | select(.event.type != \"Timer\" or (.notes | length) > 0)' OUT.jsonl"
+    )];
+    shown.extend(steps(&lines, from, joined).into_iter().filter(|l| {
         let v: Value = serde_json::from_str(l).unwrap();
         let kind = v["event"]["kind"].as_str().unwrap_or("");
         let quiet_timer = v["event"]["type"] == "Timer" && v["notes"].as_array().unwrap().is_empty();
         node4(&v) && kind != "Fetch" && kind != "FetchResponse" && !quiet_timer
     }));
     assert_quoted("The lines of `billing-1`", shown);
+}
+
+/// docs/trace.md's prose says each `prefix middle suffix` (the first `prefix` names the place);
+/// `HIGHWATER_UPDATE_DOCS=1` rewrites the middle.
+fn check_prose(want: &[(&str, String, &str)]) {
+    let said = |doc: &str, (prefix, _, suffix): &(&str, String, &str)| -> (usize, usize) {
+        let start =
+            doc.find(prefix).unwrap_or_else(|| panic!("docs/trace.md no longer says {prefix:?}")) + prefix.len();
+        (start, start + doc[start..].find(suffix).unwrap())
+    };
+    let wrong: Vec<String> = want
+        .iter()
+        .filter(|w| {
+            let (a, b) = said(DOC, w);
+            DOC[a..b] != w.1
+        })
+        .map(|(p, m, s)| format!("{p}{m}{s}"))
+        .collect();
+    if wrong.is_empty() {
+        return;
+    }
+    if std::env::var("HIGHWATER_UPDATE_DOCS").is_ok() {
+        let _one = REWRITE.lock().unwrap();
+        let path = format!("{}/docs/trace.md", root());
+        let mut doc = std::fs::read_to_string(&path).unwrap();
+        for w in want {
+            let (a, b) = said(&doc, w);
+            doc.replace_range(a..b, &w.1);
+        }
+        std::fs::write(&path, doc).unwrap();
+        return;
+    }
+    panic!("docs/trace.md should say {wrong:?}");
 }
 
 /// Split a quoted command line as a shell would (double quotes only).

@@ -378,3 +378,30 @@ fn eager_sticky_moves_only_the_leavers_partitions() {
     assert_eq!(leaver, 2);
     assert!(survivors > 0, "range reassigns from scratch and moves a survivor's partitions too");
 }
+
+/// Cooperative rebalances with auto-commit: the consumer commits what it has consumed in its
+/// pre-rebalance step (ConsumerCoordinator.onJoinPrepare), so a partition that moves to a new
+/// member resumes where processing stopped: members joining one by one reprocess nothing.
+#[test]
+fn cooperative_joins_with_auto_commit_reprocess_nothing() {
+    let duplicates = |strategy: &str| -> usize {
+        let cfg = json!({"partition.assignment.strategy": [strategy], "enable.auto.commit": true,
+                         "auto.commit.interval.ms": 5000, "sim.processing.ms.per.record": 5});
+        let joiner = |name: &str, at: u64| {
+            let mut c = consumer(name, cfg.clone());
+            c["start_ms"] = json!(at);
+            c
+        };
+        let cs = json!([consumer("c1", cfg.clone()), joiner("c2", 9000), joiner("c3", 14000)]);
+        let mut timeline = Vec::new();
+        for i in 0..30 {
+            let key = format!("k{}", i % 8);
+            timeline.push(json!({"at_ms": 3000 + i * 500, "action": "produce", "producer": "shop", "topic": "orders", "key": key, "count": 4}));
+        }
+        let s = group_scenario(cs, json!(timeline), 30_000);
+        let (session, _) = notes(s);
+        session.anomalies().iter().filter(|a| a.kind == AnomalyKind::DuplicateProcessing).count()
+    };
+    assert_eq!(duplicates("cooperative-sticky"), 0, "the pre-rebalance commit covers what moves");
+    assert_eq!(duplicates("range"), 0, "eager: commit, then revoke everything");
+}

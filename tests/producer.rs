@@ -181,10 +181,66 @@ fn a_full_buffer_blocks_send_until_max_block_ms_then_fails() {
     let (_, ns) = notes(Scenario::from_json(&text.to_string()).unwrap());
     let sent: Vec<u64> = ns.iter().filter_map(|(t, n)| matches!(n, Note::RecordSent { .. }).then_some(*t)).collect();
     assert_eq!(sent.len(), 12);
-    assert!(sent[..10].iter().all(|t| *t == 1000), "ten fit in the buffer: {sent:?}");
+    // send() first waits for the topic's metadata (a few ms), then ten fit in the buffer.
+    let start = sent[0];
+    assert!(start > 1000 && start < 1100 && sent[..10].iter().all(|t| *t == start), "ten fit in the buffer: {sent:?}");
     let exhausted: Vec<u64> = ns
         .iter()
         .filter_map(|(t, n)| matches!(n, Note::ProducerError { error: "BufferExhaustedException", .. }).then_some(*t))
         .collect();
-    assert_eq!(exhausted, vec![3000, 5000], "the 11th call blocks 2 s and fails; then the 12th");
+    assert_eq!(exhausted, vec![start + 2000, start + 4000], "the 11th call blocks 2 s and fails; then the 12th");
+}
+
+/// send() waits for the topic's metadata before the partitioner runs, so a producer's first
+/// record without a key goes to a partition with a leader, never to one whose only replica
+/// is down (Kafka's `waitOnMetadata`, then `availablePartitionsForTopic`).
+#[test]
+fn the_first_sticky_partition_has_a_leader() {
+    for seed in 1..=24 {
+        let text = json!({
+            "id": "first-sticky", "title": {"en": "t"}, "duration_ms": 16000, "seed": seed,
+            "cluster": {"brokers": 3, "controller_voters": [1]},
+            "topics": [{"name": "orders", "partitions": 3, "replication_factor": 1, "assignment": [[1], [2], [3]]}],
+            "producers": [{"name": "shop", "config": {"acks": "1"}}],
+            "timeline": [
+                {"at_ms": 100, "action": "crash", "broker": 2},
+                {"at_ms": 12000, "action": "produce", "producer": "shop", "topic": "orders", "count": 1}
+            ]
+        });
+        let (_, ns) = notes(Scenario::from_json(&text.to_string()).unwrap());
+        let (t, tp) = ns
+            .iter()
+            .find_map(|(t, n)| match n {
+                Note::RecordSent { tp, .. } => Some((*t, *tp)),
+                _ => None,
+            })
+            .expect("sent");
+        assert!(t > 12_000, "seed {seed}: partitioned once metadata arrived, not at the call ({t})");
+        assert_ne!(tp.partition, 1, "seed {seed}: orders-1 has no leader (broker 2 is down)");
+        assert!(ns.iter().any(|(_, n)| matches!(n, Note::RecordAcked { .. })), "seed {seed}");
+    }
+}
+
+/// With no metadata (the producer cut off from every broker), send() gives up after
+/// max.block.ms with Kafka's TimeoutException, and the calls behind it wait their own turn.
+#[test]
+fn send_without_metadata_fails_after_max_block_ms() {
+    let text = json!({
+        "id": "no-metadata", "title": {"en": "t"}, "duration_ms": 10000,
+        "cluster": {"brokers": 3},
+        "topics": [{"name": "orders", "partitions": 3, "replication_factor": 3}],
+        "producers": [{"name": "shop", "config": {"max.block.ms": 2000}}],
+        "timeline": [
+            {"at_ms": 0, "action": "isolate", "node": "shop"},
+            {"at_ms": 100, "action": "produce", "producer": "shop", "topic": "orders", "count": 2}
+        ]
+    });
+    let (_, ns) = notes(Scenario::from_json(&text.to_string()).unwrap());
+    let timeouts: Vec<u64> = ns
+        .iter()
+        .filter(|(_, n)| matches!(n, Note::ProducerError { error: "TimeoutException", .. }))
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(timeouts, vec![2100, 4100], "each blocked send() waits max.block.ms in turn");
+    assert_eq!(ns.iter().filter(|(_, n)| matches!(n, Note::RecordFailed { .. })).count(), 2);
 }

@@ -89,8 +89,8 @@ pub(crate) mod testing {
         "producers": [{"name": "app"}],
         "consumers": [{"name": "c1", "group": "g", "topics": ["orders"]},
                       {"name": "c2", "group": "g", "topics": ["orders"]}],
-        "timeline": [{"at_ms": 100, "action": "produce", "producer": "app", "topic": "orders", "count": 5},
-                     {"at_ms": 9000, "action": "produce", "producer": "app", "topic": "orders", "count": 5}]}"#;
+        "timeline": [{"at_ms": 100, "action": "produce", "producer": "app", "topic": "orders", "count": 5, "partition": 0},
+                     {"at_ms": 9000, "action": "produce", "producer": "app", "topic": "orders", "count": 5, "partition": 0}]}"#;
 
     /// The world of [`SCENARIO`] after `ms` of simulated time (invariants checked after
     /// every step on the way, in release builds too).

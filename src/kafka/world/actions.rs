@@ -122,7 +122,7 @@ impl World {
     pub(super) fn transaction_call(&mut self, ctx: &mut Ctx<World>, p: u32, op: TxnOp) {
         let producer = &mut self.producers[p as usize];
         if producer.running && producer.txn.is_some() {
-            producer.txn_call(ctx, op);
+            producer.txn_call_in_order(ctx, op);
         }
     }
 

@@ -3,6 +3,7 @@
 //! clients a broker's connections closed.
 use super::*;
 use crate::kafka::client::consumer::PipelineOp;
+use crate::kafka::client::producer::SendCall;
 use crate::kafka::notes::Note;
 use crate::kafka::settings::{ConfigTarget, NewConfig};
 use crate::kafka::types::{BrokerId, ErrorCode, RecordId, Tp};
@@ -23,11 +24,10 @@ impl World {
         let key: Option<Rc<str>> = key.map(Rc::from);
         for _ in 0..count {
             let p = &mut self.producers[producer as usize];
-            let (partition, rule) = p.partition_for(ctx, topic, partitions, key.as_deref(), partition);
-            let tp = Tp { topic, partition };
             let id = RecordId(self.records.len() as u64);
-            self.records.push(RecordInfo { producer, key: key.clone(), tp, source: None });
-            p.send(ctx, id, tp, rule);
+            self.records.push(RecordInfo { producer, key: key.clone(), source: None });
+            let call = SendCall { record: id, topic, partitions, key: key.clone(), explicit: partition };
+            p.send_call(ctx, call);
         }
     }
 
@@ -106,7 +106,7 @@ impl World {
                         let p = self.consumers[c].producer.as_mut().expect("pipeline producer");
                         let (partition, rule) = p.partition_for(ctx, out_topic, partitions, key.as_deref(), None);
                         let tp = Tp { topic: out_topic, partition };
-                        self.records.push(RecordInfo { producer: index, key, tp, source: Some(source) });
+                        self.records.push(RecordInfo { producer: index, key, source: Some(source) });
                         p.send(ctx, id, tp, rule);
                     }
                     PipelineOp::Txn(op) => {

@@ -79,7 +79,6 @@ pub struct RecordInfo {
     /// Client index of the producer (see `Spec::producer_name`).
     pub producer: u32,
     pub key: Option<Rc<str>>,
-    pub tp: Tp,
     /// For a pipeline's output: the input record it was made from.
     pub source: Option<RecordId>,
 }

@@ -34,12 +34,15 @@ impl Consumer {
 
     pub(super) fn join(&mut self, ctx: &mut Ctx<World>, _env: &Env, coordinator: BrokerId) {
         let cooperative = self.cooperative();
-        // onJoinPrepare: eager protocols give up everything (committing first with auto-commit).
-        if !cooperative && !self.assignment.is_empty() {
+        // onJoinPrepare: with auto-commit, commit what was consumed first, under either
+        // protocol (the partitions may move); eager protocols then give up everything.
+        if !self.assignment.is_empty() {
             if self.config.enable_auto_commit {
                 self.commit(ctx, true);
             }
-            self.revoke(ctx, self.assignment.clone());
+            if !cooperative {
+                self.revoke(ctx, self.assignment.clone());
+            }
         }
         let correlation = self.next();
         self.join_state = JoinState::Joining(correlation);

@@ -9,8 +9,11 @@
 //! that sends them and handles the answers (`sender.rs`). Transactions are in
 //! `client/txn_manager/`.
 mod accumulator;
+mod blocked;
 mod partitioner;
 mod sender;
+
+pub use blocked::SendCall;
 
 use crate::kafka::message::MetadataCache;
 use std::collections::{BTreeMap, VecDeque};
@@ -96,6 +99,9 @@ pub struct Producer {
     app_queue: VecDeque<(RecordId, Tp, &'static str)>,
     /// Since when the first call in `app_queue` has been waiting.
     app_front_since: u64,
+    /// Calls waiting for the topic's metadata (see `blocked.rs`), and since when the first has.
+    blocked: VecDeque<blocked::BlockedCall>,
+    blocked_since: u64,
     /// sync: the record whose result the application waits for.
     sync_waiting: Option<RecordId>,
     /// An upper bound of `pending()`: it was that at the last count, and only `accept`
@@ -133,6 +139,8 @@ impl Producer {
             running: true,
             app_queue: VecDeque::new(),
             app_front_since: 0,
+            blocked: VecDeque::new(),
+            blocked_since: 0,
             sync_waiting: None,
             pending_bound: 0,
         }

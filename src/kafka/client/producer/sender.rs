@@ -133,6 +133,7 @@ impl Producer {
                 cache_partition_state(&mut self.metadata, st);
             }
         }
+        self.run_blocked(ctx);
         self.pump(ctx);
     }
 
@@ -226,6 +227,7 @@ impl Producer {
             return; // an earlier timer than the one we now wait for
         }
         self.retry_timer_at = None;
+        self.run_blocked(ctx);
         self.pump(ctx);
         self.run_app(ctx);
     }
@@ -289,7 +291,7 @@ impl Producer {
         self.run_app(ctx);
     }
 
-    fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
+    pub(super) fn request_metadata(&mut self, ctx: &mut Ctx<World>) {
         if self.metadata_in_flight.is_some() {
             return;
         }
