@@ -150,3 +150,32 @@ fn run_says_it_leaves_out_a_replay_saved_by_the_app() {
     assert_eq!(code, 2);
     assert!(err.contains("replay.extra") || err.contains("unknown field `extra`"), "{err}");
 }
+
+/// An offline partition (its last ISR member down) still has its records on that broker's
+/// disk: the table shows that log's HW and LEO and says whose they are, not 0 / 0.
+#[test]
+fn an_offline_partition_shows_its_last_isr_members_log() {
+    let text = serde_json::json!({
+        "id": "offline", "title": {"en": "t"}, "duration_ms": 30000,
+        "cluster": {"brokers": 3, "controller_voters": [3]},
+        "topics": [{"name": "orders", "partitions": 1, "replication_factor": 2, "assignment": [[1, 2]]}],
+        "producers": [{"name": "shop", "config": {"acks": "all"}}],
+        "timeline": [
+            {"at_ms": 1000, "action": "produce", "producer": "shop", "topic": "orders", "count": 3},
+            {"at_ms": 3000, "action": "crash", "broker": 2},
+            {"at_ms": 15000, "action": "crash", "broker": 1}
+        ]
+    });
+    let path = std::env::temp_dir().join(format!("highwater-offline-{}.json", std::process::id()));
+    std::fs::write(&path, text.to_string()).unwrap();
+    let (code, out, _) = highwater(&["run", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let row = out.lines().find(|l| l.starts_with("orders-0")).unwrap();
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!((cols[1], cols[3], cols[4], cols[5]), ("none", "1", "3", "3"), "{out}");
+    assert!(out.contains("orders-0 is offline: HW and LEO are of broker 1's log (its last ISR member)"), "{out}");
+    let (_, json, _) = highwater(&["run", path.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["partitions"][0]["offline_log_of"], 1);
+    assert_eq!(v["partitions"][0]["high_watermark"], 3);
+}

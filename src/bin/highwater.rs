@@ -18,6 +18,9 @@ usage:
       the assignment Kafka's consumer-group assignors compute
   highwater allocate --strategy avg|avg-by-circle FILE
       the queues RocketMQ's allocation strategy gives one consumer
+  highwater epoch-cache FILE
+      replay leader-epoch cache operations (assign, truncate-from-end,
+      truncate-from-start, end-offset-for, entries) and print the lookups
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("partition") => highwater::cli::partition::run(rest, &mut out, &mut err),
         Some("assign") => highwater::cli::assign::run(rest, &mut out, &mut err),
         Some("allocate") => highwater::cli::allocate::run(rest, &mut out, &mut err),
+        Some("epoch-cache") => highwater::cli::epoch_cache::run(rest, &mut out, &mut err),
         Some("-h" | "--help" | "help") => {
             let _ = write!(out, "{USAGE}");
             0

@@ -2,6 +2,7 @@
 //! writers so it can be tested without spawning a process.
 pub mod allocate;
 pub mod assign;
+pub mod epoch_cache;
 pub mod partition;
 pub mod run;
 pub mod run_rocketmq;

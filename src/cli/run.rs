@@ -95,6 +95,10 @@ struct PartitionSummary {
     isr: Vec<u32>,
     high_watermark: u64,
     log_end_offset: u64,
+    /// An offline partition (no leader): the ISR member whose log (on its disk, even if the
+    /// broker is down) gives HW and LEO: the records are not gone, only unavailable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offline_log_of: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -176,24 +180,28 @@ where
 }
 
 /// (partition, leader, leader epoch, ISR, HW, LEO) of every partition, in order.
-pub type PartitionRow = (String, Option<u32>, u32, Vec<u32>, u64, u64);
-
-pub fn partitions(sim: &KafkaSimulation) -> Vec<PartitionRow> {
+fn partitions(sim: &KafkaSimulation) -> Vec<PartitionSummary> {
     let world = &sim.model;
     world
         .controller
         .partitions
         .values()
         .map(|st| {
-            let log = world.leader_log(st.tp);
-            (
-                world.spec.tp_name(st.tp),
-                st.leader.map(|b| b.0),
-                st.leader_epoch,
-                st.isr.iter().map(|b| b.0).collect(),
-                log.map(|l| l.high_watermark()).unwrap_or(0),
-                log.map(|l| l.log_end_offset()).unwrap_or(0),
-            )
+            // No leader: the last ISR member still holds the partition's log.
+            let offline_log_of = st.leader.is_none().then(|| st.isr.first().copied()).flatten();
+            let log = match offline_log_of {
+                Some(b) => world.broker(b).replicas.get(&st.tp).map(|r| &r.log),
+                None => world.leader_log(st.tp),
+            };
+            PartitionSummary {
+                partition: world.spec.tp_name(st.tp),
+                leader: st.leader.map(|b| b.0),
+                leader_epoch: st.leader_epoch,
+                isr: st.isr.iter().map(|b| b.0).collect(),
+                high_watermark: log.map(|l| l.high_watermark()).unwrap_or(0),
+                log_end_offset: log.map(|l| l.log_end_offset()).unwrap_or(0),
+                offline_log_of: offline_log_of.map(|b| b.0),
+            }
         })
         .collect()
 }
@@ -296,17 +304,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         events: sim.steps(),
         messages: sim.messages_sent(),
         digest: format!("{:016x}", sim.digest()),
-        partitions: partitions(&sim)
-            .into_iter()
-            .map(|(partition, leader, leader_epoch, isr, high_watermark, log_end_offset)| PartitionSummary {
-                partition,
-                leader,
-                leader_epoch,
-                isr,
-                high_watermark,
-                log_end_offset,
-            })
-            .collect(),
+        partitions: partitions(&sim),
         groups: groups(&sim),
         records_sent: world.records.len() as u64,
         records_acked: sim.checker.records.iter().filter(|r| r.acked_offset.is_some()).count() as u64,
@@ -387,6 +385,10 @@ fn print_text(out: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
             "{:<24} {:>6} {:>6} {:<12} {:>8} {:>8}",
             p.partition, leader, p.leader_epoch, isr, p.high_watermark, p.log_end_offset
         )?;
+    }
+    for p in s.partitions.iter().filter(|p| p.offline_log_of.is_some()) {
+        let b = p.offline_log_of.unwrap_or_default();
+        writeln!(out, "{} is offline: HW and LEO are of broker {b}'s log (its last ISR member)", p.partition)?;
     }
     for g in &s.groups {
         let coordinator = g.coordinator.map(|c| format!("broker {c}")).unwrap_or_else(|| "none".into());

@@ -12,6 +12,7 @@ use crate::kafka::message::LogRecord;
 use crate::kafka::types::ErrorCode;
 use crate::kernel::ChunkedVec;
 
+pub mod epoch_cache;
 mod segments;
 pub use segments::{Deleted, LogConfig, Segment, RECORD_SIZE_BYTES};
 
@@ -70,8 +71,8 @@ pub struct PartitionLog {
     flushed_offset: u64,
     /// The high watermark as last written to `replication-offset-checkpoint`.
     checkpointed_high_watermark: u64,
-    /// Leader-epoch cache: (epoch, start offset), strictly increasing in both.
-    epochs: Vec<(u32, u64)>,
+    /// Leader-epoch cache: (epoch, start offset).
+    epochs: epoch_cache::EpochCache,
     producers: BTreeMap<i64, ProducerEntry>,
     /// Open transactions: first offset -> producer id.
     ongoing_txns: BTreeMap<u64, i64>,
@@ -115,10 +116,10 @@ impl PartitionLog {
         self.checkpointed_high_watermark
     }
     pub fn epochs(&self) -> &[(u32, u64)] {
-        &self.epochs
+        self.epochs.entries()
     }
     pub fn latest_epoch(&self) -> Option<u32> {
-        self.epochs.last().map(|e| e.0)
+        self.epochs.latest_epoch()
     }
     pub fn get(&self, offset: u64) -> Option<&LogRecord> {
         if offset < self.log_start_offset {
@@ -189,7 +190,9 @@ impl PartitionLog {
             match self.latest_epoch() {
                 Some(e) if r.leader_epoch < e => panic!("record epoch {} below log epoch {e}", r.leader_epoch),
                 Some(e) if r.leader_epoch == e => {}
-                _ => self.epochs.push((r.leader_epoch, offset)),
+                _ => {
+                    self.epochs.assign(r.leader_epoch, offset);
+                }
             }
             self.maybe_roll(r.append_time);
             self.records.push(r.clone());
@@ -213,13 +216,7 @@ impl PartitionLog {
 
     /// A new leader records the start of its epoch at its LEO (`maybeAssignEpochStartOffset`).
     pub fn assign_epoch(&mut self, epoch: u32) {
-        let leo = self.log_end_offset();
-        // Kafka's cache drops entries that conflict with the new one.
-        self.epochs.retain(|(e, start)| *e < epoch && *start < leo);
-        match self.epochs.last() {
-            Some((e, _)) if *e == epoch => {}
-            _ => self.epochs.push((epoch, leo)),
-        }
+        self.epochs.assign(epoch, self.log_end_offset());
         self.assert_invariants();
     }
 
@@ -233,7 +230,7 @@ impl PartitionLog {
             // Kafka truncates the epoch cache even then (UnifiedLog.truncateTo): an epoch
             // that started at the LEO but wrote nothing would otherwise linger and make
             // the follower diverge forever.
-            self.epochs.retain(|(_, start)| *start < offset);
+            self.epochs.truncate_from_end(offset);
             return Vec::new();
         }
         let removed: Vec<LogRecord> = self.records.split_off(offset as usize);
@@ -244,7 +241,7 @@ impl PartitionLog {
             // Sizes are exact (fixed per record); the timestamps stay an upper bound.
             active.size_bytes = (offset - active.base_offset.min(offset)) * RECORD_SIZE_BYTES;
         }
-        self.epochs.retain(|(_, start)| *start < offset);
+        self.epochs.truncate_from_end(offset);
         self.high_watermark = self.high_watermark.min(offset);
         self.flushed_offset = self.flushed_offset.min(offset);
         self.checkpointed_high_watermark = self.checkpointed_high_watermark.min(offset);
@@ -322,14 +319,9 @@ impl PartitionLog {
     /// `endOffsetForEpoch` of Kafka's `LeaderEpochFileCache` for this log.
     /// Returns (epoch, end offset); `None` stands for (UNDEFINED, UNDEFINED).
     pub fn end_offset_for_epoch(&self, requested: u32) -> Option<(u32, u64)> {
-        let latest = self.latest_epoch()?;
-        if latest == requested {
-            return Some((requested, self.log_end_offset()));
-        }
-        let higher = self.epochs.iter().find(|(e, _)| *e > requested)?;
-        match self.epochs.iter().rev().find(|(e, _)| *e <= requested) {
-            None => Some((requested, higher.1)),
-            Some(floor) => Some((floor.0, higher.1)),
+        match self.epochs.end_offset_for(i64::from(requested), self.log_end_offset()) {
+            epoch_cache::UNDEFINED => None,
+            (epoch, offset) => Some((epoch as u32, offset as u64)),
         }
     }
 
@@ -424,7 +416,8 @@ impl PartitionLog {
         assert!(self.high_watermark <= self.log_end_offset(), "HW <= LEO");
         assert!(self.flushed_offset <= self.log_end_offset(), "flushed <= LEO");
         assert!(self.log_start_offset <= self.high_watermark, "log start <= HW");
-        debug_assert!(self.epochs.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1), "epoch cache ordered");
+        let epochs = self.epochs.entries();
+        debug_assert!(epochs.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1), "epoch cache ordered");
     }
 }
 

@@ -133,6 +133,7 @@ impl PartitionLog {
         let new_start = self.segments[0].base_offset.max(self.log_start_offset);
         let records = new_start - self.log_start_offset;
         self.log_start_offset = new_start;
+        self.epochs.truncate_from_start(new_start);
         // Deleted segments need no writeback (they were below the HW, hence replicated).
         self.flushed_offset = self.flushed_offset.max(new_start);
         self.records.drop_before(new_start as usize);
@@ -150,6 +151,7 @@ impl PartitionLog {
             return false;
         }
         self.log_start_offset = offset;
+        self.epochs.truncate_from_start(offset);
         self.forget_producer_state_below(offset);
         true
     }
