@@ -8,6 +8,7 @@
 //! * `truncate_from_start(start)` removes every entry starting at or before `start` and puts
 //!   the last of them back starting at `start` (the log start offset moved up);
 //! * `end_offset_for(epoch, leo)`: see [`EpochCache::end_offset_for`].
+//!
 //! `highwater epoch-cache` replays these operations, to check them against Kafka's tests.
 
 /// `UNDEFINED_EPOCH` and `UNDEFINED_EPOCH_OFFSET`, as a pair.
