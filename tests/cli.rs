@@ -179,3 +179,16 @@ fn an_offline_partition_shows_its_last_isr_members_log() {
     assert_eq!(v["partitions"][0]["offline_log_of"], 1);
     assert_eq!(v["partitions"][0]["high_watermark"], 3);
 }
+
+/// `--hex` keys are raw bytes: the bytes of "abc" land where "abc" does; bad hex is refused.
+#[test]
+fn partition_takes_raw_key_bytes_in_hex() {
+    let (code, out, _) = highwater(&["partition", "--partitions", "6", "--hex", "616263", "0000002a"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "616263\t3", "the UTF-8 bytes of abc");
+    assert!(lines[1].starts_with("0000002a\t"));
+    let (code, _, err) = highwater(&["partition", "--partitions", "6", "--hex", "6g"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--hex key '6g' is not hexadecimal bytes"), "{err}");
+}

@@ -12,7 +12,7 @@ usage:
        3: stopped early: a livelock or the 50,000,000-step bound)
   highwater digest FILE [--seed N]
       print the trace digest of a whole run (same seed, same digest, everywhere)
-  highwater partition --partitions N [--] KEY...
+  highwater partition --partitions N [--hex] [--] KEY...
       the partition Kafka's default partitioner picks for each key
   highwater assign --strategy range|roundrobin|sticky|cooperative-sticky FILE
       the assignment Kafka's consumer-group assignors compute
