@@ -140,6 +140,8 @@ texts! {
     AbortMarker => "ABORT marker", "ABORT 标记";
     TxnCoordinator => "txn", "事务";
     TxnCoordinatorLong => "Transaction coordinator of", "事务协调者，负责";
+    TxnVersion => "TV1", "TV1";
+    TxnVersionLong => "Transaction version 1, Kafka's classic protocol: only InitProducerId bumps the epoch. Kafka 4.x defaults to version 2 (KIP-890: an epoch bump at every commit or abort), which Highwater does not simulate.", "事务协议版本 1（Kafka 的经典协议）：只有 InitProducerId 会提升 epoch。Kafka 4.x 默认使用版本 2（KIP-890：每次提交或中止都提升 epoch），Highwater 没有模拟它。";
     Transaction => "Transaction", "事务";
     BeginTxn => "Begin transaction", "开始事务";
     BeginTxnHint => "beginTransaction(): the records sent next belong to it", "beginTransaction()：之后发送的消息都属于这个事务";

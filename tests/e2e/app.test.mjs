@@ -637,6 +637,10 @@ test('transactions: read_uncommitted reads an aborted transaction (aborted cells
     assert.deepEqual(await txnCells(b, 'payments-0'), ['committed', 'committed', 'marker-commit'], `broker ${b} payments-0`);
   }
   assert.equal(await page.getByTestId('producer-bank').getAttribute('data-txn-state'), 'READY');
+  // The card says which transaction protocol this is, and what Kafka 4.x does instead.
+  const version = page.getByTestId('producer-bank').getByTestId('txn-version');
+  assert.equal((await version.textContent()).trim(), 'TV1');
+  assert.match(await version.getAttribute('title'), /KIP-890/);
   // (The ABORT marker shares its spot on the timeline with the anomalies it revealed,
   // which win it.)
   for (const kind of ['txn-commit', 'anomaly']) {
