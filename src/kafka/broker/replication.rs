@@ -54,10 +54,12 @@ impl Broker {
         env: &Env,
         states: &[PartitionState],
         fenced: Vec<BrokerId>,
+        offset: crate::kafka::message::MetadataOffset,
     ) {
         if self.broker_epoch.is_none() {
             return;
         }
+        self.applied_metadata(offset);
         let fenced = fenced.into_iter().btree_set();
         if fenced != self.fenced_brokers {
             // Who may join an ISR changed for every partition: sessions read them all again.

@@ -104,10 +104,10 @@ impl World {
                         let index = self.spec.embedded_producer_index(c as u32);
                         let id = RecordId(self.records.len() as u64);
                         let p = self.consumers[c].producer.as_mut().expect("pipeline producer");
-                        let (partition, rule) = p.partition_for(ctx, out_topic, partitions, key.as_deref(), None);
-                        let tp = Tp { topic: out_topic, partition };
-                        self.records.push(RecordInfo { producer: index, key, source: Some(source) });
-                        p.send(ctx, id, tp, rule);
+                        self.records.push(RecordInfo { producer: index, key: key.clone(), source: Some(source) });
+                        // Not through send_call: the pipeline's calls do not wait for metadata.
+                        let call = SendCall { record: id, topic: out_topic, partitions, key, explicit: None };
+                        p.partition_and_send(ctx, call);
                     }
                     PipelineOp::Txn(op) => {
                         self.consumers[c].producer.as_mut().expect("pipeline producer").txn_call(ctx, op)
@@ -155,6 +155,9 @@ impl World {
         }
     }
 
+    /// Grow a topic (Kafka's CreatePartitions): the new partitions are placed as Kafka
+    /// places them, created by the controller, and become visible to clients through
+    /// metadata (producers on their next send, consumers at their next metadata refresh).
     pub(super) fn add_partitions(&mut self, ctx: &mut Ctx<World>, topic: u32, partitions: u32) {
         let old = self.spec.topics[topic as usize].partitions;
         if partitions <= old {

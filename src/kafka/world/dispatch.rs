@@ -107,10 +107,7 @@ impl World {
                 }
             }
             Msg::LeaderAndIsr { partitions, fenced, offset, .. } => {
-                if b.broker_epoch.is_some() {
-                    b.applied_metadata(offset);
-                }
-                b.on_leader_and_isr(ctx, env, &partitions, fenced)
+                b.on_leader_and_isr(ctx, env, &partitions, fenced, offset)
             }
             Msg::ConnectionClosed => {
                 if let Some(dead) = from_broker {
@@ -207,18 +204,18 @@ impl World {
     /// A message for consumer `c`'s process (now, or replayed after a GC pause): its
     /// consumer's, its pipeline producer's, or a closed connection for both.
     pub(super) fn consumer_message(&mut self, ctx: &mut Ctx<World>, c: usize, from: NodeId, msg: Msg) {
-        let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
-        let for_producer = self.consumers[c]
-            .producer
-            .as_ref()
-            .is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)));
         if let (Msg::ConnectionClosed, Some(j)) = (&msg, self.broker_index(from)) {
             let node = self.consumers[c].node;
             self.on_connection_closed(ctx, node, BrokerId(j as u32 + 1));
-        } else if for_producer {
+        } else if self.consumers[c]
+            .producer
+            .as_ref()
+            .is_some_and(|p| msg.correlation().is_some_and(|x| p.owns_correlation(x)))
+        {
             self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
         } else {
+            let (spec, controller) = self.env_parts();
+            let env = Env { spec: &spec, broker: &spec.broker, controller };
             self.consumers[c].on_message(ctx, &env, from, msg);
         }
         self.run_pipeline(ctx, c);

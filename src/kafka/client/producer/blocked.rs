@@ -61,17 +61,16 @@ impl Producer {
     /// Metadata arrived, or a wait ran out: carry on with the calls, in order.
     pub(crate) fn run_blocked(&mut self, ctx: &mut Ctx<World>) {
         while let Some(front) = self.blocked.front() {
-            match front {
-                BlockedCall::Send(c) if self.knows_topic(c.topic) => {}
-                BlockedCall::Send(_) if ctx.now >= self.blocked_since + self.config.max_block_ms => {}
-                BlockedCall::Send(_) => return self.wake_at(ctx, self.blocked_since + self.config.max_block_ms),
-                BlockedCall::Txn(_) => {}
+            let deadline = self.blocked_since + self.config.max_block_ms;
+            let unknown = matches!(front, BlockedCall::Send(c) if !self.knows_topic(c.topic));
+            if unknown && ctx.now < deadline {
+                return self.wake_at(ctx, deadline);
             }
             let call = self.blocked.pop_front().expect("front");
             self.blocked_since = ctx.now;
             match call {
-                BlockedCall::Send(c) if self.knows_topic(c.topic) => self.partition_and_send(ctx, c),
-                BlockedCall::Send(c) => self.metadata_timed_out(ctx, c),
+                BlockedCall::Send(c) if unknown => self.metadata_timed_out(ctx, c),
+                BlockedCall::Send(c) => self.partition_and_send(ctx, c),
                 BlockedCall::Txn(op) => self.txn_call(ctx, op),
             }
         }
@@ -83,7 +82,8 @@ impl Producer {
         self.metadata.range(first..).next().is_some_and(|(tp, _)| tp.topic == topic)
     }
 
-    fn partition_and_send(&mut self, ctx: &mut Ctx<World>, c: SendCall) {
+    /// Partition the record now (metadata known or not) and hand it to the accumulator.
+    pub fn partition_and_send(&mut self, ctx: &mut Ctx<World>, c: SendCall) {
         let (partition, rule) = self.partition_for(ctx, c.topic, c.partitions, c.key.as_deref(), c.explicit);
         self.send(ctx, c.record, Tp { topic: c.topic, partition }, rule);
     }
