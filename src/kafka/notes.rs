@@ -322,4 +322,12 @@ pub enum Note {
         offset: u64,
         log_start_offset: u64,
     },
+    /// An idempotent consumer's application (`sim.dedup: processed-ids`) got a record its
+    /// group already processed, found its id in the processed-ids table and skipped it.
+    DuplicateSkipped {
+        consumer: u32,
+        tp: Tp,
+        offset: u64,
+        record: RecordId,
+    },
 }

@@ -42,6 +42,7 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("new-group-earliest", Shelf::More),
     lesson!("add-partitions-for-idle-consumer", Shelf::More),
     lesson!("auto-commit-duplicates", Shelf::More),
+    lesson!("idempotent-consumer", Shelf::More),
     lesson!("commit-before-processing", Shelf::More),
     lesson!("commit-after-processing", Shelf::More),
     lesson!("zombie-consumer-fenced", Shelf::More),

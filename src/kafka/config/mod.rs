@@ -283,6 +283,18 @@ pub enum CommitPolicy {
     SyncBeforeProcessing,
 }
 
+/// How the simulated application guards against records delivered twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DedupPolicy {
+    /// Every record `poll()` returns is processed, duplicates included.
+    None,
+    /// The idempotent consumer: the application's database keeps a table of processed
+    /// record ids (one per group, written in the same database transaction as the
+    /// processing's effect, so it survives crashes); a record already in it is skipped.
+    ProcessedIds,
+}
+
 /// Consumer settings (Kafka's `ConsumerConfig` names and defaults) plus how the simulated
 /// application behaves (`sim.`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -328,6 +340,9 @@ pub struct ConsumerConfig {
     /// Manual commits the application makes.
     #[serde(rename = "sim.commit")]
     pub commit: CommitPolicy,
+    /// Whether the application skips records it already processed.
+    #[serde(rename = "sim.dedup")]
+    pub dedup: DedupPolicy,
     /// The timeout the application passes to `poll(Duration)`.
     #[serde(rename = "sim.poll.timeout.ms")]
     pub poll_timeout_ms: u64,
@@ -353,6 +368,7 @@ impl Default for ConsumerConfig {
             default_api_timeout_ms: 60_000,
             processing_ms_per_record: 10,
             commit: CommitPolicy::None,
+            dedup: DedupPolicy::None,
             poll_timeout_ms: 1_000,
         }
     }

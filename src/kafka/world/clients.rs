@@ -135,7 +135,7 @@ impl World {
     /// A peer of a crashed broker reads its FIN: requests in flight to it fail now.
     pub(super) fn on_connection_closed(&mut self, ctx: &mut Ctx<World>, to: NodeId, dead: BrokerId) {
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
         if let Some(i) = self.broker_index(to) {
             self.brokers[i].on_fetch_refused(ctx, &env, dead);
             self.brokers[i].on_txn_marker_connection_lost(ctx, dead);
@@ -185,7 +185,7 @@ impl World {
     /// End a consumer's pause and replay what it held back.
     pub(super) fn resume_consumer(&mut self, ctx: &mut Ctx<World>, c: usize) {
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
         let held = self.consumers[c].resume(ctx, &env);
         for (from, msg) in held {
             self.consumer_message(ctx, c, from, msg);

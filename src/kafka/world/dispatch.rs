@@ -10,7 +10,9 @@ use crate::kernel::{Ctx, NodeId};
 impl World {
     pub(super) fn on_broker_message(&mut self, ctx: &mut Ctx<World>, from: NodeId, i: usize, msg: Msg) {
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        // Brokers never read the applications' database; it is lent out so `self` stays free.
+        let app_db = std::mem::take(&mut self.app_db);
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &app_db };
         let from_broker = self.broker_index(from).map(|j| BrokerId(j as u32 + 1));
         let b = &mut self.brokers[i];
         match msg {
@@ -72,6 +74,7 @@ impl World {
             | Msg::TxnOffsetCommitResponse { .. }
             | Msg::EndTxnResponse { .. } => {}
         }
+        self.app_db = app_db;
     }
 
     /// Between brokers and the controller: registration, heartbeats, ISR changes, metadata,
@@ -215,7 +218,7 @@ impl World {
             self.consumers[c].producer.as_mut().expect("checked").on_message(ctx, msg);
         } else {
             let (spec, controller) = self.env_parts();
-            let env = Env { spec: &spec, broker: &spec.broker, controller };
+            let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
             self.consumers[c].on_message(ctx, &env, from, msg);
         }
         self.run_pipeline(ctx, c);
@@ -223,7 +226,7 @@ impl World {
 
     pub(super) fn on_broker_timer(&mut self, ctx: &mut Ctx<World>, i: usize, timer: Timer) {
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
         let me = self.brokers[i].id;
         let node = broker_node(me);
         let b = &mut self.brokers[i];
@@ -281,7 +284,7 @@ impl World {
                 return;
             }
             let (spec, controller) = self.env_parts();
-            let env = Env { spec: &spec, broker: &spec.broker, controller };
+            let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
             let producer_timer = match &timer {
                 Timer::ProducerRetry | Timer::ProducerLinger => true,
                 Timer::ClientRequestTimeout(x) => {

@@ -12,7 +12,8 @@ pub use actions::KafkaAction;
 pub use spec::{place_replicas, ConsumerSpec, ProducerSpec, ReaderSpec, Spec, TopicSpec, TransformSpec};
 
 use crate::kafka::message::FetchRequest;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use crate::kafka::broker::controller::{Controller, QUORUM_TICK_MS};
@@ -40,6 +41,16 @@ pub struct Env<'a> {
     pub spec: &'a Spec,
     pub broker: &'a BrokerConfig,
     pub controller: Option<BrokerId>,
+    /// The applications' own database (not Kafka's): what `sim.dedup` keeps.
+    pub app_db: &'a RefCell<AppDb>,
+}
+
+/// State the simulated applications keep outside Kafka, which survives their crashes.
+#[derive(Clone, Debug, Default)]
+pub struct AppDb {
+    /// Per consumer group: the ids of the records its application processed
+    /// (`sim.dedup: processed-ids`), one table shared by every member.
+    pub processed_ids: BTreeMap<Rc<str>, BTreeSet<RecordId>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -93,6 +104,7 @@ pub struct World {
     pub consumers: Vec<Consumer>,
     /// Every record ever produced, by id.
     pub records: ChunkedVec<RecordInfo>,
+    pub app_db: RefCell<AppDb>,
 }
 
 impl World {
@@ -108,7 +120,16 @@ impl World {
         let producers = clients::new_producers(&spec, &broker_ids);
         let readers = clients::new_readers(&spec, &broker_ids);
         let consumers = clients::new_consumers(&spec, &broker_ids);
-        World { spec: Rc::new(spec), brokers, controller, producers, readers, consumers, records: ChunkedVec::new() }
+        World {
+            spec: Rc::new(spec),
+            brokers,
+            controller,
+            producers,
+            readers,
+            consumers,
+            records: ChunkedVec::new(),
+            app_db: RefCell::default(),
+        }
     }
 
     pub fn broker(&self, b: BrokerId) -> &Broker {
@@ -127,7 +148,7 @@ impl World {
 
     fn start_broker_tasks(&mut self, ctx: &mut Ctx<World>, b: BrokerId) {
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
         self.brokers[(b.0 - 1) as usize].start(ctx, &env);
         if spec.voters.contains(&b) {
             ctx.set_timer(broker_node(b), QUORUM_TICK_MS, Timer::QuorumTick);
@@ -269,7 +290,7 @@ impl Model for World {
         }
         let target = BrokerId(j as u32 + 1);
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &self.app_db };
         match (self.broker_index(from), msg) {
             (Some(i), Msg::Fetch(FetchRequest { .. })) => self.brokers[i].on_fetch_refused(ctx, &env, target),
             (Some(_), _) => {}
@@ -286,7 +307,9 @@ impl Model for World {
 
     fn on_connection_lost(&mut self, ctx: &mut Ctx<Self>, a: NodeId, b: NodeId) {
         let (spec, controller) = self.env_parts();
-        let env = Env { spec: &spec, broker: &spec.broker, controller };
+        // Lent out while brokers handle the loss (they never read it), so `self` stays free.
+        let app_db = std::mem::take(&mut self.app_db);
+        let env = Env { spec: &spec, broker: &spec.broker, controller, app_db: &app_db };
         // A node's connection to itself is one connection, not two.
         let pairs = if a == b { &[(a, b)][..] } else { &[(a, b), (b, a)][..] };
         for &(x, y) in pairs {
@@ -319,6 +342,7 @@ impl Model for World {
                 },
             }
         }
+        self.app_db = app_db;
     }
 
     fn on_action(&mut self, ctx: &mut Ctx<Self>, action: &KafkaAction) {

@@ -62,6 +62,7 @@ const SETTINGS: &[Setting] = &[
     Setting { kind: Kind::Consumer, key: "partition.assignment.strategy", default: "range,cooperative-sticky", en: "Assignors in order of preference: range, roundrobin, sticky, cooperative-sticky.", zh: "分区分配策略，按优先顺序：range、roundrobin、sticky、cooperative-sticky。" },
     Setting { kind: Kind::Consumer, key: "sim.processing.ms.per.record", default: "10", en: "(simulation) How long the application takes per record.", zh: "（模拟）应用处理每条消息的耗时。" },
     Setting { kind: Kind::Consumer, key: "sim.commit", default: "none", en: "(simulation) Manual commits: none, sync-after-processing, async-after-processing, sync-before-processing.", zh: "（模拟）手动提交：none、sync-after-processing、async-after-processing、sync-before-processing。" },
+    Setting { kind: Kind::Consumer, key: "sim.dedup", default: "none", en: "(simulation) none, or processed-ids: the application keeps the ids it processed in its own database, in the same transaction as the processing, and skips a record already there (the idempotent consumer).", zh: "（模拟）none，或 processed-ids：应用把处理过的消息 id 存在自己的数据库里（与处理结果在同一个事务中），跳过表中已有的消息（幂等消费者）。" },
     Setting { kind: Kind::Consumer, key: "isolation.level", default: "read_uncommitted", en: "read_uncommitted: everything up to the HW, aborted transactions included; read_committed: only up to the LSO, without aborted records.", zh: "read_uncommitted：读到 HW 为止，包括已中止事务的消息；read_committed：只读到 LSO，跳过已中止的消息。" },
     Setting { kind: Kind::Reader, key: "isolation.level", default: "read_uncommitted", en: "read_uncommitted: everything up to the HW, aborted transactions included; read_committed: only up to the LSO, without aborted records.", zh: "read_uncommitted：读到 HW 为止，包括已中止事务的消息；read_committed：只读到 LSO，跳过已中止的消息。" },
     Setting { kind: Kind::Pipeline, key: "transactional.id", default: "null", en: "Set: outputs and the input offsets commit in one transaction (exactly-once). \"none\" removes it: outputs are sent and offsets committed separately (at-least-once).", zh: "设置后：输出与输入位移在同一个事务中提交（精确一次）。输入 \"none\" 移除：输出与位移分开提交（至少一次）。" },
@@ -246,6 +247,7 @@ fn choices(key: &str) -> Option<&'static [&'static str]> {
         "auto.offset.reset" => &["earliest", "latest", "none"],
         "isolation.level" => &["read_uncommitted", "read_committed"],
         "sim.commit" => &["none", "sync-after-processing", "async-after-processing", "sync-before-processing"],
+        "sim.dedup" => &["none", "processed-ids"],
         "partition.assignment.strategy" => {
             &["range,cooperative-sticky", "range", "roundrobin", "sticky", "cooperative-sticky"]
         }

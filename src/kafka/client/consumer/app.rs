@@ -3,7 +3,7 @@
 //! commits (auto, sync, async) is in `commit.rs`.
 use super::*;
 use crate::kafka::client::txn_manager::TxnOp;
-use crate::kafka::config::CommitPolicy;
+use crate::kafka::config::{CommitPolicy, DedupPolicy};
 use crate::kafka::message::OffsetCommitPartition;
 use crate::kafka::notes::Note;
 use crate::kafka::types::{RecordId, Tp};
@@ -91,13 +91,21 @@ impl Consumer {
     }
 
     /// One record finished processing (all of them at once without a processing time).
-    pub(super) fn process_next(&mut self, ctx: &mut Ctx<World>, _env: &Env) {
+    pub(super) fn process_next(&mut self, ctx: &mut Ctx<World>, env: &Env) {
         if let Some(until) = self.blocked_until.filter(|u| *u > ctx.now) {
             ctx.set_timer(self.node, until - ctx.now, Timer::ConsumerProcess);
             return;
         }
+        let dedup = self.config.dedup == DedupPolicy::ProcessedIds;
         let App::Processing(queue) = &mut self.app else { return };
         while let Some((tp, offset, record)) = queue.pop_front() {
+            // The idempotent consumer: the id goes into the table in the same database
+            // transaction as the processing's effect, so a record is either both processed
+            // and recorded or neither; one already there is skipped at no processing cost.
+            if dedup && !env.app_db.borrow_mut().processed_ids.entry(self.group.clone()).or_default().insert(record) {
+                ctx.note(Note::DuplicateSkipped { consumer: self.index, tp, offset, record });
+                continue;
+            }
             self.processed += 1;
             ctx.note(Note::RecordProcessed {
                 consumer: self.index,
@@ -136,7 +144,7 @@ impl Consumer {
             return;
         }
         match self.config.commit {
-            CommitPolicy::SyncAfterProcessing => return self.commit_sync(ctx, _env, VecDeque::new()),
+            CommitPolicy::SyncAfterProcessing => return self.commit_sync(ctx, env, VecDeque::new()),
             CommitPolicy::AsyncAfterProcessing => {
                 self.commit(ctx, false);
             }

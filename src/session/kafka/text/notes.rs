@@ -303,6 +303,19 @@ fn consumers(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
                 ),
             }
         }
+        Note::DuplicateSkipped { consumer, tp: t, offset, record } => {
+            let (c, t) = (consumer_name(spec, *consumer), tp_name(spec, *t));
+            match lang {
+                Lang::Zh => format!(
+                    "消费者 {c} 跳过 {t} 位移 {offset} 的消息 #{}：它的 id 已在已处理 id 表中（幂等消费）",
+                    record.0
+                ),
+                Lang::En => format!(
+                    "consumer {c} skipped record #{} at {t} offset {offset}: its id is already in the processed-ids table (idempotent consumer)",
+                    record.0
+                ),
+            }
+        }
         Note::ConsumerPaused { consumer, until, gc } => {
             let c = consumer_name(spec, *consumer);
             match (lang, gc) {
