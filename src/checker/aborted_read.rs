@@ -101,6 +101,7 @@ mod tests {
             generation: 1,
             incarnation: 0,
             transactional: false,
+            key: None,
         });
         let found = run(&Fake::default(), &[sent, ended(false), processed]);
         assert_eq!(kinds(&found), [AnomalyKind::AbortedRead]);

@@ -69,6 +69,7 @@ pub struct History {
     duplicate_output: DuplicateOutput,
     duplicate_processing: DuplicateProcessing,
     poll_skip: PollSkip,
+    key_order: super::key_order::KeyOrder,
     nonmonotonic_commit: NonmonotonicCommit,
     forget: super::forget::Forget,
 }
@@ -144,6 +145,8 @@ impl History {
             Observation::Processed(p) => {
                 self.forget.moved(p.group, p.stream, p.offset + 1);
                 aborted_read::read(records, out, lookup, ReadBy::Consumer(p.consumer), p.stream, p.record);
+                let first = !self.duplicate_processing.has_processed(p.group, p.record);
+                self.key_order.processed(out, lookup, &p, first);
                 self.duplicate_processing.processed(out, lookup, &p);
             }
             Observation::TransactionEnded { stream, record, committed, transaction } => {

@@ -21,6 +21,8 @@
 //!   cause (a rebalance, a crash before the commit, the record twice in the log).
 //! - `poll-skip`: a consumer started a stream from a committed offset past records the
 //!   group never processed (at-most-once loss).
+//! - `nonmonotonic-key`: a group processed a record of a key after one of the same key that
+//!   was sent later (the key's records spread over partitions, or reordered in one).
 //! - `nonmonotonic-commit`: a group's committed offset for a stream went backwards.
 //! - `aborted-read`: a reader or a consumer got a record of a transaction that aborted
 //!   (Jepsen's G1a); read_committed never does, read_uncommitted may.
@@ -40,6 +42,7 @@ mod duplicate_processing;
 mod forget;
 pub mod history;
 mod idle_member;
+mod key_order;
 mod lost_write;
 mod nonmonotonic_commit;
 mod nonmonotonic_poll;
@@ -68,6 +71,7 @@ pub enum AnomalyKind {
     AbortedRead,
     DuplicateOutput,
     IdleMember,
+    NonmonotonicKey,
 }
 
 impl AnomalyKind {
@@ -82,6 +86,7 @@ impl AnomalyKind {
             AnomalyKind::NonmonotonicPoll => "nonmonotonic-poll",
             AnomalyKind::DuplicateProcessing => "duplicate-processing",
             AnomalyKind::PollSkip => "poll-skip",
+            AnomalyKind::NonmonotonicKey => "nonmonotonic-key",
             AnomalyKind::NonmonotonicCommit => "nonmonotonic-commit",
             AnomalyKind::AbortedRead => "aborted-read",
             AnomalyKind::DuplicateOutput => "duplicate-output",
@@ -100,7 +105,7 @@ impl AnomalyKind {
     }
 }
 
-pub const ALL_KINDS: [AnomalyKind; 13] = [
+pub const ALL_KINDS: [AnomalyKind; 14] = [
     AnomalyKind::LostWrite,
     AnomalyKind::Duplicate,
     AnomalyKind::NonmonotonicSend,
@@ -114,6 +119,7 @@ pub const ALL_KINDS: [AnomalyKind; 13] = [
     AnomalyKind::AbortedRead,
     AnomalyKind::DuplicateOutput,
     AnomalyKind::IdleMember,
+    AnomalyKind::NonmonotonicKey,
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

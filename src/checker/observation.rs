@@ -153,6 +153,8 @@ pub struct Processed<'a> {
     pub incarnation: u32,
     /// The member processes in transactions (consume-transform-produce, exactly-once).
     pub transactional: bool,
+    /// The record's writer and key, if it has a key (`nonmonotonic-key` follows each).
+    pub key: Option<(u32, &'a Rc<str>)>,
 }
 
 /// A group member starts reading `stream` at `offset`.

@@ -100,6 +100,7 @@ mod tests {
             generation: 1,
             incarnation: 0,
             transactional: false,
+            key: None,
         })
     }
 

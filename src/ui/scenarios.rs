@@ -53,6 +53,8 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("acks0-leader-failure", Shelf::Producers),
     lesson!("fire-and-forget-loss", Shelf::Producers),
     lesson!("sync-send-sees-failures", Shelf::Producers),
+    lesson!("key-order-round-robin", Shelf::Producers),
+    lesson!("key-order-same-partition", Shelf::Producers),
     lesson!("retry-duplicates", Shelf::Producers),
     lesson!("retry-duplicates-idempotent", Shelf::Producers),
     lesson!("retry-reordering", Shelf::Producers),

@@ -203,6 +203,8 @@ impl KafkaChecker {
         match note {
             Note::RecordProcessed { consumer, tp, offset, record, generation, incarnation } => {
                 let c = &world.consumers[*consumer as usize];
+                let info = world.records.get(record.0 as usize);
+                let key = info.and_then(|r| r.key.as_ref().map(|k| (r.producer, k)));
                 let processed = Processed {
                     consumer: *consumer,
                     group: &c.group,
@@ -212,6 +214,7 @@ impl KafkaChecker {
                     generation: *generation,
                     incarnation: *incarnation,
                     transactional: c.transactional(),
+                    key,
                 };
                 history.observe(at, &Observation::Processed(processed), lookup)
             }

@@ -240,6 +240,8 @@ impl Adapter {
             generation: 0,
             incarnation,
             transactional: false,
+            // No message keys in the RocketMQ model yet: ordered sends come with issue 11.
+            key: None,
         };
         history.observe(at, &Observation::Processed(p), &WorldLookup(world));
         if history.anomalies.len() > before {

@@ -52,6 +52,7 @@ pub fn anomaly_name_zh(kind: &str) -> String {
         "nonmonotonic-poll" => "消费位移回退",
         "duplicate-processing" => "重复消费",
         "poll-skip" => "跳过消息（消息丢失）",
+        "nonmonotonic-key" => "同键乱序",
         "nonmonotonic-commit" => "提交位移回退",
         "idle-member" => "空闲成员",
         "aborted-read" => "读到已中止事务",
