@@ -9,8 +9,11 @@ use highwater::kafka::types::RecordId;
 mod common;
 use common::{load, notes};
 
+/// Records with their partition, in some order.
+type Placed = Vec<(RecordId, u32)>;
+
 /// (record, partition) in the order sent, and in the order the group processed them.
-fn sent_and_processed(id: &str) -> (Vec<(RecordId, u32)>, Vec<(RecordId, u32)>) {
+fn sent_and_processed(id: &str) -> (Placed, Placed) {
     let (_, all) = notes(load(id));
     let mut sent = Vec::new();
     let mut processed = Vec::new();
