@@ -37,6 +37,8 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("unclean-leader-election", Shelf::Featured),
     lesson!("more-consumers-than-partitions", Shelf::Featured),
     lesson!("clean-leader-election", Shelf::More),
+    lesson!("leader-epoch-legacy-truncation", Shelf::More),
+    lesson!("leader-epoch-truncation", Shelf::More),
     lesson!("not-enough-replicas", Shelf::More),
     lesson!("new-group-latest", Shelf::More),
     lesson!("new-group-earliest", Shelf::More),

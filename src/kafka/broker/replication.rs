@@ -134,10 +134,13 @@ impl Broker {
             r.followers.clear();
             r.pending_isr = None;
             r.state = st.clone();
-            self.parked_partition_changed(tp);
             if changed {
                 ctx.note(Note::BecameFollower { broker: me, tp, leader: st.leader, leader_epoch: st.leader_epoch });
             }
+            if changed && env.broker.legacy_truncate_to_high_watermark {
+                truncate_to_own_high_watermark(ctx, me, tp, r);
+            }
+            self.parked_partition_changed(tp);
             for f in self.fetchers.values_mut() {
                 if f.partitions.remove(&tp) {
                     f.mark_changed(tp);
@@ -240,7 +243,8 @@ impl Broker {
             FetchPartition {
                 tp,
                 fetch_offset: r.log.log_end_offset(),
-                last_fetched_epoch: r.log.latest_epoch(),
+                // Before KIP-101 followers fetched without epochs.
+                last_fetched_epoch: r.log.latest_epoch().filter(|_| !env.broker.legacy_truncate_to_high_watermark),
                 current_leader_epoch: r.state.leader_epoch,
             }
         };
@@ -316,6 +320,9 @@ impl Broker {
             if p.error == ErrorCode::OffsetOutOfRange && self.fell_off_leader_log(ctx, &p) {
                 continue; // fetches again at once from the leader's log start offset
             }
+            if p.error == ErrorCode::OffsetOutOfRange && self.legacy_past_leader_log_end(ctx, env, &p) {
+                continue; // fetches again at once from the leader's log end
+            }
             if p.error != ErrorCode::None {
                 errors += 1;
                 continue;
@@ -348,15 +355,7 @@ impl Broker {
                     Some((_, own_end)) => (end as u64).min(own_end).min(leo),
                 }
             };
-            let removed = r.log.truncate_to(target);
-            if !removed.is_empty() {
-                ctx.note(Note::Truncated {
-                    broker: me,
-                    tp: p.tp,
-                    offset: target,
-                    removed: removed.iter().map(|x| x.id).collect(),
-                });
-            }
+            truncated(ctx, me, p.tp, target, r.log.truncate_to(target));
             return;
         }
         if p.fetch_offset != r.log.log_end_offset() {
@@ -389,6 +388,21 @@ impl Broker {
     /// (retention deleted what it still needs): `AbstractFetcherThread.handleOutOfRangeError`
     /// empties the log and starts at the leader's log start offset, which the response
     /// carries here (Kafka asks with ListOffsets). Any other out-of-range is an error.
+    /// Without leader epochs (`legacy.truncate.to.high.watermark`), a follower whose log
+    /// is longer than the new leader's learns it from OFFSET_OUT_OF_RANGE and truncates to
+    /// the leader's log end (0.10's `handleOffsetOutOfRange`, which halted the broker instead
+    /// when unclean leader election was disabled: not simulated).
+    fn legacy_past_leader_log_end(&mut self, ctx: &mut Ctx<World>, env: &Env, p: &FetchPartitionResponse) -> bool {
+        let me = self.id;
+        let Some(r) = self.replicas.get_mut(&p.tp) else { return false };
+        let leo = r.log.log_end_offset();
+        if !env.broker.legacy_truncate_to_high_watermark || p.fetch_offset != leo || p.log_end_offset >= leo {
+            return false;
+        }
+        truncated(ctx, me, p.tp, p.log_end_offset, r.log.truncate_to(p.log_end_offset));
+        true
+    }
+
     fn fell_off_leader_log(&mut self, ctx: &mut Ctx<World>, p: &FetchPartitionResponse) -> bool {
         let me = self.id;
         let Some(r) = self.replicas.get_mut(&p.tp) else { return false };
@@ -408,5 +422,19 @@ impl Broker {
             log_start_offset: p.log_start_offset,
         });
         true
+    }
+}
+
+/// `ReplicaManager.makeFollowers` before KIP-101: a new follower truncates to its own high
+/// watermark without asking the leader what it holds.
+fn truncate_to_own_high_watermark(ctx: &mut Ctx<World>, broker: BrokerId, tp: Tp, r: &mut Replica) {
+    let target = r.log.high_watermark().min(r.log.log_end_offset());
+    truncated(ctx, broker, tp, target, r.log.truncate_to(target));
+}
+
+/// A `Truncated` note for what a follower's truncation removed, if anything.
+fn truncated(ctx: &mut Ctx<World>, broker: BrokerId, tp: Tp, offset: u64, removed: Vec<LogRecord>) {
+    if !removed.is_empty() {
+        ctx.note(Note::Truncated { broker, tp, offset, removed: removed.iter().map(|x| x.id).collect() });
     }
 }

@@ -85,6 +85,11 @@ pub struct BrokerConfig {
     /// smaller than min.insync.replicas. Off: current Kafka.
     #[serde(rename = "legacy.hw.advances.under.min.isr")]
     pub legacy_hw_advances_under_min_isr: bool,
+    /// Before Kafka 0.11 (KIP-101) a replica that became a follower of a new leader
+    /// truncated its log to its own high watermark, then fetched without leader epochs.
+    /// Off: current Kafka (truncation by leader epoch).
+    #[serde(rename = "legacy.truncate.to.high.watermark")]
+    pub legacy_truncate_to_high_watermark: bool,
 }
 
 pub const NEVER: u64 = i64::MAX as u64;
@@ -123,6 +128,7 @@ impl Default for BrokerConfig {
             log_roll_ms: 604_800_000,
             log_retention_check_interval_ms: 300_000,
             legacy_hw_advances_under_min_isr: false,
+            legacy_truncate_to_high_watermark: false,
         }
     }
 }

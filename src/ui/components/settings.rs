@@ -34,6 +34,8 @@ const SETTINGS: &[Setting] = &[
     Setting { kind: Kind::Broker, key: "replica.lag.time.max.ms", default: "30000", en: "A follower that has not caught up for this long is removed from the ISR.", zh: "追随者落后超过这个时间，就会被移出 ISR。" },
     Setting { kind: Kind::Broker, key: "replica.fetch.wait.max.ms", default: "500", en: "How long a leader holds a follower's Fetch when there is nothing new (long polling).", zh: "没有新数据时，leader 挂起追随者 Fetch 请求的最长时间（长轮询）。" },
     Setting { kind: Kind::Broker, key: "broker.session.timeout.ms", default: "9000", en: "The controller fences a broker whose heartbeats stop for this long; its partitions elect new leaders.", zh: "Broker 心跳中断超过这个时间，控制器将其隔离（fence），它的分区重新选举 leader。" },
+    Setting { kind: Kind::Broker, key: "legacy.truncate.to.high.watermark", default: "false", en: "(legacy switch, not a Kafka setting) true: followers truncate to their own high watermark when the leader changes and fetch without leader epochs, as before Kafka 0.11 (KIP-101).", zh: "（旧行为开关，不是 Kafka 配置）true：leader 变化时追随者截断到自己的高水位，并且不带 leader epoch 去 fetch，与 Kafka 0.11 之前（KIP-101）一样。" },
+    Setting { kind: Kind::Broker, key: "legacy.hw.advances.under.min.isr", default: "false", en: "(legacy switch, not a Kafka setting) true: the high watermark advances while the ISR is smaller than min.insync.replicas, as before Kafka 3.7 (KAFKA-15583).", zh: "（旧行为开关，不是 Kafka 配置）true：ISR 小于 min.insync.replicas 时高水位仍会前进，与 Kafka 3.7 之前（KAFKA-15583）一样。" },
     Setting { kind: Kind::Broker, key: "broker.heartbeat.interval.ms", default: "2000", en: "How often a broker sends a heartbeat to the controller.", zh: "Broker 向控制器发送心跳的间隔。" },
     Setting { kind: Kind::Broker, key: "log.flush.interval.messages", default: "never", en: "Fsync the log after this many records; by default Kafka leaves flushing to the OS page cache.", zh: "每写入这么多条消息就刷盘（fsync）；默认交给操作系统页缓存。" },
     Setting { kind: Kind::Broker, key: "group.initial.rebalance.delay.ms", default: "3000", en: "The first rebalance of an empty group waits this long for more members.", zh: "空消费者组的首次再均衡会等待这么久，让更多成员加入。" },
@@ -242,7 +244,11 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
 /// The values of a boolean or enum setting (Kafka's, and Highwater's own `sim.commit`).
 fn choices(key: &str) -> Option<&'static [&'static str]> {
     Some(match key {
-        "unclean.leader.election.enable" | "enable.idempotence" | "enable.auto.commit" => &["true", "false"],
+        "unclean.leader.election.enable"
+        | "enable.idempotence"
+        | "enable.auto.commit"
+        | "legacy.truncate.to.high.watermark"
+        | "legacy.hw.advances.under.min.isr" => &["true", "false"],
         "acks" => &["0", "1", "all"],
         "auto.offset.reset" => &["earliest", "latest", "none"],
         "isolation.level" => &["read_uncommitted", "read_committed"],
