@@ -44,6 +44,7 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("auto-commit-duplicates", Shelf::More),
     lesson!("commit-before-processing", Shelf::More),
     lesson!("commit-after-processing", Shelf::More),
+    lesson!("committed-offset-is-next", Shelf::More),
     lesson!("zombie-consumer-fenced", Shelf::More),
     lesson!("coordinator-failover", Shelf::More),
     lesson!("group-broker-failure-and-pause", Shelf::More),
