@@ -1,9 +1,12 @@
 //! What the storage and offset lessons teach, beyond their verdicts: the committed offset is
-//! the next one to read (`committed-offset-is-next`).
+//! the next one to read (`committed-offset-is-next`); the high watermark gates reads
+//! (`hw-gates-reads`, `hw-gates-reads-isr-shrinks`).
 use std::collections::BTreeMap;
 
 use highwater::kafka::notes::Note;
-use highwater::kafka::types::Tp;
+use highwater::kafka::types::{BrokerId, Tp};
+use highwater::scenario::TimelineEntry;
+use highwater::session::Command;
 
 mod common;
 use common::{kinds, load, notes};
@@ -75,4 +78,128 @@ fn the_restarted_consumer_resumes_at_the_committed_offset() {
         assert_eq!(positions.get(tp), Some(c), "{tp:?}: the new process starts at the committed offset");
         assert_eq!(first_after.get(tp), Some(c), "{tp:?}: its first processed record is the committed offset");
     }
+}
+
+/// The notes of `orders-0` (topic 0, partition 0) with their times.
+fn orders_notes(name: &str) -> Vec<(u64, Note)> {
+    let (_, ns) = notes(load(name));
+    let tp = Tp { topic: 0, partition: 0 };
+    ns.into_iter()
+        .filter(|(_, n)| match n {
+            Note::Appended { tp: t, .. }
+            | Note::HighWatermark { tp: t, .. }
+            | Note::Read { tp: t, .. }
+            | Note::IsrChanged { tp: t, .. } => *t == tp,
+            _ => false,
+        })
+        .collect()
+}
+
+/// When `broker` first had `offset` in its log of `orders-0`.
+fn appended_at(ns: &[(u64, Note)], broker: u32, offset: u64) -> Option<u64> {
+    ns.iter().find_map(|(t, n)| match n {
+        Note::Appended { broker: b, first_offset, count, .. }
+            if b.0 == broker && (*first_offset..first_offset + u64::from(*count)).contains(&offset) =>
+        {
+            Some(*t)
+        }
+        _ => None,
+    })
+}
+
+/// When the reader got `offset` of `orders-0`.
+fn read_at(ns: &[(u64, Note)], offset: u64) -> u64 {
+    ns.iter()
+        .find_map(|(t, n)| matches!(n, Note::Read { offset: o, .. } if *o == offset).then_some(*t))
+        .unwrap_or_else(|| panic!("offset {offset} was never read"))
+}
+
+/// Each replica's log end offset and the leader's (broker 1's) high watermark after each note.
+fn leo_and_hw(ns: &[(u64, Note)]) -> Vec<(u64, [u64; 3], u64)> {
+    let (mut leo, mut hw) = ([0u64; 3], 0);
+    let mut out = Vec::new();
+    for (t, n) in ns {
+        match n {
+            Note::Appended { broker, first_offset, count, .. } => {
+                leo[broker.0 as usize - 1] = first_offset + u64::from(*count);
+            }
+            Note::HighWatermark { broker: BrokerId(1), high_watermark, .. } => hw = *high_watermark,
+            _ => continue,
+        }
+        out.push((*t, leo, hw));
+    }
+    out
+}
+
+/// `hw-gates-reads`: slow broker 3 stays in the ISR, so the leader's HW never passes broker
+/// 3's log end; the leader's LEO runs ahead of it, and the reader gets each record only
+/// once all three replicas have it.
+#[test]
+fn a_slow_follower_in_the_isr_holds_the_high_watermark_and_the_reader_back() {
+    let ns = orders_notes("hw-gates-reads");
+    assert!(!ns.iter().any(|(_, n)| matches!(n, Note::IsrChanged { .. })), "broker 3 never leaves the ISR");
+    let states = leo_and_hw(&ns);
+    for (t, leo, hw) in &states {
+        assert!(*hw <= *leo.iter().min().unwrap(), "at {t} ms the HW {hw} passed a replica's LEO {leo:?}");
+    }
+    let ahead = states.iter().map(|(_, leo, hw)| leo[0] - hw).max().unwrap();
+    assert!(ahead >= 5, "the leader's LEO ran {ahead} records ahead of its HW");
+    let mut reads = 0;
+    for (t, n) in &ns {
+        if let Note::Read { offset, high_watermark, .. } = n {
+            assert!(offset < high_watermark);
+            for b in 1..=3 {
+                let had = appended_at(&ns, b, *offset).expect("every replica has every record");
+                assert!(had <= *t, "offset {offset} read at {t} ms, before broker {b} had it ({had} ms)");
+            }
+            reads += 1;
+        }
+    }
+    assert_eq!(reads, 9);
+    let (slowest, read) = (appended_at(&ns, 3, 2).unwrap(), read_at(&ns, 2));
+    assert!(read - appended_at(&ns, 1, 2).unwrap() >= 5_000, "offset 2 waited for broker 3 (read at {read} ms)");
+    assert!(read >= slowest);
+}
+
+/// `hw-gates-reads-isr-shrinks`: with replica.lag.time.max.ms=5000 the leader drops broker 3
+/// from the ISR; the HW then passes broker 3's LEO and the reader gets records broker 3 does
+/// not have yet; broker 3 rejoins only once its log reaches the HW.
+#[test]
+fn shrinking_the_isr_lets_the_high_watermark_and_the_reader_move_on() {
+    let ns = orders_notes("hw-gates-reads-isr-shrinks");
+    let isrs: Vec<(u64, Vec<u32>)> = ns
+        .iter()
+        .filter_map(|(t, n)| match n {
+            Note::IsrChanged { isr, .. } => Some((*t, isr.iter().map(|b| b.0).collect())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(isrs.iter().map(|(_, i)| i.clone()).collect::<Vec<_>>(), vec![vec![1, 2], vec![1, 2, 3]]);
+    let (shrunk, rejoined) = (isrs[0].0, isrs[1].0);
+    let first_missing = appended_at(&ns, 1, 2).unwrap();
+    assert!(shrunk >= first_missing, "broker 3 leaves the ISR only after it fell behind");
+    let read = read_at(&ns, 2);
+    let b3_has_it = appended_at(&ns, 3, 2).unwrap();
+    assert!(
+        shrunk <= read && read < b3_has_it,
+        "offset 2 read at {read} ms, after the shrink ({shrunk} ms), before broker 3 had it ({b3_has_it} ms)"
+    );
+    let states = leo_and_hw(&ns);
+    let at_rejoin = states.iter().rev().find(|(t, _, _)| *t <= rejoined).unwrap();
+    assert!(
+        at_rejoin.1[2] >= at_rejoin.2,
+        "broker 3 rejoined with LEO {} below the HW {}",
+        at_rejoin.1[2],
+        at_rejoin.2
+    );
+    let faults = |name: &str| -> Vec<TimelineEntry> {
+        load(name).timeline.into_iter().filter(|e| !matches!(e.action, Command::Narrate(_))).collect()
+    };
+    assert_eq!(
+        faults("hw-gates-reads"),
+        faults("hw-gates-reads-isr-shrinks"),
+        "the same records and the same slow broker"
+    );
+    let before = orders_notes("hw-gates-reads");
+    assert!(read + 4_000 <= read_at(&before, 2), "the shrink let the reader get offset 2 sooner");
 }

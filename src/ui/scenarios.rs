@@ -38,6 +38,8 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("more-consumers-than-partitions", Shelf::Featured),
     lesson!("clean-leader-election", Shelf::More),
     lesson!("not-enough-replicas", Shelf::More),
+    lesson!("hw-gates-reads", Shelf::More),
+    lesson!("hw-gates-reads-isr-shrinks", Shelf::More),
     lesson!("new-group-latest", Shelf::More),
     lesson!("new-group-earliest", Shelf::More),
     lesson!("add-partitions-for-idle-consumer", Shelf::More),
