@@ -1,9 +1,14 @@
 //! What the storage and offset lessons teach, beyond their verdicts: the committed offset is
 //! the next one to read (`committed-offset-is-next`); the high watermark gates reads
-//! (`hw-gates-reads`, `hw-gates-reads-isr-shrinks`).
+//! (`hw-gates-reads`, `hw-gates-reads-isr-shrinks`); a power loss takes what is only in the
+//! page cache (`power-loss-unflushed`, `power-loss-flush-every-message`,
+//! `power-loss-separate-racks`).
 use std::collections::BTreeMap;
 
+use highwater::checker::AnomalyKind;
+use highwater::cli::run::run_to_end;
 use highwater::kafka::notes::Note;
+use highwater::kafka::types::ErrorCode;
 use highwater::kafka::types::{BrokerId, Tp};
 use highwater::scenario::TimelineEntry;
 use highwater::session::Command;
@@ -202,4 +207,128 @@ fn shrinking_the_isr_lets_the_high_watermark_and_the_reader_move_on() {
     );
     let before = orders_notes("hw-gates-reads");
     assert!(read + 4_000 <= read_at(&before, 2), "the shrink let the reader get offset 2 sooner");
+}
+
+/// What a power-loss lesson did: the records each broker lost at its restart, and the
+/// record ids of each broker's log of `orders-0` at the end.
+struct PowerLossRun {
+    notes: Vec<(u64, Note)>,
+    truncated: BTreeMap<u32, Vec<u64>>,
+    final_logs: BTreeMap<u32, Vec<u64>>,
+}
+
+fn power_loss_run(name: &str) -> PowerLossRun {
+    let (session, notes) = notes(load(name));
+    let mut truncated: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
+    for (_, n) in &notes {
+        if let Note::Truncated { broker, removed, .. } = n {
+            truncated.entry(broker.0).or_default().extend(removed.iter().map(|r| r.0));
+        }
+    }
+    let sim = session.current();
+    let tp = Tp { topic: 0, partition: 0 };
+    let final_logs = (1..=3)
+        .map(|b| (b, sim.model.broker(BrokerId(b)).replicas.get(&tp).unwrap().log.records().map(|r| r.id.0).collect()))
+        .collect();
+    PowerLossRun { notes, truncated, final_logs }
+}
+
+/// `power-loss-unflushed`: every host loses power; exactly the records acknowledged less
+/// than `sim.os.dirty.expire.ms` before it (still in the page cache) vanish from every
+/// replica, the older ones survive, and the producer's next record meets the gap.
+#[test]
+fn a_rack_wide_power_loss_takes_the_acknowledged_records_not_yet_written_back() {
+    let s = load("power-loss-unflushed");
+    let expire = s.cluster.config.os_dirty_expire_ms;
+    let run = power_loss_run("power-loss-unflushed");
+    let power_off = run
+        .notes
+        .iter()
+        .find_map(|(t, n)| matches!(n, Note::BrokerCrashed { power_loss: true, .. }).then_some(*t))
+        .unwrap();
+    let acked: Vec<(u64, u64)> = run
+        .notes
+        .iter()
+        .filter_map(|(t, n)| match n {
+            Note::RecordAcked { record, .. } => Some((record.0, *t)),
+            _ => None,
+        })
+        .collect();
+    let dirty: Vec<u64> = acked.iter().filter(|(_, t)| t + expire > power_off).map(|(r, _)| *r).collect();
+    let on_disk: Vec<u64> = acked.iter().filter(|(_, t)| t + expire <= power_off).map(|(r, _)| *r).collect();
+    assert!(!dirty.is_empty() && !on_disk.is_empty(), "acked {acked:?}, power off at {power_off} ms");
+    for b in 1..=3 {
+        assert_eq!(run.truncated.get(&b), Some(&dirty), "broker {b} loses the records still in its page cache");
+        assert_eq!(run.final_logs[&b], on_disk, "broker {b} keeps only what was written back");
+    }
+    let sim = run_to_end(&s, s.seed, None, None).unwrap();
+    let mut lost: Vec<u64> = sim
+        .checker
+        .anomalies()
+        .filter(|a| a.kind == AnomalyKind::LostWrite)
+        .flat_map(|a| a.records.iter().map(|r| r.0))
+        .collect();
+    lost.sort();
+    assert_eq!(lost, dirty);
+    let oos = run
+        .notes
+        .iter()
+        .any(|(_, n)| matches!(n, Note::RecordFailed { error: ErrorCode::OutOfOrderSequenceNumber, .. }));
+    assert!(oos, "the producer's next sequence number does not follow the shortened log");
+}
+
+/// `power-loss-flush-every-message`: with an fsync per append nothing is lost at the same
+/// power loss; every acknowledged record is in every broker's log at the end.
+#[test]
+fn fsync_per_message_survives_the_same_power_loss() {
+    let run = power_loss_run("power-loss-flush-every-message");
+    assert!(run.truncated.is_empty(), "nothing was only in the page cache: {:?}", run.truncated);
+    let restarted: Vec<u64> = run
+        .notes
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Note::BrokerRestarted { lost_unflushed, .. } => Some(*lost_unflushed),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(restarted, vec![0, 0, 0]);
+    let acked = acked_records(&run.notes);
+    assert_eq!(acked.len(), 7, "every record is acknowledged, the one after the restart too");
+    for b in 1..=3 {
+        assert_eq!(run.final_logs[&b], acked, "broker {b} has every acknowledged record, in order");
+    }
+}
+
+/// `power-loss-separate-racks`: only broker 1 loses power; it loses its unflushed records,
+/// then fetches them again from the new leader, and no acknowledged record is lost.
+#[test]
+fn one_rack_losing_power_loses_nothing_acknowledged() {
+    let s = load("power-loss-separate-racks");
+    assert!(kinds(&s).is_empty());
+    let run = power_loss_run("power-loss-separate-racks");
+    assert_eq!(run.truncated.keys().copied().collect::<Vec<_>>(), vec![1], "only broker 1 lost power");
+    let cut = run.notes.iter().position(|(_, n)| matches!(n, Note::Truncated { .. })).unwrap();
+    let Note::Truncated { offset: from, removed, .. } = &run.notes[cut].1 else { unreachable!() };
+    assert!(!removed.is_empty(), "broker 1 had unflushed records");
+    let refetched = run.notes[cut..].iter().any(|(_, n)| {
+        matches!(n, Note::Appended { broker: BrokerId(1), as_leader: false, first_offset, .. } if first_offset == from)
+    });
+    assert!(refetched, "broker 1 fetched the records from offset {from} again from the new leader");
+    let acked = acked_records(&run.notes);
+    for b in 1..=3 {
+        assert_eq!(run.final_logs[&b], acked, "broker {b} has every acknowledged record");
+    }
+}
+
+/// The records the producer saw acknowledged, by offset order.
+fn acked_records(ns: &[(u64, Note)]) -> Vec<u64> {
+    let mut acked: Vec<(u64, u64)> = ns
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Note::RecordAcked { record, offset, .. } => Some((*offset, record.0)),
+            _ => None,
+        })
+        .collect();
+    acked.sort();
+    acked.into_iter().map(|(_, r)| r).collect()
 }
