@@ -58,6 +58,8 @@ pub const BUILTINS: &[Builtin] = &[
     lesson!("group-broker-failure-and-pause", Shelf::More),
     lesson!("slow-consumer-retention", Shelf::More),
     lesson!("slow-consumer-long-retention", Shelf::More),
+    lesson!("consumer-lag-grows", Shelf::More),
+    lesson!("consumer-lag-scaled-out", Shelf::More),
     lesson!("acks0-leader-failure", Shelf::Producers),
     lesson!("fire-and-forget-loss", Shelf::Producers),
     lesson!("sync-send-sees-failures", Shelf::Producers),
