@@ -23,6 +23,9 @@ impl Consumer {
         if self.app != App::Polling {
             return;
         }
+        if let Some(assignment) = self.pending_assignment.take() {
+            self.on_assignment(ctx, assignment);
+        }
         self.last_poll = ctx.now;
         // ConsumerCoordinator.poll: coordinator, join, auto-commit.
         let Some(coordinator) = self.coordinator else {
@@ -39,7 +42,10 @@ impl Consumer {
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
             return;
         }
-        if self.join_state != JoinState::Member {
+        // poll() does not wait for a rebalance (updateAssignmentMetadataIfNeeded(timer, false)):
+        // it goes on returning records of the partitions the member still owns. An eager
+        // member revoked them all before joining; a cooperative one keeps consuming.
+        if self.join_state != JoinState::Member && !self.rejoining_with_partitions() {
             self.schedule_poll(ctx, self.config.poll_timeout_ms);
             return;
         }

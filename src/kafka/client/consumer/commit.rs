@@ -33,8 +33,21 @@ impl Consumer {
     }
 
     /// Commit the application's positions. Returns the correlation (None: nothing to do).
-    pub(super) fn commit(&mut self, ctx: &mut Ctx<World>, _sync: bool) -> Option<u64> {
+    pub(super) fn commit(&mut self, ctx: &mut Ctx<World>, sync: bool) -> Option<u64> {
         let coordinator = self.coordinator?;
+        if self.join_state != JoinState::Member && self.generation >= 0 {
+            // generationIfStable() is null while rebalancing: the client fails the commit
+            // with RebalanceInProgressException before sending it (an async or auto commit
+            // only logs it).
+            if sync && self.positions.iter().any(|(tp, o)| self.committed.get(tp) != Some(o)) {
+                ctx.note(Note::ConsumerError {
+                    consumer: self.index,
+                    error: "RebalanceInProgressException",
+                    detail: "a rebalance is in progress: the commit is not sent".into(),
+                });
+            }
+            return None;
+        }
         if self.generation < 0 || self.member_id.is_empty() {
             // Kafka's client refuses before sending: the consumer is not part of an active
             // group (its generation was reset) (ConsumerCoordinator.sendOffsetCommitRequest).

@@ -120,7 +120,7 @@ impl Consumer {
 
     /// One long-polling fetch per leader for the assigned partitions it leads.
     pub(super) fn send_fetches(&mut self, ctx: &mut Ctx<World>) {
-        if self.join_state != JoinState::Member {
+        if self.join_state != JoinState::Member && !self.rejoining_with_partitions() {
             return;
         }
         let now = ctx.now;

@@ -32,21 +32,29 @@ impl Consumer {
         self.strategies.iter().all(|s| s.is_cooperative())
     }
 
+    /// In a rebalance (joining or syncing) with partitions still owned: a cooperative member,
+    /// which goes on consuming them meanwhile (an eager one revoked everything first).
+    pub(super) fn rejoining_with_partitions(&self) -> bool {
+        matches!(self.join_state, JoinState::Joining(_) | JoinState::Syncing(_)) && !self.assignment.is_empty()
+    }
+
     pub(super) fn join(&mut self, ctx: &mut Ctx<World>, _env: &Env, coordinator: BrokerId) {
         let cooperative = self.cooperative();
         // onJoinPrepare: with auto-commit, commit what was consumed first, under either
-        // protocol (the partitions may move); eager protocols then give up everything.
+        // protocol (the partitions may move); eager protocols then give up everything, and
+        // so does a member whose generation was reset (onPartitionsLost).
         if !self.assignment.is_empty() {
             if self.config.enable_auto_commit {
                 self.commit(ctx, true);
             }
-            if !cooperative {
+            if !cooperative || self.generation < 0 {
                 self.revoke(ctx, self.assignment.clone());
             }
         }
         let correlation = self.next();
         self.join_state = JoinState::Joining(correlation);
         self.needs_rejoin = false;
+        self.pending_assignment = None;
         let msg = Msg::JoinGroup(JoinGroupRequest {
             correlation,
             group: self.group.clone(),
@@ -84,6 +92,7 @@ impl Consumer {
     /// Forget the generation (and the member id): the next poll joins anew.
     pub(super) fn reset_generation(&mut self, ctx: &mut Ctx<World>, forget_member: bool) {
         self.generation = -1;
+        self.pending_assignment = None;
         if forget_member {
             self.member_id = Rc::from("");
         }
@@ -338,6 +347,13 @@ impl Consumer {
             return;
         }
         match error {
+            // The member is stable now (the SyncGroup handler); its application takes
+            // the assignment at its next poll().
+            ErrorCode::None if self.app != App::Polling => {
+                self.join_state = JoinState::Member;
+                self.arm_heartbeat(ctx);
+                self.pending_assignment = Some(assignment);
+            }
             ErrorCode::None => self.on_assignment(ctx, assignment),
             ErrorCode::RebalanceInProgress => {
                 self.join_state = JoinState::NotMember;

@@ -158,6 +158,9 @@ pub struct Consumer {
     commit_deadline: Option<u64>,
     /// The last poll() moved a position past records it never returns (markers, aborted).
     skipped_past: bool,
+    /// A SyncGroup answer that came while the application was processing: Kafka applies an
+    /// assignment (`onJoinComplete`) inside the next `poll()`, never in the middle of a batch.
+    pending_assignment: Option<Vec<Tp>>,
 }
 
 impl Consumer {
@@ -202,6 +205,7 @@ impl Consumer {
             commit_retry: None,
             commit_deadline: None,
             skipped_past: false,
+            pending_assignment: None,
             fetches: BTreeMap::new(),
             metadata: MetadataCache::default(),
             metadata_in_flight: None,
