@@ -241,13 +241,14 @@ fn cli_bad_input_and_usage_exit_2_and_say_where() {
     assert!(err.contains("cannot read /no/such/file.json"), "{err}");
 }
 
-/// The `console` example under `highwater allocate` in README.md: its `cat FILE` input is
-/// written to a file, each `$ highwater allocate ...` line is run on it, and the output must
-/// be what the README quotes.
+/// The `console` example under `highwater allocate` in README.md: its `cat FILE` shows the
+/// file as it is, and each `$ highwater allocate ...` line prints what the README quotes.
 #[test]
 fn the_readme_example_is_what_the_cli_prints() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("```console\n$ cat queues.json\n").expect("the allocate example in README.md");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let start =
+        readme.find("```console\n$ cat docs/examples/queues.json\n").expect("the allocate example in README.md");
     let block = &readme[start + "```console\n".len()..];
     let block = &block[..block.find("```").expect("the example block ends")];
     // Split into commands (lines starting with `$ `) and what each prints.
@@ -259,17 +260,13 @@ fn the_readme_example_is_what_the_cli_prints() {
         }
     }
     let (cat, input) = &runs[0];
-    assert_eq!(cat, "cat queues.json");
-    let dir = std::env::temp_dir().join(format!("highwater-readme-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("queues.json");
-    std::fs::write(&file, input).unwrap();
+    let file = format!("{root}/{}", cat.strip_prefix("cat ").unwrap());
+    assert_eq!(&std::fs::read_to_string(&file).unwrap(), input, "README.md quotes {file} as it is");
     assert!(runs.len() >= 3, "both strategies are shown");
     for (cmd, expected) in &runs[1..] {
-        let args: Vec<&str> = cmd.split_whitespace().collect();
+        let args: Vec<String> = cmd.split_whitespace().map(|a| a.replace("docs/", &format!("{root}/docs/"))).collect();
         assert_eq!(args[0], "highwater");
-        let args: Vec<&str> =
-            args[1..].iter().map(|a| if *a == "queues.json" { file.to_str().unwrap() } else { a }).collect();
+        let args: Vec<&str> = args[1..].iter().map(String::as_str).collect();
         let (code, out, err) = highwater(&args, None);
         assert_eq!(code, 0, "{cmd}: {err}");
         assert_eq!(&out, expected, "README.md quotes a different output for `{cmd}`");

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "highwater: a deterministic Kafka-style cluster simulator
+const USAGE: &str = "highwater: a deterministic Kafka and RocketMQ cluster simulator
 
 usage:
   highwater run FILE [--seed N] [--until MS] [--trace OUT.jsonl] [--json]
