@@ -11,7 +11,7 @@ use highwater::kafka::notes::Note;
 use highwater::kafka::types::ErrorCode;
 use highwater::kafka::types::{BrokerId, Tp};
 use highwater::scenario::TimelineEntry;
-use highwater::session::Command;
+use highwater::session::{Command, Session};
 
 mod common;
 use common::{kinds, load, notes};
@@ -331,4 +331,19 @@ fn acked_records(ns: &[(u64, Note)]) -> Vec<u64> {
         .collect();
     acked.sort();
     acked.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The strips mark records still only in the page cache in a lesson about power loss, and
+/// in no other kind of lesson.
+#[test]
+fn views_mark_unflushed_records_only_where_durability_is_the_lesson() {
+    let mut s = Session::new(load("power-loss-unflushed"));
+    s.seek(u64::MAX);
+    let v = s.view();
+    let replicas: Vec<_> = v.brokers.iter().flat_map(|b| b.replicas.iter()).filter(|r| r.topic == "orders").collect();
+    assert_eq!(replicas.len(), 3, "orders-0 on three brokers");
+    assert!(replicas.iter().all(|r| r.show_flush));
+    let mut plain = Session::new(load("acks1-leader-failure"));
+    plain.seek(u64::MAX);
+    assert!(plain.view().brokers.iter().flat_map(|b| b.replicas.iter()).all(|r| !r.show_flush));
 }

@@ -121,6 +121,9 @@ pub struct ReplicaView {
     pub epoch_runs: Vec<(u32, u64)>,
     /// Records below this offset are flushed to disk; the rest is in the page cache.
     pub flushed_offset: u64,
+    /// The run is about durability (a power loss in its timeline, or flush settings): the
+    /// strip marks the records still only in the page cache.
+    pub show_flush: bool,
     /// A topic of Kafka's own (`__consumer_offsets`, `__transaction_state`).
     pub internal: bool,
     /// First offset of the drawn window; the same for every replica of the partition, so

@@ -339,7 +339,7 @@ fn lab(state: &AppState, session: &SessionHandle, dispatch: &Callback<Action>, s
             if state.large {
                 <p class="hw-muted hw-large-hint">{ t(l, K::LargeClusterNote) }</p>
             }
-            <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} rocketmq={v.rocketmq.is_some()} />
+            <Legend lang={l} transactions={crate::ui::layout::has_transactions(&v)} flush={crate::ui::layout::has_flush(&v)} rocketmq={v.rocketmq.is_some()} />
             if !state.presenter {
                 <Panels panel={state.panel} lang={l} session={session.clone()} view={v.clone()} filter={state.filter.clone()} on_action={dispatch.clone()} />
             }

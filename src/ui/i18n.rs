@@ -347,6 +347,8 @@ texts! {
     InMemory => "in memory", "内存中";
     BrokerDown => "— (broker down: memory lost)", "—（Broker 已停止：内存数据丢失）";
     LegendFlushed => "CommitLog entry on disk (flushed)", "已刷盘的 CommitLog 条目";
+    LegendUnflushed => "bar: in the page cache only (not flushed): lost if every copy loses power", "横条：仅在页缓存中（未刷盘）：所有副本都断电就会丢失";
+    PageCacheOnly => "page cache only, not flushed to disk", "仅在页缓存中，未刷盘";
     LegendDirty => "in the page cache only (not yet flushed): lost on power loss", "仅在页缓存中（未刷盘）：断电会丢失";
     LegendHeld => "pull held at the broker (countdown)", "挂起在 Broker 上的拉取（倒计时）";
     LegendPullsFrom => "broker the consumer pulls from", "消费者当前拉取的 Broker";

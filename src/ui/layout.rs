@@ -167,6 +167,11 @@ pub fn has_transactions(v: &ClusterView) -> bool {
         || v.consumers.iter().any(|c| c.producer.as_ref().is_some_and(|p| p.transactional_id.is_some()))
 }
 
+/// Whether the strips mark unflushed records (a run about durability).
+pub fn has_flush(v: &ClusterView) -> bool {
+    v.brokers.iter().any(|b| b.replicas.iter().any(|r| r.show_flush))
+}
+
 /// Whether client cards show their `isolation.level` (it matters once there are
 /// transactions, or when it is not the default).
 pub fn shows_isolation(v: &ClusterView, isolation: &str) -> bool {

@@ -52,6 +52,8 @@ pub struct KafkaRun {
     /// Group names, in the order of the lag series.
     groups: Vec<String>,
     lag: Vec<LagSeries>,
+    /// The scenario is about durability: views mark unflushed records.
+    show_flush: bool,
 }
 
 impl KafkaRun {
@@ -71,6 +73,7 @@ impl KafkaRun {
             lag_tracker: LagTracker::default(),
             groups,
             lag,
+            show_flush: about_durability(scenario),
         };
         (run, narrations)
     }
@@ -219,3 +222,12 @@ fn marker_labels(spec: &Spec, narrations: &[Text], n: &Note) -> (String, String)
 
 #[cfg(test)]
 mod tests;
+
+/// A power loss in the timeline, or flush settings of its own: page cache versus disk is
+/// part of the lesson.
+fn about_durability(scenario: &Scenario) -> bool {
+    let c = &scenario.cluster.config;
+    scenario.timeline.iter().any(|e| matches!(e.action, Command::PowerLoss(_)))
+        || c.log_flush_interval_messages != crate::kafka::config::NEVER
+        || c.log_flush_interval_ms != crate::kafka::config::NEVER
+}

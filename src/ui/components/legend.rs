@@ -8,6 +8,9 @@ pub struct LegendProps {
     /// The scenario has transactions: explain their cells, the LSO and their messages.
     #[prop_or_default]
     pub transactions: bool,
+    /// The run is about durability: explain the unflushed-record bar.
+    #[prop_or_default]
+    pub flush: bool,
     /// A RocketMQ run: its CommitLog cells, held pulls and pull lines instead of Kafka's.
     #[prop_or_default]
     pub rocketmq: bool,
@@ -22,6 +25,7 @@ pub fn legend(p: &LegendProps) -> Html {
             <li><svg width="22" height="16" aria-hidden="true"><rect class={class} x="1" y="1" width="20" height="14" rx="3" />
                 if let Some(g) = glyph { <text class="hw-legend-glyph" x="11" y="12.5" text-anchor="middle">{ g }</text> }
                 if class.contains("aborted") { <line class="hw-strike" x1="4" x2="18" y1="8" y2="8" /> }
+                if class.contains("unflushed") { <rect class="hw-unflushed-bar" x="3" y="11" width="16" height="2.5" rx="1" /> }
                 if class.contains("txn-open") { <rect class="hw-txn-open-inner" x="3.5" y="3.5" width="15" height="9" rx="2" /> }
             </svg>{ label }</li>
         }
@@ -34,6 +38,9 @@ pub fn legend(p: &LegendProps) -> Html {
             { cell("hw-cell committed", None, t(l, K::LegendCommitted)) }
             { cell("hw-cell uncommitted", None, t(l, K::LegendUncommitted)) }
             { cell("hw-cell truncated", None, t(l, K::LegendTruncated)) }
+            if p.flush {
+                { cell("hw-cell committed unflushed", None, t(l, K::LegendUnflushed)) }
+            }
             if p.transactions {
                 { cell("hw-cell committed txn-open", None, t(l, K::LegendTxnOpen)) }
                 { cell("hw-cell aborted", None, t(l, K::LegendAborted)) }

@@ -136,6 +136,7 @@ fn cell_html(g: &Geom, r: &ReplicaView, c: &CellView, lang: Lang) -> Html {
         _ => ("hw-cell uncommitted", None, false),
     };
     let open = c.txn == Some("open");
+    let unflushed = r.show_flush && c.offset >= r.flushed_offset;
     let x = g.x_of(c.offset);
     let (tx, ty) = (x + cw / 2.0, top + ch / 2.0 + 4.0 * s);
     let data_txn = c.txn.or(c.control.map(|m| if m == "commit" { "marker-commit" } else { "marker-abort" }));
@@ -151,10 +152,14 @@ fn cell_html(g: &Geom, r: &ReplicaView, c: &CellView, lang: Lang) -> Html {
             } else if cw >= 16.0 {
                 <text class={classes!("hw-cell-text", on_dark.then_some("on-dark"))} x={fmt(tx)} y={fmt(ty)} text-anchor="middle">{ c.offset }</text>
             }
+            if unflushed {
+                // A bar along the bottom: only in the page cache, gone if the host loses power.
+                <rect class="hw-unflushed-bar" x={fmt(x + 3.0 * s)} y={fmt(top + ch - 4.5 * s)} width={fmt(cw - 6.0 * s)} height={fmt(3.0 * s)} rx="1" />
+            }
             if c.txn == Some("aborted") {
                 <line class="hw-strike" x1={fmt(x + 3.0)} x2={fmt(x + cw - 3.0)} y1={fmt(top + ch / 2.0)} y2={fmt(top + ch / 2.0)} />
             }
-            <title>{ cell_title(c, committed, lang) }</title>
+            <title>{ cell_title(c, committed, lang) }{ if unflushed { format!(" · {}", t(lang, K::PageCacheOnly)) } else { String::new() } }</title>
         </g>
     }
 }

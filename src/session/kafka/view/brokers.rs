@@ -126,6 +126,7 @@ fn replica(c: &Ctx, strips: &Strips, b: &Broker, tp: Tp, r: &Replica) -> Replica
         last_stable_offset: r.log.last_stable_offset(),
         epoch_runs: r.log.epochs().to_vec(),
         flushed_offset: r.log.flushed_offset(),
+        show_flush: c.run.show_flush,
         internal: c.is_internal(tp.topic),
         window_start: start,
         window_end: end,
