@@ -154,7 +154,7 @@ fn cell_html(g: &Geom, r: &ReplicaView, c: &CellView, lang: Lang) -> Html {
             }
             if unflushed {
                 // A bar along the bottom: only in the page cache, gone if the host loses power.
-                <rect class="hw-unflushed-bar" x={fmt(x + 3.0 * s)} y={fmt(top + ch - 4.5 * s)} width={fmt(cw - 6.0 * s)} height={fmt(3.0 * s)} rx="1" />
+                <rect class="hw-unflushed-bar" x={fmt(x + 3.0 * s)} y={fmt(top + ch - 6.0 * s)} width={fmt(cw - 6.0 * s)} height={fmt(4.5 * s)} rx="1.5" />
             }
             if c.txn == Some("aborted") {
                 <line class="hw-strike" x1={fmt(x + 3.0)} x2={fmt(x + cw - 3.0)} y1={fmt(top + ch / 2.0)} y2={fmt(top + ch / 2.0)} />
