@@ -115,6 +115,17 @@ fn vectors_are_present() {
     }
 }
 
+/// README.md says how many vectors there are and how many come from Kafka's own tests.
+#[test]
+fn the_readme_counts_the_vectors_as_they_are() {
+    let cases = load_cases();
+    let from_kafka = cases.iter().filter(|c| c.file.ends_with("_kafka_tests.json")).count();
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let want =
+        format!("the assignors against {} vectors ({from_kafka} of them from Kafka's own unit tests)", cases.len());
+    assert!(readme.replace('\n', " ").contains(&want), "README.md should say: {want}");
+}
+
 #[test]
 fn vectors_through_the_api() {
     let mut failures = Vec::new();
