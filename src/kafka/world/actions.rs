@@ -157,6 +157,11 @@ impl World {
             broker.crash(power_loss);
             ctx.node_down(broker_node(b));
             ctx.note(Note::BrokerCrashed { broker: b, power_loss });
+            if self.controller.active == Some(b) {
+                // The raft leader is gone: a restarted node starts as a follower, and the
+                // quorum elects a leader in a new epoch (KRaft), even if it is this one again.
+                self.controller.active = None;
+            }
             if !power_loss {
                 self.connections_closed(ctx, b);
             }
