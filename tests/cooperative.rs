@@ -75,3 +75,17 @@ fn a_commit_sync_during_the_rebalance_fails_on_the_client() {
     let (_, eager_refused) = during_rebalance("range", "sync-after-processing");
     assert_eq!(eager_refused, 0, "an eager member has nothing to commit while it rejoins");
 }
+
+#[test]
+fn an_assignment_that_arrives_mid_batch_waits_for_the_next_poll() {
+    // Engine invariants checked after every step: a member whose new assignment waits
+    // keeps its old partitions, as Kafka's does until onJoinComplete.
+    let s = group("cooperative-sticky", "auto");
+    common::run_checking_invariants(&s);
+    let mut session = highwater::session::Session::new(s);
+    let mut waited = 0;
+    while session.step_forward() {
+        waited += session.current().model.consumers.iter().filter(|c| c.assignment_pending()).count();
+    }
+    assert!(waited > 0, "some SyncGroup answer came while its member was processing a batch");
+}

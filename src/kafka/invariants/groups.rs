@@ -133,7 +133,9 @@ fn current_group<'a>(world: &'a World, group: &Rc<str>) -> Option<(BrokerId, &'a
 
 /// A member holding an assignment of generation G is never ahead of its group.
 fn check_member(world: &World, c: &Consumer) -> Result<(), InvariantViolation> {
-    if c.status != ConsumerStatus::Running || c.join_state != JoinState::Member {
+    // A member whose new assignment waits for its next poll() (onJoinComplete) still holds
+    // its old partitions, as Kafka's does.
+    if c.status != ConsumerStatus::Running || c.join_state != JoinState::Member || c.assignment_pending() {
         return Ok(());
     }
     let Some((broker, g)) = current_group(world, &c.group) else { return Ok(()) };

@@ -39,8 +39,11 @@ impl Consumer {
         }
         if self.join_state == JoinState::NotMember || (self.needs_rejoin && self.join_state == JoinState::Member) {
             self.join(ctx, env, coordinator);
-            self.schedule_poll(ctx, self.config.poll_timeout_ms);
-            return;
+            // A member that keeps partitions goes on in the same poll() (pollForFetches).
+            if !self.rejoining_with_partitions() {
+                self.schedule_poll(ctx, self.config.poll_timeout_ms);
+                return;
+            }
         }
         // poll() does not wait for a rebalance (updateAssignmentMetadataIfNeeded(timer, false)):
         // it goes on returning records of the partitions the member still owns. An eager

@@ -32,6 +32,12 @@ impl Consumer {
         self.strategies.iter().all(|s| s.is_cooperative())
     }
 
+    /// The group gave this member a new assignment that its application has not taken yet
+    /// (it arrived mid-batch; the next `poll()` takes it).
+    pub fn assignment_pending(&self) -> bool {
+        self.pending_assignment.is_some()
+    }
+
     /// In a rebalance (joining or syncing) with partitions still owned: a cooperative member,
     /// which goes on consuming them meanwhile (an eager one revoked everything first).
     pub(super) fn rejoining_with_partitions(&self) -> bool {
