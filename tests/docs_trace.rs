@@ -89,10 +89,49 @@ fn connection_broken() -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// The acks=1 excerpt: from the producer's linger timer before its refused Produce to the
+/// acknowledgement from the new leader, and the steps the prose names.
 #[test]
 fn the_real_excerpt_is_the_run_of_today() {
     let lines = trace(&format!("{}/scenarios/acks1-leader-failure.json", root()));
-    assert_quoted("Steps 289–300 of `highwater run scenarios/acks1-leader-failure.json", steps(&lines, 289, 300));
+    let v: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ev = |x: &Value, key: &str| x["event"][key].clone();
+    let step_of = |x: &Value| x["step"].as_u64().unwrap();
+    let find =
+        |after: u64, f: &dyn Fn(&Value) -> bool| v.iter().find(|x| step_of(x) > after && f(x)).map(step_of).unwrap();
+    let refused = find(0, &|x| ev(x, "kind") == "Produce" && ev(x, "reason") == "ReceiverDown");
+    let linger = v.iter().rev().find(|x| step_of(x) < refused && ev(x, "name") == "Linger").map(step_of).unwrap();
+    let meta = find(refused, &|x| ev(x, "kind") == "Metadata" && ev(x, "from") == 3);
+    let meta_resp = find(refused, &|x| ev(x, "kind") == "MetadataResponse" && ev(x, "to") == 3);
+    let appended = find(refused, &|x| ev(x, "kind") == "Produce" && ev(x, "type") == "Deliver");
+    let backoffs: Vec<u64> = v
+        .iter()
+        .filter(|x| (meta_resp..appended).contains(&step_of(x)) && ev(x, "name") == "RetryBackoff")
+        .map(step_of)
+        .collect();
+    let acked = find(appended, &|x| ev(x, "kind") == "ProduceResponse");
+    let expired = find(refused, &|x| ev(x, "name") == "DelayedFetchExpired");
+    let answered = find(expired, &|x| ev(x, "kind") == "FetchResponse" && ev(x, "to") == 2);
+    let next = find(answered, &|x| ev(x, "kind") == "Fetch" && ev(x, "from") == 2);
+    let range = |a: u64, b: u64| format!("{a}\u{2013}{b}");
+    check_prose(&[
+        ("### A real excerpt\n\nSteps ", range(linger, acked), " of `highwater run"),
+        ("Reading it: at step ", refused.to_string(), " the producer's Produce"),
+        ("for metadata (steps ", range(meta, meta_resp), ")"),
+        ("after its retry backoffs (steps ", range(backoffs[0], *backoffs.last().unwrap()), ")"),
+        ("which appends it at offset 2 (step ", appended.to_string(), ")"),
+        ("reports `lost-write` at step ", appended.to_string(), ", the first"),
+        ("in the summary above; at step ", acked.to_string(), " the producer"),
+        ("expires with nothing new\n(steps ", range(expired, answered), ")"),
+        ("as its position did not move (step ", next.to_string(), ")"),
+    ]);
+    assert_quoted(
+        "of `highwater run scenarios/acks1-leader-failure.json --trace OUT.jsonl`. Broker",
+        steps(&lines, linger, acked),
+    );
+    // The checker agrees: the first lost-write is at the step of that append.
+    let (_, out) = highwater(&["run", &format!("{}/scenarios/acks1-leader-failure.json", root())]);
+    assert!(out.contains(&format!("lost-write at step {appended} ")), "{out}");
 }
 
 #[test]
