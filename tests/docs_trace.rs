@@ -295,3 +295,28 @@ fn command_output(cmd: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_highwater")).args(words(cmd)).current_dir(root()).output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// docs/scenarios.md's minimal scenario, written to `minimal.json`, prints what the page
+/// quotes under `$ highwater run minimal.json`. `HIGHWATER_UPDATE_DOCS=1` rewrites it.
+#[test]
+fn the_minimal_scenario_prints_what_docs_scenarios_shows() {
+    let path = format!("{}/docs/scenarios.md", root());
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let section = doc.find("## A complete, minimal scenario").expect("the section");
+    let json_at = section + doc[section..].find("```json\n").unwrap() + "```json\n".len();
+    let json = &doc[json_at..json_at + doc[json_at..].find("```").unwrap()];
+    let dir = temp("minimal");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("minimal.json"), json).unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_highwater")).args(["run", "minimal.json"]).current_dir(&dir).output().unwrap();
+    let actual = format!("$ highwater run minimal.json\n{}", String::from_utf8_lossy(&out.stdout));
+    let marker = "```\n$ highwater run minimal.json\n";
+    let at = section + doc[section..].find(marker).expect("the quoted run") + "```\n".len();
+    let end = at + doc[at..].find("```").unwrap();
+    if doc[at..end] != actual && std::env::var("HIGHWATER_UPDATE_DOCS").is_ok() {
+        std::fs::write(&path, format!("{}{actual}{}", &doc[..at], &doc[end..])).unwrap();
+        return;
+    }
+    assert_eq!(doc[at..end], actual, "docs/scenarios.md quotes another run of the minimal scenario");
+}
