@@ -89,6 +89,20 @@ pub struct BrokerView {
     /// Transactional ids whose transaction coordinator this broker is (it leads their
     /// `__transaction_state` partition).
     pub txn_coordinator_for: Vec<String>,
+    /// Its countdowns running late (session, replica lag), for a ring on its card.
+    pub timers: Vec<TimerView>,
+}
+
+/// A countdown that decides what happens next (a session, a lag limit), for a ring on the
+/// card of the node it is about. Only timers running late are listed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TimerView {
+    /// The setting that sets its length (`broker.session.timeout.ms`, ...).
+    pub config: String,
+    /// What it is about when a node has several (a partition), else empty.
+    pub subject: String,
+    pub total_ms: u64,
+    pub left_ms: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -336,6 +350,8 @@ pub struct ConsumerView {
     pub output_topic: Option<String>,
     /// ...with this producer (transactional when it has a transactional id).
     pub producer: Option<ProducerView>,
+    /// Its countdowns running late (session at the coordinator, max.poll.interval.ms).
+    pub timers: Vec<TimerView>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -347,6 +347,10 @@ texts! {
     InMemory => "in memory", "内存中";
     BrokerDown => "— (broker down: memory lost)", "—（Broker 已停止：内存数据丢失）";
     LegendFlushed => "CommitLog entry on disk (flushed)", "已刷盘的 CommitLog 条目";
+    TimerBrokerSession => "the controller fences the broker when it runs out (no heartbeat in time)", "耗尽时控制器隔离该 broker（没有按时心跳）";
+    TimerReplicaLag => "the leader removes this follower from the ISR when it runs out (not caught up in time)", "耗尽时 leader 把该追随者移出 ISR（没有按时追上）";
+    TimerMemberSession => "the group coordinator removes the member and rebalances when it runs out (no heartbeat in time)", "耗尽时组协调器移除该成员并再均衡（没有按时心跳）";
+    TimerMaxPoll => "the consumer leaves its group when it runs out (no poll() in time)", "耗尽时消费者离开消费者组（没有按时调用 poll()）";
     LegendUnflushed => "bar: in the page cache only (not flushed): lost if every copy loses power", "横条：仅在页缓存中（未刷盘）：所有副本都断电就会丢失";
     PageCacheOnly => "page cache only, not flushed to disk", "仅在页缓存中，未刷盘";
     LegendDirty => "in the page cache only (not yet flushed): lost on power loss", "仅在页缓存中（未刷盘）：断电会丢失";

@@ -77,6 +77,7 @@ pub(super) fn brokers(c: &Ctx) -> Vec<BrokerView> {
                     .filter(|id| c.txn_coordinator_of(id) == Some(b.id))
                     .cloned()
                     .collect(),
+                timers: super::timers::broker_timers(c, b),
             }
         })
         .collect()

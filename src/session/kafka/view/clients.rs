@@ -110,6 +110,7 @@ fn consumer_view(c: &Ctx, x: &Consumer) -> ConsumerView {
             .and_then(|cs| cs.transform.as_ref())
             .map(|t| c.topic_name(t.topic)),
         producer: x.producer.as_deref().map(|p| producer_view(c, p, &x.name)),
+        timers: super::timers::consumer_timers(c, x),
     }
 }
 

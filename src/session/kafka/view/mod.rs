@@ -5,6 +5,7 @@ mod brokers;
 mod clients;
 mod network;
 mod partitions;
+mod timers;
 
 pub(super) use network::message_view;
 

@@ -51,6 +51,7 @@ pub(super) fn broker_card(ctx: &CardCtx, b: &BrokerView, rect: &Rect, head: f64,
                 <button class="hw-menu-btn" aria-label={format!("{} — {} {}", t(l, K::Actions), t(l, K::Broker), b.id)} title={t(l, K::Actions)} onclick={select(Selection::Broker(b.id))}>{ "⋯" }</button>
                 { badges(l, b) }
             </header>
+            { super::timer_ring::timer_ring(l, &b.timers) }
             if b.replicas.is_empty() && !p.large {
                 <p class="hw-no-replicas">{ if p.lang == Lang::Zh { "此 Broker 上没有副本" } else { "no replicas on this broker" } }</p>
             }

@@ -208,6 +208,7 @@ pub(super) fn member_card(ctx: &CardCtx, c: &ConsumerView, rect: &Rect) -> Html 
                 <span class={format!("hw-pill cstatus {}", c.status)}>{ t(l, status_key) }</span>
                 <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), c.name)} title={t(l, K::Actions)} onclick={select(Selection::Consumer(c.name.clone()))}>{ "⋯" }</button>
             </div>
+            { super::timer_ring::timer_ring(l, &c.timers) }
             <div class="hw-client-line hw-muted">
                 if stale {
                     // Instead of "member": the group has left its generation behind.

@@ -85,6 +85,7 @@ mod client_cards;
 mod flight;
 mod rmq_broker;
 mod rmq_clients;
+mod timer_ring;
 
 use broker_card::{broker_card, small_card};
 use client_cards::{group_box, member_card, producer_card, reader_card};
