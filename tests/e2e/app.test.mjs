@@ -810,6 +810,27 @@ const rmqShown = async () =>
     };
   });
 
+test('countdown rings: a crashed broker\'s session runs down on its card until the controller fences it', async () => {
+  await openLesson('acks1-leader-failure');
+  await scrubToTime(8000);
+  const ring = page.getByTestId('broker-1').getByTestId('timer');
+  assert.equal(await ring.getAttribute('data-config'), 'broker.session.timeout.ms');
+  const before = Number(await ring.getAttribute('data-left-ms'));
+  assert.match(await ring.getAttribute('title'), /broker\.session\.timeout\.ms: .* left — the controller fences the broker/);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await shot('33-timer-ring-1280x720');
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await scrubToTime(11000);
+  assert.ok(Number(await ring.getAttribute('data-left-ms')) < before, 'the ring runs down');
+  assert.equal(await page.getByTestId('broker-2').getByTestId('timer').count(), 0, 'a live broker heartbeats in time');
+  await page.getByTestId('lang-zh').click();
+  await waitFor(() => /控制器隔离/.test(document.querySelector('[data-testid="broker-1"] [data-testid="timer"]').title));
+  await page.getByTestId('lang-en').click();
+  await scrubToTime(13000);
+  assert.equal(await page.getByTestId('broker-1').getByTestId('timer').count(), 0, 'fenced: nothing left to count');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('durability and ordering lessons: page-cache bars until the power loss; nonmonotonic-key in both languages', async () => {
   await openLesson('power-loss-unflushed');
   // Before the hosts lose power (45 s), the three records acknowledged at 40 s are only in
