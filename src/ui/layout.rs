@@ -198,11 +198,14 @@ pub fn member_h(m: &Metrics, v: &ClusterView, c: &crate::view::ConsumerView) -> 
     m.member_h() + (iso + pipe + txn) * m.s
 }
 
-/// Height of a broker card's header: the title row, then its badges (♛ controller,
+/// Height of a broker card's header: the title row, then its badges (a countdown ring, ♛ controller,
 /// ⚑ group coordinator, ⚖ transaction coordinator, ◔ slow) in as many rows as they need
 /// in `width` (estimated from their text).
 pub fn header_h(m: &Metrics, b: &crate::view::BrokerView, width: f64) -> f64 {
     let mut texts: Vec<usize> = Vec::new();
+    if !b.timers.is_empty() {
+        texts.push(6);
+    }
     if b.is_controller {
         texts.push(12);
     }

@@ -51,7 +51,6 @@ pub(super) fn broker_card(ctx: &CardCtx, b: &BrokerView, rect: &Rect, head: f64,
                 <button class="hw-menu-btn" aria-label={format!("{} — {} {}", t(l, K::Actions), t(l, K::Broker), b.id)} title={t(l, K::Actions)} onclick={select(Selection::Broker(b.id))}>{ "⋯" }</button>
                 { badges(l, b) }
             </header>
-            { super::timer_ring::timer_ring(l, &b.timers) }
             if b.replicas.is_empty() && !p.large {
                 <p class="hw-no-replicas">{ if p.lang == Lang::Zh { "此 Broker 上没有副本" } else { "no replicas on this broker" } }</p>
             }
@@ -69,6 +68,7 @@ fn badges(l: Lang, b: &BrokerView) -> Html {
         .then(|| html! { <span class="hw-pill slow">{ format!("◔ {} +{} ms", t(l, K::Slow), b.slow_ms) }</span> });
     html! {
         <div class="hw-badges">
+            { super::timer_ring::timer_ring(l, &b.timers, false) }
             if b.is_controller {
                 <span class="hw-pill controller" title={t(l, K::ControllerLong)} data-testid="controller-badge"><span aria-hidden="true">{ "♛ " }</span>{ t(l, K::Controller) }</span>
             }

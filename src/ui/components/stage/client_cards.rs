@@ -205,10 +205,10 @@ pub(super) fn member_card(ctx: &CardCtx, c: &ConsumerView, rect: &Rect) -> Html 
             data-stale={stale.to_string()} onclick={select(Selection::Consumer(c.name.clone()))}>
             <div class="hw-client-head">
                 <button class="hw-card-title" aria-haspopup="menu" onclick={select(Selection::Consumer(c.name.clone()))}>{ c.name.clone() }</button>
-                <span class={format!("hw-pill cstatus {}", c.status)}>{ t(l, status_key) }</span>
+                <span class={format!("hw-pill cstatus {}", c.status)} title={t(l, status_key)}>{ t(l, status_key) }</span>
+                { super::timer_ring::timer_ring(l, &c.timers, true) }
                 <button class="hw-menu-btn" aria-label={format!("{} — {}", t(l, K::Actions), c.name)} title={t(l, K::Actions)} onclick={select(Selection::Consumer(c.name.clone()))}>{ "⋯" }</button>
             </div>
-            { super::timer_ring::timer_ring(l, &c.timers) }
             <div class="hw-client-line hw-muted">
                 if stale {
                     // Instead of "member": the group has left its generation behind.

@@ -10,8 +10,9 @@ use yew::prelude::*;
 use crate::ui::i18n::{t, Lang, K};
 use crate::view::TimerView;
 
-/// The most urgent of `timers` as a ring with the seconds left; nothing without timers.
-pub(super) fn timer_ring(l: Lang, timers: &[TimerView]) -> Html {
+/// The most urgent of `timers` as a ring with the seconds left beside it (`compact`: inside
+/// it, whole seconds, for narrow cards); nothing without timers.
+pub(super) fn timer_ring(l: Lang, timers: &[TimerView], compact: bool) -> Html {
     let fraction = |x: &TimerView| x.left_ms as f64 / x.total_ms.max(1) as f64;
     let Some(first) = timers.iter().min_by(|a, b| fraction(a).total_cmp(&fraction(b))) else { return html! {} };
     let left = fraction(first);
@@ -19,14 +20,19 @@ pub(super) fn timer_ring(l: Lang, timers: &[TimerView]) -> Html {
     let urgent = left < 0.25;
     let title = timers.iter().map(|x| describe(l, x)).collect::<Vec<_>>().join("\n");
     html! {
-        <span class={classes!("hw-timer", urgent.then_some("urgent"))} data-testid="timer" data-config={first.config.clone()}
+        <span class={classes!("hw-timer", urgent.then_some("urgent"), compact.then_some("compact"))} data-testid="timer" data-config={first.config.clone()}
             data-left-ms={first.left_ms.to_string()} title={title.clone()} role="img" aria-label={title}>
             <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">
                 <circle class="hw-timer-track" cx="10" cy="10" r="8" />
                 <circle class="hw-timer-left" cx="10" cy="10" r="8" transform="rotate(-90 10 10)"
                     stroke-dasharray={format!("{:.1} {:.1}", left * circumference, circumference)} />
+                if compact {
+                    <text class="hw-timer-inner" x="10" y="13.5" text-anchor="middle">{ (first.left_ms as f64 / 1000.0).ceil().to_string() }</text>
+                }
             </svg>
-            <span class="hw-timer-text">{ format!("{}{:.1} s", if urgent { "! " } else { "" }, first.left_ms as f64 / 1000.0) }</span>
+            if !compact {
+                <span class="hw-timer-text">{ format!("{}{:.1} s", if urgent { "! " } else { "" }, first.left_ms as f64 / 1000.0) }</span>
+            }
         </span>
     }
 }
