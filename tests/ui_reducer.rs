@@ -10,7 +10,7 @@ use highwater::ui::i18n::{Lang, K};
 use highwater::ui::layout::{self, LayoutInput, Rect};
 use highwater::ui::scenarios::BUILTINS;
 use highwater::ui::state::{Action, AppState, Screen, Selection};
-use highwater::ui::url::{base64url_decode, base64url_encode, ScenarioRef, UrlState};
+use highwater::ui::url::{base64url_decode, base64url_encode, is_new_history_entry, ScenarioRef, UrlState};
 use yew::Reducible;
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -488,4 +488,17 @@ fn a_rocketmq_lesson_opens_acts_and_shares_in_the_same_shell() {
     let text = state.session.as_ref().unwrap().with(|s| highwater::ui::state::export_json(s.scenario())).unwrap();
     let imported = Rc::new(AppState::default()).reduce(Action::Import { name: "x.json".into(), text });
     assert!(imported.view.rocketmq.is_some(), "{:?}", imported.error);
+}
+
+/// The browser's Back undoes what changes the run (another lesson, seed, setting or action)
+/// and not a move of the cursor.
+#[test]
+fn history_entries_are_made_by_what_changes_the_run() {
+    let lesson = "s=acks1-leader-failure&step=30";
+    assert!(!is_new_history_entry(lesson, "s=acks1-leader-failure&step=31"), "stepping");
+    assert!(is_new_history_entry(lesson, "s=acks1-leader-failure&step=31&do=30:crash.2"), "an action");
+    assert!(is_new_history_entry("#s=acks1-leader-failure&step=31&do=30:crash.2", lesson), "removing it");
+    assert!(is_new_history_entry(lesson, "s=acks0-leader-failure&step=0"), "another lesson");
+    assert!(is_new_history_entry("", lesson), "opening a lesson from the start screen");
+    assert!(is_new_history_entry(lesson, "s=acks1-leader-failure&seed=7&step=30"), "another seed");
 }

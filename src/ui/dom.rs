@@ -19,14 +19,23 @@ pub fn fragment() -> String {
     gloo::utils::window().location().hash().unwrap_or_default().trim_start_matches('#').to_string()
 }
 
-/// Show `fragment` in the address bar without adding history entries or reloading.
+/// Show `fragment` in the address bar without reloading. A new scenario, setting or list of
+/// hand-made actions adds a history entry, so the browser's Back undoes it and Forward redoes
+/// it (the `hashchange` listener loads the link); moving the cursor replaces the entry.
 pub fn set_fragment(fragment: &str) {
     let window = gloo::utils::window();
-    if window.location().hash().unwrap_or_default().trim_start_matches('#') == fragment {
+    let current = window.location().hash().unwrap_or_default();
+    let current = current.trim_start_matches('#');
+    if current == fragment {
         return;
     }
+    let url = format!("#{fragment}");
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
+        let _ = if crate::ui::url::is_new_history_entry(current, fragment) {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
     }
 }
 

@@ -113,6 +113,17 @@ fn short(s: &str) -> String {
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Base64url without padding (RFC 4648 §5).
+/// Whether going from link `old` to link `new` is a step the browser's Back should undo:
+/// another scenario, seed or setting change, or another list of hand-made actions. Moving the
+/// cursor alone is not (it would fill the history with every step).
+pub fn is_new_history_entry(old: &str, new: &str) -> bool {
+    let key = |fragment: &str| -> Vec<String> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        fragment.split('&').filter(|p| !p.starts_with("step=") && !p.is_empty()).map(str::to_string).collect()
+    };
+    key(old) != key(new)
+}
+
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

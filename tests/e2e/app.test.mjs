@@ -226,6 +226,29 @@ test('kill the leader: a new leader with a new epoch; step back shows the old st
   assert.deepEqual(pageErrors, []);
 });
 
+test('the browser\'s Back undoes a hand-made action and Forward redoes it; stepping adds no history', async () => {
+  await crashAt('acks1-leader-failure', 25, 2);
+  assert.equal(await page.getByTestId('broker-2').getAttribute('data-status'), 'crashed');
+  assert.match(page.url(), /do=25:crash\.2/);
+  // Stepping moves the link's step without a history entry of its own.
+  await page.keyboard.press('ArrowRight');
+  await waitForStep(27);
+  await page.goBack();
+  await waitFor(() => !/do=/.test(location.hash));
+  await page.getByTestId('step').waitFor();
+  await waitFor(() => document.querySelector('[data-testid="broker-2"]')?.dataset.status === 'up');
+  assert.equal(await page.getByTestId('off-script').count(), 0, 'back in the lesson as written');
+  await page.goForward();
+  await waitFor(() => /do=25:crash\.2/.test(location.hash));
+  await waitFor(() => document.querySelector('[data-testid="broker-2"]')?.dataset.status === 'crashed');
+  // Back twice more: the lesson without the crash, then the start screen; still in the app.
+  await page.goBack();
+  await waitFor(() => !/do=/.test(location.hash));
+  await page.goBack();
+  await page.getByTestId('start').waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
 test('a shared URL reproduces the same view, actions included', async () => {
   await crashAt('acks1-leader-failure', 25, 2);
   await scrubTo(120);

@@ -110,7 +110,11 @@ impl AppState {
                     self.notice = Some(tf(self.lang, K::StepBeyondEnd, &[&asked, &reached]));
                 }
             }
-            Ok(None) => {}
+            // An empty link is the start screen (the browser's Back from the first lesson).
+            Ok(None) => {
+                self.playing = false;
+                self.screen = Screen::Start;
+            }
             Err(e) => {
                 let mut msg = format!("{}: {e}.", t(self.lang, K::ErrLink));
                 if self.session.is_some() {
