@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 pub mod command;
+mod engine_zh;
 mod events;
 pub mod kafka;
 mod net_text;

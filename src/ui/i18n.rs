@@ -70,6 +70,8 @@ texts! {
     Presenter => "Presenter", "演示模式";
     PresenterHint => "Presenter mode: large type, high contrast, secondary panels hidden", "演示模式：大字号、高对比度、隐藏次要面板";
     Play => "Play", "播放";
+    SpaceKey => "Space", "空格";
+    AppNav => "App", "应用";
     Pause => "Pause", "暂停";
     StepForward => "Step", "单步";
     StepBack => "Back", "后退";
@@ -123,6 +125,7 @@ texts! {
     InIsrLong => "In the in-sync replicas (ISR)", "属于同步副本集合 (ISR)";
     NotInIsrLong => "Out of the in-sync replicas (ISR)", "不在同步副本集合 (ISR) 中";
     Epoch => "epoch", "纪元";
+    ProducerIdEpochHint => "producer id · epoch", "生产者 ID（PID）· 纪元（epoch）";
     EpochLong => "Leader epoch", "leader 纪元 (leader epoch)";
     EmptyLog => "empty log", "空日志";
     Hw => "HW", "HW";
@@ -293,6 +296,7 @@ texts! {
     // Settings
     SettingsIntro => "Kafka's names and defaults. acks applies from the current step; the others rebuild the run with the new value and return to this step.", "使用 Kafka 的配置名与默认值。acks 从当前步骤起生效；其他配置会以新值重建运行并回到当前步骤。";
     Default => "default", "默认值";
+    BrokersValue => "broker's", "同 broker 设置";
     Current => "current", "当前值";
     Apply => "Apply", "应用";
     AppliesNow => "from this step", "从此步骤起";

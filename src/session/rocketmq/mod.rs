@@ -135,7 +135,8 @@ impl RocketMqRun {
                 partition: stream_name(spec, a.stream),
                 records: a.records.iter().map(|r| r.0).collect(),
                 detail: a.detail.clone(),
-                detail_zh: a.detail_zh.clone(),
+                // The checker words RocketMQ's causes in English only.
+                detail_zh: crate::session::engine_zh::zh_tail(&a.detail_zh),
             })
             .collect()
     }

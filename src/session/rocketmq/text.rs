@@ -7,6 +7,7 @@ use crate::rocketmq::notes::{Note, WakeReason};
 use crate::rocketmq::world::Spec;
 use crate::rocketmq::Mq;
 use crate::scenario::Text;
+use crate::session::engine_zh::zh_or_same;
 use crate::session::net_text;
 use crate::session::view::{EventLine, StepEventView};
 
@@ -72,7 +73,7 @@ pub fn describe_note(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
             pick(lang, format!("message #{record}: {}", s.java_name()), format!("消息 #{record}：{}", s.java_name()))
         }
         Note::SendFinished { record, status: Err(e), .. } => {
-            pick(lang, format!("message #{record} failed: {e}"), format!("消息 #{record} 发送失败：{e}"))
+            pick(lang, format!("message #{record} failed: {e}"), format!("消息 #{record} 发送失败：{}", zh_or_same(e)))
         }
         _ => return describe_client_note(spec, n, lang),
     })
@@ -86,7 +87,7 @@ fn describe_client_note(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
         Note::HaBroken { broker, reason } => pick(
             lang,
             format!("HA link of {} broken: {reason}", b(*broker)),
-            format!("{} 的 HA 连接断开：{reason}", b(*broker)),
+            format!("{} 的 HA 连接断开：{}", b(*broker), zh_or_same(reason)),
         ),
         Note::PullHeld { broker, consumer, mq, deadline, .. } => pick(
             lang,
@@ -220,7 +221,7 @@ pub fn action_text(spec: &Spec, label: &str, lang: Lang) -> String {
             pick(
                 lang,
                 format!("{p} sends {n} message(s) to {t} ({mode})"),
-                format!("{p} 发送 {n} 条消息到 {t}（{mode}）"),
+                format!("{p} 发送 {n} 条消息到 {t}（{}）", send_mode_zh(&mode)),
             )
         }
         ["crash", "broker", _] => pick(lang, format!("crash {}", broker(2)), format!("{} 进程崩溃", broker(2))),
@@ -242,6 +243,16 @@ pub fn action_text(spec: &Spec, label: &str, lang: Lang) -> String {
     }
 }
 
+/// A send mode as Chinese articles name it (the glossary's 同步 / 异步 / 单向).
+fn send_mode_zh(mode: &str) -> String {
+    match mode {
+        "sync" => "同步发送".into(),
+        "async" => "异步发送".into(),
+        "oneway" => "单向发送".into(),
+        other => other.to_string(),
+    }
+}
+
 /// One line describing step `index`.
 pub fn describe_step(run: &RocketMqRun, narrations: &[Text], index: u64, lang: Lang) -> Option<String> {
     let (rec, notes) = run.timeline.record(index)?;
@@ -252,7 +263,7 @@ pub fn describe_step(run: &RocketMqRun, narrations: &[Text], index: u64, lang: L
         StepKind::Drop { from, to, kind, reason, .. } => pick(
             lang,
             format!("{kind} {} → {} dropped ({})", key(*from), key(*to), reason.as_str()),
-            format!("{kind} {} → {} 被丢弃（{}）", key(*from), key(*to), reason.as_str()),
+            format!("{kind} {} → {} 被丢弃（{}）", key(*from), key(*to), net_text::drop_reason(reason.as_str(), lang)),
         ),
         StepKind::Timer { node, name } => {
             pick(lang, format!("{} timer {name}", key(*node)), format!("{} 定时器 {name}", key(*node)))

@@ -301,6 +301,8 @@ fn setting_row(p: &SettingRowProps) -> Html {
             text.set(s.value());
         })
     };
+    // A topic's override shows the broker's value when it is not set: said in words.
+    let default = if p.default == "broker's" { t(l, K::BrokersValue) } else { p.default };
     // A boolean or an enum is picked from its values, not typed.
     let field = match choices(p.name) {
         Some(list) => html! {
@@ -310,14 +312,14 @@ fn setting_row(p: &SettingRowProps) -> Html {
             </select>
         },
         None => {
-            html! { <input type="text" value={(*text).clone()} placeholder={p.default} oninput={on_input} aria-label={p.name} /> }
+            html! { <input type="text" value={(*text).clone()} placeholder={default} oninput={on_input} aria-label={p.name} /> }
         }
     };
     html! {
         <tr data-testid={format!("setting-{}", p.name)}>
             <td class="hw-setting-name"><code>{ p.name }</code>
                 <div class="hw-muted hw-setting-explain">{ p.explain }</div></td>
-            <td class="hw-setting-default"><span class="hw-muted">{ t(l, K::Default) }</span>{ " " }<code>{ p.default }</code></td>
+            <td class="hw-setting-default"><span class="hw-muted">{ t(l, K::Default) }</span>{ " " }<code>{ default }</code></td>
             <td>
                 <form class="hw-inline" onsubmit={apply}>
                     { field }

@@ -53,7 +53,7 @@ pub fn top_bar(p: &TopBarProps) -> Html {
             } else {
                 <div class="hw-tagline">{ t(l, K::AppTagline) }</div>
             }
-            <nav class="hw-topnav" aria-label="App">
+            <nav class="hw-topnav" aria-label={t(l, K::AppNav)}>
                 if p.screen == Screen::Lab {
                     <button class="hw-tb" data-testid="scenarios" aria-label={t(l, K::Scenarios)} title={t(l, K::Scenarios)} onclick={send(Action::ShowStart)}>{ "☰" }<span class="hw-tb-label">{ " " }{ t(l, K::Scenarios) }</span></button>
                 }

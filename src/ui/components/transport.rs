@@ -41,9 +41,9 @@ pub fn transport(p: &TransportProps) -> Html {
         })
     };
     let (play_icon, play_label, play_title) = if p.playing {
-        ("❚❚", t(l, K::Pause), format!("{} (Space)", t(l, K::Pause)))
+        ("❚❚", t(l, K::Pause), format!("{} ({})", t(l, K::Pause), t(l, K::SpaceKey)))
     } else {
-        ("▶", t(l, K::Play), format!("{} (Space)", t(l, K::Play)))
+        ("▶", t(l, K::Play), format!("{} ({})", t(l, K::Play), t(l, K::SpaceKey)))
     };
     html! {
         <div class="hw-transport" role="toolbar" aria-label={t(l, K::Timeline)}>
@@ -57,7 +57,7 @@ pub fn transport(p: &TransportProps) -> Html {
                 <button class={classes!("hw-btn", "hw-primary", p.playing.then_some("is-playing"))} data-testid="play"
                     title={play_title} aria-pressed={p.playing.to_string()}
                     disabled={!p.playing && !p.can_forward} onclick={send(Action::TogglePlay)}>
-                    <span aria-hidden="true">{ play_icon }{ " " }</span>{ play_label }<kbd>{ "Space" }</kbd>
+                    <span aria-hidden="true">{ play_icon }{ " " }</span>{ play_label }<kbd>{ t(l, K::SpaceKey) }</kbd>
                 </button>
                 <button class="hw-btn" data-testid="step-forward" title={format!("{} (→)", t(l, K::StepForward))}
                     disabled={!p.can_forward} onclick={send(Action::StepForward)}>

@@ -103,6 +103,7 @@ fn model_action_text(spec: &Spec, label: &str, text: &str, lang: Lang) -> String
         match list {
             "producer" => spec.producers.get(i).map(|p| p.name.clone()),
             "consumer" => spec.consumers.get(i).map(|c| c.name.clone()),
+            "reader" => spec.readers.get(i).map(|r| r.name.clone()),
             _ => spec.topics.get(i).map(|t| t.name.clone()),
         }
     };
@@ -111,9 +112,17 @@ fn model_action_text(spec: &Spec, label: &str, text: &str, lang: Lang) -> String
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
-        if (w == "producer" || w == "consumer" || w == "topic") && i + 1 < words.len() {
-            if let Some(n) = name_of(w, words[i + 1]) {
-                out.push(if w == "topic" { format!("topic {n}") } else { n });
+        if matches!(w, "producer" | "consumer" | "topic" | "reader") && i + 1 < words.len() {
+            let (idx, colon) = match words[i + 1].strip_suffix(':') {
+                Some(idx) => (idx, ":"),
+                None => (words[i + 1], ""),
+            };
+            if let Some(n) = name_of(w, idx) {
+                out.push(if matches!(w, "topic" | "reader") {
+                    format!("{w} {n}{colon}")
+                } else {
+                    format!("{n}{colon}")
+                });
                 i += 2;
                 continue;
             }
@@ -151,6 +160,40 @@ fn model_action_zh(label: &str, en: String) -> String {
         format!("关闭消费者 {}", b("close"))
     } else if let Some((who, what)) = en.split_once(" sends ") {
         format!("{who} 发送 {}", what.replace("record(s)", "条消息"))
+    } else {
+        model_action_zh_more(label, en)
+    }
+}
+
+/// The rest of [`model_action_zh`]: acks, pauses, partitions, subscriptions, transaction
+/// calls and settings.
+fn model_action_zh_more(label: &str, en: String) -> String {
+    if let Some((who, acks)) = en.split_once(" acks=").filter(|_| label.starts_with("producer ")) {
+        format!("生产者 {who} 设置 acks={acks}")
+    } else if let Some((who, ms)) = en.split_once(" freezes (GC pause) for ") {
+        format!("消费者 {who} 停顿（GC）{ms}")
+    } else if let Some((who, ms)) = en.split_once(" processes slowly for ") {
+        format!("消费者 {who} 处理变慢 {ms}")
+    } else if let Some((topic, n)) = en.split_once(" grows to ") {
+        let topic = topic.trim_start_matches("topic ");
+        format!("主题 {topic} 扩展到 {} 个分区", n.trim_end_matches(" partitions"))
+    } else if let Some((who, topics)) = en.split_once(" subscribes to ") {
+        format!("消费者 {who} 订阅 {topics}")
+    } else if let Some((who, call)) = en.rsplit_once(' ').filter(|(_, c)| c.ends_with("Transaction()")) {
+        format!("生产者 {who} 调用 {call}")
+    } else if let Some((who, setting)) = en.split_once(": ").filter(|(_, s)| s.contains('=')) {
+        let who = if who == "brokers" {
+            "所有 broker".to_string()
+        } else if let Some(t) = who.strip_prefix("topic ") {
+            format!("主题 {t}")
+        } else if let Some(r) = who.strip_prefix("reader ") {
+            format!("读者 {r}")
+        } else if label.starts_with("producer ") {
+            format!("生产者 {who}")
+        } else {
+            format!("消费者 {who}")
+        };
+        format!("{who} 设置 {setting}")
     } else {
         en
     }

@@ -6,6 +6,7 @@ use crate::kafka::notes::Note;
 use crate::kafka::types::{BrokerId, Tp};
 use crate::kafka::world::Spec;
 use crate::lang::Lang;
+use crate::session::engine_zh::zh_or_same;
 
 use super::tp_name;
 
@@ -161,7 +162,7 @@ fn records(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
             let p = spec.producer_name(*producer);
             match lang {
                 Lang::Zh => {
-                    format!("{p} 抛出 {error}：{detail}")
+                    format!("{p} 抛出 {}：{}", zh_or_same(error), zh_or_same(detail))
                 }
                 Lang::En => {
                     format!("{p} threw {error}: {detail}")
@@ -200,7 +201,7 @@ fn groups(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
     Some(match n {
         Note::GroupState { group, state, generation, reason } => match lang {
             Lang::Zh => {
-                format!("消费者组 {group} → {state}（代 generation {generation}，{reason}）")
+                format!("消费者组 {group} → {state}（代 generation {generation}，{}）", zh_or_same(reason))
             }
             Lang::En => {
                 format!("group {group} → {state} (generation {generation}, {reason})")
@@ -246,7 +247,7 @@ fn groups(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
         },
         Note::MemberRemoved { group, member, reason } => match lang {
             Lang::Zh => {
-                format!("{member} 离开消费者组 {group}（{reason}）")
+                format!("{member} 离开消费者组 {group}（{}）", zh_or_same(reason))
             }
             Lang::En => {
                 format!("{member} left group {group} ({reason})")
@@ -274,7 +275,7 @@ fn consumers(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
             let c = consumer_name(spec, *consumer);
             match lang {
                 Lang::Zh => {
-                    format!("消费者 {c} 抛出 {error}：{detail}")
+                    format!("消费者 {c} 抛出 {}：{}", zh_or_same(error), zh_or_same(detail))
                 }
                 Lang::En => {
                     format!("consumer {c} threw {error}: {detail}")
@@ -367,7 +368,10 @@ fn transactions(spec: &Spec, n: &Note, lang: Lang) -> Option<String> {
         }
         Note::TxnFenced { transactional_id, producer_epoch, reason } => match lang {
             Lang::Zh => {
-                format!("{transactional_id} 的 epoch 提升到 {producer_epoch}：旧的生产者被隔离（fenced），它的事务被中止（{reason}）")
+                format!(
+                    "{transactional_id} 的 epoch 提升到 {producer_epoch}：旧的生产者被隔离（fenced），它的事务被中止（{}）",
+                    zh_or_same(reason)
+                )
             }
             Lang::En => {
                 format!("{transactional_id}: epoch bumped to {producer_epoch}, the older producer is fenced and its transaction aborted ({reason})")

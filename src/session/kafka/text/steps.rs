@@ -4,6 +4,7 @@ use crate::kafka::notes::Note;
 use crate::kernel::{NodeId, StepKind};
 use crate::lang::Lang;
 use crate::scenario::Text;
+use crate::session::net_text::drop_reason;
 use crate::session::view::{EventLine, StepEventView};
 
 use super::super::resolve::node_key;
@@ -18,17 +19,13 @@ pub fn describe_step(run: &KafkaRun, narrations: &[Text], index: u64, lang: Lang
     let name = |n: NodeId| spec.node_name(n);
     let mut line = match &rec.kind {
         StepKind::Deliver { from, to, kind, .. } => format!("{kind} {} → {}", name(*from), name(*to)),
-        StepKind::Drop { from, to, kind, reason, .. } => match lang {
-            Lang::Zh => {
-                let r = match reason.as_str() {
-                    "lost" => "网络丢包",
-                    "link cut" => "链路已断开",
-                    _ => "接收方已宕机",
-                };
-                format!("{kind} {} → {} 被丢弃（{r}）", name(*from), name(*to))
+        StepKind::Drop { from, to, kind, reason, .. } => {
+            let r = drop_reason(reason.as_str(), lang);
+            match lang {
+                Lang::Zh => format!("{kind} {} → {} 被丢弃（{r}）", name(*from), name(*to)),
+                Lang::En => format!("{kind} {} → {} dropped ({r})", name(*from), name(*to)),
             }
-            Lang::En => format!("{kind} {} → {} dropped ({})", name(*from), name(*to), reason.as_str()),
-        },
+        }
         StepKind::Timer { node, name: t } => match lang {
             Lang::Zh => format!("{} 定时器 {t}", name(*node)),
             Lang::En => format!("{} timer {t}", name(*node)),

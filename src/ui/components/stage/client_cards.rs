@@ -63,7 +63,7 @@ fn txn_lines(l: Lang, pr: &ProducerView, with_id: bool) -> Html {
     html! {
         <>
             <div class="hw-client-line">{ for id }{ state_pill }</div>
-            <div class="hw-client-line hw-txn-line" title="producer id · epoch">{ epoch }{ " · " }
+            <div class="hw-client-line hw-txn-line" title={t(l, K::ProducerIdEpochHint)}>{ epoch }{ " · " }
                 <span class="hw-txn-version" data-testid="txn-version" title={t(l, K::TxnVersionLong)} aria-label={t(l, K::TxnVersionLong)}>{ t(l, K::TxnVersion) }</span>
             </div>
             { detail }
