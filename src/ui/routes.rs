@@ -21,53 +21,112 @@ pub enum Route {
     Bus { pts: Vec<(f64, f64)>, radius: f64 },
 }
 
-impl Route {
-    /// The point `p` of the way along (0 at the sender, 1 at the receiver), by length.
-    pub fn at(&self, p: f64) -> (f64, f64) {
-        match self {
-            Route::Curve(lane) => lane.at(p),
-            Route::Bus { pts, .. } => {
-                let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
-                let mut left = p.clamp(0.0, 1.0) * total;
-                for w in pts.windows(2) {
-                    let d = dist(w[0], w[1]);
-                    if left <= d && d > 0.0 {
-                        let f = left / d;
-                        return (w[0].0 + (w[1].0 - w[0].0) * f, w[0].1 + (w[1].1 - w[0].1) * f);
-                    }
-                    left -= d;
-                }
-                *pts.last().unwrap_or(&(0.0, 0.0))
-            }
+/// A piece of a route: a straight line, or a quadratic curve (a rounded corner, or the
+/// whole of a direct curve).
+#[derive(Clone, Copy, Debug)]
+enum Piece {
+    Line((f64, f64), (f64, f64)),
+    Quad((f64, f64), (f64, f64), (f64, f64)),
+}
+
+/// Straight pieces a quadratic curve is measured by (the browser measures the same path
+/// exactly; at this many the two agree within a tenth of a pixel).
+const QUAD_STEPS: usize = 24;
+
+impl Piece {
+    /// Points along the piece, ends included.
+    fn points(&self) -> Vec<(f64, f64)> {
+        match *self {
+            Piece::Line(a, b) => vec![a, b],
+            Piece::Quad(a, c, b) => (0..=QUAD_STEPS)
+                .map(|i| {
+                    let t = i as f64 / QUAD_STEPS as f64;
+                    let u = 1.0 - t;
+                    (u * u * a.0 + 2.0 * u * t * c.0 + t * t * b.0, u * u * a.1 + 2.0 * u * t * c.1 + t * t * b.1)
+                })
+                .collect(),
         }
     }
+}
 
-    /// The SVG path (corners rounded).
-    pub fn path(&self) -> String {
+impl Route {
+    fn pieces(&self) -> Vec<Piece> {
         match self {
-            Route::Curve(lane) => lane.path(),
+            Route::Curve(lane) => vec![Piece::Quad(lane.from, lane.ctrl, lane.to)],
             Route::Bus { pts, radius } => {
-                let Some(first) = pts.first() else { return String::new() };
-                let mut d = format!("M{:.1} {:.1}", first.0, first.1);
+                let mut out = Vec::new();
+                let mut from = match pts.first() {
+                    Some(p) => *p,
+                    None => return out,
+                };
                 for i in 1..pts.len() {
                     let (a, b) = (pts[i - 1], pts[i]);
                     match pts.get(i + 1) {
                         Some(&c) => {
                             let r = radius.min(dist(a, b) / 2.0).min(dist(b, c) / 2.0);
                             let (p, q) = (towards(b, a, r), towards(b, c, r));
-                            d += &format!(" L{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}", p.0, p.1, b.0, b.1, q.0, q.1);
+                            out.push(Piece::Line(from, p));
+                            out.push(Piece::Quad(p, b, q));
+                            from = q;
                         }
-                        None => d += &format!(" L{:.1} {:.1}", b.0, b.1),
+                        None => out.push(Piece::Line(from, b)),
                     }
                 }
-                d
+                out
             }
         }
     }
 
-    /// Whether the route runs along the band (it has room for labels there).
-    pub fn on_bus(&self) -> bool {
-        matches!(self, Route::Bus { .. })
+    /// The route as a polyline (curves in short straight pieces).
+    fn polyline(&self) -> Vec<(f64, f64)> {
+        let mut pts: Vec<(f64, f64)> = Vec::new();
+        for piece in self.pieces() {
+            let more = piece.points();
+            let skip = usize::from(!pts.is_empty());
+            pts.extend(more.into_iter().skip(skip));
+        }
+        pts
+    }
+
+    /// The route's length, as the browser measures its path.
+    pub fn length(&self) -> f64 {
+        self.polyline().windows(2).map(|w| dist(w[0], w[1])).sum()
+    }
+
+    /// The point `p` of the way along (0 at the sender, 1 at the receiver), by length, so
+    /// that it is where CSS puts an element at `offset-distance: p * length()` on `path()`
+    /// (messages glide along their routes that way; see flight.rs).
+    pub fn at(&self, p: f64) -> (f64, f64) {
+        let pts = self.polyline();
+        let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+        let mut left = p.clamp(0.0, 1.0) * total;
+        for w in pts.windows(2) {
+            let d = dist(w[0], w[1]);
+            if left <= d && d > 0.0 {
+                let f = left / d;
+                return (w[0].0 + (w[1].0 - w[0].0) * f, w[0].1 + (w[1].1 - w[0].1) * f);
+            }
+            left -= d;
+        }
+        *pts.last().unwrap_or(&(0.0, 0.0))
+    }
+
+    /// The SVG path (corners rounded).
+    pub fn path(&self) -> String {
+        let mut d = String::new();
+        for (i, piece) in self.pieces().iter().enumerate() {
+            let first = match *piece {
+                Piece::Line(a, _) | Piece::Quad(a, _, _) => a,
+            };
+            if i == 0 {
+                d += &format!("M{:.1} {:.1}", first.0, first.1);
+            }
+            match *piece {
+                Piece::Line(_, b) => d += &format!(" L{:.1} {:.1}", b.0, b.1),
+                Piece::Quad(_, c, b) => d += &format!(" Q{:.1} {:.1} {:.1} {:.1}", c.0, c.1, b.0, b.1),
+            }
+        }
+        d
     }
 }
 

@@ -62,7 +62,7 @@ pub(super) fn flight(p: &StageProps, lay: &Layout, drawn: &Drawn) -> Html {
     let drops: Vec<Html> = v.dropped.iter().filter_map(|d| dropped(p, &router, &mut placer, d)).collect();
     let placed = if labels && !canvas { place_messages(p, &positions, &mut placer) } else { BTreeMap::new() };
     let msgs =
-        v.in_flight.iter().filter_map(|msg| message(p, *positions.get(&msg.id)?, msg, labels, placed.get(&msg.id)));
+        v.in_flight.iter().filter(|_| !canvas).filter_map(|msg| message(p, &router, msg, labels, placed.get(&msg.id)));
     let more = (v.in_flight_total > v.in_flight.len()).then(|| {
         html! { <text class="hw-more-msgs" x={fmt(lay.width - 8.0)} y={fmt(lay.height - 6.0)} text-anchor="end">
         { format!("+{} {}", v.in_flight_total - v.in_flight.len(), t(l, K::MoreMessages)) }</text> }
@@ -166,12 +166,15 @@ fn place_messages(
 /// or its shape (with the pill beside it, joined by a line, where there was room there).
 fn message(
     p: &StageProps,
-    (x, y): (f64, f64),
+    router: &Router,
     msg: &MessageView,
     labels: bool,
     label: Option<&(String, Placed)>,
 ) -> Option<Html> {
     let (l, s) = (p.lang, p.scale);
+    let route = router.route(&msg.src, &msg.dst)?;
+    let along = layout::progress(msg.sent_at_ms, msg.deliver_at_ms, p.view.time_ms);
+    let (x, y) = route.at(along);
     let fam = format::family(&msg.kind);
     let resp = msg.kind.ends_with("Response");
     let selected = p.selection == Some(Selection::Message(msg.id));
@@ -211,7 +214,7 @@ fn message(
     );
     Some(html! {
         <g key={msg.id} class={classes!("hw-msg", format!("fam-{fam}"), resp.then_some("resp"), selected.then_some("selected"))}
-            style={format!("transform:translate({x:.1}px,{y:.1}px)")} onclick={onclick}
+            style={format!("--x:{x:.1}px;--y:{y:.1}px;--route:path('{}');--along:{:.1}px", route.path(), along * route.length())} onclick={onclick}
             data-testid="msg" data-kind={msg.kind.clone()} data-label={label.map(|(t, _)| t.clone())}>
             { body }
             { for title }
