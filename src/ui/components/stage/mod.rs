@@ -4,8 +4,8 @@
 //! buttons, which HTML lays out, makes accessible (focus, screen readers, real buttons) and
 //! scales crisply on a projector; the strips, wires and messages are SVG, so every cell,
 //! pattern and message is a DOM node with a tooltip and a click handler, styled by the
-//! same CSS variables as the themes. Messages glide with CSS transitions on `transform`
-//! between steps, which the browser runs on the compositor: Yew re-renders once per
+//! same CSS variables as the themes. Messages glide between steps with CSS transitions
+//! (along their routes, `offset-distance` on an `offset-path`): Yew re-renders once per
 //! step, not once per animation frame. The number of nodes stays bounded: large clusters
 //! become summary cards and at most `MAX_DRAWN_MESSAGES` messages are drawn. A canvas
 //! would draw 200 moving dots faster, but would need hit-testing, text layout,
