@@ -57,6 +57,59 @@ pub fn short_kind(kind: &str) -> String {
     }
 }
 
+/// Shorter forms of a message kind's label, for where the whole name does not fit (the
+/// tooltip still names it): a common short name ("BHB ↩" for BrokerHeartbeatResponse), then
+/// its initials. Empty when nothing is shorter than `short_kind`.
+pub fn abbrev_kinds(kind: &str) -> Vec<String> {
+    let (base, resp) = match kind.strip_suffix("Response") {
+        Some(k) => (k, " ↩"),
+        None => (kind, ""),
+    };
+    let short = match base {
+        "Produce" => "Prod",
+        "Metadata" => "Meta",
+        "Heartbeat" | "HeartBeat" => "HB",
+        "BrokerHeartbeat" => "BHB",
+        "LeaderAndIsr" => "L&ISR",
+        "AlterPartition" => "AlterP",
+        "BrokerRegistration" => "Reg",
+        "ConnectionClosed" => "Closed",
+        "JoinGroup" => "Join",
+        "SyncGroup" => "Sync",
+        "LeaveGroup" => "Leave",
+        "OffsetCommit" => "Commit",
+        "OffsetFetch" => "OffFetch",
+        "FindCoordinator" => "FindCo",
+        "ListOffsets" => "ListOff",
+        "InitProducerId" => "InitPid",
+        "AddPartitionsToTxn" => "AddPart",
+        "AddOffsetsToTxn" => "AddOff",
+        "TxnOffsetCommit" => "TxnCommit",
+        "WriteTxnMarkers" => "Markers",
+        "SendMessage" => "Send",
+        "PullMessage" => "Pull",
+        "RegisterBroker" => "Reg",
+        "UpdateConsumerOffset" => "UpdOffset",
+        "QueryConsumerOffset" => "QryOffset",
+        "GetAllConsumerOffset" => "AllOffsets",
+        "GetConsumerListByGroup" => "Members",
+        "NotifyConsumerIdsChanged" => "Notify",
+        "GetMaxOffset" => "MaxOff",
+        _ => base,
+    };
+    let initials: String = base.chars().filter(|c| c.is_ascii_uppercase()).collect();
+    let mut out: Vec<String> = Vec::new();
+    let full = short_kind(kind).chars().count();
+    for form in [short, initials.as_str()] {
+        let text = format!("{form}{resp}");
+        let shorter = out.last().map_or(full, |t: &String| t.chars().count());
+        if !form.is_empty() && text.chars().count() < shorter {
+            out.push(text);
+        }
+    }
+    out
+}
+
 /// Thousands separators for large counts.
 pub fn count(n: u64) -> String {
     let s = n.to_string();

@@ -131,6 +131,30 @@ pub struct Layout {
     pub headers: BTreeMap<u32, f64>,
     /// Top of the column titles.
     pub columns: Vec<(&'static str, f64, f64)>,
+    /// The scale the layout was computed at.
+    pub scale: f64,
+    /// The top of the cards, when a band above them carries the messages (see
+    /// `routes`): the band's two tracks are 11 and 29 px (scaled) above it.
+    pub bus: Option<f64>,
+}
+
+impl Layout {
+    /// Every card and box that holds text: what messages route around and labels avoid.
+    pub fn obstacles(&self) -> Vec<Rect> {
+        let lists = [&self.producers, &self.groups, &self.members, &self.readers, &self.name_servers];
+        self.cards
+            .iter()
+            .chain(&self.small)
+            .map(|c| c.1)
+            .chain(lists.into_iter().flat_map(|l| l.iter().map(|c| c.1)))
+            .collect()
+    }
+}
+
+/// Height of the band above the cards that carries messages, beyond the column titles'
+/// row (two label tracks need 36 px; the titles' row gives 20 of them).
+pub fn bus_h(s: f64) -> f64 {
+    16.0 * s
 }
 
 pub struct LayoutInput<'a> {
@@ -261,7 +285,7 @@ pub fn compute(input: &LayoutInput) -> Layout {
     }
     let m = Metrics { s: input.scale };
     let v = input.view;
-    let mut l = Layout { width: input.width.max(600.0), ..Default::default() };
+    let mut l = Layout { width: input.width.max(600.0), scale: input.scale, ..Default::default() };
     let has_left = !v.producers.is_empty();
     let has_right = !v.consumers.is_empty() || !v.readers.is_empty();
     let left_x = m.pad();
@@ -272,7 +296,9 @@ pub fn compute(input: &LayoutInput) -> Layout {
     let mid_x = if has_left { left_x + left_w + m.gap() } else { m.pad() };
     let right_x = l.width - m.pad() - if has_right { right_w } else { 0.0 };
     let mid_w = (if has_right { right_x - m.gap() } else { right_x }) - mid_x;
-    let top = m.pad() + 26.0 * m.s;
+    // A large cluster's hundreds of messages go straight (on a canvas): no band.
+    let top = m.pad() + 26.0 * m.s + if input.large { 0.0 } else { bus_h(m.s) };
+    l.bus = (!input.large).then_some(top);
     let cols = Columns { left_x, left_w, mid_x, mid_w, right_x, right_w, top };
 
     // Brokers.

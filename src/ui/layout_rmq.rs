@@ -77,8 +77,9 @@ fn left_w(m: &Metrics) -> f64 {
 
 pub fn compute(input: &LayoutInput, r: &RocketMqView) -> Layout {
     let (m, rm) = (Metrics { s: input.scale }, RmqMetrics { s: input.scale });
-    let mut l = Layout { width: input.width.max(600.0), ..Default::default() };
-    let top = m.pad() + 26.0 * m.s;
+    let mut l = Layout { width: input.width.max(600.0), scale: input.scale, ..Default::default() };
+    let top = m.pad() + 26.0 * m.s + crate::ui::layout::bus_h(m.s);
+    l.bus = Some(top);
     let (left_x, left_w) = (m.pad(), left_w(&m));
     let has_right = !r.consumers.is_empty();
     let right_w = m.right_w();

@@ -353,6 +353,114 @@ test('presenter mode at 1280x720: every lesson fits, picture, transport and narr
   assert.deepEqual(pageErrors, []);
 });
 
+/** Every message label drawn (pills, arrivals, drops) and every piece of text inside a card,
+ * as boxes in the window: transitions finished (messages where they stop), animations at
+ * their first frame (where a label is read). Text clipped by its card counts as far as it shows. */
+const labelsAndCardTexts = () =>
+  page.evaluate(() => {
+    for (const a of document.getAnimations()) {
+      if (a instanceof CSSTransition) a.finish();
+      else {
+        a.pause();
+        a.currentTime = 0;
+      }
+    }
+    const box = (r) => ({ l: r.left, t: r.top, r: r.right, b: r.bottom });
+    const labels = [...document.querySelectorAll('.hw-flight .hw-msg-text, .hw-flight .hw-arrive-text, .hw-flight .hw-drop-text')]
+      .map((el) => ({ text: el.textContent, box: box(el.getBoundingClientRect()) }))
+      .filter((x) => x.box.r > x.box.l);
+    const texts = [];
+    const cards = '[data-testid="cluster"] :is(.hw-card, .hw-group, .hw-rmq-group > header)';
+    for (const card of document.querySelectorAll(cards)) {
+      const cr = card.getBoundingClientRect();
+      const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!n.textContent.trim() || el.closest('title')) continue;
+        // A group box's members are cards of their own.
+        if (card.classList.contains('hw-group') && el.closest('.hw-card')) continue;
+        const cs = getComputedStyle(el);
+        if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+        let rects;
+        if (el instanceof SVGElement) rects = [el.getBoundingClientRect()];
+        else {
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          rects = [...range.getClientRects()];
+        }
+        for (const r of rects) {
+          const b = { l: Math.max(r.left, cr.left), t: Math.max(r.top, cr.top), r: Math.min(r.right, cr.right), b: Math.min(r.bottom, cr.bottom) };
+          if (b.r - b.l > 0.5 && b.b - b.t > 0.5) texts.push({ text: n.textContent.trim().slice(0, 40), card: card.dataset.testid || card.className, box: b });
+        }
+      }
+    }
+    const msgs = [...document.querySelectorAll('.hw-flight [data-testid="msg"]')];
+    return { labels, texts, msgs: msgs.length, labelled: msgs.filter((m) => m.dataset.label).length };
+  });
+
+/** "label" covers "text" (card) for each label box over a card's text box (1 px of slack). */
+const labelsOverText = ({ labels, texts }) => {
+  const out = [];
+  for (const lb of labels) {
+    for (const tx of texts) {
+      const [a, c] = [lb.box, tx.box];
+      if (a.l < c.r - 1 && c.l < a.r - 1 && a.t < c.b - 1 && c.t < a.b - 1) out.push(`"${lb.text}" covers "${tx.text}" (${tx.card})`);
+    }
+  }
+  return out;
+};
+
+test('presenter mode at 1280x720: no message label covers the text of a card, in any lesson', async () => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(site.url);
+  await page.locator('[data-testid^="open-"]').first().waitFor();
+  const ids = await page.$$eval('[data-testid^="open-"]', (els) => els.map((e) => e.dataset.testid.slice(5)));
+  assert.ok(ids.length >= 25, `the lessons: ${ids}`);
+  await page.getByTestId('presenter').click();
+  const covered = [];
+  let [labels, msgs, labelled] = [0, 0, 0];
+  for (const id of ids) {
+    await page.getByTestId(`open-${id}`).click();
+    await page.getByTestId('step').waitFor();
+    await waitComputed();
+    const last = Number(await page.getByTestId('scrubber').getAttribute('max'));
+    // Messages are on the wire mid-run; the first and last steps have their own (metadata,
+    // heartbeats).
+    for (const step of new Set([0, 0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(last * f)))) {
+      await scrubTo(step);
+      const seen = await labelsAndCardTexts();
+      labels += seen.labels.length;
+      msgs += seen.msgs;
+      labelled += seen.labelled;
+      for (const c of labelsOverText(seen)) covered.push(`${id} step ${step}: ${c}`);
+    }
+    if (id === 'rebalance-cooperative-sticky') await shot('16-presenter-1280x720-labels-rebalance');
+    await page.getByRole('button', { name: /Scenarios/ }).click();
+    await page.getByTestId('start').waitFor();
+  }
+  assert.deepEqual(covered, [], 'message labels over the text of cards');
+  // Labels are placed, not dropped: most messages drawn as SVG carry theirs.
+  assert.ok(labels > 200, `labels drawn: ${labels}`);
+  assert.ok(labelled * 2 >= msgs, `${labelled} of ${msgs} messages labelled`);
+  // Two busy pictures, at 1280x720 and at 1600x1000: the same, and screenshots to look at.
+  for (const [w, h] of [[1280, 720], [1600, 1000]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const [id, step] of [['power-loss-unflushed', 1057], ['rebalance-cooperative-sticky', 2919]]) {
+      await page.getByTestId(`open-${id}`).click();
+      await page.getByTestId('step').waitFor();
+      await waitComputed();
+      await scrubTo(step);
+      const seen = await labelsAndCardTexts();
+      assert.ok(seen.labels.length > 0, `${id} step ${step}: labels drawn`);
+      assert.deepEqual(labelsOverText(seen), [], `${id} step ${step} at ${w}x${h}`);
+      await shot(`17-presenter-${w}x${h}-labels-${id}`);
+      await page.getByRole('button', { name: /Scenarios/ }).click();
+      await page.getByTestId('start').waitFor();
+    }
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
 test('a zombie is marked as one, and every ⋯ button names its node', async () => {
   await page.goto(`${site.url}#s=zombie-consumer-fenced&step=1700`);
   await page.getByTestId('step').waitFor();

@@ -6,6 +6,7 @@ pub mod event_log;
 pub mod flight_canvas;
 pub mod lag_chart;
 pub mod legend;
+pub mod measure;
 pub mod menus;
 pub mod menus_rmq;
 pub mod panels;

@@ -4,8 +4,8 @@
 //! buttons, which HTML lays out, makes accessible (focus, screen readers, real buttons) and
 //! scales crisply on a projector; the strips, wires and messages are SVG, so every cell,
 //! pattern and message is a DOM node with a tooltip and a click handler, styled by the
-//! same CSS variables as the themes. Messages glide with CSS transitions on `transform`
-//! between steps, which the browser runs on the compositor: Yew re-renders once per
+//! same CSS variables as the themes. Messages glide between steps with CSS transitions
+//! (along their routes, `offset-distance` on an `offset-path`): Yew re-renders once per
 //! step, not once per animation frame. The number of nodes stays bounded: large clusters
 //! become summary cards and at most `MAX_DRAWN_MESSAGES` messages are drawn. A canvas
 //! would draw 200 moving dots faster, but would need hit-testing, text layout,
@@ -23,7 +23,8 @@ use crate::ui::components::menus_rmq::RmqMenu;
 use crate::ui::components::strip::{fmt, StripMark};
 use crate::ui::format;
 use crate::ui::i18n::{t, Lang, K};
-use crate::ui::layout::{self, Lane, Layout, LayoutInput, Metrics, Rect};
+use crate::ui::layout::{self, Layout, LayoutInput, Metrics, Rect};
+use crate::ui::routes::Router;
 use crate::ui::state::{Action, Selection};
 use crate::view::{ClusterView, MessageView};
 
@@ -268,16 +269,21 @@ fn leaders(v: &ClusterView) -> BTreeMap<(String, u32), u32> {
         .btree_map()
 }
 
+/// The title of a column of the picture ("producers", "brokers", "consumers").
+fn column_title(l: Lang, which: &str, rocketmq: bool) -> &'static str {
+    match which {
+        "producers" => t(l, K::Producers),
+        "consumers" => t(l, K::Consumers),
+        _ if rocketmq => t(l, K::BrokerGroups),
+        _ => t(l, K::Brokers),
+    }
+}
+
 fn column_titles(l: Lang, lay: &Layout, m: &Metrics, rocketmq: bool) -> Vec<Html> {
     lay.columns
         .iter()
         .map(|(which, x0, x1)| {
-            let label = match *which {
-                "producers" => t(l, K::Producers),
-                "consumers" => t(l, K::Consumers),
-                _ if rocketmq => t(l, K::BrokerGroups),
-                _ => t(l, K::Brokers),
-            };
+            let label = column_title(l, which, rocketmq);
             html! {
                 <div class="hw-col-title" style={format!("left:{}px;top:{}px;width:{}px", fmt(*x0), fmt(m.pad() - 2.0), fmt(x1 - x0))}>{ label }</div>
             }
@@ -314,10 +320,10 @@ fn wires(p: &StageProps, lay: &Layout) -> Html {
         pairs.insert((msg.src.clone(), msg.dst.clone()));
     }
     // A large cluster has too many links to draw: messages alone show the traffic.
+    let router = Router::new(lay);
     let lanes = pairs.iter().filter(|_| !p.large).filter_map(|(a, b)| {
-        let (ra, rb) = (lay.nodes.get(a)?, lay.nodes.get(b)?);
-        let lane = Lane::between(ra, rb);
-        Some(html! { <path key={format!("{a}>{b}")} class="hw-lane" d={lane.path()} /> })
+        let route = router.route(a, b)?;
+        Some(html! { <path key={format!("{a}>{b}")} class="hw-lane" d={route.path()} /> })
     });
     let leader_of: BTreeMap<(&str, u32), u32> = v
         .brokers
