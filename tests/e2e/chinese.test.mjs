@@ -58,6 +58,10 @@ const NAMES = new Set([
   'retries', 'true', 'false', 'null', 'none', 'never', 'earliest', 'latest', 'range', 'roundrobin', 'sticky', 'pid',
   // units
   'ms', 's', 'min', 'KiB', 'MiB', 'GiB', 'px',
+  // the short forms of message kinds where a whole name does not fit (format::abbrev_kinds;
+  // the tooltip names the message): abbreviations of Kafka's and RocketMQ's API names
+  'Prod', 'Meta', 'HB', 'BHB', 'Reg', 'Closed', 'Join', 'Sync', 'Leave', 'Commit', 'Markers', 'Send', 'Pull',
+  'Members', 'Notify',
 ]);
 /** Config values the scenarios set (Kafka's and RocketMQ's own words): shown as they are. */
 const CONFIG_KEYS = new Set([
