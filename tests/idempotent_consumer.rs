@@ -8,7 +8,7 @@ use highwater::kafka::notes::Note;
 use highwater::kafka::types::RecordId;
 
 mod common;
-use common::{load, notes};
+use common::{anomaly_records, load, notes};
 
 fn processed_and_skipped(s: highwater::scenario::Scenario) -> (Vec<RecordId>, Vec<RecordId>) {
     let (_, all) = notes(s);
@@ -47,13 +47,7 @@ fn without_the_table_the_same_run_processes_exactly_those_records_twice() {
     s.consumers[0].config.dedup = DedupPolicy::None;
     let (_, skipped) = processed_and_skipped(s.clone());
     assert!(skipped.is_empty());
-    let sim = run_to_end(&s, s.seed, None, None).unwrap();
-    let mut twice: Vec<u64> = sim
-        .checker
-        .anomalies()
-        .filter(|a| a.kind == AnomalyKind::DuplicateProcessing)
-        .flat_map(|a| a.records.iter().map(|r| r.0))
-        .collect();
+    let mut twice = anomaly_records(&s, AnomalyKind::DuplicateProcessing);
     twice.sort();
     assert_eq!(twice, (6..12).collect::<Vec<_>>());
 }

@@ -7,7 +7,7 @@ use highwater::kafka::notes::Note;
 use highwater::kafka::types::BrokerId;
 
 mod common;
-use common::{load, notes};
+use common::{anomaly_records, load, notes};
 
 /// Every truncation of the run: (time, broker, offset, how many records it removed).
 fn truncations(id: &str) -> Vec<(u64, u32, u64, usize)> {
@@ -23,14 +23,9 @@ fn truncations(id: &str) -> Vec<(u64, u32, u64, usize)> {
 #[test]
 fn legacy_truncation_to_the_lagging_hw_loses_the_acknowledged_payments() {
     let s = load("leader-epoch-legacy-truncation");
-    let sim = run_to_end(&s, s.seed, None, None).unwrap();
-    let lost: Vec<u64> = sim
-        .checker
-        .anomalies()
-        .filter(|a| a.kind == AnomalyKind::LostWrite)
-        .flat_map(|a| a.records.iter().map(|r| r.0))
-        .collect();
+    let lost = anomaly_records(&s, AnomalyKind::LostWrite);
     assert_eq!(lost, [0, 1, 2, 3, 4], "the five acknowledged payments");
+    let sim = run_to_end(&s, s.seed, None, None).unwrap();
     // Broker 3 truncated to HW 0 the moment it followed broker 2 (before any fetch), then
     // brokers 1 and 2 did the same when they came back to follow broker 3.
     let cuts = truncations("leader-epoch-legacy-truncation");

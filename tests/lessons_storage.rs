@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use highwater::checker::AnomalyKind;
-use highwater::cli::run::run_to_end;
 use highwater::kafka::notes::Note;
 use highwater::kafka::types::ErrorCode;
 use highwater::kafka::types::{BrokerId, Tp};
@@ -14,7 +13,7 @@ use highwater::scenario::TimelineEntry;
 use highwater::session::{Command, Session};
 
 mod common;
-use common::{kinds, load, notes};
+use common::{anomaly_records, kinds, load, notes};
 
 /// `committed-offset-is-next`: every commit stores, per partition, the offset after the last
 /// record processed there (0 before any), never the last processed offset itself.
@@ -261,13 +260,7 @@ fn a_rack_wide_power_loss_takes_the_acknowledged_records_not_yet_written_back() 
         assert_eq!(run.truncated.get(&b), Some(&dirty), "broker {b} loses the records still in its page cache");
         assert_eq!(run.final_logs[&b], on_disk, "broker {b} keeps only what was written back");
     }
-    let sim = run_to_end(&s, s.seed, None, None).unwrap();
-    let mut lost: Vec<u64> = sim
-        .checker
-        .anomalies()
-        .filter(|a| a.kind == AnomalyKind::LostWrite)
-        .flat_map(|a| a.records.iter().map(|r| r.0))
-        .collect();
+    let mut lost = anomaly_records(&s, AnomalyKind::LostWrite);
     lost.sort();
     assert_eq!(lost, dirty);
     let oos = run

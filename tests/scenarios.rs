@@ -7,7 +7,7 @@ use highwater::scenario::Scenario;
 use highwater::session::Session;
 
 mod common;
-use common::{kinds, load};
+use common::{anomaly_records, kinds, load};
 
 #[test]
 fn every_example_scenario_gives_its_expected_verdict() {
@@ -33,13 +33,8 @@ fn every_example_scenario_gives_its_expected_verdict() {
 #[test]
 fn acks_1_loses_exactly_the_records_only_the_dead_leader_had() {
     let s = load("acks1-leader-failure");
+    let lost = anomaly_records(&s, AnomalyKind::LostWrite);
     let sim = run_to_end(&s, s.seed, None, None).unwrap();
-    let lost: Vec<u64> = sim
-        .checker
-        .anomalies()
-        .filter(|a| a.kind == AnomalyKind::LostWrite)
-        .flat_map(|a| a.records.iter().map(|r| r.0))
-        .collect();
     // Records 0 and 1 were replicated before the fault; 2, 3 and 4 were acknowledged by
     // broker 1 alone; record 5 was written after the failover.
     assert_eq!(lost, vec![2, 3, 4]);

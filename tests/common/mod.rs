@@ -53,6 +53,12 @@ pub fn random_faults(prng: &mut Prng, with_power_loss: bool) -> (Vec<Value>, u64
     (faults, healed)
 }
 
+/// The records of every anomaly of `kind` in a whole run of `s`, in the order reported.
+pub fn anomaly_records(s: &Scenario, kind: AnomalyKind) -> Vec<u64> {
+    let sim = run_to_end(s, s.seed, None, None).unwrap();
+    sim.checker.anomalies().filter(|a| a.kind == kind).flat_map(|a| a.records.iter().map(|r| r.0)).collect()
+}
+
 /// Run to the end; the session and every note with the time it happened.
 pub fn notes(s: Scenario) -> (Session, Vec<(u64, Note)>) {
     let mut session = Session::new(s);
