@@ -311,13 +311,19 @@ test('off script: after a crash the lesson narration stops and the engine is nar
   assert.deepEqual(pageErrors, []);
 });
 
-test('presenter mode at 1280x720: every lesson fits, picture, transport and narration on one screen', async () => {
+/** The start screen at 1280x720 in presenter mode: the id of every lesson it lists. */
+const presenterLessons = async () => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(site.url);
   await page.locator('[data-testid^="open-"]').first().waitFor();
   const ids = await page.$$eval('[data-testid^="open-"]', (els) => els.map((e) => e.dataset.testid.slice(5)));
   assert.ok(ids.length >= 25, `the lessons: ${ids}`);
   await page.getByTestId('presenter').click();
+  return ids;
+};
+
+test('presenter mode at 1280x720: every lesson fits, picture, transport and narration on one screen', async () => {
+  const ids = await presenterLessons();
   const inside = () => page.evaluate(() => {
     const out = [];
     for (const [name, sel] of [['transport', '.hw-transport'], ['narration', '[data-testid="narration"]'], ['picture', '[data-testid="cluster"]']]) {
@@ -411,12 +417,7 @@ const labelsOverText = ({ labels, texts }) => {
 };
 
 test('presenter mode at 1280x720: no message label covers the text of a card, in any lesson', async () => {
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto(site.url);
-  await page.locator('[data-testid^="open-"]').first().waitFor();
-  const ids = await page.$$eval('[data-testid^="open-"]', (els) => els.map((e) => e.dataset.testid.slice(5)));
-  assert.ok(ids.length >= 25, `the lessons: ${ids}`);
-  await page.getByTestId('presenter').click();
+  const ids = await presenterLessons();
   const covered = [];
   let [labels, msgs, labelled] = [0, 0, 0];
   for (const id of ids) {
