@@ -384,10 +384,6 @@ impl Broker {
         self.follow_log_start_offset(ctx, env, p.tp, p.log_start_offset);
     }
 
-    /// OFFSET_OUT_OF_RANGE for a follower whose LEO is below the leader's log start offset
-    /// (retention deleted what it still needs): `AbstractFetcherThread.handleOutOfRangeError`
-    /// empties the log and starts at the leader's log start offset, which the response
-    /// carries here (Kafka asks with ListOffsets). Any other out-of-range is an error.
     /// Without leader epochs (`legacy.truncate.to.high.watermark`), a follower whose log
     /// is longer than the new leader's learns it from OFFSET_OUT_OF_RANGE and truncates to
     /// the leader's log end (0.10's `handleOffsetOutOfRange`, which halted the broker instead
@@ -403,6 +399,11 @@ impl Broker {
         true
     }
 
+    /// OFFSET_OUT_OF_RANGE for a follower whose LEO is below the leader's log start offset
+    /// (retention deleted what it still needs): `AbstractFetcherThread.handleOutOfRangeError`
+    /// empties the log and starts at the leader's log start offset, which the response
+    /// carries here (Kafka asks with ListOffsets). Any other out-of-range is an error, but
+    /// for the legacy case above.
     fn fell_off_leader_log(&mut self, ctx: &mut Ctx<World>, p: &FetchPartitionResponse) -> bool {
         let me = self.id;
         let Some(r) = self.replicas.get_mut(&p.tp) else { return false };
